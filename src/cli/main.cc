@@ -1,0 +1,31 @@
+// tflite-doctor: why does a TFLite model answer differently on the device?
+#include <cstdio>
+#include <exception>
+#include <new>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "util/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tflite-doctor: find out why a TensorFlow Lite model gives different answers on the device, and fix it"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tflite-doctor 0.1.0");
+  tfd::cli::AddInspectCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const tfd::Error& e) {
+    std::fprintf(stderr, "tflite-doctor: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "tflite-doctor: error: out of memory\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tflite-doctor: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
