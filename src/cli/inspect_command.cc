@@ -2,13 +2,14 @@
 #include <memory>
 #include <string>
 
-#include "cli/commands.h"
+#include "cli/command_registry.h"
 #include "format/model_reader.h"
 #include "report/inspect.h"
 
 namespace tfd::cli {
+namespace {
 
-void AddInspectCommand(CLI::App& app) {
+void SetupInspect(CLI::App& app) {
   struct Args {
     std::string model;
     bool json = false;
@@ -28,5 +29,9 @@ void AddInspectCommand(CLI::App& app) {
     }
   });
 }
+
+}  // namespace
+
+TFD_REGISTER_COMMAND(inspect, SetupInspect);
 
 }  // namespace tfd::cli

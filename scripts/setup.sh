@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what tflite-doctor needs on Debian 12: build tools and libraries
+# from apt, and the real TFLite runtime (test oracle) plus the MediaPipe test
+# models from npm. Safe to run again: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(cmake ninja-build g++ pkg-config flatbuffers-compiler libflatbuffers-dev
+          nlohmann-json3-dev libcli11-dev libfmt-dev libzip-dev zlib1g-dev
+          libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libjpeg-dev libpng-dev nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The oracle's node_modules is reinstalled only when the lockfile changed.
+stamp=tools/oracle/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ tools/oracle/package-lock.json -nt "$stamp" ]; then
+  echo "setup: npm ci --prefix tools/oracle"
+  npm ci --prefix tools/oracle --no-audit --no-fund --loglevel=error >/dev/null
+fi
