@@ -13,7 +13,8 @@ const EXIT_LOAD = 3;
 
 const USAGE = `usage: oracle.js MODEL.tflite [--info]
                  [--output-dir DIR] [--input A.npy [B.npy ...]] [--random SEED]
-                 [--batch FILE.json] [--time N] [--verbose]`;
+                 [--batch FILE.json] [--time N] [--verbose]
+       oracle.js --jobs FILE.json   (many models in one process)`;
 
 class CliError extends Error {
   constructor(message, code) {
@@ -42,6 +43,7 @@ function parseArgs(argv) {
     else if (a === '--verbose') opts.verbose = true;
     else if (a === '--output-dir') opts.outputDir = value();
     else if (a === '--batch') opts.batch = value();
+    else if (a === '--jobs') opts.jobs = value();
     else if (a === '--input') {
       opts.inputs.push(value());
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) opts.inputs.push(argv[++i]);
@@ -55,6 +57,10 @@ function parseArgs(argv) {
     else throw usageError(`unexpected argument '${a}'`);
   }
   if (opts.help) return opts;
+  if (opts.jobs !== undefined) {
+    if (opts.model !== undefined || opts.inputs.length || opts.batch !== undefined) throw usageError('--jobs takes no other arguments');
+    return opts;
+  }
   if (opts.model === undefined) throw usageError('missing MODEL.tflite (see --help)');
   if (opts.info) return opts;
   if (opts.batch !== undefined) {
@@ -271,10 +277,55 @@ function runBatch(runner, batchFile, log) {
   });
 }
 
+// Many (model, inputs) jobs in one process, for test suites that build many
+// single-op models: [{"model": "m.tflite", "inputs": ["a.npy"], "output_dir": "d"}].
+// Each job's outcome goes to its output_dir: outputs as usual, or error.json
+// {"code", "message"} (code 3: the runtime cannot load the model). Paths are
+// relative to the jobs file. A runtime abort restarts the runtime.
+async function runJobs(jobsFile, verbose) {
+  let jobs;
+  try {
+    jobs = JSON.parse(fs.readFileSync(jobsFile, 'utf8'));
+  } catch (e) {
+    throw usageError(`cannot read jobs file ${jobsFile}: ${firstLine(e.message)}`);
+  }
+  const ok = Array.isArray(jobs) && jobs.every((j) => j && typeof j.model === 'string' && Array.isArray(j.inputs) && typeof j.output_dir === 'string');
+  if (!ok) throw usageError(`${jobsFile}: expected [{"model": "...", "inputs": [...], "output_dir": "..."}, ...]`);
+  const base = path.dirname(path.resolve(jobsFile));
+  const log = [];
+  let mod = await loadRuntime(log, verbose);
+  for (const job of jobs) {
+    const outDir = path.resolve(base, job.output_dir);
+    fs.mkdirSync(outDir, { recursive: true });
+    let runner = null;
+    try {
+      runner = loadModel(mod, path.resolve(base, job.model), log);
+      const files = job.inputs.map((f) => path.resolve(base, f));
+      const inSpecs = snapshot(runner.GetInputs());
+      const arrays = readInputFiles(inSpecs, files);
+      arrays.forEach((a, i) => setInput(inSpecs[i], a, files[i]));
+      infer(runner, log);
+      writeOutputs(snapshot(runner.GetOutputs()), outDir);
+    } catch (e) {
+      const code = e instanceof CliError ? e.code : EXIT_OTHER;
+      fs.writeFileSync(path.join(outDir, 'error.json'), JSON.stringify({ code, message: firstLine(e.message) }) + '\n');
+      if (!(e instanceof CliError) || /aborted/.test(e.message)) mod = await loadRuntime(log, verbose);
+    } finally {
+      if (runner && typeof runner.delete === 'function') {
+        try { runner.delete(); } catch (e) { /* already gone with an aborted runtime */ }
+      }
+    }
+  }
+}
+
 async function main(argv) {
   const opts = parseArgs(argv);
   if (opts.help) {
     process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (opts.jobs !== undefined) {
+    await runJobs(opts.jobs, opts.verbose);
     return;
   }
   if (!fs.existsSync(opts.model)) throw usageError(`no such model file: ${opts.model}`);

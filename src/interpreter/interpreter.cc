@@ -1,0 +1,379 @@
+#include "interpreter/interpreter.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+
+#include "graph/dtype.h"
+
+namespace tfd {
+
+size_t StorageBytes(DType dtype, int64_t count) {
+  if (count <= 0) return 0;
+  if (dtype == DType::INT4) return static_cast<size_t>((count + 1) / 2);
+  auto size = DTypeSize(dtype);
+  return size ? static_cast<size_t>(count) * *size : 0;
+}
+
+// ---- KernelContext ----
+
+std::string KernelContext::Describe() const {
+  std::string out = fmt::format("node {} ({}", node_index, opcode ? opcode->Name() : std::string("?"));
+  if (!outputs.empty() && outputs[0] != nullptr && !outputs[0]->name().empty())
+    out += " -> '" + outputs[0]->name() + "'";
+  out += ")";
+  if (subgraph_index != 0) out = fmt::format("subgraph {} {}", subgraph_index, out);
+  return out;
+}
+
+RuntimeTensor& KernelContext::input(size_t i) const {
+  if (i >= inputs.size() || inputs[i] == nullptr) Fail("missing required input {}", i);
+  return *inputs[i];
+}
+
+RuntimeTensor& KernelContext::output(size_t i) const {
+  if (i >= outputs.size() || outputs[i] == nullptr) Fail("missing output {}", i);
+  return *outputs[i];
+}
+
+void KernelContext::CheckArity(size_t min_in, size_t max_in, size_t n_out) const {
+  if (inputs.size() < min_in || inputs.size() > max_in) {
+    if (min_in == max_in) Fail("expects {} inputs, has {}", min_in, inputs.size());
+    Fail("expects {} to {} inputs, has {}", min_in, max_in, inputs.size());
+  }
+  if (outputs.size() != n_out) Fail("expects {} outputs, has {}", n_out, outputs.size());
+}
+
+void KernelContext::ResizeOutput(size_t i, std::vector<int32_t> shape) {
+  RuntimeTensor& t = output(i);
+  for (int32_t d : shape)
+    if (d < 0) Fail("computed a negative dimension {} for output {}", d, i);
+  if (preparing) {
+    t.shape = std::move(shape);
+    return;
+  }
+  if (t.storage == TensorStorage::kArena && t.shape == shape) return;
+  // Shape known only now: the tensor takes its own storage for this run.
+  t.shape = std::move(shape);
+  t.storage = TensorStorage::kDynamic;
+  t.bytes = StorageBytes(t.dtype, t.NumElements());
+  t.owned.assign(t.bytes, 0);
+  t.data = t.owned.data();
+}
+
+// ---- KernelRegistry ----
+
+KernelRegistry& KernelRegistry::Global() {
+  static KernelRegistry registry;
+  return registry;
+}
+
+void KernelRegistry::Register(KernelEntry entry) { entries_.push_back(std::move(entry)); }
+
+const KernelEntry* KernelRegistry::Find(const OpKey& op, std::optional<DType> input_dtype, bool reference_only) const {
+  const KernelEntry* best = nullptr;
+  for (const auto& e : entries_) {
+    if (!(e.op == op)) continue;
+    if (e.input_dtype && (!input_dtype || *e.input_dtype != *input_dtype)) continue;
+    if (reference_only && e.priority != 0) continue;
+    // Prefer an exact dtype match over "any", then the higher priority.
+    auto rank = [&](const KernelEntry* k) { return std::make_pair(k->input_dtype.has_value() ? 1 : 0, k->priority); };
+    if (best == nullptr || rank(&e) > rank(best)) best = &e;
+  }
+  return best;
+}
+
+// ---- Interpreter ----
+
+struct Interpreter::SubgraphRuntime {
+  int index = 0;
+  const Subgraph* graph = nullptr;
+  std::vector<RuntimeTensor> tensors;
+  std::vector<KernelContext> nodes;
+  std::vector<const KernelEntry*> kernels;
+  std::vector<bool> reprepare;  // node's shapes depend on values seen only while running
+  std::unique_ptr<uint8_t, void (*)(void*)> arena{nullptr, std::free};
+  size_t arena_size = 0;
+  bool prepared = false;
+};
+
+namespace {
+
+constexpr size_t kArenaAlignment = 64;
+
+size_t AlignUp(size_t n) { return (n + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment; }
+
+void ResetVariable(RuntimeTensor& t) {
+  int value = 0;
+  if (t.dtype == DType::INT8) value = t.zero_point();
+  std::fill(t.owned.begin(), t.owned.end(), static_cast<uint8_t>(value));
+}
+
+}  // namespace
+
+Interpreter::Interpreter(const Model& model, InterpreterOptions options) : model_(model), options_(options) {
+  for (size_t s = 0; s < model.subgraphs.size(); ++s) {
+    auto sg = std::make_unique<SubgraphRuntime>();
+    sg->index = static_cast<int>(s);
+    sg->graph = &model.subgraphs[s];
+    const Subgraph& g = *sg->graph;
+    sg->tensors.resize(g.tensors.size());
+    for (size_t t = 0; t < g.tensors.size(); ++t) {
+      RuntimeTensor& rt = sg->tensors[t];
+      const Tensor& mt = g.tensors[t];
+      rt.meta = &mt;
+      rt.dtype = mt.dtype;
+      rt.shape = mt.shape;
+      if (const auto* data = model.ConstantData(mt)) {
+        rt.storage = TensorStorage::kConstant;
+        rt.data = const_cast<uint8_t*>(data->data());  // kernels never write inputs
+        rt.bytes = data->size();
+      } else if (mt.is_variable) {
+        rt.storage = TensorStorage::kPersistent;
+      }
+    }
+    sg->nodes.resize(g.operators.size());
+    sg->kernels.resize(g.operators.size());
+    sg->reprepare.assign(g.operators.size(), false);
+    for (size_t n = 0; n < g.operators.size(); ++n) {
+      const Operator& op = g.operators[n];
+      KernelContext& ctx = sg->nodes[n];
+      ctx.model = &model;
+      ctx.op = &op;
+      ctx.opcode = &model.op_code(op);
+      ctx.subgraph_index = static_cast<int>(s);
+      ctx.node_index = static_cast<int>(n);
+      ctx.interpreter = this;
+      for (int32_t i : op.inputs) ctx.inputs.push_back(i < 0 ? nullptr : &sg->tensors[static_cast<size_t>(i)]);
+      for (int32_t i : op.outputs) ctx.outputs.push_back(&sg->tensors[static_cast<size_t>(i)]);
+      for (int32_t i : op.intermediates) ctx.intermediates.push_back(&sg->tensors[static_cast<size_t>(i)]);
+      std::optional<DType> dtype;
+      for (auto* in : ctx.inputs)
+        if (in != nullptr) {
+          dtype = in->dtype;
+          break;
+        }
+      const KernelEntry* k = KernelRegistry::Global().Find(OpKey::Of(*ctx.opcode), dtype, options_.reference_kernels_only);
+      if (k == nullptr) {
+        if (ctx.opcode->IsFlex())
+          ctx.Fail("Flex op '{}' needs the TensorFlow select-ops runtime, which tflite-doctor does not include",
+                   ctx.opcode->custom_code);
+        const auto& all = KernelRegistry::Global().entries();
+        if (std::none_of(all.begin(), all.end(), [&](const KernelEntry& e) { return e.op == OpKey::Of(*ctx.opcode); })) {
+          if (ctx.opcode->IsCustom()) ctx.Fail("custom op '{}' has no kernel in tflite-doctor", ctx.opcode->custom_code);
+          ctx.Fail("unsupported operator {} (no kernel)", ctx.opcode->Name());
+        }
+        ctx.Fail("unsupported input type {} for {}", dtype ? DTypeName(*dtype) : "none", ctx.opcode->Name());
+      }
+      sg->kernels[n] = k;
+    }
+    subgraphs_.push_back(std::move(sg));
+  }
+}
+
+Interpreter::~Interpreter() = default;
+
+size_t Interpreter::num_inputs() const { return subgraphs_[0]->graph->inputs.size(); }
+size_t Interpreter::num_outputs() const { return subgraphs_[0]->graph->outputs.size(); }
+int Interpreter::input_tensor_index(size_t i) const { return subgraphs_[0]->graph->inputs.at(i); }
+int Interpreter::output_tensor_index(size_t i) const { return subgraphs_[0]->graph->outputs.at(i); }
+RuntimeTensor& Interpreter::input(size_t i) { return subgraphs_[0]->tensors[static_cast<size_t>(input_tensor_index(i))]; }
+const RuntimeTensor& Interpreter::output(size_t i) const {
+  return subgraphs_[0]->tensors[static_cast<size_t>(output_tensor_index(i))];
+}
+RuntimeTensor& Interpreter::tensor(int subgraph_index, int tensor_index) {
+  return subgraphs_.at(static_cast<size_t>(subgraph_index))->tensors.at(static_cast<size_t>(tensor_index));
+}
+size_t Interpreter::arena_bytes() const {
+  size_t n = 0;
+  for (const auto& sg : subgraphs_) n += sg->arena_size;
+  return n;
+}
+const std::string& Interpreter::kernel_name(int node_index) const {
+  return subgraphs_[0]->kernels.at(static_cast<size_t>(node_index))->name;
+}
+
+void Interpreter::ResizeInput(size_t i, std::vector<int32_t> shape) {
+  RuntimeTensor& t = input(i);
+  if (t.shape == shape) return;
+  t.shape = std::move(shape);
+  for (auto& sg : subgraphs_) sg->prepared = false;
+}
+
+void Interpreter::AllocateTensors() { Prepare(*subgraphs_[0]); }
+
+void Interpreter::Prepare(SubgraphRuntime& sg) {
+  const Subgraph& g = *sg.graph;
+  const size_t n_nodes = g.operators.size();
+  // Which tensors have values before each node runs: constants, variables,
+  // subgraph inputs, then each node's outputs.
+  std::vector<bool> available(sg.tensors.size(), false);
+  for (size_t t = 0; t < sg.tensors.size(); ++t)
+    available[t] = sg.tensors[t].storage == TensorStorage::kConstant || sg.tensors[t].storage == TensorStorage::kPersistent;
+  for (int32_t i : g.inputs) available[static_cast<size_t>(i)] = true;
+  for (size_t t = 0; t < sg.tensors.size(); ++t) {
+    RuntimeTensor& rt = sg.tensors[t];
+    if (rt.storage == TensorStorage::kArena || rt.storage == TensorStorage::kDynamic) {
+      rt.storage = TensorStorage::kUnallocated;
+      rt.data = nullptr;
+      rt.owned.clear();
+    }
+  }
+  // Input tensors get their shape from the caller, not from any node.
+  std::vector<bool> dynamic(sg.tensors.size(), false);
+  for (size_t n = 0; n < n_nodes; ++n) {
+    KernelContext& ctx = sg.nodes[n];
+    for (size_t k = 0; k < ctx.inputs.size(); ++k) {
+      int32_t index = g.operators[n].inputs[k];
+      if (index >= 0 && !available[static_cast<size_t>(index)])
+        ctx.Fail("input {} reads tensor {} ('{}'), which no earlier node produces and which has no data", k, index,
+                 sg.tensors[static_cast<size_t>(index)].name());
+    }
+    bool input_dynamic = false;
+    for (int32_t index : g.operators[n].inputs)
+      if (index >= 0 && dynamic[static_cast<size_t>(index)]) input_dynamic = true;
+    for (RuntimeTensor* out : ctx.outputs) out->shape.clear();
+    std::vector<std::vector<int32_t>> before;
+    sg.reprepare[n] = input_dynamic;
+    if (!input_dynamic) {
+      ctx.preparing = true;
+      ctx.state.reset();
+      for (size_t o = 0; o < ctx.outputs.size(); ++o) ctx.outputs[o]->shape = {-1};  // "not set yet"
+      sg.kernels[n]->impl.prepare(ctx);
+      ctx.preparing = false;
+      for (RuntimeTensor* out : ctx.outputs)
+        if (!out->shape.empty() && out->shape[0] == -1 && out->shape.size() == 1) sg.reprepare[n] = true;
+    }
+    for (size_t o = 0; o < ctx.outputs.size(); ++o) {
+      int32_t index = g.operators[n].outputs[o];
+      available[static_cast<size_t>(index)] = true;
+      if (sg.reprepare[n]) dynamic[static_cast<size_t>(index)] = true;
+    }
+  }
+
+  // Lifetimes of arena tensors, in node steps: inputs live from the start,
+  // outputs to the end.
+  const int kEnd = static_cast<int>(n_nodes);
+  std::vector<int> first(sg.tensors.size(), std::numeric_limits<int>::max()), last(sg.tensors.size(), -1);
+  for (int32_t i : g.inputs) first[static_cast<size_t>(i)] = -1;
+  for (size_t n = 0; n < n_nodes; ++n) {
+    for (int32_t i : g.operators[n].outputs) first[static_cast<size_t>(i)] = std::min(first[static_cast<size_t>(i)], static_cast<int>(n));
+    for (int32_t i : g.operators[n].inputs)
+      if (i >= 0) last[static_cast<size_t>(i)] = std::max(last[static_cast<size_t>(i)], static_cast<int>(n));
+  }
+  for (int32_t i : g.outputs) last[static_cast<size_t>(i)] = kEnd;
+  for (int32_t i : g.inputs) last[static_cast<size_t>(i)] = std::max(last[static_cast<size_t>(i)], 0);
+
+  struct Placement {
+    size_t tensor, offset, size;
+    int first, last;
+  };
+  std::vector<Placement> order;
+  for (size_t t = 0; t < sg.tensors.size(); ++t) {
+    RuntimeTensor& rt = sg.tensors[t];
+    if (rt.storage == TensorStorage::kConstant) continue;
+    if (rt.storage == TensorStorage::kPersistent) {
+      rt.bytes = StorageBytes(rt.dtype, rt.NumElements());
+      if (rt.owned.size() != rt.bytes) {
+        rt.owned.assign(rt.bytes, 0);
+        rt.data = rt.owned.data();
+        ResetVariable(rt);
+      }
+      continue;
+    }
+    if (first[t] == std::numeric_limits<int>::max() || dynamic[t]) continue;  // unused, or sized while running
+    if (last[t] < 0) last[t] = first[t];  // produced but never read
+    rt.bytes = StorageBytes(rt.dtype, rt.NumElements());
+    order.push_back({t, 0, AlignUp(std::max<size_t>(rt.bytes, 1)), first[t], last[t]});
+  }
+  // Greedy by size: biggest first, each at the lowest offset that does not
+  // collide with an already placed tensor whose lifetime overlaps.
+  std::stable_sort(order.begin(), order.end(), [](const Placement& a, const Placement& b) { return a.size > b.size; });
+  std::vector<Placement> placed;
+  size_t arena_size = 0;
+  for (Placement p : order) {
+    std::vector<std::pair<size_t, size_t>> busy;
+    for (const auto& q : placed)
+      if (q.first <= p.last && p.first <= q.last) busy.push_back({q.offset, q.offset + q.size});
+    std::sort(busy.begin(), busy.end());
+    size_t offset = 0;
+    for (const auto& [lo, hi] : busy) {
+      if (offset + p.size <= lo) break;
+      offset = std::max(offset, hi);
+    }
+    p.offset = offset;
+    arena_size = std::max(arena_size, offset + p.size);
+    placed.push_back(p);
+  }
+  sg.arena.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, std::max<size_t>(arena_size, kArenaAlignment))));
+  if (!sg.arena) Fail("out of memory allocating a {}-byte tensor arena", arena_size);
+  sg.arena_size = arena_size;
+  for (const auto& p : placed) {
+    RuntimeTensor& rt = sg.tensors[p.tensor];
+    rt.storage = TensorStorage::kArena;
+    rt.data = sg.arena.get() + p.offset;
+  }
+  sg.prepared = true;
+}
+
+void Interpreter::SetInput(size_t i, DType dtype, const std::vector<int32_t>& shape, const void* data, size_t bytes) {
+  if (i >= num_inputs()) Fail("the model has {} inputs; input {} does not exist", num_inputs(), i);
+  RuntimeTensor& t = input(i);
+  std::string name = t.name().empty() ? fmt::format("input {}", i) : fmt::format("input {} ('{}')", i, t.name());
+  if (dtype != t.dtype) Fail("{} expects {}, got {}", name, DTypeName(t.dtype), DTypeName(dtype));
+  if (shape != t.shape) {
+    const auto& sig = t.meta->shape_signature;
+    bool fits = sig && sig->size() == shape.size();
+    for (size_t d = 0; fits && d < shape.size(); ++d) fits = (*sig)[d] < 0 || (*sig)[d] == shape[d];
+    if (!fits) Fail("{} expects shape {}, got {}", name, ShapeString(sig ? *sig : t.shape), ShapeString(shape));
+    ResizeInput(i, shape);
+  }
+  if (!subgraphs_[0]->prepared) AllocateTensors();
+  RuntimeTensor& ready = input(i);
+  if (bytes != ready.bytes) Fail("{} needs {} bytes of data, got {}", name, ready.bytes, bytes);
+  if (bytes > 0) std::memcpy(ready.data, data, bytes);
+}
+
+void Interpreter::Invoke() {
+  SubgraphRuntime& sg = *subgraphs_[0];
+  if (!sg.prepared) AllocateTensors();
+  Run(sg);
+}
+
+void Interpreter::InvokeSubgraph(int subgraph_index) {
+  if (subgraph_index < 0 || static_cast<size_t>(subgraph_index) >= subgraphs_.size())
+    Fail("subgraph {} does not exist", subgraph_index);
+  SubgraphRuntime& sg = *subgraphs_[static_cast<size_t>(subgraph_index)];
+  if (!sg.prepared) Prepare(sg);
+  Run(sg);
+}
+
+void Interpreter::Run(SubgraphRuntime& sg) {
+  const Subgraph& g = *sg.graph;
+  if (observer_)
+    for (int32_t i : g.inputs) observer_(sg.index, -1, i, sg.tensors[static_cast<size_t>(i)]);
+  for (size_t n = 0; n < g.operators.size(); ++n) {
+    KernelContext& ctx = sg.nodes[n];
+    if (sg.reprepare[n]) {
+      // Inputs now have values: compute shapes again; outputs become dynamic.
+      ctx.preparing = false;
+      ctx.state.reset();
+      sg.kernels[n]->impl.prepare(ctx);
+    }
+    for (RuntimeTensor* out : ctx.outputs)
+      if (out->data == nullptr && StorageBytes(out->dtype, out->NumElements()) > 0)
+        ctx.Fail("output '{}' has no storage (its kernel did not size it)", out->name());
+    sg.kernels[n]->impl.eval(ctx);
+    if (observer_)
+      for (size_t o = 0; o < ctx.outputs.size(); ++o)
+        observer_(sg.index, static_cast<int>(n), g.operators[n].outputs[o], *ctx.outputs[o]);
+  }
+}
+
+void Interpreter::ResetVariables() {
+  for (auto& sg : subgraphs_)
+    for (auto& t : sg->tensors)
+      if (t.storage == TensorStorage::kPersistent) ResetVariable(t);
+}
+
+}  // namespace tfd

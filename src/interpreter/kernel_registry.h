@@ -1,0 +1,68 @@
+#pragma once
+// The table of kernels: (operator, input dtype) -> implementation.
+//
+// Several implementations of one (op, dtype) may sit side by side, e.g. the
+// reference kernel and a faster one; the interpreter takes the one with the
+// highest priority unless told to use reference kernels only. Kernel files
+// register themselves at start-up with TFD_REGISTER_KERNEL.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interpreter/kernel.h"
+
+namespace tfd {
+
+// Which operator a kernel serves: a builtin, or a custom op by its code.
+struct OpKey {
+  BuiltinOp builtin = BuiltinOp::ADD;
+  std::string custom_code;  // only for BuiltinOp::CUSTOM
+
+  static OpKey Builtin(BuiltinOp op) { return {op, ""}; }
+  static OpKey Custom(std::string code) { return {BuiltinOp::CUSTOM, std::move(code)}; }
+  static OpKey Of(const OpCode& code) { return {code.builtin, code.IsCustom() ? code.custom_code : ""}; }
+  bool operator==(const OpKey& o) const { return builtin == o.builtin && custom_code == o.custom_code; }
+};
+
+struct KernelEntry {
+  OpKey op;
+  std::optional<DType> input_dtype;  // dtype of the first input; nullopt = any
+  std::string name;                  // e.g. "reference"
+  int priority = 0;                  // reference kernels are 0
+  KernelImpl impl;
+};
+
+class KernelRegistry {
+ public:
+  static KernelRegistry& Global();
+
+  void Register(KernelEntry entry);
+  // Best kernel for this op and first-input dtype, or nullptr.
+  const KernelEntry* Find(const OpKey& op, std::optional<DType> input_dtype, bool reference_only = false) const;
+  // Every registered entry (for listing what is supported).
+  const std::vector<KernelEntry>& entries() const { return entries_; }
+
+ private:
+  std::vector<KernelEntry> entries_;
+};
+
+struct KernelRegistrar {
+  KernelRegistrar(OpKey op, std::optional<DType> dtype, const char* name, int priority, KernelImpl impl) {
+    KernelRegistry::Global().Register({std::move(op), dtype, name, priority, impl});
+  }
+};
+
+}  // namespace tfd
+
+#define TFD_KERNEL_CONCAT_INNER(a, b) a##b
+#define TFD_KERNEL_CONCAT(a, b) TFD_KERNEL_CONCAT_INNER(a, b)
+
+// Registers a reference kernel for a builtin op and input dtype (or
+// std::nullopt for any dtype), at namespace scope in the kernel's file.
+#define TFD_REGISTER_KERNEL(OP, DTYPE, PREPARE, EVAL)                                      \
+  static ::tfd::KernelRegistrar TFD_KERNEL_CONCAT(tfd_kernel_registrar_, __COUNTER__)(     \
+      ::tfd::OpKey::Builtin(::tfd::BuiltinOp::OP), DTYPE, "reference", 0, {PREPARE, EVAL})
+
+#define TFD_REGISTER_CUSTOM_KERNEL(CODE, DTYPE, PREPARE, EVAL)                             \
+  static ::tfd::KernelRegistrar TFD_KERNEL_CONCAT(tfd_kernel_registrar_, __COUNTER__)(     \
+      ::tfd::OpKey::Custom(CODE), DTYPE, "reference", 0, {PREPARE, EVAL})
