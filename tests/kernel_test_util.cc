@@ -145,7 +145,11 @@ bool OracleBatch::Available(std::string* why) {
 }
 
 int OracleBatch::Add(const Model& model, const std::vector<Array>& inputs) {
-  cases_.push_back({WriteModel(model), inputs});
+  return AddBytes(WriteModel(model), inputs);
+}
+
+int OracleBatch::AddBytes(std::vector<uint8_t> model_bytes, const std::vector<Array>& inputs) {
+  cases_.push_back({std::move(model_bytes), inputs});
   return static_cast<int>(cases_.size() - 1);
 }
 

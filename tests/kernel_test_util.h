@@ -95,6 +95,8 @@ class OracleBatch {
   static bool Available(std::string* why);
 
   int Add(const Model& model, const std::vector<Array>& inputs);
+  // A model file's bytes exactly as given (not rewritten by our writer).
+  int AddBytes(std::vector<uint8_t> model_bytes, const std::vector<Array>& inputs);
   void Run();  // throws on harness failure (not on a model the oracle refuses)
   bool ok(int id) const { return results_.at(static_cast<size_t>(id)).ok; }
   const std::string& error(int id) const { return results_.at(static_cast<size_t>(id)).error; }

@@ -294,9 +294,22 @@ async function runJobs(jobsFile, verbose) {
   const base = path.dirname(path.resolve(jobsFile));
   const log = [];
   let mod = await loadRuntime(log, verbose);
+  // A wasm trap (e.g. after deleting a runner of a stateful model) can leave
+  // the runtime unusable for the next model: start a fresh runtime and try
+  // that job once more before reporting it.
+  const trapped = (e) => /memory access out of bounds|unreachable|RuntimeError|aborted/i.test(String(e && e.message));
   for (const job of jobs) {
     const outDir = path.resolve(base, job.output_dir);
     fs.mkdirSync(outDir, { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const done = await runJob(job, outDir, attempt === 1);
+      if (done) break;
+      mod = await loadRuntime(log, verbose);
+    }
+  }
+
+  // Returns false when the runtime trapped and the job should be retried.
+  async function runJob(job, outDir, lastAttempt) {
     let runner = null;
     try {
       runner = loadModel(mod, path.resolve(base, job.model), log);
@@ -306,10 +319,13 @@ async function runJobs(jobsFile, verbose) {
       arrays.forEach((a, i) => setInput(inSpecs[i], a, files[i]));
       infer(runner, log);
       writeOutputs(snapshot(runner.GetOutputs()), outDir);
+      return true;
     } catch (e) {
+      if (trapped(e) && !lastAttempt) return false;
       const code = e instanceof CliError ? e.code : EXIT_OTHER;
       fs.writeFileSync(path.join(outDir, 'error.json'), JSON.stringify({ code, message: firstLine(e.message) }) + '\n');
-      if (!(e instanceof CliError) || /aborted/.test(e.message)) mod = await loadRuntime(log, verbose);
+      if (trapped(e)) mod = await loadRuntime(log, verbose);
+      return true;
     } finally {
       if (runner && typeof runner.delete === 'function') {
         try { runner.delete(); } catch (e) { /* already gone with an aborted runtime */ }
