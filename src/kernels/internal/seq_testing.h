@@ -1,0 +1,125 @@
+#pragma once
+// Test-only helpers for the sequence/signal kernel tests (LSTM, SVDF, FFT,
+// DENSIFY, detection post-processing): variable state tensors, multi-op
+// models, one node cut out of a real model, and running one interpreter
+// several times. Include only from tests.
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "interpreter/interpreter.h"
+#include "kernel_test_util.h"
+
+namespace tfd::testing::seq {
+
+// Turns tensor `index` (added with OpModel::Input) into a variable: no longer
+// a graph input, kept by the interpreter across runs.
+inline void MakeVariable(Model& model, int index) {
+  auto& g = model.subgraphs[0];
+  g.tensors[static_cast<size_t>(index)].is_variable = true;
+  std::vector<int32_t> inputs;
+  for (int32_t i : g.inputs)
+    if (i != index) inputs.push_back(i);
+  g.inputs = inputs;
+}
+
+// A model holding only node `op_index` of `source`'s main graph: its tensors,
+// constant buffers and operator code. Non-constant, non-variable inputs become
+// the graph inputs, in node order.
+inline Model ExtractNode(const Model& source, size_t op_index) {
+  const Subgraph& g = source.main();
+  const Operator& op = g.operators.at(op_index);
+  Model m;
+  m.buffers.resize(1);
+  m.op_codes.push_back(source.op_code(op));
+  m.subgraphs.emplace_back();
+  Subgraph& out = m.subgraphs[0];
+  std::map<int32_t, int32_t> remap;
+  auto add = [&](int32_t i) -> int32_t {
+    if (i < 0) return i;
+    auto it = remap.find(i);
+    if (it != remap.end()) return it->second;
+    Tensor t = g.tensors[static_cast<size_t>(i)];
+    if (const auto* data = source.ConstantData(t)) {
+      m.buffers.push_back({*data});
+      t.buffer = static_cast<uint32_t>(m.buffers.size() - 1);
+    } else {
+      t.buffer = 0;
+    }
+    out.tensors.push_back(t);
+    const int32_t index = static_cast<int32_t>(out.tensors.size() - 1);
+    remap[i] = index;
+    return index;
+  };
+  Operator copy = op;
+  copy.opcode_index = 0;
+  for (auto& i : copy.inputs) {
+    i = add(i);
+    if (i >= 0 && out.tensors[static_cast<size_t>(i)].buffer == 0 && !out.tensors[static_cast<size_t>(i)].is_variable)
+      out.inputs.push_back(i);
+  }
+  for (auto& i : copy.outputs) {
+    i = add(i);
+    out.outputs.push_back(i);
+  }
+  for (auto& i : copy.intermediates) i = add(i);
+  out.operators.push_back(copy);
+  return m;
+}
+
+// Runs the same interpreter once per input set (state carries over) and
+// returns every run's outputs.
+inline std::vector<std::vector<Array>> RunOursRepeatedly(const Model& model,
+                                                         const std::vector<std::vector<Array>>& runs) {
+  Interpreter interp(model, {true});
+  std::vector<std::vector<Array>> results;
+  for (const auto& inputs : runs) {
+    for (size_t i = 0; i < inputs.size(); ++i)
+      interp.SetInput(i, inputs[i].dtype, inputs[i].shape, inputs[i].bytes.data(), inputs[i].bytes.size());
+    interp.Invoke();
+    std::vector<Array> out;
+    for (size_t i = 0; i < interp.num_outputs(); ++i) {
+      const RuntimeTensor& t = interp.output(i);
+      out.push_back({t.dtype, t.shape, std::vector<uint8_t>(t.data, t.data + t.bytes)});
+    }
+    results.push_back(out);
+  }
+  return results;
+}
+
+template <typename T>
+std::vector<T> RandomValues(std::mt19937_64& rng, size_t count, T lo, T hi) {
+  std::vector<T> v(count);
+  if constexpr (std::is_floating_point_v<T>) {
+    std::uniform_real_distribution<T> d(lo, hi);
+    for (auto& x : v) x = d(rng);
+  } else {
+    std::uniform_int_distribution<int64_t> d(lo, hi);
+    for (auto& x : v) x = static_cast<T>(d(rng));
+  }
+  return v;
+}
+
+// Elements [begin, end) of an array along dimension `dim`.
+inline Array SliceDim(const Array& a, int dim, int begin, int end) {
+  size_t element = a.bytes.size();
+  for (int32_t d : a.shape) element /= static_cast<size_t>(d);
+  size_t outer = 1, inner = element;
+  for (int d = 0; d < dim; ++d) outer *= static_cast<size_t>(a.shape[static_cast<size_t>(d)]);
+  for (size_t d = static_cast<size_t>(dim) + 1; d < a.shape.size(); ++d) inner *= static_cast<size_t>(a.shape[d]);
+  const size_t extent = static_cast<size_t>(a.shape[static_cast<size_t>(dim)]);
+  Array out{a.dtype, a.shape, {}};
+  out.shape[static_cast<size_t>(dim)] = end - begin;
+  for (size_t o = 0; o < outer; ++o) {
+    const auto* start = a.bytes.data() + (o * extent + static_cast<size_t>(begin)) * inner;
+    out.bytes.insert(out.bytes.end(), start, start + static_cast<size_t>(end - begin) * inner);
+  }
+  return out;
+}
+
+inline bool FixturesAvailable() { return std::ifstream(std::string(TFD_FIXTURES_DIR) + "/README.md").good(); }
+
+}  // namespace tfd::testing::seq
