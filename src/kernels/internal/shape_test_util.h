@@ -1,0 +1,80 @@
+#pragma once
+// Test-only helpers for the data-movement and reduction kernel tests: run a
+// list of single-op models through our interpreter and the TFLite oracle in
+// one batch and compare every output.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "graph/dtype.h"
+#include "kernel_test_util.h"
+
+namespace tfd::testing::shape {
+
+enum class Compare {
+  kExact,        // identical bytes (integers, bools, and floats that are only moved)
+  kFloat,        // FloatClose(..., 1e-6): float arithmetic
+  kWithinOneStep // WithinSteps(..., 1): only where a documented deviation exists
+};
+
+struct OracleCase {
+  std::string name;
+  Model model;
+  std::vector<Array> inputs;  // empty: RandomInputs(model, seed)
+  Compare compare = Compare::kExact;
+  uint64_t seed = 1;
+};
+
+inline void ExpectMatchesOracle(std::vector<OracleCase> cases) {
+  OracleBatch oracle;
+  for (auto& c : cases) {
+    if (c.inputs.empty() && !c.model.main().inputs.empty()) c.inputs = RandomInputs(c.model, c.seed);
+    oracle.Add(c.model, c.inputs);
+  }
+  oracle.Run();
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const OracleCase& c = cases[i];
+    SCOPED_TRACE("case " + std::to_string(i) + ": " + c.name);
+    const int id = static_cast<int>(i);
+    ASSERT_TRUE(oracle.ok(id)) << oracle.error(id);
+    std::vector<Array> ours;
+    ASSERT_NO_THROW(ours = RunOurs(c.model, c.inputs)) << "our interpreter failed";
+    const auto& theirs = oracle.outputs(id);
+    ASSERT_EQ(ours.size(), theirs.size());
+    for (size_t o = 0; o < ours.size(); ++o) {
+      SCOPED_TRACE("output " + std::to_string(o));
+      switch (c.compare) {
+        case Compare::kExact: EXPECT_TRUE(Identical(ours[o], theirs[o])); break;
+        case Compare::kFloat: EXPECT_TRUE(FloatClose(ours[o], theirs[o], 1e-6)); break;
+        case Compare::kWithinOneStep: EXPECT_TRUE(WithinSteps(ours[o], theirs[o], 1)); break;
+      }
+    }
+  }
+}
+
+// The model with its output tensors' shapes set to what our kernel computes
+// for these inputs (the XNNPACK delegate in the oracle trusts the shapes
+// written in the model, so they must be right).
+inline Model WithOurOutputShapes(Model model, const std::vector<Array>& inputs) {
+  const std::vector<Array> ours = RunOurs(model, inputs.empty() ? RandomInputs(model, 1) : inputs);
+  auto& sg = model.subgraphs[0];
+  for (size_t o = 0; o < ours.size() && o < sg.outputs.size(); ++o)
+    sg.tensors[static_cast<size_t>(sg.outputs[o])].shape = ours[o].shape;
+  return model;
+}
+
+// Quantization parameters that suit a dtype, for building test tensors.
+inline TensorSpec Spec(DType dtype, std::vector<int32_t> shape) {
+  TensorSpec s;
+  s.dtype = dtype;
+  s.shape = std::move(shape);
+  switch (dtype) {
+    case DType::INT8: s.scale = 0.05f; s.zero_point = -3; break;
+    case DType::UINT8: s.scale = 0.04f; s.zero_point = 120; break;
+    case DType::INT16: s.scale = 0.001f; s.zero_point = 0; break;
+    default: break;
+  }
+  return s;
+}
+
+}  // namespace tfd::testing::shape
