@@ -70,6 +70,30 @@ inline Model ExtractNode(const Model& source, size_t op_index) {
   return m;
 }
 
+// Appends a node `op` reading tensors `inputs` and writing a new tensor of
+// `dtype`/`shape`; returns the new tensor's index. The new tensor becomes a
+// graph output when `graph_output`.
+inline int32_t AppendNode(Model& model, BuiltinOp op, const std::vector<int32_t>& inputs, DType dtype,
+                          const std::vector<int32_t>& shape, bool graph_output = true) {
+  uint32_t code = 0;
+  while (code < model.op_codes.size() && !(model.op_codes[code].builtin == op && !model.op_codes[code].IsCustom())) ++code;
+  if (code == model.op_codes.size()) model.op_codes.push_back({op, "", 1});
+  auto& g = model.subgraphs[0];
+  Tensor t;
+  t.name = "node" + std::to_string(g.operators.size()) + "_out";
+  t.dtype = dtype;
+  t.shape = shape;
+  g.tensors.push_back(t);
+  const int32_t index = static_cast<int32_t>(g.tensors.size() - 1);
+  Operator node;
+  node.opcode_index = code;
+  node.inputs = inputs;
+  node.outputs = {index};
+  g.operators.push_back(node);
+  if (graph_output) g.outputs.push_back(index);
+  return index;
+}
+
 // Runs the same interpreter once per input set (state carries over) and
 // returns every run's outputs.
 inline std::vector<std::vector<Array>> RunOursRepeatedly(const Model& model,
