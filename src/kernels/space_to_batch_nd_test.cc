@@ -1,0 +1,67 @@
+#include "kernel_test_util.h"
+#include "kernels/internal/shape_test_util.h"
+
+namespace tfd {
+namespace {
+
+using testing::Array;
+using testing::OpModel;
+using testing::TensorSpec;
+using testing::shape::OracleCase;
+using testing::shape::Spec;
+
+template <typename I>
+Model SpaceToBatchModel(TensorSpec in, std::vector<I> block, std::vector<I> paddings, DType index_type = DType::INT32) {
+  OpModel m(BuiltinOp::SPACE_TO_BATCH_ND);
+  m.Input(in);
+  const int32_t n = static_cast<int32_t>(block.size());
+  m.Const<I>({index_type, {n}}, block);
+  m.Const<I>({index_type, {n, 2}}, paddings);
+  TensorSpec out = in;
+  for (size_t i = 0; i < block.size(); ++i) {
+    out.shape[0] *= static_cast<int32_t>(block[i]);
+    if (block[i] > 0) out.shape[1 + i] = static_cast<int32_t>((in.shape[1 + i] + paddings[2 * i] + paddings[2 * i + 1]) / block[i]);
+  }
+  m.Output(out);
+  return m.Build();
+}
+
+TEST(SpaceToBatchNd, Block2x2WithPadding) {
+  // [1, 2, 2, 1] padded to 4x2 (one row above and below), block 2x2 -> [4, 2, 1, 1].
+  Model m = SpaceToBatchModel<int32_t>({DType::FLOAT32, {1, 2, 2, 1}}, {2, 2}, {1, 1, 0, 0});
+  auto out = testing::RunOurs(m, {Array::Of<float>(DType::FLOAT32, {1, 2, 2, 1}, {1, 2, 3, 4})});
+  EXPECT_EQ(out[0].shape, std::vector<int32_t>({4, 2, 1, 1}));
+  // Padded rows: [0 0] [1 2] [3 4] [0 0]; batch k=(dy,dx) takes rows dy, dy+2 and column dx.
+  EXPECT_EQ(out[0].values<float>(), std::vector<float>({0, 3, 0, 4, 1, 0, 2, 0}));
+}
+
+TEST(SpaceToBatchNd, QuantizedPadsWithZeroPointAndInt64) {
+  Model q = SpaceToBatchModel<int64_t>({DType::UINT8, {1, 1, 1}, 0.5f, 77}, {2}, {0, 1}, DType::INT64);
+  EXPECT_EQ(testing::RunOurs(q, {Array::Of<uint8_t>(DType::UINT8, {1, 1, 1}, {5})})[0].values<uint8_t>(), std::vector<uint8_t>({5, 77}));
+  Model i = SpaceToBatchModel<int32_t>({DType::INT64, {1, 2, 1}}, {2}, {0, 0});
+  EXPECT_EQ(testing::RunOurs(i, {Array::Of<int64_t>(DType::INT64, {1, 2, 1}, {1LL << 40, 2})})[0].values<int64_t>(),
+            std::vector<int64_t>({1LL << 40, 2}));
+}
+
+TEST(SpaceToBatchNd, RejectsIndivisiblePaddedSize) {
+  Model m = SpaceToBatchModel<int32_t>({DType::FLOAT32, {1, 3, 2, 1}}, {2, 2}, {0, 0, 0, 0});
+  EXPECT_THROW(testing::RunOurs(m, testing::RandomInputs(m, 1)), Error);
+  Model b = SpaceToBatchModel<int32_t>({DType::FLOAT32, {1, 2, 2, 1}}, {0, 2}, {0, 0, 0, 0});
+  EXPECT_THROW(testing::RunOurs(b, testing::RandomInputs(b, 1)), Error);
+}
+
+TEST(SpaceToBatchNd, MatchesTfliteRuntime) {
+  TFD_REQUIRE_ORACLE();
+  std::vector<OracleCase> cases;
+  for (DType t : {DType::FLOAT32, DType::INT8, DType::UINT8, DType::INT32})
+    cases.push_back({"2x2 " + DTypeName(t), SpaceToBatchModel<int32_t>(Spec(t, {1, 4, 4, 3}), {2, 2}, {0, 0, 0, 0})});
+  cases.push_back({"padded", SpaceToBatchModel<int32_t>(Spec(DType::FLOAT32, {2, 3, 5, 2}), {2, 3}, {1, 0, 0, 1})});
+  cases.push_back({"padded int8", SpaceToBatchModel<int32_t>(Spec(DType::INT8, {1, 5, 3, 2}), {3, 2}, {2, 2, 0, 1})});
+  cases.push_back({"padded uint8", SpaceToBatchModel<int32_t>(Spec(DType::UINT8, {1, 2, 2, 1}), {2, 2}, {1, 1, 1, 1})});
+  cases.push_back({"3-D", SpaceToBatchModel<int32_t>(Spec(DType::FLOAT32, {2, 5, 3}), {3}, {1, 0})});
+  cases.push_back({"dilated conv style", SpaceToBatchModel<int32_t>(Spec(DType::FLOAT32, {1, 6, 6, 2}), {2, 2}, {2, 2, 2, 2})});
+  testing::shape::ExpectMatchesOracle(cases);
+}
+
+}  // namespace
+}  // namespace tfd
