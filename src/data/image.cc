@@ -1,0 +1,113 @@
+#include "data/image.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+#include "util/error.h"
+#include "util/file_io.h"
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_BMP
+#define STBI_NO_STDIO
+#define STBI_FAILURE_USERMSG
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
+#endif
+#include <stb/stb_image.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace tfd {
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const char* FormatOf(const std::vector<uint8_t>& b) {
+  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "JPEG";
+  if (b.size() >= 8 && b[0] == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') return "PNG";
+  if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') return "BMP";
+  return nullptr;
+}
+
+}  // namespace
+
+bool IsImagePath(const std::string& path) {
+  std::string ext = Lower(std::filesystem::path(path).extension().string());
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp";
+}
+
+Image DecodeImageBytes(const std::vector<uint8_t>& bytes, const std::string& source) {
+  if (bytes.empty()) Fail("{}: empty file, not an image", source);
+  const char* format = FormatOf(bytes);
+  if (!format) Fail("{}: not a JPEG, PNG or BMP image (unrecognized file signature)", source);
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) Fail("{}: image file too large", source);
+  int w = 0, h = 0, c = 0;
+  stbi_uc* data = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &c, 0);
+  if (!data) Fail("{}: cannot decode {} image ({})", source, format, stbi_failure_reason());
+  Image img;
+  img.width = w;
+  img.height = h;
+  img.channels = c;
+  size_t n = static_cast<size_t>(w) * static_cast<size_t>(h) * static_cast<size_t>(c);
+  img.pixels.assign(data, data + n);
+  stbi_image_free(data);
+  if (w <= 0 || h <= 0 || c < 1 || c > 4) Fail("{}: decoded to an unusable image ({}x{}x{})", source, w, h, c);
+  return img;
+}
+
+Image DecodeImage(const std::string& path) {
+  std::vector<uint8_t> bytes = ReadFileBytes(path);
+  return DecodeImageBytes(bytes, path);
+}
+
+Image ConvertChannels(const Image& image, int channels) {
+  if (channels == image.channels) return image;
+  if (channels != 1 && channels != 3 && channels != 4) Fail("cannot convert an image to {} channels", channels);
+  Image out;
+  out.width = image.width;
+  out.height = image.height;
+  out.channels = channels;
+  size_t n = static_cast<size_t>(image.width) * static_cast<size_t>(image.height);
+  out.pixels.resize(n * static_cast<size_t>(channels));
+  const int in_c = image.channels;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* p = &image.pixels[i * static_cast<size_t>(in_c)];
+    uint8_t r, g, b, a = 255;
+    if (in_c <= 2) {
+      r = g = b = p[0];
+      if (in_c == 2) a = p[1];
+    } else {
+      r = p[0];
+      g = p[1];
+      b = p[2];
+      if (in_c == 4) a = p[3];
+    }
+    uint8_t* q = &out.pixels[i * static_cast<size_t>(channels)];
+    if (channels == 1) {
+      double y = 0.299 * r + 0.587 * g + 0.114 * b;
+      q[0] = static_cast<uint8_t>(std::clamp(std::lround(y), 0L, 255L));
+    } else {
+      q[0] = r;
+      q[1] = g;
+      q[2] = b;
+      if (channels == 4) q[3] = a;
+    }
+  }
+  return out;
+}
+
+}  // namespace tfd

@@ -1,0 +1,68 @@
+#pragma once
+// One model ready to run on data: its interpreter, input target, expected
+// preprocessing and labels; predictions as dequantized scores.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/preprocess/expected.h"
+#include "data/dataset.h"
+#include "data/preprocess.h"
+#include "graph/model.h"
+#include "interpreter/interpreter.h"
+
+namespace tfd {
+
+class ModelSession {
+ public:
+  // Loads the model (tfd::Error naming the file) and prepares an interpreter.
+  // Only models with one input are supported.
+  explicit ModelSession(const std::string& path, const ExpectedPreprocessing* partner = nullptr);
+  ~ModelSession();
+
+  const std::string& path() const { return path_; }
+  const Model& model() const { return *model_; }
+  const InputTarget& target() const { return expected_.target; }
+  const ExpectedPreprocessing& expected() const { return expected_; }
+  // Re-derive the expectation with a paired model's (used for a float
+  // reference that says nothing itself).
+  void SetPartner(const ExpectedPreprocessing& partner);
+
+  // Labels of output 0: from the model's metadata, or set by the caller.
+  const std::vector<std::string>& labels() const { return labels_; }
+  const std::string& labels_source() const { return labels_source_; }
+  void SetLabels(std::vector<std::string> labels, std::string source);
+
+  // The sample as input bytes under `spec`.
+  TensorData Prepare(const Sample& sample, const PreprocessSpec& spec, const std::string& source,
+                     bool allow_cast = false) const;
+  // Output 0, dequantized to float.
+  std::vector<float> Run(const TensorData& input);
+  // Whether output 0 is already a probability (produced by SOFTMAX or
+  // LOGISTIC, possibly through reshapes).
+  bool output_is_probability() const { return output_is_probability_; }
+  // Probabilities from scores: as they are, or softmax of logits.
+  std::vector<float> Probabilities(const std::vector<float>& scores) const;
+
+ private:
+  std::string path_;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<Interpreter> interp_;
+  ExpectedPreprocessing expected_;
+  std::vector<std::string> labels_;
+  std::string labels_source_;
+  bool output_is_probability_ = false;
+};
+
+// Indices of the k highest scores, highest first (ties: lower index first).
+std::vector<int> TopK(const std::vector<float>& scores, size_t k);
+
+// The index of a dataset label among the model's labels: a number is an
+// index; otherwise a case-insensitive match ('_' as ' ') of the whole label
+// or one of its comma-separated synonyms. -1 when none matches.
+int LabelIndex(const std::string& label, const std::vector<std::string>& labels);
+
+// 10 log10(sum ref^2 / sum (x - ref)^2); +inf when identical.
+double SqnrDb(const std::vector<float>& x, const std::vector<float>& ref);
+
+}  // namespace tfd
