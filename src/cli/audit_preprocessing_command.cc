@@ -1,0 +1,184 @@
+// tflite-doctor audit-preprocessing MODEL --data DIR: is the model fed what
+// it was trained on? The declared pipeline against what the model says it
+// expects, then a data-driven search over candidate pipelines.
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.h"
+#include "data/dataset.h"
+#include "data/preprocess/audit.h"
+#include "data/preprocess/evaluate.h"
+#include "data/preprocess/session.h"
+#include "util/error.h"
+
+namespace tfd::cli {
+namespace {
+
+struct AuditArgs {
+  std::string model;
+  std::string data;
+  std::string declared;
+  std::string reference;
+  std::string labels;
+  bool skip_bad = false;
+  bool json = false;
+};
+
+std::string Percent(double v) { return fmt::format("{:.1f}%", 100 * v); }
+std::string Db(double v) { return v >= 100 ? "inf dB" : fmt::format("{:.1f} dB", v); }
+
+nlohmann::json ResultJson(const AuditCandidateResult& r, bool labeled, bool reference) {
+  nlohmann::json e{{"rank", r.rank},
+                   {"name", r.candidate.name},
+                   {"score", r.primary},
+                   {"declared", r.candidate.declared},
+                   {"expected", r.candidate.expected},
+                   {"confidence", r.confidence},
+                   {"spec", PreprocessSpecJson(r.candidate.spec)}};
+  if (labeled) e["accuracy"] = r.accuracy, e["label_probability"] = r.label_prob;
+  if (reference) e["agreement"] = r.agreement, e["sqnr_db"] = r.sqnr_db;
+  if (!r.ok) e["error"] = r.error;
+  return e;
+}
+
+void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, bool reference) {
+  std::string head = fmt::format("  {:>4}", "rank");
+  if (labeled) head += fmt::format("  {:>6}  {:>8}", "top-1", "p(label)");
+  if (reference) head += fmt::format("  {:>6}  {:>8}", "agree", "SQNR");
+  if (!labeled && !reference) head += fmt::format("  {:>10}", "confidence");
+  std::cout << head << "  pipeline\n";
+  for (const auto& r : rows) {
+    std::string mark = r.candidate.declared && r.candidate.expected ? "  <- declared, expected"
+                       : r.candidate.declared                      ? "  <- declared"
+                       : r.candidate.expected                      ? "  <- expected"
+                                                                   : "";
+    std::string line = fmt::format("  {:>4}", r.rank);
+    if (!r.ok) {
+      std::cout << line << "  failed: " << r.candidate.name << " (" << r.error << ")" << mark << "\n";
+      continue;
+    }
+    if (labeled) line += fmt::format("  {:>6}  {:>8.3f}", Percent(r.accuracy), r.label_prob);
+    if (reference) line += fmt::format("  {:>6}  {:>8}", Percent(r.agreement), Db(r.sqnr_db));
+    if (!labeled && !reference) line += fmt::format("  {:>10.3f}", r.confidence);
+    std::cout << line << "  " << r.candidate.name << mark << "\n";
+  }
+}
+
+void Audit(const AuditArgs& args) {
+  Dataset dataset = OpenDataset(args.data);
+  std::unique_ptr<ModelSession> ref;
+  if (!args.reference.empty()) ref = std::make_unique<ModelSession>(args.reference);
+  ModelSession model(args.model, ref ? &ref->expected() : nullptr);
+  if (ref) ref->SetPartner(model.expected());
+  if (!args.labels.empty()) model.SetLabels(ReadLabelsFile(args.labels), args.labels);
+  AuditOptions opt;
+  if (!args.declared.empty()) opt.declared = ReadPreprocessSpec(args.declared);
+  opt.skip_bad = args.skip_bad;
+  opt.progress = TerminalProgressBar("audit");
+  AuditReport rep = AuditPreprocessing(model, ref.get(), dataset, opt);
+  const auto& best = rep.ranking.at(0);
+
+  if (args.json) {
+    nlohmann::json j;
+    j["model"] = args.model;
+    j["data"] = {{"source", args.data}, {"kind", DatasetKindName(dataset.kind)}, {"items", rep.items},
+                 {"labeled", rep.labeled}};
+    if (ref) j["reference"] = args.reference;
+    j["expected"] = {{"source", SpecSourceName(rep.expected.source)}, {"explanation", rep.expected.explanation},
+                     {"spec", PreprocessSpecJson(rep.expected.spec)}};
+    if (rep.declared) j["declared"] = {{"file", args.declared}, {"spec", PreprocessSpecJson(*rep.declared)}};
+    nlohmann::json mm = nlohmann::json::array();
+    for (const auto& m : rep.mismatches) mm.push_back({{"aspect", m.aspect}, {"sentence", m.sentence}});
+    j["mismatches"] = mm;
+    j["ranked_by"] = RankByName(rep.rank_by);
+    bool labeled = rep.labeled > 0, has_ref = ref != nullptr;
+    nlohmann::json ranking = nlohmann::json::array(), geometry = nlohmann::json::array();
+    for (const auto& r : rep.ranking) ranking.push_back(ResultJson(r, labeled, has_ref));
+    for (const auto& r : rep.geometry) geometry.push_back(ResultJson(r, labeled, has_ref));
+    j["ranking"] = ranking;
+    j["geometry"] = geometry;
+    j["best"] = best.candidate.name;
+    j["expected_rank"] = rep.expected_rank;
+    if (rep.declared) j["declared_rank"] = rep.declared_rank, j["loss"] = rep.loss, j["top1_loss"] = rep.top1_loss;
+    nlohmann::json bad = nlohmann::json::array();
+    for (const auto& b : rep.bad) bad.push_back({{"file", b.path}, {"error", b.error}});
+    j["bad"] = bad;
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Model: " << args.model << "\n";
+  std::cout << "Expected preprocessing (" << SpecSourceName(rep.expected.source) << "): " << rep.expected.explanation
+            << "\n  pipeline: " << DescribeSpec(rep.expected.spec) << "\n";
+  if (rep.declared) {
+    std::cout << "Declared (" << args.declared << "): " << DescribeSpec(*rep.declared) << "\n";
+    if (rep.mismatches.empty()) {
+      std::cout << "  matches what the model expects.\n";
+    } else {
+      std::cout << "Mismatches:\n";
+      for (const auto& m : rep.mismatches) std::cout << "  - " << m.sentence << "\n";
+    }
+  }
+  bool labeled = rep.labeled > 0, has_ref = ref != nullptr;
+  std::cout << fmt::format("\nValue pipelines on {} items{}, ranked by {}:\n", rep.items,
+                           labeled ? fmt::format(" ({} labeled)", rep.labeled) : "", RankByName(rep.rank_by));
+  PrintTable(rep.ranking, labeled, has_ref);
+  std::cout << "\nBest: " << best.candidate.name << "\n  spec: " << PreprocessSpecJson(best.candidate.spec).dump()
+            << "\n";
+  if (rep.expected_rank)
+    std::cout << "The expected pipeline ranks " << rep.expected_rank << " of " << rep.ranking.size() << ".\n";
+  if (rep.declared) {
+    const auto& d = rep.ranking.at(static_cast<size_t>(rep.declared_rank - 1));
+    auto metric = [&](const AuditCandidateResult& r) {
+      switch (rep.rank_by) {
+        case RankBy::kAccuracy: return Percent(r.accuracy);
+        case RankBy::kLabelProbability: return fmt::format("{:.3f}", r.label_prob);
+        case RankBy::kAgreement: return Percent(r.agreement);
+        case RankBy::kSqnr: return Db(r.sqnr_db);
+        case RankBy::kConfidence: return fmt::format("{:.3f}", r.confidence);
+      }
+      return std::string();
+    };
+    std::cout << fmt::format("The declared pipeline ranks {} of {}: {} {} against {} for the best", rep.declared_rank,
+                             rep.ranking.size(), RankByName(rep.rank_by), metric(d), metric(best));
+    if (labeled)
+      std::cout << fmt::format("; it loses {:.1f} points of top-1 accuracy ({} vs {})", 100 * rep.top1_loss,
+                               Percent(d.accuracy), Percent(best.accuracy));
+    else if (has_ref)
+      std::cout << fmt::format("; it loses {:.1f} points of top-1 agreement ({} vs {})", 100 * rep.top1_loss,
+                               Percent(d.agreement), Percent(best.agreement));
+    std::cout << ".\n";
+  }
+  if (rep.geometry.size() > 1) {
+    std::cout << "\nResize and crop, with the best value pipeline:\n";
+    PrintTable(rep.geometry, labeled, has_ref);
+  }
+  if (!rep.bad.empty()) {
+    std::cout << fmt::format("Skipped {} items:\n", rep.bad.size());
+    for (const auto& b : rep.bad) std::cout << "  " << b.path << ": " << b.error << "\n";
+  }
+}
+
+void SetupAudit(CLI::App& app) {
+  auto args = std::make_shared<AuditArgs>();
+  auto* cmd = app.add_subcommand("audit-preprocessing",
+                                 "Check a declared preprocessing against the model and search for the one that fits");
+  cmd->add_option("MODEL", args->model, "the .tflite file")->required();
+  cmd->add_option("--data", args->data, "a folder of files, a folder per class, or a CSV of path,label")->required();
+  cmd->add_option("--declared", args->declared, "the pipeline the app uses, as a JSON spec file");
+  cmd->add_option("--reference", args->reference, "a reference model to rank pipelines by agreement with");
+  cmd->add_option("--labels", args->labels, "labels file for MODEL's outputs (default: its metadata)");
+  cmd->add_flag("--skip-bad", args->skip_bad, "go on without items that cannot be read (they are reported)");
+  cmd->add_flag("--json", args->json, "print one JSON object");
+  cmd->callback([args] { Audit(*args); });
+}
+
+}  // namespace
+
+TFD_REGISTER_COMMAND(audit_preprocessing, SetupAudit);
+
+}  // namespace tfd::cli

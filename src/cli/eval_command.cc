@@ -1,0 +1,165 @@
+// tflite-doctor eval MODEL --data DIR: accuracy over a labeled dataset, and
+// agreement / SQNR against a reference model fed its own preprocessing.
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.h"
+#include "data/dataset.h"
+#include "data/preprocess/evaluate.h"
+#include "data/preprocess/session.h"
+#include "util/error.h"
+
+namespace tfd::cli {
+namespace {
+
+struct EvalArgs {
+  std::string model;
+  std::string data;
+  std::string reference;
+  std::string preprocess = "auto";
+  std::string reference_preprocess = "auto";
+  std::string labels;
+  bool skip_bad = false;
+  bool json = false;
+};
+
+nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(v > 0 ? "inf" : "-inf"); }
+
+std::string Db(double v) { return std::isfinite(v) ? fmt::format("{:.1f} dB", v) : (v > 0 ? "inf dB (identical)" : "-inf dB"); }
+
+std::string LabelName(const ModelSession& s, int idx) {
+  if (idx >= 0 && static_cast<size_t>(idx) < s.labels().size()) return s.labels()[static_cast<size_t>(idx)];
+  return "#" + std::to_string(idx);
+}
+
+void Eval(const EvalArgs& args) {
+  Dataset dataset = OpenDataset(args.data);
+  std::unique_ptr<ModelSession> ref;
+  if (!args.reference.empty()) ref = std::make_unique<ModelSession>(args.reference);
+  ModelSession model(args.model, ref ? &ref->expected() : nullptr);
+  if (ref) ref->SetPartner(model.expected());
+  if (!args.labels.empty()) model.SetLabels(ReadLabelsFile(args.labels), args.labels);
+  ResolvedSpec spec = ResolveSpec(args.preprocess, model);
+  EvalOptions opt;
+  opt.spec = spec.spec;
+  opt.skip_bad = args.skip_bad;
+  std::string ref_desc;
+  if (ref) {
+    ResolvedSpec rs = ResolveSpec(args.reference_preprocess, *ref);
+    opt.reference_spec = rs.spec;
+    ref_desc = rs.description;
+  }
+  opt.progress = TerminalProgressBar("eval");
+  EvalResult r = Evaluate(model, ref.get(), dataset, opt);
+
+  nlohmann::json j;
+  j["model"] = args.model;
+  j["data"] = {{"source", args.data}, {"kind", DatasetKindName(dataset.kind)}, {"items", r.total},
+               {"evaluated", r.items.size()}, {"classes", dataset.classes}};
+  j["preprocessing"] = {{"source", spec.is_auto ? SpecSourceName(model.expected().source) : args.preprocess},
+                        {"description", spec.description}, {"spec", PreprocessSpecJson(spec.spec)}};
+  nlohmann::json bad = nlohmann::json::array();
+  for (const auto& b : r.bad) bad.push_back({{"file", b.path}, {"error", b.error}});
+  j["bad"] = bad;
+  if (dataset.labeled()) {
+    j["accuracy"] = {{"labeled", r.labeled}, {"top1", r.top1}, {"top5", r.top5}, {"mean_label_probability", r.mean_true_prob},
+                     {"unmapped_labels", r.unmapped_labels}};
+    nlohmann::json pc = nlohmann::json::array();
+    for (const auto& c : r.per_class)
+      pc.push_back({{"label", c.label}, {"index", c.index}, {"count", c.count},
+                    {"top1", c.count ? static_cast<double>(c.top1) / c.count : 0.0},
+                    {"top5", c.count ? static_cast<double>(c.top5) / c.count : 0.0}});
+    j["per_class"] = pc;
+    nlohmann::json conf = nlohmann::json::array();
+    for (const auto& [k, n] : r.confusion)
+      conf.push_back({{"label", k.first}, {"predicted", k.second}, {"label_name", LabelName(model, k.first)},
+                      {"predicted_name", LabelName(model, k.second)}, {"count", n}});
+    j["confusion"] = conf;
+  }
+  if (ref) {
+    j["reference"] = {{"model", args.reference},
+                      {"preprocessing", {{"description", ref_desc}, {"spec", PreprocessSpecJson(*opt.reference_spec)}}},
+                      {"agreement", r.agreement},
+                      {"sqnr_db", Num(r.sqnr_db)},
+                      {"mean_sqnr_db", Num(r.mean_sqnr_db)},
+                      {"min_sqnr_db", Num(r.min_sqnr_db)}};
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& e : r.items) {
+    nlohmann::json it{{"file", e.path}, {"top5", e.top5}, {"top1_score", e.top1_score}};
+    if (!e.label.empty()) it["label"] = e.label, it["label_index"] = e.label_index;
+    if (ref) it["reference_top1"] = e.ref_top1, it["sqnr_db"] = Num(e.sqnr_db);
+    items.push_back(it);
+  }
+  j["items"] = items;
+  if (args.json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Model: " << args.model << "\n";
+  std::cout << fmt::format("Data: {} ({}, {} items{})\n", args.data, DatasetKindName(dataset.kind), r.total,
+                           dataset.labeled() ? fmt::format(", {} classes", dataset.classes.size()) : "");
+  std::cout << "Preprocessing: " << spec.description << "\n  pipeline: " << DescribeSpec(spec.spec) << "\n";
+  if (!r.bad.empty()) {
+    std::cout << fmt::format("Skipped {} of {} items:\n", r.bad.size(), r.total);
+    for (const auto& b : r.bad) std::cout << "  " << b.path << ": " << b.error << "\n";
+  }
+  if (dataset.labeled()) {
+    if (!r.unmapped_labels.empty()) {
+      std::cout << "Labels not among the model's" << (model.labels().empty() ? " (the model has no labels: pass --labels)" : "") << ":";
+      for (const auto& l : r.unmapped_labels) std::cout << " '" << l << "'";
+      std::cout << "\n";
+    }
+    if (r.labeled) {
+      std::cout << fmt::format("Accuracy on {} labeled items: top-1 {:.1f}%, top-5 {:.1f}%\n", r.labeled, 100 * r.top1,
+                               100 * r.top5);
+      std::cout << "Per class:\n";
+      for (const auto& c : r.per_class)
+        if (c.index >= 0)
+          std::cout << fmt::format("  {:<30} {:>3} items  top-1 {:5.1f}%  top-5 {:5.1f}%\n", c.label, c.count,
+                                   100.0 * c.top1 / c.count, 100.0 * c.top5 / c.count);
+      bool header = false;
+      for (const auto& [k, n] : r.confusion)
+        if (k.first != k.second) {
+          if (!header) std::cout << "Confusions (label -> top-1):\n", header = true;
+          std::cout << fmt::format("  {} -> {}: {}\n", LabelName(model, k.first), LabelName(model, k.second), n);
+        }
+    }
+  } else {
+    std::cout << "No labels (use class folders or a CSV of path,label for accuracy).\n";
+  }
+  if (ref) {
+    std::cout << "Reference: " << args.reference << "\n  preprocessing: " << ref_desc
+              << "\n  pipeline: " << DescribeSpec(*opt.reference_spec) << "\n";
+    size_t agree = static_cast<size_t>(std::lround(r.agreement * r.items.size()));
+    std::cout << fmt::format("Top-1 agreement with the reference: {:.1f}% ({}/{})\n", 100 * r.agreement, agree,
+                             r.items.size());
+    std::cout << "Output SQNR against the reference: " << Db(r.sqnr_db) << " pooled, " << Db(r.mean_sqnr_db)
+              << " mean, " << Db(r.min_sqnr_db) << " worst item\n";
+  }
+}
+
+void SetupEval(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  auto* cmd = app.add_subcommand("eval", "Accuracy on a dataset; agreement and SQNR against a reference model");
+  cmd->add_option("MODEL", args->model, "the .tflite file")->required();
+  cmd->add_option("--data", args->data, "a folder of files, a folder per class, or a CSV of path,label")->required();
+  cmd->add_option("--reference", args->reference, "a reference model (e.g. the float original) to compare against");
+  cmd->add_option("--preprocess", args->preprocess, "auto (the default) or a JSON spec file for MODEL");
+  cmd->add_option("--reference-preprocess", args->reference_preprocess, "auto (the default) or a JSON spec for REF");
+  cmd->add_option("--labels", args->labels, "labels file for MODEL's outputs (default: its metadata)");
+  cmd->add_flag("--skip-bad", args->skip_bad, "go on without items that cannot be read or fed (they are reported)");
+  cmd->add_flag("--json", args->json, "print one JSON object");
+  cmd->callback([args] { Eval(*args); });
+}
+
+}  // namespace
+
+TFD_REGISTER_COMMAND(eval, SetupEval);
+
+}  // namespace tfd::cli
