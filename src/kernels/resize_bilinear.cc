@@ -1,0 +1,170 @@
+// RESIZE_BILINEAR (NHWC) to the size in input 1 (int32 [height, width],
+// possibly computed at run time), with align_corners / half_pixel_centers as
+// TFLite defines them. Each dtype follows the kernel the TFLite runtime runs:
+//  - float32: reference_ops::ResizeBilinear (float weights);
+//  - uint8: optimized_ops' ResizeBilinearGenericSmallChannel (float weights,
+//    +0.5 then truncation; its 8x half-pixel special case is exact and equal);
+//  - int8, int16: reference_ops::ResizeBilinearInteger, 10-bit fixed-point
+//    weights with TFLite's (non single-rounding) division.
+// Values are interpolated as stored: TFLite ignores the quantization here.
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/internal/shape_util.h"
+
+namespace tfd {
+namespace {
+
+void Prepare(KernelContext& ctx) {
+  ctx.CheckArity(2, 2, 1);
+  const RuntimeTensor& in = ctx.input(0);
+  const RuntimeTensor& size = ctx.input(1);
+  const RuntimeTensor& out = ctx.output(0);
+  if (in.dtype != DType::FLOAT32 && in.dtype != DType::UINT8 && in.dtype != DType::INT8 && in.dtype != DType::INT16)
+    ctx.Fail("unsupported input type {} (float32, uint8, int8, int16)", DTypeName(in.dtype));
+  shape::CheckSameType(ctx, in, out, "RESIZE_BILINEAR input and output");
+  if (in.rank() != 4) ctx.Fail("input must be 4-D (NHWC), has shape {}", ShapeString(in.shape));
+  if (size.dtype != DType::INT32 || size.rank() != 1 || size.NumElements() != 2)
+    ctx.Fail("size must be an int32 tensor of shape [2], is {} {}", DTypeName(size.dtype), ShapeString(size.shape));
+  const auto options = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
+  if (options.align_corners && options.half_pixel_centers)
+    ctx.Fail("align_corners and half_pixel_centers cannot both be set");
+  if (!ctx.values_known(size)) return;  // sized while running
+  const int32_t h = size.As<int32_t>()[0], w = size.As<int32_t>()[1];
+  if (h <= 0 || w <= 0) ctx.Fail("output size must be positive, is [{}, {}]", h, w);
+  ctx.ResizeOutput(0, {in.dim(0), h, w, in.dim(3)});
+}
+
+// TFLite's ComputeInterpolationValues (float).
+void Interpolation(int32_t value, float scale, bool half_pixel, int32_t input_size, float* scaled, int32_t* lower,
+                   int32_t* upper) {
+  *scaled = half_pixel ? (static_cast<float>(value) + 0.5f) * scale - 0.5f : static_cast<float>(value) * scale;
+  *lower = std::max(static_cast<int32_t>(std::floor(*scaled)), 0);
+  *upper = std::min(static_cast<int32_t>(std::ceil(*scaled)), input_size - 1);
+}
+
+float Scale(int32_t in_size, int32_t out_size, bool align_corners) {
+  if (align_corners && out_size > 1) return static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1);
+  return static_cast<float>(in_size) / static_cast<float>(out_size);
+}
+
+void EvalFloat(const RuntimeTensor& in, RuntimeTensor& out, const tflite::ResizeBilinearOptionsT& o) {
+  const int32_t in_h = in.dim(1), in_w = in.dim(2), depth = in.dim(3);
+  const int32_t out_h = out.dim(1), out_w = out.dim(2);
+  const float height_scale = Scale(in_h, out_h, o.align_corners), width_scale = Scale(in_w, out_w, o.align_corners);
+  const float* src = in.As<float>();
+  float* dst = out.As<float>();
+  auto at = [&](int32_t b, int32_t y, int32_t x, int32_t c) { return src[((int64_t{b} * in_h + y) * in_w + x) * depth + c]; };
+  for (int32_t b = 0; b < in.dim(0); ++b)
+    for (int32_t y = 0; y < out_h; ++y) {
+      float iy;
+      int32_t y0, y1;
+      Interpolation(y, height_scale, o.half_pixel_centers, in_h, &iy, &y0, &y1);
+      for (int32_t x = 0; x < out_w; ++x) {
+        float ix;
+        int32_t x0, x1;
+        Interpolation(x, width_scale, o.half_pixel_centers, in_w, &ix, &x0, &x1);
+        const float dy = iy - static_cast<float>(y0), dx = ix - static_cast<float>(x0);
+        for (int32_t c = 0; c < depth; ++c) {
+          // Same association as TFLite: (value * y-weight) * x-weight, summed in order.
+          *dst++ = at(b, y0, x0, c) * (1 - dy) * (1 - dx) + at(b, y1, x0, c) * dy * (1 - dx) +
+                   at(b, y0, x1, c) * (1 - dy) * dx + at(b, y1, x1, c) * dy * dx;
+        }
+      }
+    }
+}
+
+void EvalUint8(const RuntimeTensor& in, RuntimeTensor& out, const tflite::ResizeBilinearOptionsT& o) {
+  const int32_t in_h = in.dim(1), in_w = in.dim(2), depth = in.dim(3);
+  const int32_t out_h = out.dim(1), out_w = out.dim(2);
+  const float height_scale = Scale(in_h, out_h, o.align_corners), width_scale = Scale(in_w, out_w, o.align_corners);
+  const uint8_t* src = in.As<uint8_t>();
+  uint8_t* dst = out.As<uint8_t>();
+  for (int32_t b = 0; b < in.dim(0); ++b)
+    for (int32_t y = 0; y < out_h; ++y) {
+      float iy;
+      int32_t y0, y1;
+      Interpolation(y, height_scale, o.half_pixel_centers, in_h, &iy, &y0, &y1);
+      for (int32_t x = 0; x < out_w; ++x) {
+        float ix;
+        int32_t x0, x1;
+        Interpolation(x, width_scale, o.half_pixel_centers, in_w, &ix, &x0, &x1);
+        const float dy = iy - static_cast<float>(y0), dx = ix - static_cast<float>(x0);
+        const int64_t corner[4] = {((int64_t{b} * in_h + y0) * in_w + x0) * depth, ((int64_t{b} * in_h + y0) * in_w + x1) * depth,
+                                   ((int64_t{b} * in_h + y1) * in_w + x0) * depth, ((int64_t{b} * in_h + y1) * in_w + x1) * depth};
+        // The weights are formed first, then applied (optimized_ops' order).
+        const float weight[4] = {(1 - dy) * (1 - dx), (1 - dy) * dx, dy * (1 - dx), dy * dx};
+        for (int32_t c = 0; c < depth; ++c) {
+          const float v = static_cast<float>(src[corner[0] + c]) * weight[0] + static_cast<float>(src[corner[1] + c]) * weight[1] +
+                          static_cast<float>(src[corner[2] + c]) * weight[2] + static_cast<float>(src[corner[3] + c]) * weight[3] +
+                          0.5f;
+          *dst++ = static_cast<uint8_t>(v);
+        }
+      }
+    }
+}
+
+// TFLite's ComputeInterpolationValuesInteger: positions in 1/1024 units.
+void InterpolationInteger(int32_t value, int32_t scale_10, bool half_pixel, int32_t input_size, int32_t* scaled,
+                          int32_t* lower, int32_t* upper) {
+  *scaled = half_pixel ? value * scale_10 + scale_10 / 2 - (1 << 9) : value * scale_10;
+  *lower = std::max(*scaled / (1 << 10), 0);
+  *upper = std::min((*scaled + (1 << 10) - 1) / (1 << 10), input_size - 1);
+}
+
+int32_t Scale10(int32_t in_size, int32_t out_size, bool align_corners) {
+  if (align_corners && out_size > 1) return ((1 << 10) * (in_size - 1) + (out_size - 1) / 2) / (out_size - 1);
+  return ((1 << 10) * in_size + out_size / 2) / out_size;
+}
+
+template <typename T>
+void EvalInteger(const RuntimeTensor& in, RuntimeTensor& out, const tflite::ResizeBilinearOptionsT& o) {
+  const int32_t in_h = in.dim(1), in_w = in.dim(2), depth = in.dim(3);
+  const int32_t out_h = out.dim(1), out_w = out.dim(2);
+  const int32_t height_scale = Scale10(in_h, out_h, o.align_corners), width_scale = Scale10(in_w, out_w, o.align_corners);
+  const T* src = in.As<T>();
+  T* dst = out.As<T>();
+  auto at = [&](int32_t b, int32_t y, int32_t x, int32_t c) -> int64_t {
+    return src[((int64_t{b} * in_h + y) * in_w + x) * depth + c];
+  };
+  constexpr int32_t kOne = 1 << 10;
+  for (int32_t b = 0; b < in.dim(0); ++b)
+    for (int32_t y = 0; y < out_h; ++y) {
+      int32_t iy, y0, y1;
+      InterpolationInteger(y, height_scale, o.half_pixel_centers, in_h, &iy, &y0, &y1);
+      // Fractions may be negative or exceed 1 at the borders, as in TFLite.
+      const int64_t fy = iy - kOne * y0;
+      for (int32_t x = 0; x < out_w; ++x) {
+        int32_t ix, x0, x1;
+        InterpolationInteger(x, width_scale, o.half_pixel_centers, in_w, &ix, &x0, &x1);
+        const int64_t fx = ix - kOne * x0;
+        for (int32_t c = 0; c < depth; ++c) {
+          const int64_t sum = at(b, y0, x0, c) * (kOne - fy) * (kOne - fx) + at(b, y1, x0, c) * fy * (kOne - fx) +
+                              at(b, y0, x1, c) * (kOne - fy) * fx + at(b, y1, x1, c) * fy * fx;
+          const int64_t round = sum > 0 ? (1 << 19) : -(1 << 19);
+          *dst++ = static_cast<T>((sum + round) / (1 << 20));
+        }
+      }
+    }
+}
+
+void Eval(KernelContext& ctx) {
+  const RuntimeTensor& in = ctx.input(0);
+  RuntimeTensor& out = ctx.output(0);
+  const auto options = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
+  switch (in.dtype) {
+    case DType::FLOAT32: return EvalFloat(in, out, options);
+    case DType::UINT8: return EvalUint8(in, out, options);
+    case DType::INT8: return EvalInteger<int8_t>(in, out, options);
+    default: return EvalInteger<int16_t>(in, out, options);
+  }
+}
+
+}  // namespace
+
+TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, Prepare, Eval);
+TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::UINT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::INT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::INT16, Prepare, Eval);
+
+}  // namespace tfd

@@ -1,0 +1,119 @@
+#include "kernel_test_util.h"
+#include "kernels/internal/shape_test_util.h"
+
+namespace tfd {
+namespace {
+
+using testing::Array;
+using testing::OpModel;
+using testing::TensorSpec;
+using testing::shape::Compare;
+using testing::shape::OracleCase;
+using testing::shape::Spec;
+
+struct Flags {
+  bool align_corners = false, half_pixel = false;
+};
+
+// RESIZE_BILINEAR with a constant size, or (runtime_size) the size as a
+// graph input.
+Model ResizeModel(TensorSpec in, int32_t h, int32_t w, Flags f, bool runtime_size = false) {
+  OpModel m(BuiltinOp::RESIZE_BILINEAR);
+  m.Input(in);
+  if (runtime_size) {
+    m.Input({DType::INT32, {2}});
+  } else {
+    m.Const<int32_t>({DType::INT32, {2}}, {h, w});
+  }
+  TensorSpec out = in;
+  out.shape = {in.shape[0], h, w, in.shape[3]};
+  m.Output(out);
+  tflite::ResizeBilinearOptionsT o;
+  o.align_corners = f.align_corners;
+  o.half_pixel_centers = f.half_pixel;
+  m.Options(o);
+  return m.Build();
+}
+
+TEST(ResizeBilinear, FloatUpscale) {
+  // 1x2 -> 1x4 without flags: x scale 0.5, positions 0, 0.5, 1, 1.5 (clamped).
+  Model m = ResizeModel({DType::FLOAT32, {1, 1, 2, 1}}, 1, 4, {});
+  auto out = testing::RunOurs(m, {Array::Of<float>(DType::FLOAT32, {1, 1, 2, 1}, {1, 3})});
+  EXPECT_EQ(out[0].shape, std::vector<int32_t>({1, 1, 4, 1}));
+  EXPECT_EQ(out[0].values<float>(), std::vector<float>({1, 2, 3, 3}));
+  // align_corners: positions 0, 1/3, 2/3, 1.
+  Model a = ResizeModel({DType::FLOAT32, {1, 1, 2, 1}}, 1, 4, {true, false});
+  auto ao = testing::RunOurs(a, {Array::Of<float>(DType::FLOAT32, {1, 1, 2, 1}, {0, 3})});
+  EXPECT_NEAR(ao[0].values<float>()[1], 1.0f, 1e-6);
+  EXPECT_NEAR(ao[0].values<float>()[3], 3.0f, 1e-6);
+}
+
+TEST(ResizeBilinear, Int8FixedPoint) {
+  // 1x2 -> 1x4, half pixel: scale_10 = 512, positions x*512 - 256 in 1/1024
+  // units. x=0: -256 -> both neighbours are pixel 0 -> -100. x=1: 256 ->
+  // (-100*768 + 100*256)/1024 = -50. x=2: 768 -> 50. x=3: 1280 -> pixel 1.
+  Model m = ResizeModel({DType::INT8, {1, 1, 2, 1}, 0.1f, 0}, 1, 4, {false, true});
+  auto out = testing::RunOurs(m, {Array::Of<int8_t>(DType::INT8, {1, 1, 2, 1}, {-100, 100})});
+  EXPECT_EQ(out[0].values<int8_t>(), std::vector<int8_t>({-100, -50, 50, 100}));
+  // Halves round away from zero: midpoints of (-100, -99) and (100, 101).
+  Model h = ResizeModel({DType::INT8, {1, 1, 2, 2}, 0.1f, 0}, 1, 4, {});
+  auto ho = testing::RunOurs(h, {Array::Of<int8_t>(DType::INT8, {1, 1, 2, 2}, {-100, 100, -99, 101})});
+  EXPECT_EQ(ho[0].values<int8_t>(), std::vector<int8_t>({-100, 100, -100, 101, -99, 101, -99, 101}));
+}
+
+TEST(ResizeBilinear, RejectsBadSizeAndFlags) {
+  Model z = ResizeModel({DType::FLOAT32, {1, 2, 2, 1}}, 0, 2, {});
+  EXPECT_THROW(testing::RunOurs(z, testing::RandomInputs(z, 1)), Error);
+  Model both = ResizeModel({DType::FLOAT32, {1, 2, 2, 1}}, 2, 2, {true, true});
+  EXPECT_THROW(testing::RunOurs(both, testing::RandomInputs(both, 1)), Error);
+  Model rank = ResizeModel({DType::FLOAT32, {1, 2, 2, 1}}, 2, 2, {});
+  rank.subgraphs[0].tensors[0].shape = {2, 2, 1};
+  EXPECT_THROW(testing::RunOurs(rank, testing::RandomInputs(rank, 1)), Error);
+  Model i32 = ResizeModel({DType::INT32, {1, 2, 2, 1}}, 2, 2, {});
+  EXPECT_THROW(testing::RunOurs(i32, testing::RandomInputs(i32, 1)), Error);
+}
+
+TEST(ResizeBilinear, MatchesTfliteRuntime) {
+  TFD_REQUIRE_ORACLE();
+  struct C {
+    DType dtype;
+    std::vector<int32_t> in;
+    int32_t h, w;
+    Flags flags;
+  };
+  const std::vector<C> specs = {
+      {DType::FLOAT32, {1, 3, 4, 2}, 6, 8, {}},         {DType::FLOAT32, {2, 3, 3, 1}, 5, 7, {true, false}},
+      {DType::FLOAT32, {1, 4, 4, 3}, 3, 2, {false, true}}, {DType::FLOAT32, {1, 2, 5, 2}, 7, 3, {false, true}},
+      {DType::UINT8, {1, 3, 4, 2}, 6, 8, {}},           {DType::UINT8, {1, 3, 3, 3}, 5, 7, {true, false}},
+      {DType::UINT8, {1, 4, 5, 2}, 7, 3, {false, true}}, {DType::UINT8, {1, 2, 2, 8}, 16, 16, {false, true}},
+      {DType::INT8, {1, 3, 4, 2}, 6, 8, {}},            {DType::INT8, {2, 3, 3, 3}, 5, 7, {true, false}},
+      {DType::INT8, {1, 4, 5, 2}, 7, 3, {false, true}},  {DType::INT8, {1, 5, 5, 1}, 2, 3, {}},
+      {DType::INT16, {1, 3, 4, 2}, 6, 8, {}},           {DType::INT16, {1, 3, 3, 2}, 5, 7, {true, false}},
+      {DType::INT16, {1, 4, 5, 2}, 7, 3, {false, true}},
+  };
+  std::vector<OracleCase> cases;
+  for (const auto& c : specs) {
+    const Compare cmp = c.dtype == DType::FLOAT32 ? Compare::kFloat : Compare::kExact;
+    const std::string name = DTypeName(c.dtype) + " " + std::to_string(c.h) + "x" + std::to_string(c.w) +
+                             (c.flags.align_corners ? " align" : "") + (c.flags.half_pixel ? " half" : "");
+    // A size computed at run time keeps the node away from the oracle's
+    // XNNPACK delegate, so TFLite's own kernel is what we compare with.
+    Model m = ResizeModel(Spec(c.dtype, c.in), c.h, c.w, c.flags, /*runtime_size=*/true);
+    cases.push_back({name + " (TFLite kernel)", m,
+                     {testing::RandomInputs(m, 3)[0], Array::Of<int32_t>(DType::INT32, {2}, {c.h, c.w})}, cmp});
+  }
+  // A constant size lets the oracle's XNNPACK delegate run the node: float
+  // agrees within rounding; its uint8/int8 resize uses its own fixed-point
+  // weights, which land within one step of TFLite's kernels (checked exactly
+  // above), so only that path gets WithinSteps(1).
+  for (DType t : {DType::FLOAT32, DType::UINT8, DType::INT8}) {
+    for (Flags f : {Flags{}, Flags{true, false}, Flags{false, true}}) {
+      const Compare cmp = t == DType::FLOAT32 ? Compare::kFloat : Compare::kWithinOneStep;
+      cases.push_back({DTypeName(t) + " XNNPACK", ResizeModel(Spec(t, {1, 5, 6, 3}), 9, 11, f), {}, cmp, 7});
+    }
+  }
+  testing::shape::ExpectMatchesOracle(cases);
+}
+
+}  // namespace
+}  // namespace tfd
