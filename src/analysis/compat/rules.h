@@ -30,6 +30,7 @@ struct OptionRule {
   std::vector<std::string> forbidden;   // "not_in"
   std::optional<double> min, max;
   std::map<std::string, std::string> when;  // applies only when these fields have these values
+  std::optional<int> until_api;  // NNAPI: applies only below this Android API level
   Advice advice;
 };
 
@@ -87,12 +88,20 @@ struct TargetRules {
   std::string partition_mode = "all";
   int max_partitions = 0;  // 0: unlimited
   int min_partition_nodes = 1;
+  // "prefix" mode: ops that may run on CPU before the mapped part starts
+  // (the float->int QUANTIZE of a model with float inputs).
+  std::vector<std::string> leading_cpu_ops;
   Advice partition_advice;
 
   std::vector<DType> tensor_dtypes;  // dtypes the target handles at all; empty: any
+  std::map<DType, int> tensor_dtype_min_api;  // NNAPI: dtypes that need a newer Android API level
   Advice tensor_dtype_advice;
-  std::optional<Severity> dynamic_shape_severity;  // unset: dynamic shapes are fine
+  // Inputs resizable at run time (-1 in shape_signature): how bad that is here.
+  std::optional<Severity> dynamic_shape_severity;  // unset: common.json's default
   Advice dynamic_shape_advice;
+  // Nodes touching a tensor whose static shape is unknown (-1 in shape)
+  // cannot be taken (delegates) or prepared (runtimes).
+  bool static_shapes_required = false;
   bool full_integer_required = false;
   Advice full_integer_advice;
   std::optional<int> max_nontrivial_dims;
