@@ -5,13 +5,15 @@
 // float32; int8 input/output with int16 state and time weights (TFLite's
 // integer kernel, which ignores the state zero point and needs RELU); int8
 // state and time weights as TFLite Micro runs them (state zero point
-// honoured). Float input with int8 weights (hybrid) is rejected.
+// honoured); hybrid: float input, state and output with int8 weights (the
+// input quantized per batch, symmetric or asymmetric).
 #include <limits>
 #include <memory>
 
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/quant_math.h"
+#include "kernels/internal/seq_hybrid.h"
 
 namespace tfd {
 namespace {
@@ -25,6 +27,10 @@ struct SvdfState : KernelState {
   int32_t feature_multiplier = 0, time_multiplier = 0;
   int feature_shift = 0, time_shift = 0;
   int32_t input_zero_point = 0, output_zero_point = 0, state_zero_point = 0;
+  // Hybrid kernel.
+  bool hybrid = false, asymmetric = false;
+  std::vector<float> time_weights;    // dequantized
+  std::vector<int32_t> feature_row_sums;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -87,8 +93,17 @@ void Prepare(KernelContext& ctx) {
     // TFLite's int16 kernel assumes a zero state zero point; TFLite Micro's
     // int8 variant applies it.
     s->state_zero_point = state_type == DType::INT8 ? state.zero_point() : 0;
+  } else if (input.dtype == DType::FLOAT32 && weights_feature.dtype == DType::INT8) {
+    s->hybrid = true;
+    s->asymmetric = options.asymmetric_quantize_inputs;
+    if (weights_time.dtype != DType::INT8)
+      ctx.Fail("hybrid SVDF needs int8 time weights, got {}", DTypeName(weights_time.dtype));
+    for (const RuntimeTensor* t : {bias, &state, static_cast<const RuntimeTensor*>(&output)})
+      if (t != nullptr && t->dtype != DType::FLOAT32) ctx.Fail("hybrid SVDF has a {} tensor", DTypeName(t->dtype));
+    if (!weights_feature.quant() || !weights_time.quant()) ctx.Fail("hybrid SVDF needs quantization parameters on the weights");
+    s->float_range = FloatActivationRange(ctx, options.fused_activation_function);
   } else if (input.dtype == DType::FLOAT32) {
-    ctx.Fail("hybrid SVDF (float input, {} weights) is not supported", DTypeName(weights_feature.dtype));
+    ctx.Fail("unsupported SVDF weights type {} with float input", DTypeName(weights_feature.dtype));
   } else {
     ctx.Fail("unsupported combination: {} input with {} weights", DTypeName(input.dtype), DTypeName(weights_feature.dtype));
   }
@@ -101,6 +116,51 @@ void Prepare(KernelContext& ctx) {
 template <typename T>
 void ShiftState(T* state, int64_t count) {
   for (int64_t i = 0; i + 1 < count; ++i) state[i] = state[i + 1];
+}
+
+// matmul(state, time weights), reduced over rank, bias and activation.
+void TimeWeightsBiasActivation(const SvdfState& s, const float* weights_time, const float* bias, const float* state,
+                               float* output) {
+  const int memory = s.memory_size, filters = s.num_filters;
+  for (int b = 0; b < s.batch; ++b) {
+    const float* state_batch = state + int64_t{b} * filters * memory;
+    float* out = output + b * s.num_units;
+    for (int u = 0; u < s.num_units; ++u) out[u] = bias != nullptr ? bias[u] : 0.0f;
+    for (int f = 0; f < filters; ++f) {
+      float dot = 0.0f;
+      for (int m = 0; m < memory; ++m) dot += weights_time[f * memory + m] * state_batch[f * memory + m];
+      out[f / s.rank] += dot;
+    }
+    for (int u = 0; u < s.num_units; ++u) out[u] = s.float_range.Apply(out[u]);
+  }
+}
+
+void EvalHybrid(KernelContext& ctx, SvdfState& s) {
+  const RuntimeTensor& feature_tensor = ctx.input(kWeightsFeature);
+  const RuntimeTensor& time_tensor = ctx.input(kWeightsTime);
+  const int8_t* weights_feature = feature_tensor.As<int8_t>();
+  if (s.time_weights.empty()) {
+    // Dequantized once, like the reference's persistent float copy.
+    const float scale = time_tensor.scale();
+    s.time_weights.resize(static_cast<size_t>(time_tensor.NumElements()));
+    for (size_t i = 0; i < s.time_weights.size(); ++i) s.time_weights[i] = time_tensor.As<int8_t>()[i] * scale;
+    s.feature_row_sums = seq_hybrid::RowSums(weights_feature, s.num_filters, s.input_size);
+  }
+  const float* input = ctx.input(kInput).As<float>();
+  const RuntimeTensor* bias_tensor = ctx.optional_input(kBias);
+  float* state = ctx.input(kState).As<float>();
+  const int memory = s.memory_size, filters = s.num_filters;
+  ShiftState(state, int64_t{s.batch} * filters * memory);
+  std::vector<float> activations(static_cast<size_t>(s.batch) * static_cast<size_t>(filters), 0.0f);
+  if (!seq_hybrid::AllZero(input, int64_t{s.batch} * s.input_size)) {
+    seq_hybrid::QuantizedRows q;
+    q.Quantize(input, s.batch, s.input_size, s.asymmetric);
+    seq_hybrid::MatmulAccumulate(weights_feature, feature_tensor.scale(), filters, s.input_size, q, s.batch,
+                                 s.feature_row_sums.data(), s.asymmetric, activations.data());
+  }
+  for (size_t i = 0; i < activations.size(); ++i) state[i * static_cast<size_t>(memory) + static_cast<size_t>(memory) - 1] = activations[i];
+  TimeWeightsBiasActivation(s, s.time_weights.data(), bias_tensor != nullptr ? bias_tensor->As<float>() : nullptr, state,
+                            ctx.output(0).As<float>());
 }
 
 void EvalFloat(KernelContext& ctx, const SvdfState& s) {
@@ -120,15 +180,8 @@ void EvalFloat(KernelContext& ctx, const SvdfState& s) {
       for (int i = 0; i < s.input_size; ++i) dot += weights_feature[f * s.input_size + i] * input[b * s.input_size + i];
       state_batch[f * memory + memory - 1] = dot;
     }
-    float* out = output + b * s.num_units;
-    for (int u = 0; u < s.num_units; ++u) out[u] = bias != nullptr ? bias[u] : 0.0f;
-    for (int f = 0; f < filters; ++f) {
-      float dot = 0.0f;
-      for (int m = 0; m < memory; ++m) dot += weights_time[f * memory + m] * state_batch[f * memory + m];
-      out[f / s.rank] += dot;
-    }
-    for (int u = 0; u < s.num_units; ++u) out[u] = s.float_range.Apply(out[u]);
   }
+  TimeWeightsBiasActivation(s, weights_time, bias, state, output);
 }
 
 template <typename StateT>
@@ -169,7 +222,8 @@ void EvalInteger(KernelContext& ctx, const SvdfState& s) {
 }
 
 void Eval(KernelContext& ctx) {
-  const auto& s = ctx.state_as<SvdfState>();
+  auto& s = ctx.state_as<SvdfState>();
+  if (s.hybrid) return EvalHybrid(ctx, s);
   if (ctx.input(kInput).dtype == DType::FLOAT32) return EvalFloat(ctx, s);
   if (ctx.input(kState).dtype == DType::INT16) return EvalInteger<int16_t>(ctx, s);
   EvalInteger<int8_t>(ctx, s);

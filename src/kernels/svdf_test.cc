@@ -17,6 +17,7 @@ struct SvdfConfig {
   bool bias = true;
   Act act = Act::NONE;
   int steps = 1;  // SVDF nodes chained on one shared state, one per step
+  bool hybrid = false, asymmetric = false;  // float input with int8 weights
   uint64_t seed = 1;
   int64_t input_zp = -3, output_zp = -128, state_zp = 0;
   std::string label;
@@ -46,6 +47,13 @@ Model BuildSvdf(const SvdfConfig& c) {
     if (c.bias)
       bias = m.Const<int32_t>({DType::INT32, {units}, 5e-8f, 0},
                               testing::seq::RandomValues<int32_t>(rng, static_cast<size_t>(units), -2000000, 2000000));
+  } else if (c.hybrid) {
+    feature = m.Const<int8_t>({DType::INT8, {c.num_filters, c.input_size}, 0.01f, 0},
+                              testing::seq::RandomValues<int8_t>(rng, nf * static_cast<size_t>(c.input_size), -127, 127));
+    time = m.Const<int8_t>({DType::INT8, {c.num_filters, c.memory}, 0.008f, 0},
+                           testing::seq::RandomValues<int8_t>(rng, nf * static_cast<size_t>(c.memory), -127, 127));
+    if (c.bias)
+      bias = m.Const<float>({DType::FLOAT32, {units}}, testing::seq::RandomValues<float>(rng, static_cast<size_t>(units), -1, 1));
   } else {
     feature = m.Const<float>({DType::FLOAT32, {c.num_filters, c.input_size}},
                              testing::seq::RandomValues<float>(rng, nf * static_cast<size_t>(c.input_size), -1, 1));
@@ -62,6 +70,7 @@ Model BuildSvdf(const SvdfConfig& c) {
   tflite::SVDFOptionsT o;
   o.rank = c.rank;
   o.fused_activation_function = c.act;
+  o.asymmetric_quantize_inputs = c.asymmetric;
   m.Options(o);
   Model model = m.Build();
   testing::seq::MakeVariable(model, state);
@@ -199,6 +208,13 @@ std::vector<SvdfConfig> OracleConfigs() {
   add(q, "int8 rank 2 batch 2");
   q.bias = false, q.memory = 3, q.steps = 5, q.num_filters = 9, q.rank = 3;
   add(q, "int8 rank 3 no bias memory wraps");
+  SvdfConfig h;
+  h.hybrid = true, h.steps = 3, h.act = Act::RELU;
+  add(h, "hybrid rank 1");
+  h.rank = 2, h.batch = 2, h.asymmetric = true;
+  add(h, "hybrid asymmetric rank 2 batch 2");
+  h.bias = false, h.act = Act::NONE, h.memory = 2, h.steps = 4;
+  add(h, "hybrid asymmetric no bias memory wraps");
   return out;
 }
 
