@@ -6,7 +6,8 @@
 // int8 input with int8 weights, int16 cell state and int32 biases: TFLite's
 // fully integer "8x8_16" kernel (gate matmuls rescaled to Q3.12, gemmlowp
 // fixed-point sigmoid/tanh, integer layer norm), with the same options.
-// Float input with int8 weights (hybrid) is rejected.
+// Hybrid: float input and states with int8 weights (float biases), the
+// vectors quantized per batch row each step (asymmetric_quantize_inputs).
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "kernels/internal/activation.h"
 #include "kernels/internal/quant_math.h"
 #include "kernels/internal/seq_fixedpoint.h"
+#include "kernels/internal/seq_hybrid.h"
 
 namespace tfd {
 namespace {
@@ -96,6 +98,13 @@ struct LstmState : KernelState {
   int8_t quantized_proj_clip = 0;
   std::vector<int32_t> projection_bias;
   bool biases_ready = false;
+
+  // Hybrid kernel.
+  bool hybrid = false, asymmetric = false;
+  struct {
+    std::vector<int32_t> input[4], recurrent[4], projection;
+    bool ready = false;
+  } row_sums;
 };
 
 const RuntimeTensor* Optional(const KernelContext& ctx, size_t i) { return ctx.optional_input(i); }
@@ -364,8 +373,24 @@ void Prepare(KernelContext& ctx) {
   } else if (input.dtype == DType::INT8 && weight_type == DType::INT8) {
     s->integer = true;
     PrepareInteger(ctx, *s);
-  } else if (input.dtype == DType::FLOAT32 && (weight_type == DType::INT8 || weight_type == DType::UINT8)) {
-    ctx.Fail("hybrid LSTM (float input, {} weights) is not supported", DTypeName(weight_type));
+  } else if (input.dtype == DType::FLOAT32 && weight_type == DType::INT8) {
+    s->hybrid = true;
+    s->asymmetric = options.asymmetric_quantize_inputs;
+    for (size_t g = 0; g < 4; ++g) {
+      CheckType(ctx, Optional(ctx, kInputWeightsOf[g]), "input weights", DType::INT8);
+      CheckType(ctx, Optional(ctx, kRecurrentWeightsOf[g]), "recurrent weights", DType::INT8);
+      if (kPeepholeOf[g] != 0) CheckType(ctx, Optional(ctx, kPeepholeOf[g]), "peephole weights", DType::INT8);
+      CheckType(ctx, Optional(ctx, kBiasOf[g]), "gate bias", DType::FLOAT32);
+      if (s->use_layer_norm) CheckType(ctx, Optional(ctx, kLayerNormOf[g]), "layer norm coefficients", DType::FLOAT32);
+    }
+    CheckType(ctx, Optional(ctx, kProjectionWeights), "projection weights", DType::INT8);
+    CheckType(ctx, Optional(ctx, kProjectionBias), "projection bias", DType::FLOAT32);
+    CheckType(ctx, &output_state, "output state", DType::FLOAT32);
+    CheckType(ctx, &cell_state, "cell state", DType::FLOAT32);
+    CheckType(ctx, &ctx.output(0), "output", DType::FLOAT32);
+    for (size_t i = 1; i < ctx.num_inputs(); ++i)
+      if (ctx.inputs[i] != nullptr && ctx.inputs[i]->dtype == DType::INT8 && !ctx.inputs[i]->quant())
+        ctx.Fail("hybrid LSTM weights (input {}) need quantization parameters", i);
   } else {
     ctx.Fail("unsupported combination: {} input with {} weights", DTypeName(input.dtype), DTypeName(weight_type));
   }
@@ -400,29 +425,16 @@ struct FloatTensors {
   const float* projection_bias = nullptr;
 };
 
-// One gate for n_batch rows: bias (or 0 with layer norm) + W x + R h
-// (+ peephole), then layer norm and the activation.
-void FloatGate(const LstmState& s, const FloatTensors& t, int g, const float* x, bool x_is_zero, const float* h,
-               const float* c, int n_batch, bool sigmoid, float* out) {
-  const int n_cell = s.n_cell, n_input = s.n_input, n_output = s.n_output;
+// Adds the peephole term to a gate's pre-activation values, then layer norm
+// (if any) and the activation.
+void FinishGate(const LstmState& s, const float* peephole, const float* layer_norm, const float* bias, const float* c,
+                int n_batch, bool sigmoid, float* out) {
+  const int n_cell = s.n_cell;
   for (int b = 0; b < n_batch; ++b) {
     float* row_out = out + b * n_cell;
-    for (int r = 0; r < n_cell; ++r) {
-      float acc = s.use_layer_norm ? 0.0f : t.bias[g][r];
-      if (!x_is_zero) {
-        float dot = 0.0f;
-        const float* w = t.input_weights[g] + r * n_input;
-        for (int i = 0; i < n_input; ++i) dot += w[i] * x[b * n_input + i];
-        acc += dot;
-      }
-      float dot = 0.0f;
-      const float* w = t.recurrent_weights[g] + r * n_output;
-      for (int i = 0; i < n_output; ++i) dot += w[i] * h[b * n_output + i];
-      acc += dot;
-      if (t.peephole[g] != nullptr) acc += t.peephole[g][r] * c[b * n_cell + r];
-      row_out[r] = acc;
-    }
-    if (s.use_layer_norm) {
+    if (peephole != nullptr)
+      for (int r = 0; r < n_cell; ++r) row_out[r] += peephole[r] * c[b * n_cell + r];
+    if (layer_norm != nullptr) {
       // Mean/stddev normalisation, then coefficients and bias.
       float sum = 0.0f;
       for (int r = 0; r < n_cell; ++r) sum += row_out[r];
@@ -434,27 +446,69 @@ void FloatGate(const LstmState& s, const FloatTensors& t, int g, const float* x,
       }
       const float variance = sum_diff_sq / n_cell;
       const float stddev_inv = 1.0f / std::sqrt(variance + 1e-8f);
-      for (int r = 0; r < n_cell; ++r)
-        row_out[r] = (row_out[r] - mean) * stddev_inv * t.layer_norm[g][r] + t.bias[g][r];
+      for (int r = 0; r < n_cell; ++r) row_out[r] = (row_out[r] - mean) * stddev_inv * layer_norm[r] + bias[r];
     }
     for (int r = 0; r < n_cell; ++r) row_out[r] = sigmoid ? Sigmoid(row_out[r]) : ApplyActivation(s.activation, row_out[r]);
   }
 }
 
-void FloatStep(const LstmState& s, const FloatTensors& t, const float* x, int n_batch, float* output_state,
-               float* cell_state, float* output, std::vector<float>* scratch) {
+// bias (0 with layer norm) + W x + R h for n_batch rows, float weights.
+struct FloatMatmuls {
+  const LstmState& s;
+  const FloatTensors& t;
+
+  void Preactivation(int g, const float* x, bool x_is_zero, const float* h, int n_batch, float* out) const {
+    const int n_cell = s.n_cell, n_input = s.n_input, n_output = s.n_output;
+    for (int b = 0; b < n_batch; ++b)
+      for (int r = 0; r < n_cell; ++r) {
+        float acc = s.use_layer_norm ? 0.0f : t.bias[g][r];
+        if (!x_is_zero) {
+          float dot = 0.0f;
+          const float* w = t.input_weights[g] + r * n_input;
+          for (int i = 0; i < n_input; ++i) dot += w[i] * x[b * n_input + i];
+          acc += dot;
+        }
+        float dot = 0.0f;
+        const float* w = t.recurrent_weights[g] + r * n_output;
+        for (int i = 0; i < n_output; ++i) dot += w[i] * h[b * n_output + i];
+        acc += dot;
+        out[b * n_cell + r] = acc;
+      }
+  }
+  const float* Peephole(int g) const { return t.peephole[g]; }
+  // output_state = projection bias (or 0) + P hidden.
+  void Project(const float* hidden, int n_batch, float* output_state) const {
+    const int n_cell = s.n_cell, n_output = s.n_output;
+    for (int b = 0; b < n_batch; ++b)
+      for (int r = 0; r < n_output; ++r) {
+        float dot = 0.0f;
+        const float* w = t.projection + r * n_cell;
+        for (int i = 0; i < n_cell; ++i) dot += w[i] * hidden[b * n_cell + i];
+        output_state[b * n_output + r] = (t.projection_bias != nullptr ? t.projection_bias[r] : 0.0f) + dot;
+      }
+  }
+};
+
+// One time step over n_batch rows with float states; `m` computes the
+// matmuls (float or hybrid).
+template <typename Matmuls>
+void FloatStateStep(const LstmState& s, const FloatTensors& t, const Matmuls& m, const float* x, int n_batch,
+                    float* output_state, float* cell_state, float* output, std::vector<float>* scratch) {
   const int n_cell = s.n_cell, n_output = s.n_output, n = n_batch * n_cell;
   scratch->resize(static_cast<size_t>(4 * n));
   float* input_gate = scratch->data();
   float* forget_gate = input_gate + n;
   float* cell_gate = forget_gate + n;
   float* output_gate = cell_gate + n;
-  bool x_is_zero = true;
-  for (int i = 0; i < n_batch * s.n_input; ++i) x_is_zero = x_is_zero && x[i] == 0.0f;
-
-  if (!s.use_cifg) FloatGate(s, t, kInputGate, x, x_is_zero, output_state, cell_state, n_batch, true, input_gate);
-  FloatGate(s, t, kForgetGate, x, x_is_zero, output_state, cell_state, n_batch, true, forget_gate);
-  FloatGate(s, t, kCellGate, x, x_is_zero, output_state, cell_state, n_batch, false, cell_gate);
+  const bool x_is_zero = seq_hybrid::AllZero(x, int64_t{n_batch} * s.n_input);
+  m.Prepare(x, x_is_zero, output_state, n_batch);
+  auto gate = [&](int g, bool sigmoid, float* out) {
+    m.Preactivation(g, x, x_is_zero, output_state, n_batch, out);
+    FinishGate(s, m.Peephole(g), t.layer_norm[g], t.bias[g], cell_state, n_batch, sigmoid, out);
+  };
+  if (!s.use_cifg) gate(kInputGate, true, input_gate);
+  gate(kForgetGate, true, forget_gate);
+  gate(kCellGate, false, cell_gate);
   for (int i = 0; i < n; ++i) {
     const float input_weight = s.use_cifg ? 1.0f - forget_gate[i] : input_gate[i];
     float c = forget_gate[i] * cell_state[i];
@@ -462,32 +516,71 @@ void FloatStep(const LstmState& s, const FloatTensors& t, const float* x, int n_
     if (s.cell_clip > 0.0f) c = std::max(std::min(s.cell_clip, c), -s.cell_clip);
     cell_state[i] = c;
   }
-  FloatGate(s, t, kOutputGate, x, x_is_zero, output_state, cell_state, n_batch, true, output_gate);
+  gate(kOutputGate, true, output_gate);
   // Hidden value, reusing the cell gate buffer.
   float* hidden = cell_gate;
   for (int i = 0; i < n; ++i) hidden[i] = output_gate[i] * ApplyActivation(s.activation, cell_state[i]);
   if (s.use_projection) {
-    for (int b = 0; b < n_batch; ++b) {
-      for (int r = 0; r < n_output; ++r) {
-        float dot = 0.0f;
-        const float* w = t.projection + r * n_cell;
-        for (int i = 0; i < n_cell; ++i) dot += w[i] * hidden[b * n_cell + i];
-        float v = (t.projection_bias != nullptr ? t.projection_bias[r] : 0.0f) + dot;
-        if (s.proj_clip > 0.0f) v = std::max(std::min(s.proj_clip, v), -s.proj_clip);
-        output_state[b * n_output + r] = v;
-      }
-    }
+    m.Project(hidden, n_batch, output_state);
+    if (s.proj_clip > 0.0f)
+      for (int i = 0; i < n_batch * n_output; ++i)
+        output_state[i] = std::max(std::min(s.proj_clip, output_state[i]), -s.proj_clip);
   } else {
     std::copy(hidden, hidden + n_batch * n_output, output_state);
   }
   std::copy(output_state, output_state + n_batch * n_output, output);
 }
 
-void EvalFloat(KernelContext& ctx, const LstmState& s) {
+// The hybrid kernel's matmuls: x, h and the hidden value quantized per batch
+// row (symmetric, or asymmetric with weight row sums), int8 dot products
+// scaled back to float.
+struct HybridMatmuls {
+  const LstmState& s;
+  const int8_t* input_weights[4] = {};
+  const int8_t* recurrent_weights[4] = {};
+  float input_scale[4] = {}, recurrent_scale[4] = {};
+  const float* bias[4] = {};
+  const int8_t* projection = nullptr;
+  float projection_scale = 1.0f;
+  const float* projection_bias = nullptr;
+  std::vector<float> peephole[4];  // dequantized
+  mutable seq_hybrid::QuantizedRows qx, qh;
+  mutable bool h_is_zero = true;
+
+  explicit HybridMatmuls(const LstmState& state) : s(state) {}
+
+  void Prepare(const float* x, bool x_is_zero, const float* h, int n_batch) const {
+    if (!x_is_zero) qx.Quantize(x, n_batch, s.n_input, s.asymmetric);
+    h_is_zero = seq_hybrid::AllZero(h, int64_t{n_batch} * s.n_output);
+    if (!h_is_zero) qh.Quantize(h, n_batch, s.n_output, s.asymmetric);
+  }
+  void Preactivation(int g, const float*, bool x_is_zero, const float*, int n_batch, float* out) const {
+    for (int b = 0; b < n_batch; ++b)
+      for (int r = 0; r < s.n_cell; ++r) out[b * s.n_cell + r] = s.use_layer_norm ? 0.0f : bias[g][r];
+    if (!x_is_zero)
+      seq_hybrid::MatmulAccumulate(input_weights[g], input_scale[g], s.n_cell, s.n_input, qx, n_batch,
+                                   s.row_sums.input[g].data(), s.asymmetric, out);
+    if (!h_is_zero)
+      seq_hybrid::MatmulAccumulate(recurrent_weights[g], recurrent_scale[g], s.n_cell, s.n_output, qh, n_batch,
+                                   s.row_sums.recurrent[g].data(), s.asymmetric, out);
+  }
+  const float* Peephole(int g) const { return peephole[g].empty() ? nullptr : peephole[g].data(); }
+  void Project(const float* hidden, int n_batch, float* output_state) const {
+    for (int b = 0; b < n_batch; ++b)
+      for (int r = 0; r < s.n_output; ++r) output_state[b * s.n_output + r] = projection_bias != nullptr ? projection_bias[r] : 0.0f;
+    if (seq_hybrid::AllZero(hidden, int64_t{n_batch} * s.n_cell)) return;
+    seq_hybrid::QuantizedRows q;
+    q.Quantize(hidden, n_batch, s.n_cell, s.asymmetric);
+    seq_hybrid::MatmulAccumulate(projection, projection_scale, s.n_output, s.n_cell, q, n_batch,
+                                 s.row_sums.projection.data(), s.asymmetric, output_state);
+  }
+};
+
+FloatTensors FloatInputs(const KernelContext& ctx, const LstmState& s) {
   FloatTensors t;
   auto data = [&](size_t i) -> const float* {
     const RuntimeTensor* r = ctx.optional_input(i);
-    return r != nullptr ? r->As<float>() : nullptr;
+    return r != nullptr && r->dtype == DType::FLOAT32 ? r->As<float>() : nullptr;
   };
   for (int g = 0; g < 4; ++g) {
     t.input_weights[g] = data(kInputWeightsOf[g]);
@@ -498,6 +591,11 @@ void EvalFloat(KernelContext& ctx, const LstmState& s) {
   }
   t.projection = data(kProjectionWeights);
   t.projection_bias = data(kProjectionBias);
+  return t;
+}
+
+template <typename Matmuls>
+void RunFloatStates(KernelContext& ctx, const LstmState& s, const FloatTensors& t, const Matmuls& m) {
   const float* input = ctx.input(kInput).As<float>();
   float* output_state = ctx.input(kOutputState).As<float>();
   float* cell_state = ctx.input(kCellState).As<float>();
@@ -506,16 +604,63 @@ void EvalFloat(KernelContext& ctx, const LstmState& s) {
   const int n_input = s.n_input, n_output = s.n_output, n_cell = s.n_cell;
   if (s.time_major) {
     for (int step = 0; step < s.max_time; ++step)
-      FloatStep(s, t, input + int64_t{step} * s.n_batch * n_input, s.n_batch, output_state, cell_state,
-                output + int64_t{step} * s.n_batch * n_output, &scratch);
+      FloatStateStep(s, t, m, input + int64_t{step} * s.n_batch * n_input, s.n_batch, output_state, cell_state,
+                     output + int64_t{step} * s.n_batch * n_output, &scratch);
   } else {
     for (int b = 0; b < s.n_batch; ++b)
       for (int step = 0; step < s.max_time; ++step) {
         const int64_t row = int64_t{b} * s.max_time + step;
-        FloatStep(s, t, input + row * n_input, 1, output_state + b * n_output, cell_state + b * n_cell,
-                  output + row * n_output, &scratch);
+        FloatStateStep(s, t, m, input + row * n_input, 1, output_state + b * n_output, cell_state + b * n_cell,
+                       output + row * n_output, &scratch);
       }
   }
+}
+
+struct FloatMatmulsWithPrepare : FloatMatmuls {
+  void Prepare(const float*, bool, const float*, int) const {}
+};
+
+void EvalFloat(KernelContext& ctx, const LstmState& s) {
+  const FloatTensors t = FloatInputs(ctx, s);
+  RunFloatStates(ctx, s, t, FloatMatmulsWithPrepare{{s, t}});
+}
+
+void EvalHybrid(KernelContext& ctx, LstmState& s) {
+  auto weights = [&](size_t i) -> const int8_t* {
+    const RuntimeTensor* r = ctx.optional_input(i);
+    return r != nullptr ? r->As<int8_t>() : nullptr;
+  };
+  auto scale = [&](size_t i) {
+    const RuntimeTensor* r = ctx.optional_input(i);
+    return r != nullptr ? r->scale() : 1.0f;
+  };
+  if (!s.row_sums.ready) {
+    // Weight row sums for the asymmetric input offsets, computed once.
+    for (int g = 0; g < 4; ++g) {
+      if (const int8_t* w = weights(kInputWeightsOf[g])) s.row_sums.input[g] = seq_hybrid::RowSums(w, s.n_cell, s.n_input);
+      if (const int8_t* w = weights(kRecurrentWeightsOf[g]))
+        s.row_sums.recurrent[g] = seq_hybrid::RowSums(w, s.n_cell, s.n_output);
+    }
+    if (const int8_t* w = weights(kProjectionWeights)) s.row_sums.projection = seq_hybrid::RowSums(w, s.n_output, s.n_cell);
+    s.row_sums.ready = true;
+  }
+  const FloatTensors t = FloatInputs(ctx, s);
+  HybridMatmuls m(s);
+  for (int g = 0; g < 4; ++g) {
+    m.input_weights[g] = weights(kInputWeightsOf[g]);
+    m.recurrent_weights[g] = weights(kRecurrentWeightsOf[g]);
+    m.input_scale[g] = scale(kInputWeightsOf[g]);
+    m.recurrent_scale[g] = scale(kRecurrentWeightsOf[g]);
+    m.bias[g] = t.bias[g];
+    if (kPeepholeOf[g] != 0 && ctx.optional_input(kPeepholeOf[g]) != nullptr) {
+      const RuntimeTensor& p = *ctx.optional_input(kPeepholeOf[g]);
+      for (int i = 0; i < s.n_cell; ++i) m.peephole[g].push_back(p.scale() * p.As<int8_t>()[i]);
+    }
+  }
+  m.projection = weights(kProjectionWeights);
+  m.projection_scale = scale(kProjectionWeights);
+  m.projection_bias = t.projection_bias;
+  RunFloatStates(ctx, s, t, m);
 }
 
 // -------------------------------------------------------------- integer ----
@@ -710,6 +855,8 @@ void Eval(KernelContext& ctx) {
   auto& s = ctx.state_as<LstmState>();
   if (s.integer) {
     EvalInteger(ctx, s);
+  } else if (s.hybrid) {
+    EvalHybrid(ctx, s);
   } else {
     EvalFloat(ctx, s);
   }

@@ -24,6 +24,7 @@ struct LstmConfig {
   // int8 quantization.
   int64_t input_zp = 3, output_zp = -5, hidden_zp = -5;
   int cell_scale_log2 = -11;
+  bool hybrid = false, asymmetric = false;  // float input/states, int8 weights
   std::string label;
 };
 
@@ -39,17 +40,19 @@ Model BuildLstm(const LstmConfig& c) {
   std::mt19937_64 rng(c.seed);
   OpModel m(BuiltinOp::UNIDIRECTIONAL_SEQUENCE_LSTM);
   const bool q = c.dtype == DType::INT8;
+  const bool h = c.hybrid;  // int8 weights, everything else float
   std::vector<int32_t> in_shape =
       c.time_major ? std::vector<int32_t>{c.time, c.batch, c.n_input} : std::vector<int32_t>{c.batch, c.time, c.n_input};
   const float in_scale = 0.0075f, w_scale = 0.015f, r_scale = 0.012f, out_scale = 0.0078f;
   const float hidden_scale = c.projection ? 0.0069f : out_scale;
   m.Input({c.dtype, in_shape, q ? in_scale : 0.0f, c.input_zp});
   auto matrix = [&](int rows, int cols, float scale) {
-    if (q) return ConstRandom<int8_t>(m, rng, {DType::INT8, {rows, cols}, scale, 0}, -127, 127);
+    if (q || h) return ConstRandom<int8_t>(m, rng, {DType::INT8, {rows, cols}, scale, 0}, -127, 127);
     return ConstRandom<float>(m, rng, {DType::FLOAT32, {rows, cols}}, -0.5f, 0.5f);
   };
   auto vector16 = [&](int n, float scale, int16_t lo, int16_t hi, float flo, float fhi) {
     if (q) return ConstRandom<int16_t>(m, rng, {DType::INT16, {n}, scale, 0}, lo, hi);
+    if (h && hi < 2000) return ConstRandom<int8_t>(m, rng, {DType::INT8, {n}, fhi / 127, 0}, -127, 127);  // peephole
     return ConstRandom<float>(m, rng, {DType::FLOAT32, {n}}, flo, fhi);
   };
   auto bias = [&](int n, float scale) {
@@ -105,6 +108,7 @@ Model BuildLstm(const LstmConfig& c) {
   o.cell_clip = c.cell_clip;
   o.proj_clip = c.proj_clip;
   o.time_major = c.time_major;
+  o.asymmetric_quantize_inputs = c.asymmetric;
   m.Options(o);
   Model model = m.Build();
   testing::seq::MakeVariable(model, output_state);
@@ -178,9 +182,11 @@ TEST(UnidirectionalSequenceLstm, FixedPointActivationsTrackTheRealFunctions) {
 }
 
 TEST(UnidirectionalSequenceLstm, StateCarriesOverBetweenRuns) {
-  for (DType dtype : {DType::FLOAT32, DType::INT8}) {
+  for (int kind = 0; kind < 3; ++kind) {
+    const DType dtype = kind == 1 ? DType::INT8 : DType::FLOAT32;
     LstmConfig c;
     c.dtype = dtype;
+    c.hybrid = kind == 2;
     c.batch = 2;
     c.time = 4;
     c.peephole = true;
@@ -233,18 +239,17 @@ TEST(UnidirectionalSequenceLstm, RejectsBadModels) {
     EXPECT_THROW(testing::RunOurs(m, testing::RandomInputs(m, 1)), Error);
   }
   {
-    // Hybrid: float input with int8 weights.
-    LstmConfig q = c;
-    q.dtype = DType::INT8;
-    Model m = BuildLstm(q);
+    // int8 input with float weights.
+    Model m = BuildLstm(c);
     auto& g = m.subgraphs[0];
-    g.tensors[static_cast<size_t>(g.operators[0].inputs[0])].dtype = DType::FLOAT32;
-    g.tensors[static_cast<size_t>(g.operators[0].inputs[0])].quantization.reset();
+    auto& input = g.tensors[static_cast<size_t>(g.operators[0].inputs[0])];
+    input.dtype = DType::INT8;
+    input.quantization = Quantization{{0.01f}, {0}, {}, {}, 0, std::nullopt};
     try {
       testing::RunOurs(m, testing::RandomInputs(m, 1));
-      ADD_FAILURE() << "hybrid LSTM accepted";
+      ADD_FAILURE() << "int8 input with float weights accepted";
     } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("hybrid"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("unsupported combination"), std::string::npos) << e.what();
     }
   }
 }
@@ -302,6 +307,27 @@ std::vector<LstmConfig> OracleConfigs() {
       c.act = Act::RELU;
       add(c, "relu");
     }
+  }
+  // Hybrid: float activations, int8 weights.
+  auto hybrid = [&](LstmConfig c, bool asymmetric, const std::string& label) {
+    c.hybrid = true;
+    c.asymmetric = asymmetric;
+    c.label = std::string(asymmetric ? "hybrid asymmetric " : "hybrid ") + label;
+    out.push_back(c);
+  };
+  for (bool asymmetric : {false, true}) {
+    LstmConfig c;
+    hybrid(c, asymmetric, "basic");
+    c.batch = 2, c.time = 4, c.n_input = 5, c.n_cell = 6, c.n_output = 6;
+    hybrid(c, asymmetric, "batch 2");
+    c.time_major = true, c.peephole = true;
+    hybrid(c, asymmetric, "time major peephole");
+    c = LstmConfig();
+    c.cifg = true, c.projection = true, c.projection_bias = true, c.n_output = 3, c.cell_clip = 0.4f, c.proj_clip = 0.3f;
+    hybrid(c, asymmetric, "cifg projection clips");
+    c = LstmConfig();
+    c.layer_norm = true, c.batch = 2;
+    hybrid(c, asymmetric, "layer norm");
   }
   return out;
 }
