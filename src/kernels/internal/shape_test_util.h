@@ -63,6 +63,46 @@ inline Model WithOurOutputShapes(Model model, const std::vector<Array>& inputs) 
   return model;
 }
 
+// A reduction node (MEAN, SUM, REDUCE_MAX, ...) over `axes`, given as a
+// constant or (runtime_axes) as a second graph input - which keeps the node
+// away from the oracle's XNNPACK delegate (it needs constant axes). The
+// output shape is filled in by the caller (WithOurOutputShapes).
+inline Model ReduceModel(BuiltinOp op, const TensorSpec& in, TensorSpec out, const std::vector<int32_t>& axes, bool keep_dims,
+                         bool runtime_axes) {
+  OpModel m(op);
+  m.Input(in);
+  TensorSpec axis_spec;
+  axis_spec.dtype = DType::INT32;
+  axis_spec.shape = {static_cast<int32_t>(axes.size())};
+  if (runtime_axes) {
+    m.Input(axis_spec);
+  } else {
+    m.Const<int32_t>(axis_spec, axes);
+  }
+  out.shape = {1};
+  m.Output(out);
+  tflite::ReducerOptionsT o;
+  o.keep_dims = keep_dims;
+  m.Options(o);
+  return m.Build();
+}
+
+// An oracle case for ReduceModel: random data, the axes fed when they are an
+// input, output shape from our kernel.
+inline OracleCase ReduceCase(std::string name, BuiltinOp op, const TensorSpec& in, const TensorSpec& out,
+                             const std::vector<int32_t>& axes, bool keep_dims, bool runtime_axes, Compare compare,
+                             uint64_t seed = 1) {
+  Model m = ReduceModel(op, in, out, axes, keep_dims, runtime_axes);
+  std::vector<Array> inputs = RandomInputs(m, seed);
+  if (runtime_axes) inputs[1] = Array::Of<int32_t>(DType::INT32, {static_cast<int32_t>(axes.size())}, axes);
+  OracleCase c;
+  c.name = std::move(name);
+  c.model = WithOurOutputShapes(std::move(m), inputs);
+  c.inputs = inputs;
+  c.compare = compare;
+  return c;
+}
+
 // Quantization parameters that suit a dtype, for building test tensors.
 inline TensorSpec Spec(DType dtype, std::vector<int32_t> shape) {
   TensorSpec s;

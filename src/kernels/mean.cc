@@ -1,0 +1,174 @@
+// MEAN over the axes in input 1 (int32/int64; negative and duplicate axes
+// allowed; may be computed at run time), keep_dims as in the options.
+// float32: sum in input order, then divide. int32/int64: integer sum and
+// truncating division. Quantized types follow the kernels the TFLite runtime
+// registers by default (Register_MEAN's optimized variant; checked against
+// the oracle with its XNNPACK delegate kept out of the way):
+//  - int8/uint8, keep_dims, 4-D input, axes exactly {1, 2} (as written, not
+//    after wrapping negative axes): the optimized 4-D kernels - raw sum times
+//    a multiplier for in/(count*out) scale (computed in float), plus
+//    out_zp - round(in_zp*in/out);
+//  - otherwise, same scale and zero point: raw sum / count, truncating;
+//  - otherwise QuantizedMeanOrSum's float rescale,
+//    round(sum/count * in/out - in_zp * in/out) + out_zp, clamped
+//    (int16 4-D means included: the optimized kernel has no int16 4-D path).
+// An empty input gives NaN (float) or 0.
+#include <cmath>
+#include <limits>
+
+#include "kernels/internal/quant_math.h"
+#include "kernels/internal/shape_reduce.h"
+
+namespace tfd {
+namespace {
+
+enum class QuantPath { kNone, kFourDim, kSameScale, kRescale };
+
+struct MeanState : KernelState {
+  shape::ReduceLayout layout;
+  QuantPath path = QuantPath::kNone;
+  int32_t multiplier = 0;
+  int shift = 0;
+  int32_t bias = 0;  // 8-bit 4-D kernels: output zero point minus the rescaled input one
+};
+
+bool IsSpatialMean(const RuntimeTensor& in, const RuntimeTensor& axis, bool keep_dims) {
+  if (!keep_dims || in.rank() != 4 || axis.NumElements() != 2) return false;
+  int64_t a0, a1;
+  if (axis.dtype == DType::INT32) {
+    a0 = axis.As<int32_t>()[0];
+    a1 = axis.As<int32_t>()[1];
+  } else {
+    a0 = axis.As<int64_t>()[0];
+    a1 = axis.As<int64_t>()[1];
+  }
+  return (a0 == 1 && a1 == 2) || (a0 == 2 && a1 == 1);
+}
+
+void Prepare(KernelContext& ctx) {
+  ctx.CheckArity(2, 2, 1);
+  const RuntimeTensor& in = ctx.input(0);
+  const RuntimeTensor& axis = ctx.input(1);
+  const RuntimeTensor& out = ctx.output(0);
+  switch (in.dtype) {
+    case DType::FLOAT32: case DType::INT32: case DType::INT64: case DType::INT8: case DType::UINT8: case DType::INT16: break;
+    default: ctx.Fail("unsupported input type {}", DTypeName(in.dtype));
+  }
+  shape::CheckSameType(ctx, in, out, "MEAN input and output");
+  const bool quantized = in.dtype == DType::INT8 || in.dtype == DType::UINT8 || in.dtype == DType::INT16;
+  if (quantized && (!in.quant() || !out.quant())) ctx.Fail("quantized MEAN needs quantization parameters on input and output");
+  if (in.dtype == DType::INT16 && (in.zero_point() != 0 || out.zero_point() != 0))
+    ctx.Fail("int16 MEAN needs zero points of 0 (input {}, output {})", in.zero_point(), out.zero_point());
+  if (!ctx.values_known(axis)) return;  // sized while running
+  const bool keep_dims = ctx.options_or_default<tflite::ReducerOptionsT>().keep_dims;
+  auto state = std::make_unique<MeanState>();
+  state->layout = shape::MakeReduceLayout(ctx, in.shape, axis, keep_dims);
+  if (quantized) {
+    if (in.dtype != DType::INT16 && IsSpatialMean(in, axis, keep_dims)) {
+      state->path = QuantPath::kFourDim;
+      // The optimized 8-bit kernels fold the count into the multiplier, in float.
+      const float count = static_cast<float>(in.dim(1) * in.dim(2));
+      qmath::QuantizeMultiplier(static_cast<double>(in.scale() / (count * out.scale())), &state->multiplier, &state->shift);
+      float zp_shift = static_cast<float>(in.zero_point()) * in.scale() / out.scale();
+      zp_shift = zp_shift > 0 ? zp_shift + 0.5f : zp_shift - 0.5f;
+      state->bias = out.zero_point() - static_cast<int32_t>(zp_shift);
+    } else if (shape::SameQuantization(in, out)) {
+      state->path = QuantPath::kSameScale;
+    } else {
+      state->path = QuantPath::kRescale;
+    }
+  }
+  ctx.ResizeOutput(0, state->layout.output_shape);
+  ctx.state = std::move(state);
+}
+
+template <typename T, typename Acc>
+std::vector<Acc> Sums(const RuntimeTensor& in, const shape::ReduceLayout& layout) {
+  std::vector<Acc> sums(static_cast<size_t>(layout.output_count), Acc(0));
+  const T* src = in.As<T>();
+  shape::ForEachReduced(in.shape, layout, [&](int64_t i, int64_t o) {
+    // Wrapping like TFLite's integer accumulators.
+    if constexpr (std::is_integral_v<Acc>) {
+      using U = std::make_unsigned_t<Acc>;
+      sums[static_cast<size_t>(o)] = static_cast<Acc>(static_cast<U>(sums[static_cast<size_t>(o)]) + static_cast<U>(src[i]));
+    } else {
+      sums[static_cast<size_t>(o)] += src[i];
+    }
+  });
+  return sums;
+}
+
+void EvalFloat(const RuntimeTensor& in, RuntimeTensor& out, const MeanState& s) {
+  const std::vector<float> sums = Sums<float, float>(in, s.layout);
+  const float count = static_cast<float>(s.layout.reduced_count);
+  for (size_t o = 0; o < sums.size(); ++o) out.As<float>()[o] = sums[o] / count;
+}
+
+template <typename T>
+void EvalInteger(const RuntimeTensor& in, RuntimeTensor& out, const MeanState& s) {
+  const std::vector<int64_t> sums = Sums<T, int64_t>(in, s.layout);
+  for (size_t o = 0; o < sums.size(); ++o) out.As<T>()[o] = static_cast<T>(sums[o] / s.layout.reduced_count);
+}
+
+template <typename T>
+void EvalQuantized(const RuntimeTensor& in, RuntimeTensor& out, const MeanState& s) {
+  constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
+  const int32_t in_zp = in.zero_point(), out_zp = out.zero_point();
+  const int32_t count = static_cast<int32_t>(s.layout.reduced_count);
+  T* dst = out.As<T>();
+  const std::vector<int32_t> sums = Sums<T, int32_t>(in, s.layout);
+  switch (s.path) {
+    case QuantPath::kFourDim:
+      if constexpr (!std::is_same_v<T, int16_t>) {
+        for (size_t o = 0; o < sums.size(); ++o)
+          dst[o] = qmath::Clamp<T>(qmath::MultiplyByQuantizedMultiplier(sums[o], s.multiplier, s.shift) + s.bias, kMin, kMax);
+      }
+      break;
+    case QuantPath::kSameScale:
+      for (size_t o = 0; o < sums.size(); ++o) dst[o] = static_cast<T>(sums[o] / count);
+      break;
+    default: {
+      const float scale = in.scale() / out.scale();
+      const float bias = static_cast<float>(-in_zp) * scale;
+      for (size_t o = 0; o < sums.size(); ++o) {
+        const float mean = static_cast<float>(sums[o]) / static_cast<float>(count);
+        float result = std::min(std::round(mean * scale + bias) + static_cast<float>(out_zp), static_cast<float>(kMax));
+        result = std::max(result, static_cast<float>(kMin));
+        dst[o] = static_cast<T>(result);
+      }
+    }
+  }
+}
+
+void Eval(KernelContext& ctx) {
+  const auto& s = ctx.state_as<MeanState>();
+  const RuntimeTensor& in = ctx.input(0);
+  RuntimeTensor& out = ctx.output(0);
+  if (in.NumElements() == 0) {
+    // TFLite fills the output with quiet NaN of the type: 0 for integers.
+    for (int64_t o = 0; o < out.NumElements(); ++o) {
+      if (out.dtype == DType::FLOAT32) out.As<float>()[o] = std::numeric_limits<float>::quiet_NaN();
+    }
+    if (out.dtype != DType::FLOAT32) std::fill(out.data, out.data + out.bytes, uint8_t{0});
+    return;
+  }
+  switch (in.dtype) {
+    case DType::FLOAT32: return EvalFloat(in, out, s);
+    case DType::INT32: return EvalInteger<int32_t>(in, out, s);
+    case DType::INT64: return EvalInteger<int64_t>(in, out, s);
+    case DType::INT8: return EvalQuantized<int8_t>(in, out, s);
+    case DType::UINT8: return EvalQuantized<uint8_t>(in, out, s);
+    default: return EvalQuantized<int16_t>(in, out, s);
+  }
+}
+
+}  // namespace
+
+TFD_REGISTER_KERNEL(MEAN, DType::FLOAT32, Prepare, Eval);
+TFD_REGISTER_KERNEL(MEAN, DType::INT32, Prepare, Eval);
+TFD_REGISTER_KERNEL(MEAN, DType::INT64, Prepare, Eval);
+TFD_REGISTER_KERNEL(MEAN, DType::INT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(MEAN, DType::UINT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(MEAN, DType::INT16, Prepare, Eval);
+
+}  // namespace tfd

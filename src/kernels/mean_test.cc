@@ -1,0 +1,117 @@
+#include "kernel_test_util.h"
+#include "kernels/internal/shape_test_util.h"
+
+namespace tfd {
+namespace {
+
+using testing::Array;
+using testing::TensorSpec;
+using testing::shape::Compare;
+using testing::shape::OracleCase;
+using testing::shape::ReduceCase;
+using testing::shape::ReduceModel;
+
+std::vector<Array> RunMean(const TensorSpec& in, const TensorSpec& out, std::vector<int32_t> axes, bool keep, Array data) {
+  return testing::RunOurs(ReduceModel(BuiltinOp::MEAN, in, out, axes, keep, false), {std::move(data)});
+}
+
+TEST(Mean, FloatAxesNegativeAndDuplicate) {
+  // [2, 3]: axes {-1, 1} is one axis -> row means.
+  auto out = RunMean({DType::FLOAT32, {2, 3}}, {DType::FLOAT32, {1}}, {-1, 1}, false,
+                     Array::Of<float>(DType::FLOAT32, {2, 3}, {1, 2, 6, -3, 0, 0}));
+  EXPECT_EQ(out[0].shape, std::vector<int32_t>({2}));
+  EXPECT_EQ(out[0].values<float>(), std::vector<float>({3, -1}));
+  auto keep = RunMean({DType::FLOAT32, {2, 3}}, {DType::FLOAT32, {1}}, {0}, true,
+                      Array::Of<float>(DType::FLOAT32, {2, 3}, {1, 2, 6, -3, 0, 0}));
+  EXPECT_EQ(keep[0].shape, std::vector<int32_t>({1, 3}));
+  EXPECT_EQ(keep[0].values<float>(), std::vector<float>({-1, 1, 3}));
+}
+
+TEST(Mean, IntegerTruncates) {
+  auto i32 = RunMean({DType::INT32, {4}}, {DType::INT32, {1}}, {0}, false, Array::Of<int32_t>(DType::INT32, {4}, {1, 2, 2, -10}));
+  EXPECT_EQ(i32[0].values<int32_t>(), std::vector<int32_t>({-1}));  // -5/4 truncates to -1
+  auto i64 = RunMean({DType::INT64, {2}}, {DType::INT64, {1}}, {0}, false,
+                     Array::Of<int64_t>(DType::INT64, {2}, {1LL << 41, 1LL << 40}));
+  EXPECT_EQ(i64[0].values<int64_t>(), std::vector<int64_t>({3LL << 39}));
+}
+
+TEST(Mean, QuantizedPaths) {
+  // Same quantization: raw sum / count, truncating: (5 + 6 + 6) / 3 = 5.
+  auto same = RunMean({DType::INT8, {3}, 0.5f, 2}, {DType::INT8, {1}, 0.5f, 2}, {0}, false, Array::Of<int8_t>(DType::INT8, {3}, {5, 6, 6}));
+  EXPECT_EQ(same[0].values<int8_t>(), std::vector<int8_t>({5}));
+  // Rescale: mean 5.5 -> real 0.5*(5.5-1) = 2.25 -> /0.25 = 9 -> + 3 = 12.
+  auto rescale = RunMean({DType::INT8, {2}, 0.5f, 1}, {DType::INT8, {1}, 0.25f, 3}, {0}, false, Array::Of<int8_t>(DType::INT8, {2}, {5, 6}));
+  EXPECT_EQ(rescale[0].values<int8_t>(), std::vector<int8_t>({12}));
+  // 4-D spatial int8: raw sum 4*10 = 40, multiplier for 0.5/(4*0.25) = 0.5 -> 20,
+  // bias = 3 - round(1 * 0.5 / 0.25) = 1 -> 21.
+  auto four = RunMean({DType::INT8, {1, 2, 2, 1}, 0.5f, 1}, {DType::INT8, {1}, 0.25f, 3}, {1, 2}, true,
+                      Array::Of<int8_t>(DType::INT8, {1, 2, 2, 1}, {10, 10, 10, 10}));
+  EXPECT_EQ(four[0].shape, std::vector<int32_t>({1, 1, 1, 1}));
+  EXPECT_EQ(four[0].values<int8_t>(), std::vector<int8_t>({21}));
+  // int16 4-D (the general float rescale): mean 101 * 0.5/0.25 = 202.
+  auto i16 = RunMean({DType::INT16, {1, 2, 2, 1}, 0.5f, 0}, {DType::INT16, {1}, 0.25f, 0}, {2, 1}, true,
+                     Array::Of<int16_t>(DType::INT16, {1, 2, 2, 1}, {100, 101, 102, 101}));
+  EXPECT_EQ(i16[0].values<int16_t>(), std::vector<int16_t>({202}));
+}
+
+TEST(Mean, EmptyAndScalar) {
+  auto empty = RunMean({DType::FLOAT32, {0, 3}}, {DType::FLOAT32, {1}}, {0}, false, Array::Of<float>(DType::FLOAT32, {0, 3}, {}));
+  ASSERT_EQ(empty[0].shape, std::vector<int32_t>({3}));
+  EXPECT_TRUE(std::isnan(empty[0].values<float>()[0]));
+  auto scalar = RunMean({DType::FLOAT32, {}}, {DType::FLOAT32, {1}}, {0}, false, Array::Of<float>(DType::FLOAT32, {}, {2.5f}));
+  EXPECT_EQ(scalar[0].shape, std::vector<int32_t>{});
+  EXPECT_EQ(scalar[0].values<float>(), std::vector<float>({2.5f}));
+}
+
+TEST(Mean, RejectsBadAxesAndTypes) {
+  Model axis = ReduceModel(BuiltinOp::MEAN, {DType::FLOAT32, {2, 3}}, {DType::FLOAT32, {1}}, {2}, false, false);
+  EXPECT_THROW(testing::RunOurs(axis, testing::RandomInputs(axis, 1)), Error);
+  Model zp = ReduceModel(BuiltinOp::MEAN, {DType::INT16, {2}, 0.1f, 1}, {DType::INT16, {1}, 0.1f, 0}, {0}, false, false);
+  EXPECT_THROW(testing::RunOurs(zp, testing::RandomInputs(zp, 1)), Error);
+  Model b = ReduceModel(BuiltinOp::MEAN, {DType::BOOL, {2}}, {DType::BOOL, {1}}, {0}, false, false);
+  EXPECT_THROW(testing::RunOurs(b, testing::RandomInputs(b, 1)), Error);
+}
+
+TEST(Mean, MatchesTfliteRuntime) {
+  TFD_REQUIRE_ORACLE();
+  const BuiltinOp op = BuiltinOp::MEAN;
+  const TensorSpec i8{DType::INT8, {2, 5, 7, 8}, 0.05f, -3}, i8_out{DType::INT8, {1}, 0.02f, 5};
+  const TensorSpec i8_same{DType::INT8, {1}, 0.05f, -3};
+  const TensorSpec u8{DType::UINT8, {1, 6, 5, 16}, 0.023f, 131}, u8_out{DType::UINT8, {1}, 0.019f, 127};
+  const TensorSpec i16{DType::INT16, {2, 4, 6, 3}, 0.001f, 0}, i16_out{DType::INT16, {1}, 0.0007f, 0};
+  const TensorSpec f{DType::FLOAT32, {2, 5, 7, 3}}, f_out{DType::FLOAT32, {1}};
+  std::vector<OracleCase> cases;
+  // Quantized: axes fed at run time so TFLite's kernels (not XNNPACK) run.
+  for (bool keep : {true, false}) {
+    const std::string k = keep ? " keep" : "";
+    cases.push_back(ReduceCase("int8 {1,2}" + k, op, i8, i8_out, {1, 2}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("int8 {2,1} same" + k, op, i8, i8_same, {2, 1}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("int8 {-1}" + k, op, i8, i8_out, {-1}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("int8 {0,3,3}" + k, op, i8, i8_out, {0, 3, 3}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("int8 {-3,-2}" + k, op, i8, i8_out, {-3, -2}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("uint8 {1,2}" + k, op, u8, u8_out, {1, 2}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("uint8 {1}" + k, op, u8, u8_out, {1}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("uint8 {0,1,2,3} same" + k, op, u8, {DType::UINT8, {1}, 0.023f, 131}, {0, 1, 2, 3}, keep, true,
+                               Compare::kExact));
+    cases.push_back(ReduceCase("int16 {1,2}" + k, op, i16, i16_out, {1, 2}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("int16 {3}" + k, op, i16, i16_out, {3}, keep, true, Compare::kExact));
+    cases.push_back(ReduceCase("float {1,2}" + k, op, f, f_out, {1, 2}, keep, false, Compare::kFloat));
+    cases.push_back(ReduceCase("float {0,-1}" + k, op, f, f_out, {0, -1}, keep, false, Compare::kFloat));
+    cases.push_back(ReduceCase("int32 {1}" + k, op, {DType::INT32, {3, 5, 4}}, {DType::INT32, {1}}, {1}, keep, false, Compare::kExact));
+  }
+  for (uint64_t seed : {2, 3, 4})
+    cases.push_back(ReduceCase("int16 {1,2} keep, seed " + std::to_string(seed), op, {DType::INT16, {1, 5, 3, 7}, 0.0013f, 0},
+                               {DType::INT16, {1}, 0.0009f, 0}, {1, 2}, true, true, Compare::kExact, seed));
+  cases.push_back(ReduceCase("uint8 2-D {1}", op, {DType::UINT8, {4, 9}, 0.1f, 128}, {DType::UINT8, {1}, 0.07f, 120}, {1}, false, false,
+                             Compare::kExact));
+  // Constant spatial axes on a 4-D input go to the oracle's XNNPACK delegate,
+  // whose global average pooling requantizes in float with round-to-nearest-
+  // even: within one step of TFLite's kernels (matched exactly above).
+  cases.push_back(ReduceCase("int8 {1,2} XNNPACK", op, i8, i8_out, {1, 2}, true, false, Compare::kWithinOneStep));
+  cases.push_back(ReduceCase("uint8 {1,2} XNNPACK", op, u8, u8_out, {1, 2}, true, false, Compare::kWithinOneStep));
+  cases.push_back(ReduceCase("int8 {2} XNNPACK", op, i8, i8_out, {2}, false, false, Compare::kWithinOneStep));
+  testing::shape::ExpectMatchesOracle(cases);
+}
+
+}  // namespace
+}  // namespace tfd
