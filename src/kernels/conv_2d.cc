@@ -1,0 +1,343 @@
+// CONV_2D: 2-D convolution of an NHWC input with OHWI filters; SAME/VALID
+// padding, strides, dilation, fused activation, and grouped convolution
+// (input channels = groups * filter input channels, output channels split
+// evenly between groups).
+//
+// float32; uint8 (per-tensor weights with a zero point, the legacy scheme);
+// int8 (per-channel symmetric weights, int32 bias); int16 activations with
+// int8 weights (int64 bias, or int32 bias with a 32-bit accumulator as in
+// TFLite); hybrid: float input with int8 weights, the input quantized per
+// batch on the fly (symmetric with per-tensor weights, asymmetric with
+// per-channel weights), as TFLite's EvalHybrid / EvalHybridPerChannel.
+#include <cstring>
+
+#include "graph/dtype.h"
+#include "interpreter/kernel_registry.h"
+#include "kernels/internal/activation.h"
+#include "kernels/internal/conv_util.h"
+
+namespace tfd {
+namespace {
+
+enum class Kind { kFloat, kUint8, kInt8, kInt16, kHybridSymmetric, kHybridPerChannel };
+
+struct ConvState : KernelState {
+  Kind kind = Kind::kFloat;
+  int batches = 0, in_h = 0, in_w = 0, in_c = 0;
+  int out_h = 0, out_w = 0, out_c = 0;
+  int filter_h = 0, filter_w = 0, filter_c = 0;
+  int groups = 1, filters_per_group = 0;
+  int stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  conv::Window window;
+  FloatRange float_range;
+  QuantRange quant_range;
+  int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
+  conv::Requant requant;
+  bool bias_int64 = false;
+  // Integer filters as int16 with the filter offset added; filled once when
+  // the filter is constant, else on every run.
+  std::vector<int16_t> filter16;
+  bool filter16_ready = false;
+  // Hybrid: per output channel weight scales, per batch input quantization.
+  std::vector<float> channel_scales;
+  std::vector<int8_t> quantized_input;
+  std::vector<float> batch_scales;
+  std::vector<int32_t> batch_zero_points;
+  // One im2col row (all taps of one output position and group).
+  std::vector<int16_t> patch16;
+  std::vector<float> patchf;
+
+  int patch_size() const { return filter_h * filter_w * filter_c; }
+};
+
+void Prepare(KernelContext& ctx) {
+  ctx.CheckArity(2, 3, 1);
+  const RuntimeTensor& input = ctx.input(0);
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  const RuntimeTensor& output = ctx.output(0);
+  if (input.rank() != 4) ctx.Fail("input must be 4-D (NHWC), has shape {}", ShapeString(input.shape));
+  if (filter.rank() != 4) ctx.Fail("filter must be 4-D (OHWI), has shape {}", ShapeString(filter.shape));
+  const auto options = ctx.options_or_default<tflite::Conv2DOptionsT>();
+  auto s = std::make_unique<ConvState>();
+  s->batches = input.dim(0);
+  s->in_h = input.dim(1);
+  s->in_w = input.dim(2);
+  s->in_c = input.dim(3);
+  s->out_c = filter.dim(0);
+  s->filter_h = filter.dim(1);
+  s->filter_w = filter.dim(2);
+  s->filter_c = filter.dim(3);
+  if (s->filter_c <= 0 || s->in_c % s->filter_c != 0)
+    ctx.Fail("input channels ({}) must be a multiple of the filter's input channels ({})", s->in_c, s->filter_c);
+  s->groups = s->in_c / s->filter_c;
+  if (s->out_c % s->groups != 0)
+    ctx.Fail("grouped convolution: {} output channels do not split into {} groups", s->out_c, s->groups);
+  s->filters_per_group = s->out_c / s->groups;
+  s->stride_h = options.stride_h;
+  s->stride_w = options.stride_w;
+  s->dilation_h = options.dilation_h_factor;
+  s->dilation_w = options.dilation_w_factor;
+  s->window = conv::ComputeWindow(ctx, options.padding, s->stride_h, s->stride_w, s->dilation_h, s->dilation_w,
+                                  s->in_h, s->in_w, s->filter_h, s->filter_w);
+  s->out_h = s->window.out_height;
+  s->out_w = s->window.out_width;
+  if (bias != nullptr && bias->NumElements() != s->out_c)
+    ctx.Fail("bias has {} elements; expected {} (one per output channel)", bias->NumElements(), s->out_c);
+  if (output.dtype != input.dtype)
+    ctx.Fail("output type {} differs from input type {}", DTypeName(output.dtype), DTypeName(input.dtype));
+  const Activation act = options.fused_activation_function;
+
+  auto require_bias = [&](DType want) {
+    if (bias != nullptr && bias->dtype != want)
+      ctx.Fail("{} input needs a {} bias, got {}", DTypeName(input.dtype), DTypeName(want), DTypeName(bias->dtype));
+  };
+  switch (input.dtype) {
+    case DType::FLOAT32:
+      s->float_range = FloatActivationRange(ctx, act);
+      if (filter.dtype == DType::FLOAT32) {
+        s->kind = Kind::kFloat;
+      } else if (filter.dtype == DType::INT8) {
+        // Hybrid: TFLite takes the per-channel (asymmetric) path when the
+        // scales differ between channels, or for grouped convolution.
+        const std::vector<float> scales = conv::FilterScales(ctx, filter, s->out_c, 0);
+        bool per_channel = false;
+        for (float v : scales) per_channel |= v != scales[0];
+        s->kind = per_channel || s->groups != 1 ? Kind::kHybridPerChannel : Kind::kHybridSymmetric;
+        s->channel_scales = scales;
+        conv::RequireZeroPoints(ctx, filter, "hybrid int8 filter");
+        s->quantized_input.resize(static_cast<size_t>(input.NumElements()));
+        s->batch_scales.resize(static_cast<size_t>(s->batches));
+        s->batch_zero_points.resize(static_cast<size_t>(s->batches));
+      } else {
+        ctx.Fail("float32 input with {} filter is not supported (float32, or int8 for hybrid)",
+                 DTypeName(filter.dtype));
+      }
+      require_bias(DType::FLOAT32);
+      break;
+    case DType::UINT8:
+      if (filter.dtype != DType::UINT8) ctx.Fail("uint8 input needs a uint8 filter, got {}", DTypeName(filter.dtype));
+      require_bias(DType::INT32);
+      conv::RequireQuantized(ctx, input, "input");
+      conv::RequireQuantized(ctx, output, "output");
+      conv::RequireQuantized(ctx, filter, "filter");
+      if (filter.quant()->scale.size() != 1)
+        ctx.Fail("per-channel quantization needs int8 or int16 activations; this uint8 filter has {} scales",
+                 filter.quant()->scale.size());
+      s->kind = Kind::kUint8;
+      s->input_offset = -input.zero_point();
+      s->filter_offset = -filter.zero_point();
+      s->output_offset = output.zero_point();
+      s->requant = conv::SingleRequant(conv::LegacyMultiplier(ctx, input, filter, bias, output));
+      s->requant.multiplier.resize(static_cast<size_t>(s->out_c), s->requant.multiplier[0]);
+      s->requant.shift.resize(static_cast<size_t>(s->out_c), s->requant.shift[0]);
+      s->quant_range = QuantActivationRange(ctx, act, output);
+      break;
+    case DType::INT8:
+    case DType::INT16: {
+      if (filter.dtype != DType::INT8)
+        ctx.Fail("{} input needs an int8 filter, got {}", DTypeName(input.dtype), DTypeName(filter.dtype));
+      conv::RequireQuantized(ctx, input, "input");
+      conv::RequireQuantized(ctx, output, "output");
+      conv::RequireZeroPoints(ctx, filter, "int8 filter");
+      s->requant = conv::PerChannelRequant(ctx, input, filter, output, s->out_c, 0);
+      s->quant_range = QuantActivationRange(ctx, act, output);
+      if (input.dtype == DType::INT8) {
+        require_bias(DType::INT32);
+        s->kind = Kind::kInt8;
+        s->input_offset = -input.zero_point();
+        s->output_offset = output.zero_point();
+      } else {
+        if (input.zero_point() != 0 || output.zero_point() != 0)
+          ctx.Fail("int16 activations must have zero points of 0 (input {}, output {})", input.zero_point(),
+                   output.zero_point());
+        if (bias != nullptr && bias->dtype != DType::INT64 && bias->dtype != DType::INT32)
+          ctx.Fail("int16 input needs an int64 or int32 bias, got {}", DTypeName(bias->dtype));
+        s->kind = Kind::kInt16;
+        // TFLite takes its int32-accumulator path unless the bias is int64.
+        s->bias_int64 = bias != nullptr && bias->dtype == DType::INT64;
+      }
+      break;
+    }
+    default:
+      ctx.Fail("unsupported input type {} (float32, uint8, int8, int16)", DTypeName(input.dtype));
+  }
+  s->patch16.resize(static_cast<size_t>(s->patch_size()));
+  if (s->kind == Kind::kFloat) s->patchf.resize(static_cast<size_t>(s->patch_size()));
+  ctx.ResizeOutput(0, {s->batches, s->out_h, s->out_w, s->out_c});
+  ctx.state = std::move(s);
+}
+
+// The filter as int16 with the filter offset added (the integer paths share
+// one int16 dot product).
+void PackFilter(ConvState& s, const RuntimeTensor& filter) {
+  const int64_t n = filter.NumElements();
+  s.filter16.resize(static_cast<size_t>(n));
+  if (filter.dtype == DType::UINT8) {
+    const uint8_t* f = filter.As<uint8_t>();
+    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
+  } else {
+    const int8_t* f = filter.As<int8_t>();
+    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
+  }
+}
+
+// One im2col row: the taps of output (b, oy, ox) for `group`, as
+// int16(value + offset), with 0 where the window leaves the input (so padded
+// taps add nothing, like TFLite's skipped taps).
+template <typename T, typename P>
+void FillPatch(const ConvState& s, const T* input, int32_t offset, int b, int oy, int ox, int group, P* patch) {
+  const int iy0 = oy * s.stride_h - s.window.pad_height;
+  const int ix0 = ox * s.stride_w - s.window.pad_width;
+  const int fc = s.filter_c;
+  P* p = patch;
+  for (int fy = 0; fy < s.filter_h; ++fy) {
+    const int iy = iy0 + fy * s.dilation_h;
+    for (int fx = 0; fx < s.filter_w; ++fx, p += fc) {
+      const int ix = ix0 + fx * s.dilation_w;
+      if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) {
+        std::fill(p, p + fc, P(0));
+        continue;
+      }
+      const T* src = input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c + group * fc;
+      for (int c = 0; c < fc; ++c) p[c] = static_cast<P>(src[c] + offset);
+    }
+  }
+}
+
+// Runs the convolution: for each output position and group, fills the patch
+// (fill(b, oy, ox, group)) and calls finish(out_pointer, channel, batch) for
+// each output channel of the group.
+template <typename Fill, typename Finish>
+void ForEachOutput(const ConvState& s, Fill&& fill, Finish&& finish) {
+  for (int b = 0; b < s.batches; ++b)
+    for (int oy = 0; oy < s.out_h; ++oy)
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int64_t out_base = ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
+        for (int g = 0; g < s.groups; ++g) {
+          fill(b, oy, ox, g);
+          const int first = g * s.filters_per_group;
+          for (int oc = first; oc < first + s.filters_per_group; ++oc) finish(out_base + oc, oc, b);
+        }
+      }
+}
+
+void EvalFloat(KernelContext& ctx, ConvState& s) {
+  const float* input = ctx.input(0).As<float>();
+  const float* filter = ctx.input(1).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  const int k = s.patch_size();
+  ForEachOutput(
+      s, [&](int b, int oy, int ox, int g) { FillPatch(s, input, 0, b, oy, ox, g, s.patchf.data()); },
+      [&](int64_t at, int oc, int) {
+        float total = conv::DotF(s.patchf.data(), filter + static_cast<int64_t>(oc) * k, k);
+        out[at] = s.float_range.Apply(total + (bias ? bias[oc] : 0.0f));
+      });
+}
+
+template <typename T>
+void EvalQuantized8(KernelContext& ctx, ConvState& s) {
+  const T* input = ctx.input(0).As<T>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const int32_t* bias = bias_t ? bias_t->As<int32_t>() : nullptr;
+  T* out = ctx.output(0).As<T>();
+  const int k = s.patch_size();
+  ForEachOutput(
+      s, [&](int b, int oy, int ox, int g) { FillPatch(s, input, s.input_offset, b, oy, ox, g, s.patch16.data()); },
+      [&](int64_t at, int oc, int) {
+        int32_t acc = conv::DotI16(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
+        if (bias) acc += bias[oc];
+        acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
+        out[at] = qmath::Clamp<T>(acc + s.output_offset, s.quant_range.min, s.quant_range.max);
+      });
+}
+
+void EvalInt16(KernelContext& ctx, ConvState& s) {
+  const int16_t* input = ctx.input(0).As<int16_t>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  int16_t* out = ctx.output(0).As<int16_t>();
+  const int k = s.patch_size();
+  auto fill = [&](int b, int oy, int ox, int g) { FillPatch(s, input, 0, b, oy, ox, g, s.patch16.data()); };
+  if (s.bias_int64) {
+    const int64_t* bias = bias_t ? bias_t->As<int64_t>() : nullptr;
+    ForEachOutput(s, fill, [&](int64_t at, int oc, int) {
+      int64_t acc = conv::DotI16Wide(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
+      if (bias) acc += bias[oc];
+      const int32_t scaled = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
+      out[at] = qmath::Clamp<int16_t>(scaled, s.quant_range.min, s.quant_range.max);
+    });
+  } else {
+    // int32 bias (or none): TFLite accumulates in int32 and uses the 32-bit rescale.
+    const int32_t* bias = bias_t ? bias_t->As<int32_t>() : nullptr;
+    ForEachOutput(s, fill, [&](int64_t at, int oc, int) {
+      const int64_t wide = conv::DotI16Wide(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
+      const uint32_t b = bias ? static_cast<uint32_t>(bias[oc]) : 0u;
+      const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(wide) + b);
+      const int32_t scaled = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
+      out[at] = qmath::Clamp<int16_t>(scaled, s.quant_range.min, s.quant_range.max);
+    });
+  }
+}
+
+void EvalHybrid(KernelContext& ctx, ConvState& s) {
+  const RuntimeTensor& input_t = ctx.input(0);
+  const float* input = input_t.As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  const bool per_channel = s.kind == Kind::kHybridPerChannel;
+  const int batch_size = static_cast<int>(input_t.NumElements() / std::max(s.batches, 1));
+  for (int b = 0; b < s.batches; ++b) {
+    const int64_t offset = static_cast<int64_t>(b) * batch_size;
+    if (per_channel) {
+      conv::AsymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b],
+                               &s.batch_zero_points[b]);
+    } else {
+      conv::SymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b]);
+      s.batch_zero_points[b] = 0;
+      s.batch_scales[b] *= s.channel_scales[0];
+    }
+  }
+  const int k = s.patch_size();
+  const int8_t* q = s.quantized_input.data();
+  ForEachOutput(
+      s,
+      [&](int b, int oy, int ox, int g) {
+        FillPatch(s, q, -s.batch_zero_points[b], b, oy, ox, g, s.patch16.data());
+      },
+      [&](int64_t at, int oc, int b) {
+        const int32_t acc = conv::DotI16(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
+        // Same float operation order as TFLite's kernels.
+        float value = per_channel ? static_cast<float>(acc) * s.channel_scales[oc] * s.batch_scales[b]
+                                  : static_cast<float>(acc) * s.batch_scales[b];
+        if (bias) value += bias[oc];
+        out[at] = s.float_range.Apply(value);
+      });
+}
+
+void Eval(KernelContext& ctx) {
+  auto& s = ctx.state_as<ConvState>();
+  if (s.kind != Kind::kFloat && (!s.filter16_ready || !ctx.input(1).is_constant())) {
+    PackFilter(s, ctx.input(1));
+    s.filter16_ready = true;
+  }
+  switch (s.kind) {
+    case Kind::kFloat: return EvalFloat(ctx, s);
+    case Kind::kUint8: return EvalQuantized8<uint8_t>(ctx, s);
+    case Kind::kInt8: return EvalQuantized8<int8_t>(ctx, s);
+    case Kind::kInt16: return EvalInt16(ctx, s);
+    case Kind::kHybridSymmetric:
+    case Kind::kHybridPerChannel: return EvalHybrid(ctx, s);
+  }
+}
+
+}  // namespace
+
+TFD_REGISTER_KERNEL(CONV_2D, DType::FLOAT32, Prepare, Eval);
+TFD_REGISTER_KERNEL(CONV_2D, DType::UINT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(CONV_2D, DType::INT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(CONV_2D, DType::INT16, Prepare, Eval);
+
+}  // namespace tfd

@@ -1,0 +1,339 @@
+// DEPTHWISE_CONV_2D: each input channel convolved with its own
+// depth_multiplier filters (filter [1, H, W, in_channels * multiplier],
+// output channel = in_channel * multiplier + m); SAME/VALID padding, strides,
+// dilation, fused activation.
+//
+// float32; uint8 (per-tensor weights with a zero point); int8 (per-channel
+// symmetric weights, int32 bias); int16 activations with int8 weights (int64
+// bias); hybrid: float input with int8 per-channel weights, the input
+// quantized asymmetrically per batch as TFLite's EvalHybridPerChannel.
+#include "graph/dtype.h"
+#include "interpreter/kernel_registry.h"
+#include "kernels/internal/activation.h"
+#include "kernels/internal/conv_util.h"
+
+namespace tfd {
+namespace {
+
+enum class Kind { kFloat, kUint8, kInt8, kInt16, kHybrid };
+
+struct DepthwiseState : KernelState {
+  Kind kind = Kind::kFloat;
+  int batches = 0, in_h = 0, in_w = 0, in_c = 0;
+  int out_h = 0, out_w = 0, out_c = 0, multiplier = 1;
+  int filter_h = 0, filter_w = 0;
+  int stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  conv::Window window;
+  FloatRange float_range;
+  QuantRange quant_range;
+  int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
+  conv::Requant requant;
+  std::vector<int16_t> filter16;  // integer filters + filter offset
+  bool filter16_ready = false;
+  // Hybrid.
+  std::vector<float> channel_scales;
+  std::vector<int8_t> quantized_input;
+  std::vector<float> batch_scales;
+  std::vector<int32_t> batch_zero_points;
+  // Per output position: the input pixel's channels widened (each repeated
+  // `multiplier` times) and the accumulators of every output channel.
+  std::vector<int16_t> pixel16;
+  std::vector<int32_t> acc32;
+  std::vector<int64_t> acc64;
+  std::vector<float> accf;
+};
+
+void Prepare(KernelContext& ctx) {
+  ctx.CheckArity(2, 3, 1);
+  const RuntimeTensor& input = ctx.input(0);
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  const RuntimeTensor& output = ctx.output(0);
+  if (input.rank() != 4) ctx.Fail("input must be 4-D (NHWC), has shape {}", ShapeString(input.shape));
+  if (filter.rank() != 4 || filter.dim(0) != 1)
+    ctx.Fail("filter must be [1, H, W, channels], has shape {}", ShapeString(filter.shape));
+  const auto options = ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>();
+  auto s = std::make_unique<DepthwiseState>();
+  s->batches = input.dim(0);
+  s->in_h = input.dim(1);
+  s->in_w = input.dim(2);
+  s->in_c = input.dim(3);
+  s->filter_h = filter.dim(1);
+  s->filter_w = filter.dim(2);
+  s->out_c = filter.dim(3);
+  // TFLite derives the multiplier from the shapes (the option is redundant).
+  if (s->in_c <= 0 || s->out_c % s->in_c != 0)
+    ctx.Fail("filter channels ({}) must be a multiple of the input channels ({})", s->out_c, s->in_c);
+  s->multiplier = s->out_c / s->in_c;
+  s->stride_h = options.stride_h;
+  s->stride_w = options.stride_w;
+  s->dilation_h = options.dilation_h_factor;
+  s->dilation_w = options.dilation_w_factor;
+  s->window = conv::ComputeWindow(ctx, options.padding, s->stride_h, s->stride_w, s->dilation_h, s->dilation_w,
+                                  s->in_h, s->in_w, s->filter_h, s->filter_w);
+  s->out_h = s->window.out_height;
+  s->out_w = s->window.out_width;
+  if (bias != nullptr && bias->NumElements() != s->out_c)
+    ctx.Fail("bias has {} elements; expected {} (one per output channel)", bias->NumElements(), s->out_c);
+  if (output.dtype != input.dtype)
+    ctx.Fail("output type {} differs from input type {}", DTypeName(output.dtype), DTypeName(input.dtype));
+  const Activation act = options.fused_activation_function;
+  auto require_bias = [&](DType want) {
+    if (bias != nullptr && bias->dtype != want)
+      ctx.Fail("{} input needs a {} bias, got {}", DTypeName(input.dtype), DTypeName(want), DTypeName(bias->dtype));
+  };
+  switch (input.dtype) {
+    case DType::FLOAT32:
+      s->float_range = FloatActivationRange(ctx, act);
+      require_bias(DType::FLOAT32);
+      if (filter.dtype == DType::FLOAT32) {
+        s->kind = Kind::kFloat;
+      } else if (filter.dtype == DType::INT8) {
+        // TFLite's hybrid depthwise is per-channel only: one scale per channel.
+        conv::RequireQuantized(ctx, filter, "hybrid filter");
+        if (static_cast<int>(filter.quant()->scale.size()) != s->out_c)
+          ctx.Fail("hybrid depthwise needs one filter scale per output channel ({}), has {}", s->out_c,
+                   filter.quant()->scale.size());
+        s->channel_scales = conv::FilterScales(ctx, filter, s->out_c, 3, "hybrid filter");
+        conv::RequireZeroPoints(ctx, filter, "hybrid int8 filter");
+        s->kind = Kind::kHybrid;
+        s->quantized_input.resize(static_cast<size_t>(input.NumElements()));
+        s->batch_scales.resize(static_cast<size_t>(s->batches));
+        s->batch_zero_points.resize(static_cast<size_t>(s->batches));
+      } else {
+        ctx.Fail("float32 input with {} filter is not supported (float32, or int8 for hybrid)",
+                 DTypeName(filter.dtype));
+      }
+      break;
+    case DType::UINT8:
+      if (filter.dtype != DType::UINT8) ctx.Fail("uint8 input needs a uint8 filter, got {}", DTypeName(filter.dtype));
+      require_bias(DType::INT32);
+      conv::RequireQuantized(ctx, input, "input");
+      conv::RequireQuantized(ctx, output, "output");
+      conv::RequireQuantized(ctx, filter, "filter");
+      if (filter.quant()->scale.size() != 1)
+        ctx.Fail("per-channel quantization needs int8 or int16 activations; this uint8 filter has {} scales",
+                 filter.quant()->scale.size());
+      s->kind = Kind::kUint8;
+      s->input_offset = -input.zero_point();
+      s->filter_offset = -filter.zero_point();
+      s->output_offset = output.zero_point();
+      s->requant = conv::SingleRequant(conv::LegacyMultiplier(ctx, input, filter, bias, output));
+      s->requant.multiplier.resize(static_cast<size_t>(s->out_c), s->requant.multiplier[0]);
+      s->requant.shift.resize(static_cast<size_t>(s->out_c), s->requant.shift[0]);
+      s->quant_range = QuantActivationRange(ctx, act, output);
+      break;
+    case DType::INT8:
+    case DType::INT16:
+      if (filter.dtype != DType::INT8)
+        ctx.Fail("{} input needs an int8 filter, got {}", DTypeName(input.dtype), DTypeName(filter.dtype));
+      conv::RequireQuantized(ctx, input, "input");
+      conv::RequireQuantized(ctx, output, "output");
+      s->requant = conv::PerChannelRequant(ctx, input, filter, output, s->out_c, 3);
+      s->quant_range = QuantActivationRange(ctx, act, output);
+      if (input.dtype == DType::INT8) {
+        require_bias(DType::INT32);
+        s->kind = Kind::kInt8;
+        s->input_offset = -input.zero_point();
+        s->output_offset = output.zero_point();
+      } else {
+        require_bias(DType::INT64);
+        if (input.zero_point() != 0 || output.zero_point() != 0)
+          ctx.Fail("int16 activations must have zero points of 0 (input {}, output {})", input.zero_point(),
+                   output.zero_point());
+        s->kind = Kind::kInt16;
+      }
+      break;
+    default:
+      ctx.Fail("unsupported input type {} (float32, uint8, int8, int16)", DTypeName(input.dtype));
+  }
+  s->pixel16.resize(static_cast<size_t>(s->out_c));
+  if (s->kind == Kind::kInt16) {
+    s->acc64.resize(static_cast<size_t>(s->out_c));
+  } else if (s->kind == Kind::kFloat) {
+    s->accf.resize(static_cast<size_t>(s->out_c));
+  } else {
+    s->acc32.resize(static_cast<size_t>(s->out_c));
+  }
+  ctx.ResizeOutput(0, {s->batches, s->out_h, s->out_w, s->out_c});
+  ctx.state = std::move(s);
+}
+
+void PackFilter(DepthwiseState& s, const RuntimeTensor& filter) {
+  const int64_t n = filter.NumElements();
+  s.filter16.resize(static_cast<size_t>(n));
+  if (filter.dtype == DType::UINT8) {
+    const uint8_t* f = filter.As<uint8_t>();
+    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
+  } else {
+    const int8_t* f = filter.As<int8_t>();
+    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
+  }
+}
+
+// For every output position, visits the taps inside the input:
+// tap(input_pixel_offset, filter_tap_index, batch) then finish(out_offset, batch).
+// Taps outside the input are skipped, as in TFLite.
+template <typename Tap, typename Finish>
+void ForEachOutput(const DepthwiseState& s, Tap&& tap, Finish&& finish) {
+  for (int b = 0; b < s.batches; ++b)
+    for (int oy = 0; oy < s.out_h; ++oy)
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int iy0 = oy * s.stride_h - s.window.pad_height;
+        const int ix0 = ox * s.stride_w - s.window.pad_width;
+        for (int fy = 0; fy < s.filter_h; ++fy) {
+          const int iy = iy0 + fy * s.dilation_h;
+          if (iy < 0 || iy >= s.in_h) continue;
+          for (int fx = 0; fx < s.filter_w; ++fx) {
+            const int ix = ix0 + fx * s.dilation_w;
+            if (ix < 0 || ix >= s.in_w) continue;
+            tap(((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c, fy * s.filter_w + fx, b);
+          }
+        }
+        finish(((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c, b);
+      }
+}
+
+// The input pixel's channels, each repeated `multiplier` times, plus offset.
+template <typename T>
+void WidenPixel(const DepthwiseState& s, const T* pixel, int32_t offset, int16_t* out) {
+  if (s.multiplier == 1) {
+    for (int c = 0; c < s.in_c; ++c) out[c] = static_cast<int16_t>(pixel[c] + offset);
+    return;
+  }
+  for (int c = 0; c < s.in_c; ++c) {
+    const int16_t v = static_cast<int16_t>(pixel[c] + offset);
+    for (int m = 0; m < s.multiplier; ++m) out[c * s.multiplier + m] = v;
+  }
+}
+
+void EvalFloat(KernelContext& ctx, DepthwiseState& s) {
+  const float* input = ctx.input(0).As<float>();
+  const float* filter = ctx.input(1).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  float* acc = s.accf.data();
+  const int mult = s.multiplier;
+  std::fill(acc, acc + s.out_c, 0.0f);
+  ForEachOutput(
+      s,
+      [&](int64_t pixel, int tap, int) {
+        const float* x = input + pixel;
+        const float* f = filter + static_cast<int64_t>(tap) * s.out_c;
+        for (int c = 0; c < s.in_c; ++c)
+          for (int m = 0; m < mult; ++m) acc[c * mult + m] += x[c] * f[c * mult + m];
+      },
+      [&](int64_t at, int) {
+        for (int oc = 0; oc < s.out_c; ++oc) {
+          out[at + oc] = s.float_range.Apply(acc[oc] + (bias ? bias[oc] : 0.0f));
+          acc[oc] = 0.0f;
+        }
+      });
+}
+
+template <typename T>
+void EvalQuantized8(KernelContext& ctx, DepthwiseState& s) {
+  const T* input = ctx.input(0).As<T>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const int32_t* bias = bias_t ? bias_t->As<int32_t>() : nullptr;
+  T* out = ctx.output(0).As<T>();
+  int32_t* acc = s.acc32.data();
+  std::fill(acc, acc + s.out_c, 0);
+  ForEachOutput(
+      s,
+      [&](int64_t pixel, int tap, int) {
+        WidenPixel(s, input + pixel, s.input_offset, s.pixel16.data());
+        conv::MulAccI16(acc, s.pixel16.data(), s.filter16.data() + static_cast<int64_t>(tap) * s.out_c, s.out_c);
+      },
+      [&](int64_t at, int) {
+        for (int oc = 0; oc < s.out_c; ++oc) {
+          int32_t v = acc[oc] + (bias ? bias[oc] : 0);
+          v = qmath::MultiplyByQuantizedMultiplier(v, s.requant.multiplier[oc], s.requant.shift[oc]);
+          out[at + oc] = qmath::Clamp<T>(v + s.output_offset, s.quant_range.min, s.quant_range.max);
+          acc[oc] = 0;
+        }
+      });
+}
+
+void EvalInt16(KernelContext& ctx, DepthwiseState& s) {
+  const int16_t* input = ctx.input(0).As<int16_t>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const int64_t* bias = bias_t ? bias_t->As<int64_t>() : nullptr;
+  int16_t* out = ctx.output(0).As<int16_t>();
+  int64_t* acc = s.acc64.data();
+  std::fill(acc, acc + s.out_c, 0);
+  ForEachOutput(
+      s,
+      [&](int64_t pixel, int tap, int) {
+        WidenPixel(s, input + pixel, 0, s.pixel16.data());
+        conv::MulAccI16Wide(acc, s.pixel16.data(), s.filter16.data() + static_cast<int64_t>(tap) * s.out_c,
+                            s.out_c);
+      },
+      [&](int64_t at, int) {
+        for (int oc = 0; oc < s.out_c; ++oc) {
+          const int64_t v = acc[oc] + (bias ? bias[oc] : 0);
+          const int32_t scaled =
+              qmath::MultiplyByQuantizedMultiplier(v, s.requant.multiplier[oc], s.requant.shift[oc]);
+          out[at + oc] = qmath::Clamp<int16_t>(scaled, s.quant_range.min, s.quant_range.max);
+          acc[oc] = 0;
+        }
+      });
+}
+
+void EvalHybrid(KernelContext& ctx, DepthwiseState& s) {
+  const RuntimeTensor& input_t = ctx.input(0);
+  const float* input = input_t.As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  const int batch_size = static_cast<int>(input_t.NumElements() / std::max(s.batches, 1));
+  for (int b = 0; b < s.batches; ++b) {
+    const int64_t offset = static_cast<int64_t>(b) * batch_size;
+    conv::AsymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b],
+                             &s.batch_zero_points[b]);
+  }
+  const int8_t* q = s.quantized_input.data();
+  int32_t* acc = s.acc32.data();
+  std::fill(acc, acc + s.out_c, 0);
+  ForEachOutput(
+      s,
+      [&](int64_t pixel, int tap, int b) {
+        WidenPixel(s, q + pixel, -s.batch_zero_points[b], s.pixel16.data());
+        conv::MulAccI16(acc, s.pixel16.data(), s.filter16.data() + static_cast<int64_t>(tap) * s.out_c, s.out_c);
+      },
+      [&](int64_t at, int b) {
+        for (int oc = 0; oc < s.out_c; ++oc) {
+          // TFLite: acc_float *= per_channel_scale * scaling_factor.
+          float v = static_cast<float>(acc[oc]);
+          v *= s.channel_scales[oc] * s.batch_scales[b];
+          if (bias) v += bias[oc];
+          out[at + oc] = s.float_range.Apply(v);
+          acc[oc] = 0;
+        }
+      });
+}
+
+void Eval(KernelContext& ctx) {
+  auto& s = ctx.state_as<DepthwiseState>();
+  if (s.kind != Kind::kFloat && (!s.filter16_ready || !ctx.input(1).is_constant())) {
+    PackFilter(s, ctx.input(1));
+    s.filter16_ready = true;
+  }
+  switch (s.kind) {
+    case Kind::kFloat: return EvalFloat(ctx, s);
+    case Kind::kUint8: return EvalQuantized8<uint8_t>(ctx, s);
+    case Kind::kInt8: return EvalQuantized8<int8_t>(ctx, s);
+    case Kind::kInt16: return EvalInt16(ctx, s);
+    case Kind::kHybrid: return EvalHybrid(ctx, s);
+  }
+}
+
+}  // namespace
+
+TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, Prepare, Eval);
+TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, Prepare, Eval);
+TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT16, Prepare, Eval);
+
+}  // namespace tfd

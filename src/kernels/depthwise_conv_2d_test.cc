@@ -1,0 +1,214 @@
+#include <cmath>
+
+#include "kernel_test_util.h"
+#include "kernels/internal/conv_testing.h"
+#include "kernels/internal/conv_util.h"
+
+namespace tfd {
+namespace {
+
+using conv_testing::CaseBuilder;
+using conv_testing::Compare;
+using conv_testing::OracleCase;
+using conv_testing::RandomFloats;
+using conv_testing::RandomInts;
+using testing::Array;
+using testing::OpModel;
+using testing::TensorSpec;
+using A = tflite::ActivationFunctionType;
+using P = tflite::Padding;
+
+tflite::DepthwiseConv2DOptionsT Options(P padding, int sh, int sw, int multiplier, int dh = 1, int dw = 1,
+                                        A act = A::NONE) {
+  tflite::DepthwiseConv2DOptionsT o;
+  o.padding = padding;
+  o.stride_h = sh;
+  o.stride_w = sw;
+  o.depth_multiplier = multiplier;
+  o.dilation_h_factor = dh;
+  o.dilation_w_factor = dw;
+  o.fused_activation_function = act;
+  return o;
+}
+
+TEST(DepthwiseConv2D, FloatMultiplierTwoHandComputed) {
+  // Two input channels (a, b), multiplier 2 -> outputs (a*w0, a*w1, b*w2, b*w3)
+  // summed over a 1x2 window, plus bias.
+  OpModel m(BuiltinOp::DEPTHWISE_CONV_2D);
+  m.Input({DType::FLOAT32, {1, 1, 2, 2}});
+  // Taps x=0 then x=1, four output channels each.
+  m.Const<float>({DType::FLOAT32, {1, 1, 2, 4}}, {1, 2, 3, 4, 10, 20, 30, 40});
+  m.Const<float>({DType::FLOAT32, {4}}, {0, 0, 0, 100});
+  m.Output({DType::FLOAT32, {1, 1, 1, 4}});
+  m.Options(Options(P::VALID, 1, 1, 2));
+  // Pixel 0 = (1, 2), pixel 1 = (3, 4).
+  auto out = testing::RunOurs(m.Build(), {Array::Of<float>(DType::FLOAT32, {1, 1, 2, 2}, {1, 2, 3, 4})});
+  // ch0: 1*1 + 3*10 = 31; ch1: 1*2 + 3*20 = 62; ch2: 2*3 + 4*30 = 126; ch3: 2*4 + 4*40 + 100 = 268.
+  EXPECT_EQ(out[0].values<float>(), std::vector<float>({31, 62, 126, 268}));
+}
+
+TEST(DepthwiseConv2D, Int8PerChannelSamePaddingHandComputed) {
+  // 1x3 input row, 1x3 filter, SAME: the first output sees taps 1 and 2 only.
+  // Input scale 1, zp 0; filter scales (1); output scale 1, zp 0.
+  OpModel m(BuiltinOp::DEPTHWISE_CONV_2D);
+  m.Input({DType::INT8, {1, 1, 3, 1}, 1.0f, 0});
+  TensorSpec filter{DType::INT8, {1, 1, 3, 1}};
+  filter.scales = {1.0f};
+  filter.zero_points = {0};
+  filter.axis = 3;
+  m.Const<int8_t>(filter, {1, 2, 3});
+  m.Const<int32_t>({DType::INT32, {1}, 1.0f, 0}, {1});
+  m.Output({DType::INT8, {1, 1, 3, 1}, 1.0f, 0});
+  m.Options(Options(P::SAME, 1, 1, 1, 1, 1, A::RELU6));
+  auto out = testing::RunOurs(m.Build(), {Array::Of<int8_t>(DType::INT8, {1, 1, 3, 1}, {1, -1, 2})});
+  // out0 = 1*2 + (-1)*3 + 1 = 0; out1 = 1*1 - 2 + 6 + 1 = 6; out2 = -1*1 + 2*2 + 1 = 4.
+  EXPECT_EQ(out[0].values<int8_t>(), std::vector<int8_t>({0, 6, 4}));
+}
+
+TEST(DepthwiseConv2D, RejectsBadShapesAndTypes) {
+  auto run = [](const Model& model) { testing::RunOurs(model, testing::RandomInputs(model, 1)); };
+  {  // Filter channels not a multiple of input channels.
+    OpModel m(BuiltinOp::DEPTHWISE_CONV_2D);
+    m.Input({DType::FLOAT32, {1, 3, 3, 2}});
+    m.Const<float>({DType::FLOAT32, {1, 1, 1, 3}}, {1, 1, 1});
+    m.Const<float>({DType::FLOAT32, {3}}, {0, 0, 0});
+    m.Output({DType::FLOAT32, {1, 3, 3, 3}});
+    m.Options(Options(P::SAME, 1, 1, 1));
+    EXPECT_THROW(run(m.Build()), Error);
+  }
+  {  // Filter first dimension must be 1.
+    OpModel m(BuiltinOp::DEPTHWISE_CONV_2D);
+    m.Input({DType::FLOAT32, {1, 3, 3, 1}});
+    m.Const<float>({DType::FLOAT32, {2, 1, 1, 1}}, {1, 1});
+    m.Const<float>({DType::FLOAT32, {1}}, {0});
+    m.Output({DType::FLOAT32, {1, 3, 3, 1}});
+    m.Options(Options(P::SAME, 1, 1, 1));
+    EXPECT_THROW(run(m.Build()), Error);
+  }
+  {  // int16 with an int32 bias (TFLite's depthwise needs int64).
+    OpModel m(BuiltinOp::DEPTHWISE_CONV_2D);
+    m.Input({DType::INT16, {1, 2, 2, 1}, 0.1f, 0});
+    m.Const<int8_t>({DType::INT8, {1, 1, 1, 1}, 0.1f, 0}, {1});
+    m.Const<int32_t>({DType::INT32, {1}, 0.01f, 0}, {0});
+    m.Output({DType::INT16, {1, 2, 2, 1}, 0.1f, 0});
+    m.Options(Options(P::SAME, 1, 1, 1));
+    EXPECT_THROW(run(m.Build()), Error);
+  }
+  {  // Hybrid with a single (per-tensor) scale for several channels.
+    OpModel m(BuiltinOp::DEPTHWISE_CONV_2D);
+    m.Input({DType::FLOAT32, {1, 2, 2, 2}});
+    m.Const<int8_t>({DType::INT8, {1, 1, 1, 2}, 0.1f, 0}, {1, 2});
+    m.Const<float>({DType::FLOAT32, {2}}, {0, 0});
+    m.Output({DType::FLOAT32, {1, 2, 2, 2}});
+    m.Options(Options(P::SAME, 1, 1, 1));
+    EXPECT_THROW(run(m.Build()), Error);
+  }
+}
+
+struct Config {
+  std::string name;
+  DType dtype, filter_dtype;
+  std::vector<int32_t> in;
+  int multiplier, fh, fw;
+  P padding;
+  int sh, sw, dh, dw;
+  A act;
+  bool per_channel = true;
+  bool const_filter = true;
+};
+
+OracleCase MakeCase(const Config& c, uint32_t seed) {
+  const int out_c = c.in[3] * c.multiplier;
+  const int k = c.fh * c.fw;
+  const int oh = conv::OutputSize(c.padding, c.in[1], c.fh, c.sh, c.dh);
+  const int ow = conv::OutputSize(c.padding, c.in[2], c.fw, c.sw, c.dw);
+  const std::vector<int32_t> filter_shape = {1, c.fh, c.fw, out_c};
+  const std::vector<int32_t> out_shape = {c.in[0], oh, ow, out_c};
+  const size_t n_in = conv_testing::Count(c.in), n_f = conv_testing::Count(filter_shape);
+  std::vector<float> scales = RandomFloats(static_cast<size_t>(out_c), seed + 7, 0.004f, 0.02f);
+  if (!c.per_channel) scales.assign(1, 0.01f);
+  float mean_scale = 0;
+  for (float s : scales) mean_scale += s / static_cast<float>(scales.size());
+  TensorSpec filter{c.filter_dtype, filter_shape};
+  filter.scales = scales;
+  filter.zero_points.assign(scales.size(), 0);
+  filter.axis = 3;
+  CaseBuilder b(BuiltinOp::DEPTHWISE_CONV_2D);
+  Compare compare = Compare::kExact;
+  const size_t nb = static_cast<size_t>(out_c);
+  if (c.dtype == DType::FLOAT32) {
+    b.Tensor<float>({DType::FLOAT32, c.in}, RandomFloats(n_in, seed), false);
+    if (c.filter_dtype == DType::FLOAT32)
+      b.Tensor<float>({DType::FLOAT32, filter_shape}, RandomFloats(n_f, seed + 1), c.const_filter);
+    else
+      b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
+    b.Tensor<float>({DType::FLOAT32, {out_c}}, RandomFloats(nb, seed + 2));
+    b.Output({DType::FLOAT32, out_shape});
+    compare = Compare::kFloat;
+  } else if (c.dtype == DType::UINT8) {
+    const float in_scale = 0.05f, f_scale = 0.01f;
+    const float out_scale = in_scale * f_scale * 135.0f * std::sqrt(static_cast<float>(k));
+    b.Tensor<uint8_t>({DType::UINT8, c.in, in_scale, 131}, RandomInts<uint8_t>(n_in, seed, 0, 255), false);
+    b.Tensor<uint8_t>({DType::UINT8, filter_shape, f_scale, 120}, RandomInts<uint8_t>(n_f, seed + 1, 0, 255),
+                      c.const_filter);
+    b.Tensor<int32_t>({DType::INT32, {out_c}, in_scale * f_scale, 0}, RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
+    b.Output({DType::UINT8, out_shape, out_scale, 125});
+  } else if (c.dtype == DType::INT8) {
+    const float in_scale = 0.05f;
+    const float out_scale = in_scale * mean_scale * 135.0f * std::sqrt(static_cast<float>(k));
+    b.Tensor<int8_t>({DType::INT8, c.in, in_scale, -5}, RandomInts<int8_t>(n_in, seed, -128, 127), false);
+    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
+    TensorSpec bias{DType::INT32, {out_c}};
+    for (float s : scales) bias.scales.push_back(s * in_scale);
+    b.Tensor<int32_t>(bias, RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
+    b.Output({DType::INT8, out_shape, out_scale, 3});
+  } else {
+    const float in_scale = 0.001f;
+    const float out_scale = in_scale * mean_scale * 172.0f * std::sqrt(static_cast<float>(k));
+    b.Tensor<int16_t>({DType::INT16, c.in, in_scale, 0}, RandomInts<int16_t>(n_in, seed, -32768, 32767), false);
+    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
+    TensorSpec bias{DType::INT64, {out_c}};
+    for (float s : scales) bias.scales.push_back(s * in_scale);
+    b.Tensor<int64_t>(bias, RandomInts<int64_t>(nb, seed + 2, -400000, 400000));
+    b.Output({DType::INT16, out_shape, out_scale, 0});
+  }
+  b.Options(Options(c.padding, c.sh, c.sw, c.multiplier, c.dh, c.dw, c.act));
+  return b.Build(c.name + " seed " + std::to_string(seed), compare);
+}
+
+TEST(DepthwiseConv2D, MatchesTfliteRuntime) {
+  TFD_REQUIRE_ORACLE();
+  const DType F = DType::FLOAT32, U8 = DType::UINT8, I8 = DType::INT8, I16 = DType::INT16;
+  std::vector<Config> configs = {
+      {"float same 3x3", F, F, {1, 7, 6, 5}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::NONE},
+      {"float valid s2 mult2 relu6", F, F, {2, 8, 7, 3}, 2, 3, 3, P::VALID, 2, 2, 1, 1, A::RELU6},
+      {"float dilation", F, F, {1, 9, 9, 4}, 1, 3, 3, P::SAME, 1, 1, 2, 2, A::RELU},
+      {"float filter input", F, F, {1, 6, 6, 3}, 3, 2, 3, P::SAME, 1, 2, 1, 1, A::NONE, true, false},
+      {"uint8 same", U8, U8, {1, 7, 7, 8}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, false},
+      {"uint8 filter input", U8, U8, {1, 7, 7, 8}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, false, false},
+      {"uint8 s2 mult2 filter input", U8, U8, {2, 8, 8, 3}, 2, 3, 3, P::SAME, 2, 2, 1, 1, A::NONE, false, false},
+      {"int8 same", I8, I8, {1, 7, 7, 8}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::NONE},
+      {"int8 valid s2 relu", I8, I8, {2, 9, 8, 6}, 1, 3, 3, P::VALID, 2, 2, 1, 1, A::RELU},
+      {"int8 mult3 dilation", I8, I8, {1, 8, 8, 2}, 3, 3, 3, P::SAME, 1, 1, 2, 2, A::NONE},
+      {"int8 filter input", I8, I8, {1, 7, 7, 8}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, true, false},
+      {"int8 per-tensor", I8, I8, {1, 6, 6, 4}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::NONE, false},
+      {"int16", I16, I8, {1, 7, 7, 6}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::NONE},
+      {"int16 mult2 s2 relu", I16, I8, {1, 8, 7, 3}, 2, 3, 3, P::VALID, 2, 2, 1, 1, A::RELU},
+      {"hybrid", F, I8, {1, 7, 7, 5}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::NONE},
+      {"hybrid mult2 batch2 relu6", F, I8, {2, 6, 6, 3}, 2, 3, 3, P::SAME, 2, 2, 1, 1, A::RELU6},
+  };
+  std::vector<OracleCase> cases;
+  for (const auto& c : configs) {
+    OracleCase oc = MakeCase(c, 21);
+    // Constant uint8 weights run on the oracle's XNNPACK delegate (QU8),
+    // whose float requantization rounds some values one step differently from
+    // TFLite's fixed-point kernel; the "filter input" cases run TFLite's
+    // own kernel and must match exactly.
+    if (c.dtype == U8 && c.const_filter) oc.compare = Compare::kWithinOneStep;
+    cases.push_back(std::move(oc));
+  }
+  conv_testing::ExpectMatchesOracle(cases);
+}
+
+}  // namespace
+}  // namespace tfd
