@@ -35,12 +35,14 @@ struct NodeInfo {
 struct ModelFacts {
   const Model& model;
   std::vector<std::vector<bool>> is_const;
+  std::vector<std::vector<bool>> data_dependent;  // size known only at run time
   std::vector<std::vector<NodeInfo>> nodes;
 
   explicit ModelFacts(const Model& m) : model(m) {
     for (size_t s = 0; s < m.subgraphs.size(); ++s) {
       const Subgraph& sg = m.subgraphs[s];
       is_const.push_back(ConstantTensors(m, sg));
+      data_dependent.push_back(DataDependentTensors(m, sg, is_const.back()));
       std::vector<NodeInfo> list;
       for (size_t i = 0; i < sg.operators.size(); ++i) {
         NodeInfo n;
@@ -69,6 +71,10 @@ struct ModelFacts {
   bool constant(const NodeInfo& n, int32_t index) const {
     const auto& c = is_const[n.subgraph];
     return index >= 0 && static_cast<size_t>(index) < c.size() && c[index];
+  }
+  bool dynamic(const NodeInfo& n, int32_t index) const {
+    const auto& d = data_dependent[n.subgraph];
+    return index >= 0 && static_cast<size_t>(index) < d.size() && d[index];
   }
   // Every tensor a node touches, with "input i" / "output i" labels.
   template <typename Fn>
@@ -378,10 +384,6 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
 // ---------------------------------------------------------------------------
 // Target-level node checks: dtypes the target lacks, shapes, full integer.
 
-bool HasUnknownDim(const Tensor& t) {
-  return std::any_of(t.shape.begin(), t.shape.end(), [](int32_t d) { return d < 0; });
-}
-
 void CheckTargetLevel(const RuleContext& c, const NodeInfo& n, std::vector<Problem>* out) {
   const TargetRules& r = c.target;
   const ModelFacts& f = c.facts;
@@ -417,19 +419,26 @@ void CheckTargetLevel(const RuleContext& c, const NodeInfo& n, std::vector<Probl
     });
   }
   if (r.static_shapes_required) {
-    bool reported = false;
-    f.ForEachTensor(n, [&](const Tensor& t, const std::string& where, bool) {
-      if (reported || !HasUnknownDim(t)) return;
-      reported = true;
+    auto check = [&](int32_t index, const std::string& where) {
+      const Tensor* t = f.tensor(n, index);
+      if (!t || !f.dynamic(n, index)) return false;
       Vars v2 = vars;
-      v2["tensor"] = t.name;
+      v2["tensor"] = t->name;
       v2["where"] = where;
-      v2["shape"] = ShapeString(t.shape);
-      Add(out, "dynamic_shape", Fill("{where} '{tensor}' has a shape known only at run time {shape}; "
-                                     "{target} needs static shapes", v2),
-          "make the shape static: export with a fixed input signature (e.g. batch 1) so every shape is known",
+      Add(out, "dynamic_shape",
+          Fill("{where} '{tensor}' gets its size only at run time (computed from tensor values); {target} needs "
+               "static shapes",
+               v2),
+          "make the shape static: use constant shapes/bounds (e.g. a constant RESHAPE target, constant slice "
+          "bounds) and a fixed input signature so every size is known when the graph is prepared",
           r.dynamic_shape_advice.source.empty() ? r.source : r.dynamic_shape_advice.source);
-    });
+      return true;
+    };
+    bool reported = false;
+    for (size_t i = 0; i < n.op->inputs.size() && !reported; ++i)
+      reported = check(n.op->inputs[i], "input " + std::to_string(i));
+    for (size_t i = 0; i < n.op->outputs.size() && !reported; ++i)
+      reported = check(n.op->outputs[i], "output " + std::to_string(i));
   }
   if (r.max_nontrivial_dims) {
     bool reported = false;
@@ -499,15 +508,17 @@ std::string FlexFix(const RuleContext& c, const NodeInfo& n) {
                        "because of the input dtype ({} here) or an attribute the builtin lacks; cast or "
                        "restructure so {} applies, then convert without SELECT_TF_OPS",
                        name, eq->second, types.empty() ? "?" : types, eq->second);
-  return fmt::format("{} has no builtin equivalent: link the Select TF ops runtime{} or move this step out of "
-                     "the model (e.g. pre-process in app code)",
-                     name, tfl.flex_size_cost.empty() ? "" : " (" + tfl.flex_size_cost + ")");
+  return fmt::format("{} has no builtin equivalent: link the Select TF ops runtime (tensorflow-lite-select-tf-ops, "
+                     "selectively built for this model to keep it small) or move this step out of the model "
+                     "(e.g. pre-process in app code)",
+                     name);
 }
 
 void CheckTfliteNode(const RuleContext& c, const NodeInfo& n, const std::string& release, std::vector<Problem>* out) {
   const TargetRules& tfl = c.target;
   Vars vars = NodeVars(c, n);
   vars["release"] = release;
+  vars["size"] = tfl.flex_size_cost;
   if (n.code->IsCustom()) {
     const std::string& name = n.code->custom_code;
     vars["name"] = name;
@@ -679,6 +690,30 @@ void AddDynamicShapeFinding(const ModelFacts& facts, const TargetRules& common, 
   Vars vars = {{"tensors", list}, {"target", target.title.empty() ? label : target.title}};
   result->findings.push_back(ModelFinding(label, "dynamic_shape", sev, Fill(a.reason, vars), Fill(fixsrc.fix, vars),
                                           a.source.empty() ? target.source : a.source));
+}
+
+// Dtypes the target has in only a few kernels: one warning per dtype, at the
+// first node touching it.
+void AddLimitedDtypeFindings(const ModelFacts& facts, const TargetRules& target, const std::string& label,
+                             TargetResult* result) {
+  if (target.limited_dtypes.empty()) return;
+  std::set<DType> seen;
+  for (const auto& list : facts.nodes)
+    for (const auto& n : list)
+      facts.ForEachTensor(n, [&](const Tensor& t, const std::string& where, bool) {
+        if (!Contains(target.limited_dtypes, t.dtype) || !seen.insert(t.dtype).second) return;
+        Vars vars = {{"dtype", DTypeName(t.dtype)}, {"tensor", t.name}, {"where", where}, {"op", n.key},
+                     {"target", target.title.empty() ? label : target.title}};
+        const Advice& a = target.limited_dtype_advice;
+        Finding f = NodeFinding(label, n, Severity::kWarning,
+                                {{"dtype",
+                                  Fill(a.reason.empty() ? "{where} '{tensor}' is {dtype}, which few {target} kernels "
+                                                          "accept"
+                                                        : a.reason,
+                                       vars),
+                                  Fill(a.fix.empty() ? DTypeFix(t.dtype, {}) : a.fix, vars), a.source}});
+        result->findings.push_back(std::move(f));
+      });
 }
 
 // Ops whose results differ between runtimes even when they run.
@@ -861,6 +896,7 @@ TargetResult EvaluateRuntime(const ModelFacts& facts, const RuleBook& book, cons
   res.runs = runs;
   res.taken = executed;
   AddDynamicShapeFinding(facts, book.common, t, res.target, &res);
+  AddLimitedDtypeFindings(facts, t, res.target, &res);
   AddNumericsFindings(facts, book, t, res.target, executed, &res);
   SortFindings(&res.findings);
   return res;
@@ -1049,6 +1085,7 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
   res.runs = runs;
   res.taken = delegated;
   AddDynamicShapeFinding(facts, book.common, t, res.target, &res);
+  AddLimitedDtypeFindings(facts, t, res.target, &res);
   AddNumericsFindings(facts, book, t, res.target, delegated, &res);
   SortFindings(&res.findings);
   return res;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <sstream>
 
 #include "graph/dtype.h"
@@ -195,6 +196,48 @@ std::vector<bool> ConstantTensors(const Model& model, const Subgraph& sg) {
       if (out >= 0 && static_cast<size_t>(out) < is_const.size()) is_const[out] = true;
   }
   return is_const;
+}
+
+std::vector<bool> DataDependentTensors(const Model& model, const Subgraph& sg, const std::vector<bool>& is_const) {
+  // Inputs whose values decide the output shape, per op.
+  static const std::map<BuiltinOp, std::vector<int>> kShapeInputs = {
+      {BuiltinOp::RESHAPE, {1}},          {BuiltinOp::STRIDED_SLICE, {1, 2, 3}},
+      {BuiltinOp::SLICE, {1, 2}},         {BuiltinOp::TILE, {1}},
+      {BuiltinOp::FILL, {0}},             {BuiltinOp::RANGE, {0, 1, 2}},
+      {BuiltinOp::BROADCAST_TO, {1}},     {BuiltinOp::PAD, {1}},
+      {BuiltinOp::PADV2, {1}},            {BuiltinOp::MIRROR_PAD, {1}},
+      {BuiltinOp::SPARSE_TO_DENSE, {1}},  {BuiltinOp::TRANSPOSE_CONV, {0}},
+      {BuiltinOp::RESIZE_BILINEAR, {1}},  {BuiltinOp::RESIZE_NEAREST_NEIGHBOR, {1}},
+      {BuiltinOp::EXPAND_DIMS, {1}},      {BuiltinOp::SPACE_TO_BATCH_ND, {1, 2}},
+      {BuiltinOp::BATCH_TO_SPACE_ND, {1, 2}}, {BuiltinOp::SPLIT_V, {1, 2}},
+      {BuiltinOp::ONE_HOT, {1}},          {BuiltinOp::TOPK_V2, {1}},
+      {BuiltinOp::TRANSPOSE, {1}},        {BuiltinOp::MEAN, {1}},
+      {BuiltinOp::SUM, {1}},              {BuiltinOp::REDUCE_MAX, {1}},
+      {BuiltinOp::REDUCE_MIN, {1}},       {BuiltinOp::REDUCE_PROD, {1}},
+      {BuiltinOp::REDUCE_ANY, {1}},       {BuiltinOp::REDUCE_ALL, {1}},
+  };
+  // Ops whose output size depends on the data itself.
+  static const std::set<BuiltinOp> kAlways = {BuiltinOp::WHERE, BuiltinOp::UNIQUE, BuiltinOp::NON_MAX_SUPPRESSION_V4,
+                                              BuiltinOp::NON_MAX_SUPPRESSION_V5};
+  std::vector<bool> dynamic(sg.tensors.size(), false);
+  auto valid = [&](int32_t t) { return t >= 0 && static_cast<size_t>(t) < sg.tensors.size(); };
+  for (const auto& op : sg.operators) {
+    if (op.opcode_index >= model.op_codes.size()) continue;
+    BuiltinOp b = model.op_codes[op.opcode_index].builtin;
+    bool dyn = kAlways.count(b) > 0;
+    auto it = kShapeInputs.find(b);
+    if (it != kShapeInputs.end())
+      for (int i : it->second)
+        if (static_cast<size_t>(i) < op.inputs.size() && valid(op.inputs[i]) && !is_const[op.inputs[i]]) dyn = true;
+    // The size of SHAPE / RANK outputs never changes.
+    if (b != BuiltinOp::SHAPE && b != BuiltinOp::RANK)
+      for (int32_t in : op.inputs)
+        if (valid(in) && dynamic[in]) dyn = true;
+    if (!dyn) continue;
+    for (int32_t out : op.outputs)
+      if (valid(out)) dynamic[out] = true;
+  }
+  return dynamic;
 }
 
 std::optional<std::vector<int64_t>> ConstantInts(const Model& model, const Tensor& t) {

@@ -25,6 +25,14 @@ std::map<std::string, std::string> OptionFields(const Operator& op);
 // outputs of DEQUANTIZE / DENSIFY nodes whose inputs are all constant.
 std::vector<bool> ConstantTensors(const Model& model, const Subgraph& sg);
 
+// Tensors whose size is known only at run time because it is computed from
+// tensor values (RESHAPE to a computed shape, STRIDED_SLICE with run-time
+// bounds, WHERE, ...), and everything computed from them. TFLite allocates
+// them dynamically, which delegates that need static shapes refuse. An
+// approximation: newer TFLite releases fold some of these (e.g. SHAPE
+// outputs) at prepare time.
+std::vector<bool> DataDependentTensors(const Model& model, const Subgraph& sg, const std::vector<bool>& is_const);
+
 // Constant integer contents of a tensor (int32 or int64), or nullopt.
 std::optional<std::vector<int64_t>> ConstantInts(const Model& model, const Tensor& t);
 

@@ -227,7 +227,7 @@ std::vector<NumericsRule> ParseNumerics(const json& j, const std::string& file, 
 
 const std::set<std::string> kTopFields = {
     "schema", "target", "title", "kind", "source", "version_name", "default_version", "fallback",
-    "partitioning", "tensor_dtypes", "dynamic_shapes", "full_integer", "max_nontrivial_dims", "defaults",
+    "partitioning", "tensor_dtypes", "limited_dtypes", "dynamic_shapes", "full_integer", "max_nontrivial_dims", "defaults",
     "ops", "unlisted", "numerics", "op_versions", "op_versions_source", "known_custom_ops", "flex",
     "quantized_dimension", "stale_min_runtime_version", "notes"};
 
@@ -276,6 +276,10 @@ TargetRules ParseJson(const json& j, const std::string& file) {
         t.tensor_dtype_min_api[*dt] = level.get<int>();
       }
     }
+  }
+  if (j.contains("limited_dtypes")) {
+    t.limited_dtypes = DTypeList(j["limited_dtypes"], "dtypes", file, "limited_dtypes");
+    t.limited_dtype_advice = ParseAdvice(j["limited_dtypes"], file, "limited_dtypes", t.source);
   }
   if (j.contains("dynamic_shapes")) {
     const auto& d = j["dynamic_shapes"];

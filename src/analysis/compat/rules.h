@@ -96,6 +96,9 @@ struct TargetRules {
   std::vector<DType> tensor_dtypes;  // dtypes the target handles at all; empty: any
   std::map<DType, int> tensor_dtype_min_api;  // NNAPI: dtypes that need a newer Android API level
   Advice tensor_dtype_advice;
+  // Dtypes the target has, but only in a few kernels: a warning, not a failure.
+  std::vector<DType> limited_dtypes;
+  Advice limited_dtype_advice;
   // Inputs resizable at run time (-1 in shape_signature): how bad that is here.
   std::optional<Severity> dynamic_shape_severity;  // unset: common.json's default
   Advice dynamic_shape_advice;
