@@ -1,6 +1,9 @@
+#include <cmath>
 #include <cstring>
+#include <fstream>
 #include <functional>
 
+#include "format/model_reader.h"
 #include "kernel_test_util.h"
 #include "kernels/internal/seq_testing.h"
 
@@ -319,6 +322,62 @@ TEST(Densify, MatchesTfliteRuntime) {
     SCOPED_TRACE(runs[i].second);
     ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
     EXPECT_TRUE(testing::Identical(testing::RunOurs(runs[i].first, {})[0], oracle.outputs(static_cast<int>(i))[0]));
+  }
+}
+
+// float16 bits to float (exact).
+float HalfToFloat(uint16_t h) {
+  const int exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  const float sign = (h & 0x8000) ? -1.0f : 1.0f;
+  if (exponent == 0) return sign * std::ldexp(static_cast<float>(mantissa), -24);
+  if (exponent == 31) return mantissa ? NAN : sign * INFINITY;
+  return sign * std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
+}
+
+// MediaPipe's sparse face detector stores float16 conv weights sparsely,
+// each DENSIFY feeding a DEQUANTIZE to float32. The oracle runs DENSIFY ->
+// DEQUANTIZE (+ 0, see WithZeroAdded); we run DENSIFY and widen in the test.
+TEST(Densify, RealSparseModelWeightsMatchTfliteRuntime) {
+  TFD_REQUIRE_ORACLE();
+  const std::string path =
+      std::string(TFD_SOURCE_DIR) + "/tools/oracle/node_modules/@mediapipe/face_detection/face_detection_full_range_sparse.tflite";
+  if (!std::ifstream(path).good()) GTEST_SKIP() << "MediaPipe face detection package not installed";
+  Model source = LoadModel(path);
+  const auto& g = source.main();
+  testing::OracleBatch oracle;
+  std::vector<Model> ours;
+  for (size_t n = 0; n < g.operators.size() && ours.size() < 8; ++n) {
+    if (source.op_code(g.operators[n]).builtin != BuiltinOp::DENSIFY) continue;
+    const int32_t dense = g.operators[n].outputs[0];
+    size_t consumer = n + 1;
+    while (consumer < g.operators.size() && g.operators[consumer].inputs.at(0) != dense) ++consumer;
+    ASSERT_LT(consumer, g.operators.size());
+    ASSERT_EQ(source.op_code(g.operators[consumer]).builtin, BuiltinOp::DEQUANTIZE);
+    Model pair = testing::seq::ExtractNodes(source, {n, consumer});
+    auto& sg = pair.subgraphs[0];
+    const int32_t widened = sg.outputs[0];
+    const auto shape = sg.tensors[static_cast<size_t>(widened)].shape;
+    Tensor zero = sg.tensors[static_cast<size_t>(widened)];
+    zero.name = "zero";
+    sg.tensors.push_back(zero);
+    const int32_t zero_index = static_cast<int32_t>(sg.tensors.size() - 1);
+    sg.inputs = {zero_index};
+    sg.outputs.clear();
+    testing::seq::AppendNode(pair, BuiltinOp::ADD, {widened, zero_index}, DType::FLOAT32, shape);
+    int64_t count = 1;
+    for (int32_t d : shape) count *= d;
+    oracle.Add(pair, {Array{DType::FLOAT32, shape, std::vector<uint8_t>(static_cast<size_t>(count) * 4, 0)}});
+    ours.push_back(testing::seq::ExtractNode(source, n));
+  }
+  ASSERT_FALSE(ours.empty());
+  oracle.Run();
+  for (size_t i = 0; i < ours.size(); ++i) {
+    ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
+    auto half = testing::RunOurs(ours[i], {})[0];
+    ASSERT_EQ(half.dtype, DType::FLOAT16);
+    std::vector<float> widened;
+    for (uint16_t h : half.values<uint16_t>()) widened.push_back(HalfToFloat(h));
+    EXPECT_TRUE(testing::Identical(Array::Of<float>(DType::FLOAT32, half.shape, widened), oracle.outputs(static_cast<int>(i))[0]));
   }
 }
 

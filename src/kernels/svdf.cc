@@ -208,10 +208,13 @@ void EvalInteger(KernelContext& ctx, const SvdfState& s) {
     }
     for (int u = 0; u < s.num_units; ++u) units[static_cast<size_t>(u)] = bias != nullptr ? bias[u] : 0;
     for (int f = 0; f < filters; ++f) {
-      int32_t dot = 0;
+      // int16 x int16 products over the memory can exceed int32; summed
+      // modulo 2^32 like the reference's int32 accumulator on hardware.
+      int64_t dot = 0;
       for (int m = 0; m < memory; ++m)
-        dot += int32_t{weights_time[f * memory + m]} * (state_batch[f * memory + m] - s.state_zero_point);
-      units[static_cast<size_t>(f / s.rank)] += dot;
+        dot += int64_t{weights_time[f * memory + m]} * (state_batch[f * memory + m] - s.state_zero_point);
+      int32_t& unit = units[static_cast<size_t>(f / s.rank)];
+      unit = static_cast<int32_t>(static_cast<uint32_t>(unit) + static_cast<uint32_t>(static_cast<uint64_t>(dot)));
     }
     for (int u = 0; u < s.num_units; ++u) {
       const int32_t v = qmath::MultiplyByQuantizedMultiplier(units[static_cast<size_t>(u)], s.time_multiplier, s.time_shift) +

@@ -705,7 +705,9 @@ void IntegerLayerNorm(int16_t* gate, const int16_t* weights, const int32_t* bias
     for (int j = 0; j < n_cell; ++j) {
       const int32_t shifted = 1024 * row[j] - mean;
       const int32_t rescaled = qmath::MultiplyByQuantizedMultiplier(shifted, inv_stddev, inv_stddev_shift);
-      const int64_t val3 = int64_t{rescaled} * weights[j] + bias[j];
+      // int32 arithmetic (wrapping) before the widening, as in the reference.
+      const int64_t val3 = static_cast<int32_t>(static_cast<uint32_t>(rescaled) * static_cast<uint32_t>(int32_t{weights[j]}) +
+                                                static_cast<uint32_t>(bias[j]));
       const int32_t val4 = static_cast<int32_t>((val3 > 0 ? val3 + 512 : val3 - 512) / 1024);
       const int32_t val5 = qmath::MultiplyByQuantizedMultiplier(val4, scale.multiplier, scale.shift + 12);
       row[j] = ClampInt16(val5);

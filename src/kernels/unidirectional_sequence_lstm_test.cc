@@ -285,6 +285,10 @@ std::vector<LstmConfig> OracleConfigs() {
     c.proj_clip = 0.05f;
     c.hidden_zp = 4;
     add(c, "projection bias clip");
+    // int8: TFLite applies the peephole to the first n_output cells only.
+    c.peephole = true;
+    c.time_major = true;
+    add(c, "projection peephole time major");
     c = base;
     c.cell_clip = 0.3f;
     c.time = 6;

@@ -26,15 +26,14 @@ inline void MakeVariable(Model& model, int index) {
   g.inputs = inputs;
 }
 
-// A model holding only node `op_index` of `source`'s main graph: its tensors,
-// constant buffers and operator code. Non-constant, non-variable inputs become
-// the graph inputs, in node order.
-inline Model ExtractNode(const Model& source, size_t op_index) {
+// A model holding only nodes `op_indices` (in that order) of `source`'s main
+// graph: their tensors, constant buffers and operator codes. Graph inputs are
+// the non-constant, non-variable tensors the nodes read but do not produce;
+// graph outputs are the tensors they produce and do not read.
+inline Model ExtractNodes(const Model& source, const std::vector<size_t>& op_indices) {
   const Subgraph& g = source.main();
-  const Operator& op = g.operators.at(op_index);
   Model m;
   m.buffers.resize(1);
-  m.op_codes.push_back(source.op_code(op));
   m.subgraphs.emplace_back();
   Subgraph& out = m.subgraphs[0];
   std::map<int32_t, int32_t> remap;
@@ -54,21 +53,36 @@ inline Model ExtractNode(const Model& source, size_t op_index) {
     remap[i] = index;
     return index;
   };
-  Operator copy = op;
-  copy.opcode_index = 0;
-  for (auto& i : copy.inputs) {
-    i = add(i);
-    if (i >= 0 && out.tensors[static_cast<size_t>(i)].buffer == 0 && !out.tensors[static_cast<size_t>(i)].is_variable)
-      out.inputs.push_back(i);
+  std::vector<bool> produced, consumed;
+  for (size_t op_index : op_indices) {
+    Operator copy = g.operators.at(op_index);
+    const OpCode& code = source.op_code(copy);
+    size_t c = 0;
+    while (c < m.op_codes.size() && !(m.op_codes[c] == code)) ++c;
+    if (c == m.op_codes.size()) m.op_codes.push_back(code);
+    copy.opcode_index = static_cast<uint32_t>(c);
+    for (auto& i : copy.inputs) i = add(i);
+    for (auto& i : copy.outputs) i = add(i);
+    for (auto& i : copy.intermediates) i = add(i);
+    produced.resize(out.tensors.size(), false);
+    consumed.resize(out.tensors.size(), false);
+    for (int32_t i : copy.inputs) {
+      if (i < 0) continue;
+      const Tensor& t = out.tensors[static_cast<size_t>(i)];
+      if (!produced[static_cast<size_t>(i)] && t.buffer == 0 && !t.is_variable && !consumed[static_cast<size_t>(i)])
+        out.inputs.push_back(i);
+      consumed[static_cast<size_t>(i)] = true;
+    }
+    for (int32_t i : copy.outputs) produced[static_cast<size_t>(i)] = true;
+    out.operators.push_back(copy);
   }
-  for (auto& i : copy.outputs) {
-    i = add(i);
-    out.outputs.push_back(i);
-  }
-  for (auto& i : copy.intermediates) i = add(i);
-  out.operators.push_back(copy);
+  for (const auto& op : out.operators)
+    for (int32_t i : op.outputs)
+      if (!consumed[static_cast<size_t>(i)]) out.outputs.push_back(i);
   return m;
 }
+
+inline Model ExtractNode(const Model& source, size_t op_index) { return ExtractNodes(source, {op_index}); }
 
 // Appends a node `op` reading tensors `inputs` and writing a new tensor of
 // `dtype`/`shape`; returns the new tensor's index. The new tensor becomes a
