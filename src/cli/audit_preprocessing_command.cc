@@ -146,11 +146,11 @@ void Audit(const AuditArgs& args) {
     std::cout << fmt::format("The declared pipeline ranks {} of {}: {} {} against {} for the best", rep.declared_rank,
                              rep.ranking.size(), RankByName(rep.rank_by), metric(d), metric(best));
     if (labeled)
-      std::cout << fmt::format("; it loses {:.1f} points of top-1 accuracy ({} vs {})", 100 * rep.top1_loss,
-                               Percent(d.accuracy), Percent(best.accuracy));
+      std::cout << fmt::format("; top-1 accuracy {} against {} ({:+.1f} points)", Percent(d.accuracy),
+                               Percent(best.accuracy), -100 * rep.top1_loss);
     else if (has_ref)
-      std::cout << fmt::format("; it loses {:.1f} points of top-1 agreement ({} vs {})", 100 * rep.top1_loss,
-                               Percent(d.agreement), Percent(best.agreement));
+      std::cout << fmt::format("; top-1 agreement {} against {} ({:+.1f} points)", Percent(d.agreement),
+                               Percent(best.agreement), -100 * rep.top1_loss);
     std::cout << ".\n";
   }
   if (rep.geometry.size() > 1) {
