@@ -1,0 +1,259 @@
+// compare: tensor matching on real float/int8 pairs, planted quantization
+// faults found and explained, and --self agreeing with a real float reference.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/compare/compare.h"
+#include "analysis/compare/float_shadow.h"
+#include "analysis/compare/tensor_matching.h"
+#include "format/model_reader.h"
+#include "format/model_writer.h"
+#include "graph/dtype.h"
+#include "graph/topology.h"
+#include "test_support.h"
+#include "util/file_io.h"
+
+namespace tfd {
+namespace {
+
+using testing::Fixture;
+
+Model Load(const std::string& rel) { return LoadModel(Fixture(rel)); }
+
+// Every computing node of the deployed model whose output has a float
+// counterpart is matched; the expected counts are the pairs' node counts.
+TEST(CompareMatching, FloatInt8PairsAreFullyMatched) {
+  TFD_REQUIRE_FIXTURES();
+  struct PairCase {
+    const char* reference;
+    const char* deployed;
+    size_t expected_pairs;  // graph input + one per computing node
+  };
+  const std::vector<PairCase> cases = {
+      {"models/mlperf-tiny/vww_96_float.tflite", "models/mlperf-tiny/vww_96_int8.tflite", 32},
+      {"models/mlperf-tiny/pretrainedResnet.tflite", "models/mlperf-tiny/pretrainedResnet_quant.tflite", 17},
+      {"models/mlperf-tiny/kws_ref_model_float32.tflite", "models/mlperf-tiny/kws_ref_model.tflite", 14},
+      {"models/mlperf-tiny/ad01_fp32.tflite", "models/mlperf-tiny/ad01_int8.tflite", 11},
+      {"models/tflite-micro/hello_world_float.tflite", "models/tflite-micro/hello_world_int8.tflite", 4},
+      {"models/tflite-micro/trained_lstm.tflite", "models/tflite-micro/trained_lstm_int8.tflite", 5},
+      {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite",
+       "models/tflite-support/mobilenet_v1_0.25_224_quant.tflite", 31},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.deployed);
+    Model ref = Load(c.reference), dep = Load(c.deployed);
+    TensorMatching m = MatchTensors(ref, dep);
+    EXPECT_EQ(m.pairs.size(), c.expected_pairs);
+    EXPECT_TRUE(m.unmatched_deployed.empty()) << m.unmatched_deployed.size() << " deployed tensors unmatched";
+    for (const auto& p : m.pairs) {
+      const auto& rt = ref.main().tensors[static_cast<size_t>(p.reference)];
+      const auto& dt = dep.main().tensors[static_cast<size_t>(p.deployed)];
+      EXPECT_EQ(ElementCount(rt.shape), ElementCount(dt.shape)) << rt.name << " vs " << dt.name;
+    }
+  }
+}
+
+// ---- Planted faults, made by rewriting a real int8 model ----
+
+// A CONV_2D about two thirds of the way through the graph, whose output is
+// an int8 activation: far enough in to matter, with layers after it.
+int PickConv(const Model& m, int nth_from_end = 3) {
+  std::vector<int> convs;
+  for (size_t n = 0; n < m.main().operators.size(); ++n)
+    if (m.op_code(m.main().operators[n]).builtin == BuiltinOp::CONV_2D) convs.push_back(static_cast<int>(n));
+  return convs.at(convs.size() - static_cast<size_t>(nth_from_end));
+}
+
+Model Rewritten(const Model& m) { return ReadModel(WriteModel(m), "planted"); }
+
+Model PlantSmallScale(const Model& original, int node) {
+  Model m = original;
+  Tensor& out = m.subgraphs[0].tensors[static_cast<size_t>(m.main().operators[static_cast<size_t>(node)].outputs[0])];
+  out.quantization->scale[0] /= 8.0f;
+  return Rewritten(m);
+}
+
+Model PlantShiftedZeroPoint(const Model& original, int node) {
+  Model m = original;
+  Tensor& out = m.subgraphs[0].tensors[static_cast<size_t>(m.main().operators[static_cast<size_t>(node)].outputs[0])];
+  // Shift the representable range up by 100 steps: the top of the values clips.
+  out.quantization->zero_point[0] = std::min<int64_t>(127, out.quantization->zero_point[0] + 100);
+  return Rewritten(m);
+}
+
+// The conv whose per-channel weight scales are the most spread out.
+int PickSpreadConv(const Model& m) {
+  int best = -1;
+  double best_spread = 0;
+  for (size_t n = 0; n < m.main().operators.size(); ++n) {
+    const auto& op = m.main().operators[n];
+    if (m.op_code(op).builtin != BuiltinOp::CONV_2D) continue;
+    const auto& q = m.main().tensors[static_cast<size_t>(op.inputs[1])].quantization;
+    if (!q || q->scale.size() < 2) continue;
+    auto [lo, hi] = std::minmax_element(q->scale.begin(), q->scale.end());
+    if (*lo > 0 && *hi / *lo > best_spread) {
+      best_spread = *hi / *lo;
+      best = static_cast<int>(n);
+    }
+  }
+  return best;
+}
+
+// Requantizes one conv's per-channel weights (and bias) per tensor.
+Model PlantPerTensorWeights(const Model& original, int node) {
+  Model m = original;
+  Subgraph& g = m.subgraphs[0];
+  const Operator& op = g.operators[static_cast<size_t>(node)];
+  Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
+  Tensor& input = g.tensors[static_cast<size_t>(op.inputs[0])];
+  const size_t channels = w.quantization->scale.size();
+  std::vector<uint8_t>& wdata = m.buffers[w.buffer].data;
+  const size_t per_channel = wdata.size() / channels;
+  std::vector<float> real(wdata.size());
+  float absmax = 0;
+  for (size_t i = 0; i < wdata.size(); ++i) {
+    real[i] = static_cast<int8_t>(wdata[i]) * w.quantization->scale[i / per_channel];
+    absmax = std::max(absmax, std::abs(real[i]));
+  }
+  const float scale = absmax / 127.0f;
+  std::vector<uint8_t> requantized(wdata.size());
+  for (size_t i = 0; i < wdata.size(); ++i)
+    requantized[i] = static_cast<uint8_t>(static_cast<int8_t>(std::lround(real[i] / scale)));
+  // Give the weights their own buffer: others may share the original.
+  m.buffers.push_back({requantized});
+  w.buffer = static_cast<uint32_t>(m.buffers.size() - 1);
+  w.quantization->scale = {scale};
+  w.quantization->zero_point = {0};
+  w.quantization->axis = 0;
+  if (op.inputs.size() > 2 && op.inputs[2] >= 0) {
+    Tensor& b = g.tensors[static_cast<size_t>(op.inputs[2])];
+    const auto& bdata = m.buffers[b.buffer].data;
+    std::vector<int32_t> bias(bdata.size() / 4);
+    std::memcpy(bias.data(), bdata.data(), bdata.size());
+    const float bias_scale = input.quantization->scale[0] * scale;
+    for (size_t c = 0; c < bias.size(); ++c)
+      bias[c] = static_cast<int32_t>(std::lround(bias[c] * b.quantization->scale[c] / bias_scale));
+    std::vector<uint8_t> bytes(bdata.size());
+    std::memcpy(bytes.data(), bias.data(), bytes.size());
+    m.buffers.push_back({bytes});
+    b.buffer = static_cast<uint32_t>(m.buffers.size() - 1);
+    b.quantization->scale = {bias_scale};
+    b.quantization->zero_point = {0};
+  }
+  return Rewritten(m);
+}
+
+std::string OutputName(const Model& m, int node) {
+  return m.main().tensors[static_cast<size_t>(m.main().operators[static_cast<size_t>(node)].outputs[0])].name;
+}
+
+void ExpectPlantedFirst(const Model& reference, const Model& planted, int node, const std::string& cause) {
+  CompareResult r = CompareModels(reference, planted, RandomCompareInputs(planted, 3, 8));
+  ASSERT_FALSE(r.suspects.empty());
+  const Suspect& top = r.suspects[0];
+  EXPECT_EQ(top.node, node) << "top suspect is " << top.op << " '" << top.tensor << "'";
+  EXPECT_EQ(top.tensor, OutputName(planted, node));
+  EXPECT_NE(std::find(top.causes.begin(), top.causes.end(), cause), top.causes.end())
+      << "evidence: " << (top.evidence.empty() ? "" : top.evidence[0]);
+}
+
+struct PlantCase {
+  const char* reference;
+  const char* deployed;
+};
+const PlantCase kPlantModels[] = {
+    {"models/mlperf-tiny/vww_96_float.tflite", "models/mlperf-tiny/vww_96_int8.tflite"},
+    {"models/mlperf-tiny/pretrainedResnet.tflite", "models/mlperf-tiny/pretrainedResnet_quant.tflite"},
+};
+
+TEST(ComparePlanted, ActivationScaleTooSmallIsFoundAsClipping) {
+  TFD_REQUIRE_FIXTURES();
+  for (const auto& c : kPlantModels) {
+    SCOPED_TRACE(c.deployed);
+    Model dep = Load(c.deployed);
+    int node = PickConv(dep);
+    ExpectPlantedFirst(Load(c.reference), PlantSmallScale(dep, node), node, "clipping");
+  }
+}
+
+TEST(ComparePlanted, PerTensorWeightsWithSpreadChannelsAreFound) {
+  TFD_REQUIRE_FIXTURES();
+  for (const auto& c : kPlantModels) {
+    SCOPED_TRACE(c.deployed);
+    Model dep = Load(c.deployed);
+    int node = PickSpreadConv(dep);
+    ASSERT_GE(node, 0);
+    ExpectPlantedFirst(Load(c.reference), PlantPerTensorWeights(dep, node), node, "per-tensor-weights");
+  }
+}
+
+TEST(ComparePlanted, ShiftedZeroPointIsFound) {
+  TFD_REQUIRE_FIXTURES();
+  for (const auto& c : kPlantModels) {
+    SCOPED_TRACE(c.deployed);
+    Model dep = Load(c.deployed);
+    int node = PickConv(dep);
+    ExpectPlantedFirst(Load(c.reference), PlantShiftedZeroPoint(dep, node), node, "zero-point");
+  }
+}
+
+// --self and the real float reference agree on where the error is.
+TEST(CompareSelf, AgreesWithTheFloatReferenceOnTheWorstLayers) {
+  TFD_REQUIRE_FIXTURES();
+  Model dep = Load("models/mlperf-tiny/vww_96_int8.tflite");
+  Model ref = Load("models/mlperf-tiny/vww_96_float.tflite");
+  auto inputs = RandomCompareInputs(dep, 5, 8);
+  CompareResult two_file = CompareModels(ref, dep, inputs);
+  CompareResult self = CompareModels(MakeFloatShadow(dep), dep, inputs);
+  auto worst5 = [](const CompareResult& r) {
+    std::set<std::string> out;
+    for (size_t i = 0; i < r.suspects.size() && out.size() < 5; ++i) out.insert(r.suspects[i].tensor);
+    return out;
+  };
+  auto a = worst5(two_file), b = worst5(self);
+  ASSERT_EQ(a.size(), 5u);
+  ASSERT_EQ(b.size(), 5u);
+  size_t common = 0;
+  for (const auto& t : a) common += b.count(t);
+  EXPECT_GE(common, 3u);
+}
+
+TEST(CompareCli, JsonHasOutputsLayersAndSuspects) {
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("compare-cli");
+  std::string csv = (dir / "layers.csv").string();
+  auto r = testing::RunCli("compare " + testing::Quote(Fixture("models/mlperf-tiny/vww_96_float.tflite")) + " " +
+                           testing::Quote(Fixture("models/mlperf-tiny/vww_96_int8.tflite")) +
+                           " --samples 2 --json --csv " + testing::Quote(csv));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["outputs"].size(), 1u);
+  EXPECT_EQ(j["outputs"][0]["top1_total"], 2);
+  EXPECT_TRUE(j["outputs"][0]["sqnr_db"].is_number());
+  EXPECT_EQ(j["layers"].size(), 32u);
+  EXPECT_FALSE(j["suspects"].empty());
+  EXPECT_TRUE(j["suspects"][0]["tensor"].is_string());
+  EXPECT_TRUE(j["suspects"][0]["evidence"].is_array());
+  auto csv_text = ReadFileBytes(csv);
+  std::string text(csv_text.begin(), csv_text.end());
+  EXPECT_EQ(text.rfind("op_name,tensor_idx,num_elements,stddev,mean_error,max_abs_error,mean_squared_error", 0), 0u);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 33);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CompareCli, SelfNeedsOneModelAndBadInputsFail) {
+  TFD_REQUIRE_FIXTURES();
+  auto r = testing::RunCli("compare --self " + testing::Quote(Fixture("models/mlperf-tiny/vww_96_float.tflite")) + " " +
+                           testing::Quote(Fixture("models/mlperf-tiny/vww_96_int8.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--self takes one model"), std::string::npos) << r.err;
+  auto help = testing::RunCli("compare --help");
+  EXPECT_NE(help.out.find("cannot see weight rounding"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tfd
