@@ -41,7 +41,7 @@ TEST(CompareMatching, FloatInt8PairsAreFullyMatched) {
       {"models/tflite-micro/hello_world_float.tflite", "models/tflite-micro/hello_world_int8.tflite", 4},
       {"models/tflite-micro/trained_lstm.tflite", "models/tflite-micro/trained_lstm_int8.tflite", 5},
       {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite",
-       "models/tflite-support/mobilenet_v1_0.25_224_quant.tflite", 31},
+       "models/tflite-support/mobilenet_v1_0.25_224_quant.tflite", 32},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.deployed);
