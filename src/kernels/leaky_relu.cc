@@ -12,7 +12,7 @@ namespace tfd {
 namespace {
 
 struct LeakyReluState : KernelState {
-  float alpha = 0.2f;
+  float alpha = 0.0f;
   act::Rescale identity, negative;
   int32_t input_zero_point = 0, output_zero_point = 0;
 };
