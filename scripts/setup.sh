@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config flatbuffers-compiler libflatbuffers-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev libzip-dev zlib1g-dev
-          libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libjpeg-dev libpng-dev nodejs npm)
+          libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libjpeg-dev libpng-dev)
+# Node.js may come from another source (e.g. NodeSource, whose nodejs bundles
+# npm and conflicts with Debian's npm): install Debian's only when absent.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
