@@ -111,6 +111,7 @@ void Eval(KernelContext& ctx) {
     for (size_t i = 0; i < ctx.num_inputs(); ++i) {
       const RuntimeTensor& t = ctx.input(i);
       const int64_t chunk = (t.rank() == 0 ? 1 : t.shape[static_cast<size_t>(s.axis)]) * inner;
+      if (chunk == 0) continue;  // an empty input may have no storage at all
       const uint8_t* src = t.data + static_cast<size_t>(k * chunk) * s.element_size;
       if (!s.rescale[i]) {
         shape::CopyElements(dst, src, chunk, s.element_size);

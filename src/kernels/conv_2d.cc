@@ -9,6 +9,7 @@
 // TFLite); hybrid: float input with int8 weights, the input quantized per
 // batch on the fly (symmetric with per-tensor weights, asymmetric with
 // per-channel weights), as TFLite's EvalHybrid / EvalHybridPerChannel.
+// The bias may be omitted (TFLite Micro allows it; TFLite itself requires one).
 #include <cstring>
 
 #include "graph/dtype.h"
@@ -68,7 +69,7 @@ void Prepare(KernelContext& ctx) {
   s->filter_h = filter.dim(1);
   s->filter_w = filter.dim(2);
   s->filter_c = filter.dim(3);
-  if (s->filter_c <= 0 || s->in_c % s->filter_c != 0)
+  if (s->filter_c <= 0 || s->in_c < s->filter_c || s->in_c % s->filter_c != 0)
     ctx.Fail("input channels ({}) must be a multiple of the filter's input channels ({})", s->in_c, s->filter_c);
   s->groups = s->in_c / s->filter_c;
   if (s->out_c % s->groups != 0)
@@ -99,11 +100,14 @@ void Prepare(KernelContext& ctx) {
         s->kind = Kind::kFloat;
       } else if (filter.dtype == DType::INT8) {
         // Hybrid: TFLite takes the per-channel (asymmetric) path when the
-        // scales differ between channels, or for grouped convolution.
+        // scales differ between channels. It has no grouped hybrid kernel
+        // (its runtime fails on one), so neither do we.
+        if (s->groups != 1)
+          ctx.Fail("hybrid convolution (float32 input, int8 filter) cannot be grouped ({} groups)", s->groups);
         const std::vector<float> scales = conv::FilterScales(ctx, filter, s->out_c, 0);
         bool per_channel = false;
         for (float v : scales) per_channel |= v != scales[0];
-        s->kind = per_channel || s->groups != 1 ? Kind::kHybridPerChannel : Kind::kHybridSymmetric;
+        s->kind = per_channel ? Kind::kHybridPerChannel : Kind::kHybridSymmetric;
         s->channel_scales = scales;
         conv::RequireZeroPoints(ctx, filter, "hybrid int8 filter");
         s->quantized_input.resize(static_cast<size_t>(input.NumElements()));

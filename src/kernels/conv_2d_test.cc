@@ -200,6 +200,15 @@ TEST(Conv2D, RejectsBadShapesTypesAndParameters) {
     m.Options(Options(P::SAME, 1, 1));
     EXPECT_THROW(run(m.Build()), Error);
   }
+  {  // Hybrid grouped convolution (the TFLite runtime fails on it too).
+    OpModel m(BuiltinOp::CONV_2D);
+    m.Input({DType::FLOAT32, {1, 2, 2, 4}});
+    m.Const<int8_t>({DType::INT8, {2, 1, 1, 2}, 0.1f, 0}, {1, 2, 3, 4});
+    m.Const<float>({DType::FLOAT32, {2}}, {0, 0});
+    m.Output({DType::FLOAT32, {1, 2, 2, 2}});
+    m.Options(Options(P::SAME, 1, 1));
+    EXPECT_THROW(run(m.Build()), Error);
+  }
 }
 
 // ---- Against the TFLite runtime ----
@@ -326,6 +335,8 @@ TEST(Conv2D, MatchesTfliteRuntime) {
       {"hybrid per-tensor s2 batch2", F, I8, {2, 7, 7, 3}, 4, 3, 3, P::VALID, 2, 2, 1, 1, A::RELU, 1, false},
       {"hybrid per-channel", F, I8, {1, 6, 6, 4}, 5, 3, 3, P::SAME, 1, 1, 1, 1, A::NONE},
       {"hybrid per-channel batch2 relu6", F, I8, {2, 5, 6, 3}, 4, 2, 3, P::SAME, 2, 1, 1, 1, A::RELU6},
+      {"hybrid per-tensor dilation", F, I8, {1, 8, 8, 3}, 4, 3, 3, P::SAME, 1, 1, 2, 2, A::NONE, 1, false},
+      {"hybrid per-channel dilation", F, I8, {1, 8, 8, 3}, 4, 3, 3, P::VALID, 1, 1, 2, 1, A::NONE},
   };
   std::vector<OracleCase> cases;
   for (const auto& c : configs) cases.push_back(MakeCase(c, 11));

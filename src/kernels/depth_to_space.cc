@@ -19,6 +19,7 @@ void Prepare(KernelContext& ctx) {
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);
   const int32_t b = ctx.options_or_default<tflite::DepthToSpaceOptionsT>().block_size;

@@ -43,6 +43,7 @@ void Prepare(KernelContext& ctx) {
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const auto& s = ctx.state_as<GatherState>();
   const RuntimeTensor& in = ctx.input(0);
   const RuntimeTensor& positions = ctx.input(1);

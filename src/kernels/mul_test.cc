@@ -123,6 +123,18 @@ TEST(Mul, MatchesTfliteRuntime) {
                       model, testing::RandomInputs(model, seed), check});
     }
   }
+  // Rank 7 keeps the node away from the oracle's XNNPACK delegate (at most 6
+  // dimensions there): TFLite's own int8/uint8 kernel, compared exactly.
+  const std::vector<int32_t> rank7 = {1, 2, 1, 3, 1, 2, 4};
+  for (DType d : {DType::INT8, DType::UINT8}) {
+    const int64_t z = d == DType::INT8 ? 0 : 128;
+    for (A act : {A::NONE, A::RELU}) {
+      Model model = BinaryModel(BuiltinOp::MUL, Q(d, rank7, 0.02f, z - 3), Q(d, rank7, 0.03f, z + 7),
+                                Q(d, rank7, 0.005f, z + 1), MulOptions(act));
+      for (uint64_t seed : {1, 2})
+        runs.push_back({DTypeName(d) + " rank 7 (TFLite kernel)", model, testing::RandomInputs(model, seed), Check::kIdentical});
+    }
+  }
   ExpectMatchesOracle(runs);
 }
 

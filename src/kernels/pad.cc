@@ -84,6 +84,7 @@ void Pad(const RuntimeTensor& in, RuntimeTensor& out, const PadState& s) {
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const auto& s = ctx.state_as<PadState>();
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);

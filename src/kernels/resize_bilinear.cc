@@ -32,6 +32,8 @@ void Prepare(KernelContext& ctx) {
   if (!ctx.values_known(size)) return;  // sized while running
   const int32_t h = size.As<int32_t>()[0], w = size.As<int32_t>()[1];
   if (h <= 0 || w <= 0) ctx.Fail("output size must be positive, is [{}, {}]", h, w);
+  if ((in.dim(1) == 0 || in.dim(2) == 0) && in.dim(0) * in.dim(3) > 0)
+    ctx.Fail("cannot resize an input with no pixels ({})", ShapeString(in.shape));
   ctx.ResizeOutput(0, {in.dim(0), h, w, in.dim(3)});
 }
 

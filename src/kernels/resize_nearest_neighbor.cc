@@ -26,6 +26,8 @@ void Prepare(KernelContext& ctx) {
   if (!ctx.values_known(size)) return;  // sized while running
   const int32_t h = size.As<int32_t>()[0], w = size.As<int32_t>()[1];
   if (h < 0 || w < 0) ctx.Fail("output size must not be negative, is [{}, {}]", h, w);
+  if ((in.dim(1) == 0 || in.dim(2) == 0) && int64_t{in.dim(0)} * in.dim(3) * h * w > 0)
+    ctx.Fail("cannot resize an input with no pixels ({})", ShapeString(in.shape));
   ctx.ResizeOutput(0, {in.dim(0), h, w, in.dim(3)});
 }
 
@@ -42,14 +44,15 @@ int32_t NearestFloat(int32_t out_pos, int32_t in_size, int32_t out_size, bool al
 
 std::vector<int32_t> SourceIndices(int32_t in_size, int32_t out_size, bool align_corners, bool half_pixel, bool fixed_point) {
   std::vector<int32_t> idx(static_cast<size_t>(out_size));
-  const int32_t fixed_scale = fixed_point ? (in_size << 16) / out_size + 1 : 0;
+  const int64_t fixed_scale = fixed_point ? (int64_t{in_size} << 16) / out_size + 1 : 0;
   for (int32_t i = 0; i < out_size; ++i)
-    idx[static_cast<size_t>(i)] = fixed_point ? std::min(static_cast<int32_t>((int64_t{i} * fixed_scale) >> 16), in_size - 1)
+    idx[static_cast<size_t>(i)] = fixed_point ? static_cast<int32_t>(std::min<int64_t>((i * fixed_scale) >> 16, in_size - 1))
                                               : NearestFloat(i, in_size, out_size, align_corners, half_pixel);
   return idx;
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);
   const auto o = ctx.options_or_default<tflite::ResizeNearestNeighborOptionsT>();

@@ -1,3 +1,6 @@
+#include <filesystem>
+
+#include "format/model_reader.h"
 #include "kernel_test_util.h"
 #include "kernels/internal/shape_test_util.h"
 
@@ -61,6 +64,35 @@ TEST(SpaceToBatchNd, MatchesTfliteRuntime) {
   cases.push_back({"3-D", SpaceToBatchModel<int32_t>(Spec(DType::FLOAT32, {2, 5, 3}), {3}, {1, 0})});
   cases.push_back({"dilated conv style", SpaceToBatchModel<int32_t>(Spec(DType::FLOAT32, {1, 6, 6, 2}), {2, 2}, {2, 2, 2, 2})});
   testing::shape::ExpectMatchesOracle(cases);
+}
+
+// dilated_conv.tflite computes SPACE_TO_BATCH_ND's paddings and
+// BATCH_TO_SPACE_ND's crops at run time (SHAPE -> STRIDED_SLICE -> PACK ->
+// FLOOR_MOD/ADD/SUB), so every shape after SHAPE is found while running.
+TEST(SpaceToBatchNd, DilatedConvModelEndToEnd) {
+  TFD_REQUIRE_ORACLE();
+  const std::string path = std::string(TFD_FIXTURES_DIR) + "/models/tflite-support/dilated_conv.tflite";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "fixture not found: " << path;
+  const Model model = LoadModel(path);
+  std::vector<std::vector<Array>> runs = {testing::RandomInputs(model, 1), testing::RandomInputs(model, 2)};
+  std::vector<std::vector<Array>> ours;
+  try {
+    for (const auto& inputs : runs) ours.push_back(testing::RunOurs(model, inputs));
+  } catch (const Error& e) {
+    // Elementwise and convolution kernels belong to other families.
+    if (std::string(e.what()).find("unsupported operator") != std::string::npos) GTEST_SKIP() << e.what();
+    throw;
+  }
+  testing::OracleBatch oracle;
+  for (const auto& inputs : runs) oracle.Add(model, inputs);
+  oracle.Run();
+  for (size_t i = 0; i < runs.size(); ++i) {
+    ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
+    ASSERT_EQ(ours[i].size(), 1u);
+    EXPECT_EQ(ours[i][0].shape, std::vector<int32_t>({1, 1, 1, 16}));
+    // A convolution accumulates: XNNPACK may sum in another order.
+    EXPECT_TRUE(testing::FloatClose(ours[i][0], oracle.outputs(static_cast<int>(i))[0], 1e-5));
+  }
 }
 
 }  // namespace

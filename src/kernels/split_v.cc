@@ -55,6 +55,7 @@ void Prepare(KernelContext& ctx) {
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const auto& s = ctx.state_as<SplitVState>();
   const RuntimeTensor& in = ctx.input(0);
   const size_t size = *DTypeSize(in.dtype);
@@ -65,6 +66,7 @@ void Eval(KernelContext& ctx) {
     for (size_t o = 0; o < ctx.num_outputs(); ++o) {
       RuntimeTensor& out = ctx.output(o);
       const int64_t chunk = out.shape[static_cast<size_t>(s.axis)] * inner;
+      if (chunk == 0) continue;  // an empty piece may have no storage at all
       shape::CopyElements(out.data + static_cast<size_t>(k * chunk) * size, src, chunk, size);
       src += static_cast<size_t>(chunk) * size;
     }

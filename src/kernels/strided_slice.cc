@@ -28,7 +28,8 @@ struct AxisSpec {
 
 // Expands ellipsis and new axes into one spec per dimension of the
 // effective input (TFLite's BuildStridedSliceParams).
-std::vector<AxisSpec> EffectiveSpecs(const tflite::StridedSliceOptionsT& o, const std::vector<int32_t>& in_shape,
+std::vector<AxisSpec> EffectiveSpecs(const KernelContext& ctx, const tflite::StridedSliceOptionsT& o,
+                                     const std::vector<int32_t>& in_shape,
                                      const std::vector<int64_t>& begin, const std::vector<int64_t>& end,
                                      const std::vector<int64_t>& strides) {
   const int begin_count = static_cast<int>(begin.size());
@@ -56,12 +57,19 @@ std::vector<AxisSpec> EffectiveSpecs(const tflite::StridedSliceOptionsT& o, cons
 
   std::vector<AxisSpec> specs(static_cast<size_t>(effective_dims));
   int added_ellipsis = 0, added_axes = 0;
+  // The input dimension behind effective dimension i (unusual specs could
+  // point past the input; TFLite would read garbage there).
+  auto input_dim = [&](int i) {
+    const int d = i - added_axes;
+    if (d < 0 || d >= input_dims) ctx.Fail("the slice spec does not fit an input of shape {}", ShapeString(in_shape));
+    return in_shape[static_cast<size_t>(d)];
+  };
   for (int i = 0; i < effective_dims; ++i) {
     AxisSpec& s = specs[static_cast<size_t>(i)];
     if (in_ellipsis[static_cast<size_t>(i)]) {
       added_ellipsis = std::max(0, i - ellipsis_start);
       s.begin_mask = s.end_mask = true;
-      s.size = in_shape[static_cast<size_t>(i - added_axes)];
+      s.size = input_dim(i);
     } else if (new_axis[static_cast<size_t>(i)]) {
       s.begin = 0;
       s.end = 1;
@@ -69,16 +77,17 @@ std::vector<AxisSpec> EffectiveSpecs(const tflite::StridedSliceOptionsT& o, cons
       ++added_axes;
     } else if (i >= begin_count + expanded_ellipsis) {
       s.begin_mask = s.end_mask = true;
-      s.size = in_shape[static_cast<size_t>(i - added_axes)];
+      s.size = input_dim(i);
     } else {
       const int orig = i - added_ellipsis;
+      if (orig < 0 || orig >= begin_count) ctx.Fail("the slice spec does not fit an input of shape {}", ShapeString(in_shape));
       s.begin = begin[static_cast<size_t>(orig)];
       s.end = end[static_cast<size_t>(orig)];
       s.stride = strides[static_cast<size_t>(orig)];
       s.begin_mask = bit(o.begin_mask, orig);
       s.end_mask = bit(o.end_mask, orig);
       s.shrink = bit(o.shrink_axis_mask, orig);
-      s.size = in_shape[static_cast<size_t>(i - added_axes)];
+      s.size = input_dim(i);
     }
   }
   return specs;
@@ -103,10 +112,11 @@ void Prepare(KernelContext& ctx) {
   int new_axes = 0;
   for (int i = 0; i < static_cast<int>(begin_tensor.NumElements()) && i < 31; ++i)
     if (((options.new_axis_mask >> i) & 1) && !((options.ellipsis_mask >> i) & 1)) ++new_axes;
-  if (begin_tensor.NumElements() > in.rank() + new_axes)
+  // An ellipsis always stands for at least one dimension in TFLite.
+  if (begin_tensor.NumElements() > in.rank() + new_axes + (options.ellipsis_mask != 0 ? 1 : 0))
     ctx.Fail("the slice spec has {} entries for an input of rank {}", begin_tensor.NumElements(), in.rank());
   const std::vector<AxisSpec> specs =
-      EffectiveSpecs(options, in.shape, shape::IndexValues(ctx, begin_tensor, "begin"),
+      EffectiveSpecs(ctx, options, in.shape, shape::IndexValues(ctx, begin_tensor, "begin"),
                      shape::IndexValues(ctx, end_tensor, "end"), shape::IndexValues(ctx, strides_tensor, "strides"));
 
   auto state = std::make_unique<StridedSliceState>();
@@ -143,6 +153,7 @@ void Prepare(KernelContext& ctx) {
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const auto& s = ctx.state_as<StridedSliceState>();
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);

@@ -121,6 +121,7 @@ TEST(StridedSlice, MatchesTfliteRuntime) {
       {"new axis", DType::FLOAT32, {3, 4}, {0, 0, 1}, {0, 3, 4}, {1, 1, 1}, {0, 0, 0, 1}},
       {"new axis middle", DType::FLOAT32, {3, 4}, {0, 0, 0}, {3, 0, 4}, {1, 1, 2}, {0, 0, 0, 2}},
       {"new axis with ellipsis", DType::FLOAT32, {2, 3, 4}, {0, 0}, {0, 0}, {1, 1}, {0, 0, 1, 2}},
+      {"ellipsis plus full spec", DType::FLOAT32, {3, 4}, {0, 1, 1}, {0, 3, 3}, {1, 1, 1}, {0, 0, 1}},
       // (`offset` is tested by hand: the oracle's TFLite predates it and ignores it.)
       {"empty result", DType::FLOAT32, {5}, {3}, {1}, {1}, {}},
       {"5D", DType::FLOAT32, {2, 2, 3, 2, 3}, {0, 1, 0, 0, 2}, {2, 2, 3, 1, 0}, {1, 1, 2, 1, -1}, {}},

@@ -126,6 +126,16 @@ TEST(Sub, MatchesTfliteRuntime) {
                       model, testing::RandomInputs(model, seed), c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
     }
   }
+  // Rank 7 keeps the node away from the oracle's XNNPACK delegate (at most 6
+  // dimensions there): TFLite's own int8/uint8 kernel.
+  const std::vector<int32_t> rank7 = {1, 2, 1, 3, 1, 2, 4};
+  for (DType d : {DType::INT8, DType::UINT8}) {
+    const int64_t z = d == DType::INT8 ? 0 : 128;
+    Model model = BinaryModel(BuiltinOp::SUB, Q(d, rank7, 0.02f, z - 3), Q(d, rank7, 0.03f, z + 7),
+                              Q(d, rank7, 0.04f, z + 1), std::optional(SubOptions(A::RELU6)));
+    for (uint64_t seed : {1, 2})
+      runs.push_back({DTypeName(d) + " rank 7 (TFLite kernel)", model, testing::RandomInputs(model, seed), Check::kIdentical});
+  }
   ExpectMatchesOracle(runs);
 }
 

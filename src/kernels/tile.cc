@@ -38,6 +38,7 @@ void Tile(const RuntimeTensor& in, RuntimeTensor& out) {
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);
   switch (*DTypeSize(in.dtype)) {

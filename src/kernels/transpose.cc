@@ -52,6 +52,7 @@ void Permute(const RuntimeTensor& in, RuntimeTensor& out, const std::vector<int>
 }
 
 void Eval(KernelContext& ctx) {
+  if (shape::EmptyOutputs(ctx)) return;  // nothing to write (and empty tensors may have no storage)
   const auto& s = ctx.state_as<TransposeState>();
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);

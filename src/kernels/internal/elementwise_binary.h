@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 #include <type_traits>
+#include <vector>
 
 #include "graph/dtype.h"
 #include "interpreter/kernel.h"
@@ -200,5 +201,53 @@ inline int16_t PotInt16AddSub(const PotInt16Params& p, int16_t x, int16_t y) {
   const int32_t raw = p.subtract ? scaled1 - scaled2 : scaled1 + scaled2;
   return qmath::Clamp<int16_t>(raw, p.range.min, p.range.max);
 }
+
+}  // namespace tfd::elementwise
+
+namespace tfd::elementwise {
+
+// Row-major walk over a broadcast output giving the flat index of each of
+// several operands (SELECT_V2 has three). Every operand shape must be
+// broadcast-compatible with `out`.
+class MultiBroadcastIndex {
+ public:
+  MultiBroadcastIndex() = default;
+  MultiBroadcastIndex(const std::vector<std::vector<int32_t>>& operands, const std::vector<int32_t>& out)
+      : out_(out), strides_(operands.size(), std::vector<int64_t>(out.size(), 0)) {
+    count_ = 1;
+    for (int32_t d : out) count_ *= d;
+    for (size_t k = 0; k < operands.size(); ++k) {
+      const auto& shape = operands[k];
+      int64_t stride = 1;
+      for (size_t j = shape.size(); j-- > 0;) {
+        const size_t d = out.size() - (shape.size() - j);
+        strides_[k][d] = shape[j] == 1 ? 0 : stride;
+        stride *= shape[j];
+      }
+    }
+  }
+
+  // fn(out_index, operand_indices): operand_indices[k] for operand k.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    const size_t rank = out_.size(), n = strides_.size();
+    std::vector<int32_t> pos(rank, 0);
+    std::vector<int64_t> idx(n, 0);
+    for (int64_t i = 0; i < count_; ++i) {
+      fn(i, idx.data());
+      for (size_t d = rank; d-- > 0;) {
+        for (size_t k = 0; k < n; ++k) idx[k] += strides_[k][d];
+        if (++pos[d] < out_[d]) break;
+        for (size_t k = 0; k < n; ++k) idx[k] -= strides_[k][d] * out_[d];
+        pos[d] = 0;
+      }
+    }
+  }
+
+ private:
+  std::vector<int32_t> out_;
+  std::vector<std::vector<int64_t>> strides_;
+  int64_t count_ = 0;
+};
 
 }  // namespace tfd::elementwise

@@ -3,6 +3,7 @@
 // building one-op models and checking many of them against the TFLite oracle
 // in one batch. Include only from tests.
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <random>
 #include <string>
@@ -110,6 +111,93 @@ inline int64_t Count(const std::vector<int32_t>& shape) {
   int64_t n = 1;
   for (int32_t d : shape) n *= d;
   return n;
+}
+
+// Float inputs for a unary op: `count` values in [lo, hi].
+inline Array FloatInput(const std::vector<int32_t>& shape, double lo, double hi, uint64_t seed) {
+  return Array::Of<float>(DType::FLOAT32, shape, Spread<float>(Count(shape), lo, hi, seed));
+}
+
+// Oracle cases for a float-only unary op over several shapes (scalar to
+// rank 5), inputs in [lo, hi].
+inline std::vector<OracleRun> FloatUnaryRuns(BuiltinOp op, double lo, double hi) {
+  std::vector<OracleRun> runs;
+  uint64_t seed = 1;
+  for (std::vector<int32_t> shape : {std::vector<int32_t>{}, {7}, {2, 3, 4}, {1, 4, 4, 3}, {2, 1, 3, 2, 2}}) {
+    Model model = UnaryModel(op, T(DType::FLOAT32, shape), T(DType::FLOAT32, shape));
+    runs.push_back({"float32 " + ShapeString(shape), model, {FloatInput(shape, lo, hi, seed++)}, Check::kFloat});
+  }
+  return runs;
+}
+
+// The bytes of a TFLite string tensor: count, count + 1 offsets, contents.
+inline std::vector<uint8_t> StringTensorBytes(const std::vector<std::string>& strings) {
+  std::vector<int32_t> header;
+  header.push_back(static_cast<int32_t>(strings.size()));
+  int32_t offset = static_cast<int32_t>(4 * (strings.size() + 2));
+  for (const auto& str : strings) {
+    header.push_back(offset);
+    offset += static_cast<int32_t>(str.size());
+  }
+  header.push_back(offset);
+  std::vector<uint8_t> bytes(header.size() * 4);
+  std::memcpy(bytes.data(), header.data(), bytes.size());
+  for (const auto& str : strings) bytes.insert(bytes.end(), str.begin(), str.end());
+  return bytes;
+}
+
+// Oracle cases shared by the six comparison tests: float32, int32,
+// int8/uint8 with equal and different quantization (including scales >= 1),
+// bool for the equality ops (the oracle's TFLite predates int16 comparisons;
+// the tests check int16 by hand); shapes up to rank 4 (TFLite's comparisons
+// broadcast up to 4-D), scalars. Values come from small ranges so that ties
+// occur.
+inline std::vector<OracleRun> ComparisonOracleRuns(BuiltinOp op, bool equality) {
+  struct Case {
+    DType dtype;
+    std::vector<int32_t> a, b, out;
+    float sa = 0, sb = 0;
+    int64_t za = 0, zb = 0;
+  };
+  std::vector<Case> cases = {
+      {DType::FLOAT32, {2, 3, 4}, {2, 3, 4}, {2, 3, 4}},
+      {DType::FLOAT32, {2, 1, 3}, {4, 1}, {2, 4, 3}},
+      {DType::FLOAT32, {}, {1, 2, 3, 2}, {1, 2, 3, 2}},
+      {DType::INT32, {3, 5}, {5}, {3, 5}},
+      {DType::INT8, {1, 4, 4, 3}, {1, 4, 4, 3}, {1, 4, 4, 3}, 0.1f, 0.1f, 3, 3},
+      {DType::INT8, {2, 3, 4}, {4}, {2, 3, 4}, 0.05f, 0.1f, -10, 4},
+      {DType::INT8, {3, 4}, {3, 4}, {3, 4}, 0.5f, 0.9f, 0, -1},
+      {DType::UINT8, {2, 1, 5}, {3, 1}, {2, 3, 5}, 0.02f, 0.04f, 128, 100},
+      {DType::UINT8, {4, 2}, {}, {4, 2}, 0.5f, 0.25f, 0, 10},
+  };
+  if (equality) cases.push_back({DType::BOOL, {2, 3}, {3}, {2, 3}});
+  std::vector<OracleRun> runs;
+  for (const Case& c : cases) {
+    OpModel m(op);
+    m.Input(Q(c.dtype, c.a, c.sa, c.za));
+    m.Input(Q(c.dtype, c.b, c.sb, c.zb));
+    m.Output(T(DType::BOOL, c.out));
+    Model model = m.Build();
+    for (uint64_t seed : {1, 2}) {
+      std::vector<Array> inputs = RandomInputs(model, seed);
+      for (size_t i = 0; i < 2; ++i) {
+        const auto& shape = i == 0 ? c.a : c.b;
+        const uint64_t s = seed * 10 + i;
+        if (c.dtype == DType::FLOAT32) {
+          // Multiples of 0.5 in [-1.5, 1.5].
+          auto v = Spread<int32_t>(Count(shape), -3, 3, s);
+          std::vector<float> f(v.begin(), v.end());
+          for (auto& x : f) x *= 0.5f;
+          inputs[i] = Array::Of<float>(c.dtype, shape, f);
+        }
+        if (c.dtype == DType::INT32) inputs[i] = Array::Of<int32_t>(c.dtype, shape, Spread<int32_t>(Count(shape), -4, 4, s));
+      }
+      runs.push_back({DTypeName(c.dtype) + " " + ShapeString(c.a) + " vs " + ShapeString(c.b) + " seed " +
+                          std::to_string(seed),
+                      model, inputs, Check::kIdentical});
+    }
+  }
+  return runs;
 }
 
 }  // namespace tfd::testing::elementwise

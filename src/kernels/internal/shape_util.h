@@ -62,6 +62,13 @@ void ForEachIndex(const std::vector<int32_t>& shape, Fn&& fn) {
   }
 }
 
+// Whether every output of the node has zero elements.
+inline bool EmptyOutputs(const KernelContext& ctx) {
+  for (const RuntimeTensor* out : ctx.outputs)
+    if (out != nullptr && out->NumElements() > 0) return false;
+  return true;
+}
+
 // Copies `count` elements of `size` bytes (memcpy that accepts count 0 and
 // null pointers).
 inline void CopyElements(void* dst, const void* src, int64_t count, size_t size) {

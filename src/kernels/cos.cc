@@ -1,0 +1,18 @@
+// COS: cosine, elementwise.
+// float32 only, the type TFLite's builtin kernel takes.
+#include <cmath>
+
+#include "interpreter/kernel_registry.h"
+#include "kernels/internal/elementwise_unary.h"
+
+namespace tfd {
+namespace {
+
+void Prepare(KernelContext& ctx) { elementwise::PrepareUnary(ctx, {DType::FLOAT32}, "COS"); }
+void Eval(KernelContext& ctx) { elementwise::ApplyUnary<float>(ctx, [](float x) { return std::cos(x); }); }
+
+}  // namespace
+
+TFD_REGISTER_KERNEL(COS, DType::FLOAT32, Prepare, Eval);
+
+}  // namespace tfd

@@ -1,0 +1,18 @@
+// LOG: natural logarithm, elementwise (-inf at 0, nan below).
+// float32 only, the type TFLite's builtin kernel takes.
+#include <cmath>
+
+#include "interpreter/kernel_registry.h"
+#include "kernels/internal/elementwise_unary.h"
+
+namespace tfd {
+namespace {
+
+void Prepare(KernelContext& ctx) { elementwise::PrepareUnary(ctx, {DType::FLOAT32}, "LOG"); }
+void Eval(KernelContext& ctx) { elementwise::ApplyUnary<float>(ctx, [](float x) { return std::log(x); }); }
+
+}  // namespace
+
+TFD_REGISTER_KERNEL(LOG, DType::FLOAT32, Prepare, Eval);
+
+}  // namespace tfd

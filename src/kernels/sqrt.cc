@@ -1,0 +1,18 @@
+// SQRT: square root, elementwise (nan for negative inputs).
+// float32 only, the type TFLite's builtin kernel takes.
+#include <cmath>
+
+#include "interpreter/kernel_registry.h"
+#include "kernels/internal/elementwise_unary.h"
+
+namespace tfd {
+namespace {
+
+void Prepare(KernelContext& ctx) { elementwise::PrepareUnary(ctx, {DType::FLOAT32}, "SQRT"); }
+void Eval(KernelContext& ctx) { elementwise::ApplyUnary<float>(ctx, [](float x) { return std::sqrt(x); }); }
+
+}  // namespace
+
+TFD_REGISTER_KERNEL(SQRT, DType::FLOAT32, Prepare, Eval);
+
+}  // namespace tfd

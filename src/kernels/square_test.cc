@@ -1,0 +1,30 @@
+#include "kernels/internal/elementwise_testing.h"
+
+namespace tfd {
+namespace {
+
+using testing::Array;
+using testing::RunOurs;
+using namespace testing::elementwise;
+
+TEST(Square, HandComputed) {
+  Model m = UnaryModel(BuiltinOp::SQUARE, T(DType::FLOAT32, {2, 2}), T(DType::FLOAT32, {2, 2}));
+  auto out = RunOurs(m, {Array::Of<float>(DType::FLOAT32, {2, 2}, {1.5f, -2, 0, 3})});
+  EXPECT_EQ(out[0].shape, std::vector<int32_t>({2, 2}));
+  EXPECT_EQ(out[0].values<float>(), std::vector<float>({2.25f, 4, 0, 9}));
+}
+
+TEST(Square, RejectsOtherTypes) {
+  Model m = UnaryModel(BuiltinOp::SQUARE, Q(DType::INT8, {2}, 0.1f, 0), Q(DType::INT8, {2}, 0.1f, 0));
+  EXPECT_THROW(RunOurs(m, testing::RandomInputs(m, 1)), Error);
+  Model mixed = UnaryModel(BuiltinOp::SQUARE, T(DType::FLOAT32, {2}), T(DType::INT32, {2}));
+  EXPECT_THROW(RunOurs(mixed, testing::RandomInputs(mixed, 1)), Error);
+}
+
+TEST(Square, MatchesTfliteRuntime) {
+  TFD_REQUIRE_ORACLE();
+  ExpectMatchesOracle(FloatUnaryRuns(BuiltinOp::SQUARE, -3, 3));
+}
+
+}  // namespace
+}  // namespace tfd
