@@ -1,9 +1,12 @@
 #include "report/check_report.h"
 
 #include <cmath>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace tfd {
 namespace {
@@ -28,6 +31,16 @@ json FindingJson(const compat::Finding& f) {
 json Share(int64_t part, int64_t whole) {
   if (whole <= 0) return nullptr;
   return std::round(1000.0 * static_cast<double>(part) / static_cast<double>(whole)) / 1000.0;
+}
+
+// Findings shown per group in the text report.
+constexpr size_t kShownPerGroup = 3;
+
+// The converter joins fused tensors' names with ';': the first part names
+// the layer, the rest only repeats folded constants.
+std::string ShortTensorName(const std::string& name) {
+  const size_t cut = name.find(';');
+  return cut == std::string::npos ? name : name.substr(0, cut) + ";...";
 }
 
 std::string Percent(const json& share) {
@@ -94,20 +107,47 @@ std::string CheckText(const json& check) {
         out << " (model's entry: " << t["declared_min_runtime_version"].get<std::string>() << ")";
     }
     out << "\n";
-    for (const auto& f : t.at("findings")) {
-      std::string where = f.at("node").is_null()
-                              ? std::string("model")
-                              : fmt::format("node {}{}", f.at("subgraph").get<int>() == 0
-                                                             ? ""
-                                                             : fmt::format("{}:", f.at("subgraph").get<int>()),
-                                            f.at("node").get<int>());
-      std::string op = f.at("op").is_null() ? "" : " " + f.at("op").get<std::string>();
-      std::string tensor = f.at("output_tensor").is_null() || f.at("output_tensor").get<std::string>().empty()
-                               ? ""
-                               : " '" + f.at("output_tensor").get<std::string>() + "'";
-      out << fmt::format("  {:<7} {}{}{}: {}\n", f.at("severity").get<std::string>(), where, op, tensor,
-                         f.at("reason").get<std::string>());
-      if (!f.at("fix").get<std::string>().empty()) out << "          fix: " << f.at("fix").get<std::string>() << "\n";
+    // Findings that share severity, kind and fix (one cause on many nodes)
+    // are shown together, a few of them; --json keeps every one.
+    const json& findings = t.at("findings");
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<size_t>> groups;
+    for (size_t i = 0; i < findings.size(); ++i) {
+      const json& f = findings[i];
+      const std::string key = f.at("node").is_null() ? "model#" + std::to_string(i)
+                                                     : f.at("severity").get<std::string>() + "|" + f.value("kind", "") +
+                                                           "|" + f.at("fix").get<std::string>();
+      auto& members = groups[key];
+      if (members.empty()) order.push_back(key);
+      members.push_back(i);
+    }
+    for (const auto& key : order) {
+      const auto& members = groups.at(key);
+      std::set<std::string> hidden_ops;
+      for (size_t k = 0; k < members.size(); ++k) {
+        const json& f = findings[members[k]];
+        const std::string op = f.at("op").is_null() ? "" : f.at("op").get<std::string>();
+        if (k >= kShownPerGroup) {
+          if (!op.empty()) hidden_ops.insert(op);
+          continue;
+        }
+        std::string where = f.at("node").is_null()
+                                ? std::string("model")
+                                : fmt::format("node {}{}", f.at("subgraph").get<int>() == 0
+                                                               ? ""
+                                                               : fmt::format("{}:", f.at("subgraph").get<int>()),
+                                              f.at("node").get<int>());
+        const std::string name = f.at("output_tensor").is_null() ? "" : f.at("output_tensor").get<std::string>();
+        const std::string tensor = name.empty() ? "" : " '" + ShortTensorName(name) + "'";
+        out << fmt::format("  {:<7} {}{}{}: {}\n", f.at("severity").get<std::string>(), where,
+                           op.empty() ? "" : " " + op, tensor, f.at("reason").get<std::string>());
+        if (!f.at("fix").get<std::string>().empty()) out << "          fix: " << f.at("fix").get<std::string>() << "\n";
+      }
+      if (members.size() > kShownPerGroup) {
+        const size_t more = members.size() - kShownPerGroup;
+        out << fmt::format("          ... and {} more node{} like these ({}); --json lists every one\n", more,
+                           more == 1 ? "" : "s", fmt::join(hidden_ops, ", "));
+      }
     }
   }
   return out.str();

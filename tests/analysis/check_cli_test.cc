@@ -1,3 +1,4 @@
+#include <algorithm>
 // `tflite-doctor check` end to end: JSON shape, exit codes, one-line errors.
 #include <filesystem>
 #include <fstream>
@@ -67,6 +68,25 @@ TEST(CheckCli, TextShowsAVerdictPerTargetAndFixes) {
   EXPECT_NE(r.out.find("fix: "), std::string::npos);
   // Errors are listed before warnings and infos.
   EXPECT_LT(r.out.find("  error"), r.out.find("  warning"));
+}
+
+// One cause on many nodes (a uint8 model on Core ML: every node) is shown
+// a few times with a count of the rest (62: RESHAPE has a cause of its own
+// besides); JSON keeps every finding.
+TEST(CheckCli, TextGroupsRepeatedFindings) {
+  TFD_REQUIRE_FIXTURES();
+  const std::string model = Quote(testing::Fixture("models/coral/mobilenet_v2_1.0_224_quant.tflite"));
+  auto text = RunCli("check --target coreml " + model);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("... and 62 more nodes like these"), std::string::npos) << text.out;
+  EXPECT_LT(std::count(text.out.begin(), text.out.end(), '\n'), 20) << text.out;
+  auto js = RunCli("check --json --target coreml " + model);
+  ASSERT_EQ(js.exit_code, 0) << js.err;
+  size_t warnings = 0;
+  const nlohmann::json report = nlohmann::json::parse(js.out);
+  for (const auto& f : report["targets"][0]["findings"])
+    warnings += f["severity"] == "warning";
+  EXPECT_EQ(warnings, 66u);
 }
 
 TEST(CheckCli, PartialDelegationLine) {
