@@ -200,4 +200,48 @@ inline std::vector<OracleRun> ComparisonOracleRuns(BuiltinOp op, bool equality) 
   return runs;
 }
 
+// ---- Shared checks of the six comparison ops ----
+
+inline Model ComparisonModel(BuiltinOp op, const TensorSpec& a, const TensorSpec& b, std::vector<int32_t> out_shape) {
+  return BinaryModel(op, a, b, T(DType::BOOL, std::move(out_shape)));
+}
+
+// {1, 2, 3} against a broadcast 2 in float32, int64 and int16: `expected`
+// is the op's answer for each of the three.
+inline void ExpectComparesPlainValues(BuiltinOp op, const std::vector<uint8_t>& expected) {
+  Model f = ComparisonModel(op, T(DType::FLOAT32, {3}), T(DType::FLOAT32, {}), {3});
+  auto out = RunOurs(f, {Array::Of<float>(DType::FLOAT32, {3}, {1, 2, 3}), Array::Of<float>(DType::FLOAT32, {}, {2})});
+  EXPECT_EQ(out[0].dtype, DType::BOOL);
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+  Model l = ComparisonModel(op, T(DType::INT64, {3}), T(DType::INT64, {}), {3});
+  out = RunOurs(l, {Array::Of<int64_t>(DType::INT64, {3}, {1, 2, 3}), Array::Of<int64_t>(DType::INT64, {}, {2})});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+  Model s = ComparisonModel(op, T(DType::INT16, {3}), T(DType::INT16, {}), {3});
+  out = RunOurs(s, {Array::Of<int16_t>(DType::INT16, {3}, {1, 2, 3}), Array::Of<int16_t>(DType::INT16, {}, {2})});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+}
+
+// Quantized inputs compare by real value. Scales 0.5 and 0.25: q = {2, 4, 6}
+// are 1.0, 2.0, 3.0 against b = 8, which is 2.0 (`expected`); and uint8 130
+// at zero point 128 (1.0) against 2 at zero point 0 (1.0): `expected_equal_values`.
+inline void ExpectComparesRealValues(BuiltinOp op, const std::vector<uint8_t>& expected, uint8_t expected_equal_values) {
+  Model m = ComparisonModel(op, Q(DType::INT8, {3}, 0.5f, 0), Q(DType::INT8, {}, 0.25f, 0), {3});
+  auto out = RunOurs(m, {Array::Of<int8_t>(DType::INT8, {3}, {2, 4, 6}), Array::Of<int8_t>(DType::INT8, {}, {8})});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+  Model u = ComparisonModel(op, Q(DType::UINT8, {1}, 0.5f, 128), Q(DType::UINT8, {1}, 0.5f, 0), {1});
+  out = RunOurs(u, {Array::Of<uint8_t>(DType::UINT8, {1}, {130}), Array::Of<uint8_t>(DType::UINT8, {1}, {2})});
+  EXPECT_EQ(out[0].values<uint8_t>(), std::vector<uint8_t>({expected_equal_values}));
+}
+
+// Bad models every comparison refuses (one-line errors, never a guess).
+inline void ExpectRejectsBadComparisons(BuiltinOp op) {
+  auto refused = [](const Model& m) { EXPECT_THROW(RunOurs(m, RandomInputs(m, 1)), Error); };
+  refused(ComparisonModel(op, T(DType::INT8, {2}), T(DType::INT8, {2}), {2}));            // no quantization
+  refused(ComparisonModel(op, T(DType::FLOAT32, {2}), T(DType::INT32, {2}), {2}));        // mixed types
+  refused(BinaryModel(op, T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2})));  // not bool
+  refused(ComparisonModel(op, T(DType::FLOAT32, {2, 3}), T(DType::FLOAT32, {2}), {2, 3}));  // no broadcast
+  // TFLite aborts on quantized comparisons with a scale of 1 or more.
+  refused(ComparisonModel(op, Q(DType::INT8, {2}, 1.0f, 0), Q(DType::INT8, {2}, 0.5f, 0), {2}));
+}
+
 }  // namespace tfd::testing::elementwise
