@@ -2,6 +2,11 @@
 // on the same seeded inputs: every fixture model the runtime can load, and
 // the MediaPipe models.
 //
+// The runtime always applies its XNNPACK delegate, so ours runs in the
+// xnnpack arithmetic profile: nodes the delegate takes use kernels with
+// XNNPACK's arithmetic (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and ADD
+// on uint8/int8), the rest TFLite's reference kernels.
+//
 // Quantized outputs must be identical. Float outputs must agree within 1e-4
 // of the output's largest magnitude: XNNPACK (which the runtime uses for
 // float ops) sums in another order and uses FMA, so whole float models drift
@@ -63,7 +68,7 @@ void RunConformance(const std::vector<std::string>& paths, int minimum_compared)
     for (size_t k = 0; k < run.inputs.size() && model_ok; ++k) {
       std::vector<testing::Array> ours;
       try {
-        ours = testing::RunOurs(run.model, run.inputs[k]);
+        ours = testing::RunOurs(run.model, run.inputs[k], Arithmetic::kXnnpack);
       } catch (const std::exception& e) {
         model_ok = false;
         failure = e.what();
