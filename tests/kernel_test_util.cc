@@ -102,8 +102,21 @@ Model OpModel::Build() const {
   return m;
 }
 
+static std::vector<Array> RunWith(const Model& model, const std::vector<Array>& inputs, InterpreterOptions options);
+
 std::vector<Array> RunOurs(const Model& model, const std::vector<Array>& inputs, bool reference_only) {
-  Interpreter interp(model, {reference_only});
+  return RunWith(model, inputs, {reference_only});
+}
+
+std::vector<Array> RunOurs(const Model& model, const std::vector<Array>& inputs, Arithmetic arithmetic) {
+  InterpreterOptions options;
+  options.reference_kernels_only = true;
+  options.arithmetic = arithmetic;
+  return RunWith(model, inputs, options);
+}
+
+static std::vector<Array> RunWith(const Model& model, const std::vector<Array>& inputs, InterpreterOptions options) {
+  Interpreter interp(model, options);
   for (size_t i = 0; i < inputs.size(); ++i)
     interp.SetInput(i, inputs[i].dtype, inputs[i].shape, inputs[i].bytes.data(), inputs[i].bytes.size());
   interp.Invoke();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/model.h"
+#include "interpreter/kernel_registry.h"
 #include "util/error.h"
 
 namespace tfd::testing {
@@ -84,6 +85,8 @@ class OpModel {
 
 // Runs the model's main subgraph with our interpreter.
 std::vector<Array> RunOurs(const Model& model, const std::vector<Array>& inputs, bool reference_only = true);
+// The same under an arithmetic profile (kXnnpack: what the oracle computes).
+std::vector<Array> RunOurs(const Model& model, const std::vector<Array>& inputs, Arithmetic arithmetic);
 
 // Seeded random values for each graph input (see data/random_fill.h).
 std::vector<Array> RandomInputs(const Model& model, uint64_t seed);

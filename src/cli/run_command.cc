@@ -26,6 +26,7 @@ struct RunArgs {
   std::string output_dir;
   std::string dump_dir;
   bool reference = false;
+  std::string arithmetic = "reference";
 };
 
 std::string SafeFileName(const std::string& name) {
@@ -42,7 +43,12 @@ void MakeDir(const std::string& dir) {
 
 void Run(const RunArgs& args) {
   Model model = LoadModel(args.model);
-  Interpreter interp(model, {args.reference});
+  InterpreterOptions options;
+  options.reference_kernels_only = args.reference;
+  auto arithmetic = ParseArithmetic(args.arithmetic);
+  if (!arithmetic) Fail("--arithmetic must be 'reference' or 'xnnpack', got '{}'", args.arithmetic);
+  options.arithmetic = *arithmetic;
+  Interpreter interp(model, options);
   size_t n = interp.num_inputs();
   if (!args.inputs.empty() && args.seed) Fail("give either --input files or --seed, not both");
   if (args.inputs.empty() && !args.seed)
@@ -113,6 +119,9 @@ void SetupRun(CLI::App& app) {
   cmd->add_option("--output-dir", args->output_dir, "where output_0.npy, output_1.npy... go")->required();
   cmd->add_option("--dump-tensors", args->dump_dir, "also write every intermediate tensor as .npy, named after it");
   cmd->add_flag("--reference", args->reference, "use only the reference kernels");
+  cmd->add_option("--arithmetic", args->arithmetic,
+                  "reference: TFLite's builtin kernels (default); xnnpack: what TFLite computes when its XNNPACK "
+                  "delegate (the CPU default) takes a node, e.g. its float requantization of 8-bit ops");
   cmd->callback([args] { Run(*args); });
 }
 

@@ -70,10 +70,30 @@ KernelRegistry& KernelRegistry::Global() {
 
 void KernelRegistry::Register(KernelEntry entry) { entries_.push_back(std::move(entry)); }
 
+const char* ArithmeticName(Arithmetic a) { return a == Arithmetic::kXnnpack ? "xnnpack" : "reference"; }
+
+std::optional<Arithmetic> ParseArithmetic(const std::string& name) {
+  if (name == "reference") return Arithmetic::kReference;
+  if (name == "xnnpack") return Arithmetic::kXnnpack;
+  return std::nullopt;
+}
+
+const KernelEntry* KernelRegistry::FindFor(const KernelContext& ctx, const OpKey& op, std::optional<DType> input_dtype,
+                                           bool reference_only, Arithmetic arithmetic) const {
+  if (arithmetic == Arithmetic::kXnnpack) {
+    for (const auto& e : entries_) {
+      if (e.arithmetic != Arithmetic::kXnnpack || !(e.op == op)) continue;
+      if (e.input_dtype && (!input_dtype || *e.input_dtype != *input_dtype)) continue;
+      if (e.accepts != nullptr && e.accepts(ctx)) return &e;
+    }
+  }
+  return Find(op, input_dtype, reference_only);
+}
+
 const KernelEntry* KernelRegistry::Find(const OpKey& op, std::optional<DType> input_dtype, bool reference_only) const {
   const KernelEntry* best = nullptr;
   for (const auto& e : entries_) {
-    if (!(e.op == op)) continue;
+    if (!(e.op == op) || e.arithmetic != Arithmetic::kReference) continue;
     if (e.input_dtype && (!input_dtype || *e.input_dtype != *input_dtype)) continue;
     if (reference_only && e.priority != 0) continue;
     // Prefer an exact dtype match over "any", then the higher priority.
@@ -153,7 +173,8 @@ Interpreter::Interpreter(const Model& model, InterpreterOptions options) : model
           dtype = in->dtype;
           break;
         }
-      const KernelEntry* k = KernelRegistry::Global().Find(OpKey::Of(*ctx.opcode), dtype, options_.reference_kernels_only);
+      const KernelEntry* k = KernelRegistry::Global().FindFor(ctx, OpKey::Of(*ctx.opcode), dtype,
+                                                              options_.reference_kernels_only, options_.arithmetic);
       if (k == nullptr) {
         if (ctx.opcode->IsFlex())
           ctx.Fail("Flex op '{}' needs the TensorFlow select-ops runtime, which tflite-doctor does not include",

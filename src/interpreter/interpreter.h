@@ -21,6 +21,8 @@ namespace tfd {
 
 struct InterpreterOptions {
   bool reference_kernels_only = false;
+  // Which runtime's arithmetic to reproduce (see kernel_registry.h).
+  Arithmetic arithmetic = Arithmetic::kReference;
 };
 
 // Called after each node with each tensor it produced (and once per subgraph

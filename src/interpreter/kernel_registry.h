@@ -1,10 +1,17 @@
 #pragma once
-// The table of kernels: (operator, input dtype) -> implementation.
+// The table of kernels: (operator, input dtype, arithmetic) -> implementation.
 //
 // Several implementations of one (op, dtype) may sit side by side, e.g. the
 // reference kernel and a faster one; the interpreter takes the one with the
 // highest priority unless told to use reference kernels only. Kernel files
 // register themselves at start-up with TFD_REGISTER_KERNEL.
+//
+// Arithmetic profiles: `reference` is TFLite's builtin kernels. `xnnpack` is
+// what TFLite computes when its XNNPACK delegate (on by default on CPU) takes
+// a node; XNNPACK's quantized kernels round differently. An xnnpack-flavor
+// kernel (TFD_REGISTER_XNNPACK_KERNEL) carries the delegate's rule for which
+// nodes it would take; in the xnnpack profile a node uses it when the rule
+// accepts the node, and the reference choice otherwise.
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,12 +31,25 @@ struct OpKey {
   bool operator==(const OpKey& o) const { return builtin == o.builtin && custom_code == o.custom_code; }
 };
 
+enum class Arithmetic { kReference, kXnnpack };
+
+// "reference" / "xnnpack"; ParseArithmetic returns nullopt for other names.
+const char* ArithmeticName(Arithmetic a);
+std::optional<Arithmetic> ParseArithmetic(const std::string& name);
+
+// Whether the XNNPACK delegate would take this node (tensor types, static
+// weights, quantization layout, activation...). Called once per node when the
+// interpreter is built, before Prepare: only the model's metadata is known.
+using AcceptsFn = bool (*)(const KernelContext& ctx);
+
 struct KernelEntry {
   OpKey op;
   std::optional<DType> input_dtype;  // dtype of the first input; nullopt = any
   std::string name;                  // e.g. "reference"
   int priority = 0;                  // reference kernels are 0
   KernelImpl impl;
+  Arithmetic arithmetic = Arithmetic::kReference;
+  AcceptsFn accepts = nullptr;  // xnnpack flavor only
 };
 
 class KernelRegistry {
@@ -37,8 +57,13 @@ class KernelRegistry {
   static KernelRegistry& Global();
 
   void Register(KernelEntry entry);
-  // Best kernel for this op and first-input dtype, or nullptr.
+  // Best kernel for this op and first-input dtype, or nullptr. Only
+  // reference-arithmetic entries are candidates.
   const KernelEntry* Find(const OpKey& op, std::optional<DType> input_dtype, bool reference_only = false) const;
+  // The kernel for a node under an arithmetic profile: in kXnnpack, an
+  // xnnpack-flavor entry whose rule accepts the node, else Find's choice.
+  const KernelEntry* FindFor(const KernelContext& ctx, const OpKey& op, std::optional<DType> input_dtype,
+                             bool reference_only, Arithmetic arithmetic) const;
   // Every registered entry (for listing what is supported).
   const std::vector<KernelEntry>& entries() const { return entries_; }
 
@@ -47,8 +72,9 @@ class KernelRegistry {
 };
 
 struct KernelRegistrar {
-  KernelRegistrar(OpKey op, std::optional<DType> dtype, const char* name, int priority, KernelImpl impl) {
-    KernelRegistry::Global().Register({std::move(op), dtype, name, priority, impl});
+  KernelRegistrar(OpKey op, std::optional<DType> dtype, const char* name, int priority, KernelImpl impl,
+                  Arithmetic arithmetic = Arithmetic::kReference, AcceptsFn accepts = nullptr) {
+    KernelRegistry::Global().Register({std::move(op), dtype, name, priority, impl, arithmetic, accepts});
   }
 };
 
@@ -66,3 +92,10 @@ struct KernelRegistrar {
 #define TFD_REGISTER_CUSTOM_KERNEL(CODE, DTYPE, PREPARE, EVAL)                             \
   static ::tfd::KernelRegistrar TFD_KERNEL_CONCAT(tfd_kernel_registrar_, __COUNTER__)(     \
       ::tfd::OpKey::Custom(CODE), DTYPE, "reference", 0, {PREPARE, EVAL})
+
+// Registers a kernel with XNNPACK's arithmetic for a builtin op and input
+// dtype; ACCEPTS is the delegate's rule for taking the node.
+#define TFD_REGISTER_XNNPACK_KERNEL(OP, DTYPE, ACCEPTS, PREPARE, EVAL)                     \
+  static ::tfd::KernelRegistrar TFD_KERNEL_CONCAT(tfd_kernel_registrar_, __COUNTER__)(     \
+      ::tfd::OpKey::Builtin(::tfd::BuiltinOp::OP), DTYPE, "xnnpack", 0, {PREPARE, EVAL},   \
+      ::tfd::Arithmetic::kXnnpack, ACCEPTS)

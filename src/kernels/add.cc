@@ -2,6 +2,9 @@
 // float32, int32, int64; int8/uint8 and int16 with TFLite's fixed-point
 // rescaling (general scales), plus its power-of-two int16 path. The quantized
 // arithmetic lives in kernels/internal/elementwise_binary.h (shared with SUB).
+//
+// xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
+// with XNNPACK's fixed-point add (kernels/internal/xnnpack.h).
 #include <cmath>
 
 #include "interpreter/kernel_registry.h"
@@ -9,6 +12,7 @@
 #include "kernels/internal/broadcast.h"
 #include "kernels/internal/elementwise_binary.h"
 #include "kernels/internal/quant_math.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -19,6 +23,7 @@ struct AddState : KernelState {
   QuantRange quant_range;
   elementwise::QuantizedAddSubParams general;
   std::optional<elementwise::PotInt16Params> pot_int16;  // int16 with power-of-two scales
+  std::optional<xnn::AddParams> xnn;                     // xnnpack flavor
 };
 
 void Prepare(KernelContext& ctx) {
@@ -71,8 +76,14 @@ void EvalPlain(KernelContext& ctx, const AddState& s) {
   }
 }
 
+template <typename T>
+void EvalXnnpack(KernelContext& ctx, const AddState& s) {
+  elementwise::ApplyBinary<T, T>(ctx, s.index, [&](T x, T y) { return static_cast<T>(xnn::Add(*s.xnn, x, y)); });
+}
+
 void Eval(KernelContext& ctx) {
   const auto& s = ctx.state_as<AddState>();
+  if (s.xnn) return ctx.output(0).dtype == DType::INT8 ? EvalXnnpack<int8_t>(ctx, s) : EvalXnnpack<uint8_t>(ctx, s);
   switch (ctx.output(0).dtype) {
     case DType::FLOAT32: return EvalPlain<float>(ctx, s);
     case DType::INT32: return EvalPlain<int32_t>(ctx, s);
@@ -84,6 +95,34 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitAddNode: inputs and output of one 8-bit type with
+// per-tensor quantization, each input-to-output scale ratio in [2^-10, 2^8),
+// and an activation XNNPACK can clamp.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* a = ctx.inputs[0];
+  const RuntimeTensor* b = ctx.inputs[1];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (a == nullptr || b == nullptr || out == nullptr) return false;
+  const DType t = out->dtype;
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (!xnn::PerTensor8(*a, t) || !xnn::PerTensor8(*b, t) || !xnn::PerTensor8(*out, t)) return false;
+  for (const RuntimeTensor* in : {a, b}) {
+    const float ratio = in->scale() / out->scale();
+    if (!(ratio >= 1.0f / 1024.0f && ratio < 256.0f)) return false;
+  }
+  return xnn::ActivationSupported(ctx.options_or_default<tflite::AddOptionsT>().fused_activation_function);
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<AddState>();
+  s.xnn = xnn::PrepareAdd(ctx, ctx.input(0), ctx.input(1), ctx.output(0),
+                          ctx.options_or_default<tflite::AddOptionsT>().fused_activation_function);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(ADD, DType::FLOAT32, Prepare, Eval);
@@ -92,5 +131,7 @@ TFD_REGISTER_KERNEL(ADD, DType::INT64, Prepare, Eval);
 TFD_REGISTER_KERNEL(ADD, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(ADD, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(ADD, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(ADD, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(ADD, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

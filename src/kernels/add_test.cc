@@ -96,5 +96,67 @@ TEST(Add, MatchesTfliteRuntime) {
   }
 }
 
+// ---- The xnnpack arithmetic profile ----
+
+// XNNPACK's add: inputs times 21-bit multipliers of their scale ratios, one
+// rounding (half up). Scales 0.5 + 0.5 -> 1: 1 + 2 = 1.5 -> 2; -1 + -2 =
+// -1.5 -> -1. TFLite's kernel rounds -1.5 away from zero.
+TEST(Add, XnnpackFlavorRoundsHalfUp) {
+  OpModel m(BuiltinOp::ADD, 2);
+  m.Input({DType::INT8, {2}, 0.5f, 0});
+  m.Input({DType::INT8, {2}, 0.5f, 0});
+  m.Output({DType::INT8, {2}, 1.0f, 0});
+  const Model model = m.Build();
+  const std::vector<Array> in = {Array::Of<int8_t>(DType::INT8, {2}, {1, -1}),
+                                 Array::Of<int8_t>(DType::INT8, {2}, {2, -2})};
+  EXPECT_EQ(testing::RunOurs(model, in, Arithmetic::kXnnpack)[0].values<int8_t>(), std::vector<int8_t>({2, -1}));
+  EXPECT_EQ(testing::RunOurs(model, in, Arithmetic::kReference)[0].values<int8_t>(), std::vector<int8_t>({2, -2}));
+}
+
+// Bit-exact against the oracle in the xnnpack profile. Power-of-two scale
+// ratios make many exact ties, where the two arithmetics part; a ratio
+// outside [2^-10, 2^8) leaves the node to TFLite's kernel (matched too).
+TEST(Add, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  using A = tflite::ActivationFunctionType;
+  const std::vector<Case> cases = {
+      {DType::INT8, {1, 8, 8, 4}, {1, 8, 8, 4}, {1, 8, 8, 4}, A::NONE, 0.5f, 0.25f, 1.0f, 3, -2, 1},
+      {DType::INT8, {1, 5, 5, 3}, {3}, {1, 5, 5, 3}, A::RELU6, 0.05f, 0.1f, 0.1f, 10, -20, -128},
+      {DType::INT8, {1, 8, 8, 4}, {1, 8, 8, 4}, {1, 8, 8, 4}, A::NONE, 0.02f, 0.03f, 0.05f, -3, 7, 1},
+      {DType::INT8, {2, 16}, {2, 16}, {2, 16}, A::NONE, 0.0407254f, 0.0412456f, 0.0583774f, -2, -1, -3},
+      {DType::UINT8, {2, 3, 7}, {2, 3, 7}, {2, 3, 7}, A::RELU, 0.5f, 0.5f, 1.0f, 128, 120, 5},
+      {DType::UINT8, {4, 1, 6}, {3, 1}, {4, 3, 6}, A::NONE, 0.1f, 0.07f, 0.12f, 128, 120, 131},
+      {DType::INT8, {2, 9}, {2, 9}, {2, 9}, A::NONE, 0.00001f, 0.5f, 1.0f, 0, 0, 0},  // ratio 1e-5: TFLite's kernel
+  };
+  testing::OracleBatch oracle;
+  std::vector<std::pair<Model, std::vector<Array>>> runs;
+  for (const auto& c : cases) {
+    OpModel m(BuiltinOp::ADD, 2);
+    m.Input({c.dtype, c.a, c.sa, c.za});
+    m.Input({c.dtype, c.b, c.sb, c.zb});
+    m.Output({c.dtype, c.out, c.so, c.zo});
+    tflite::AddOptionsT o;
+    o.fused_activation_function = c.act;
+    m.Options(o);
+    Model model = m.Build();
+    for (uint64_t seed : {3, 4, 5}) {
+      auto inputs = testing::RandomInputs(model, seed);
+      oracle.Add(model, inputs);
+      runs.push_back({model, inputs});
+    }
+  }
+  oracle.Run();
+  int64_t reference_differences = 0;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    SCOPED_TRACE("case " + std::to_string(i / 3) + " seed " + std::to_string(i % 3 + 3));
+    ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
+    const auto& theirs = oracle.outputs(static_cast<int>(i));
+    EXPECT_TRUE(testing::Identical(testing::RunOurs(runs[i].first, runs[i].second, Arithmetic::kXnnpack)[0], theirs[0]));
+    const auto reference = testing::RunOurs(runs[i].first, runs[i].second, Arithmetic::kReference)[0];
+    for (size_t k = 0; k < reference.bytes.size(); ++k) reference_differences += reference.bytes[k] != theirs[0].bytes[k];
+  }
+  EXPECT_GT(reference_differences, 0);  // the ties do part the two arithmetics
+}
+
 }  // namespace
 }  // namespace tfd

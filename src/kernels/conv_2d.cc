@@ -10,12 +10,16 @@
 // batch on the fly (symmetric with per-tensor weights, asymmetric with
 // per-channel weights), as TFLite's EvalHybrid / EvalHybridPerChannel.
 // The bias may be omitted (TFLite Micro allows it; TFLite itself requires one).
+//
+// xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
+// with XNNPACK's float requantization (kernels/internal/xnnpack.h).
 #include <cstring>
 
 #include "graph/dtype.h"
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -34,6 +38,8 @@ struct ConvState : KernelState {
   QuantRange quant_range;
   int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
   conv::Requant requant;
+  // xnnpack flavor: one float requantization scale per output channel.
+  std::vector<float> xnn_scale;
   bool bias_int64 = false;
   // Integer filters as int16 with the filter offset added; filled once when
   // the filter is constant, else on every run.
@@ -241,7 +247,7 @@ void EvalFloat(KernelContext& ctx, ConvState& s) {
       });
 }
 
-template <typename T>
+template <typename T, bool kXnnpack>
 void EvalQuantized8(KernelContext& ctx, ConvState& s) {
   const T* input = ctx.input(0).As<T>();
   const RuntimeTensor* bias_t = ctx.optional_input(2);
@@ -253,8 +259,13 @@ void EvalQuantized8(KernelContext& ctx, ConvState& s) {
       [&](int64_t at, int oc, int) {
         int32_t acc = conv::DotI16(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
         if (bias) acc += bias[oc];
-        acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
-        out[at] = qmath::Clamp<T>(acc + s.output_offset, s.quant_range.min, s.quant_range.max);
+        if constexpr (kXnnpack) {
+          out[at] = static_cast<T>(
+              xnn::Requantize(acc, s.xnn_scale[oc], s.output_offset, s.quant_range.min, s.quant_range.max));
+        } else {
+          acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
+          out[at] = qmath::Clamp<T>(acc + s.output_offset, s.quant_range.min, s.quant_range.max);
+        }
       });
 }
 
@@ -329,12 +340,52 @@ void Eval(KernelContext& ctx) {
   }
   switch (s.kind) {
     case Kind::kFloat: return EvalFloat(ctx, s);
-    case Kind::kUint8: return EvalQuantized8<uint8_t>(ctx, s);
-    case Kind::kInt8: return EvalQuantized8<int8_t>(ctx, s);
+    case Kind::kUint8:
+      return s.xnn_scale.empty() ? EvalQuantized8<uint8_t, false>(ctx, s) : EvalQuantized8<uint8_t, true>(ctx, s);
+    case Kind::kInt8:
+      return s.xnn_scale.empty() ? EvalQuantized8<int8_t, false>(ctx, s) : EvalQuantized8<int8_t, true>(ctx, s);
     case Kind::kInt16: return EvalInt16(ctx, s);
     case Kind::kHybridSymmetric:
     case Kind::kHybridPerChannel: return EvalHybrid(ctx, s);
   }
+}
+
+// ---- xnnpack flavor ----
+
+// The delegate's VisitConv2DNode: 4-D input and output of one 8-bit type,
+// constant weights of that type (int8 per-channel along dim 0, zero points
+// 0), a constant int32 bias (required), and an activation XNNPACK can clamp.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 3 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* input = ctx.inputs[0];
+  const RuntimeTensor* filter = ctx.inputs[1];
+  const RuntimeTensor* output = ctx.outputs[0];
+  if (input == nullptr || filter == nullptr || output == nullptr) return false;
+  const DType t = input->dtype;
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (input->rank() != 4 || filter->rank() != 4 || output->rank() != 4 || !filter->is_constant()) return false;
+  if (!xnn::PerTensor8(*input, t) || !xnn::PerTensor8(*output, t)) return false;
+  if (!xnn::Quantized8(*filter, t, t == DType::INT8 ? 0 : -1)) return false;
+  if (!xnn::StaticBias(ctx.inputs[2], /*per_channel_allowed=*/true)) return false;
+  const auto o = ctx.options_or_default<tflite::Conv2DOptionsT>();
+  if (o.stride_h <= 0 || o.stride_w <= 0 || o.dilation_h_factor <= 0 || o.dilation_w_factor <= 0) return false;
+  return xnn::ActivationSupported(o.fused_activation_function);
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<ConvState>();
+  const RuntimeTensor& input = ctx.input(0);
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor& output = ctx.output(0);
+  const std::vector<float>& filter_scales = filter.quant()->scale;
+  s.xnn_scale.resize(static_cast<size_t>(s.out_c));
+  for (int c = 0; c < s.out_c; ++c)
+    s.xnn_scale[static_cast<size_t>(c)] =
+        xnn::RequantScale(input.scale(), filter_scales[filter_scales.size() == 1 ? 0 : static_cast<size_t>(c)],
+                          output.scale());
+  s.quant_range =
+      xnn::ActivationRange(ctx, ctx.options_or_default<tflite::Conv2DOptionsT>().fused_activation_function, output);
 }
 
 }  // namespace
@@ -343,5 +394,7 @@ TFD_REGISTER_KERNEL(CONV_2D, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(CONV_2D, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(CONV_2D, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(CONV_2D, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

@@ -7,10 +7,14 @@
 // symmetric weights, int32 bias); int16 activations with int8 weights (int64
 // bias); hybrid: float input with int8 per-channel weights, the input
 // quantized asymmetrically per batch as TFLite's EvalHybridPerChannel.
+//
+// xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
+// with XNNPACK's float requantization (kernels/internal/xnnpack.h).
 #include "graph/dtype.h"
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -28,6 +32,8 @@ struct DepthwiseState : KernelState {
   QuantRange quant_range;
   int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
   conv::Requant requant;
+  // xnnpack flavor: one float requantization scale per output channel.
+  std::vector<float> xnn_scale;
   std::vector<int16_t> filter16;  // integer filters + filter offset
   bool filter16_ready = false;
   // Hybrid.
@@ -232,7 +238,7 @@ void EvalFloat(KernelContext& ctx, DepthwiseState& s) {
       });
 }
 
-template <typename T>
+template <typename T, bool kXnnpack>
 void EvalQuantized8(KernelContext& ctx, DepthwiseState& s) {
   const T* input = ctx.input(0).As<T>();
   const RuntimeTensor* bias_t = ctx.optional_input(2);
@@ -249,8 +255,13 @@ void EvalQuantized8(KernelContext& ctx, DepthwiseState& s) {
       [&](int64_t at, int) {
         for (int oc = 0; oc < s.out_c; ++oc) {
           int32_t v = acc[oc] + (bias ? bias[oc] : 0);
-          v = qmath::MultiplyByQuantizedMultiplier(v, s.requant.multiplier[oc], s.requant.shift[oc]);
-          out[at + oc] = qmath::Clamp<T>(v + s.output_offset, s.quant_range.min, s.quant_range.max);
+          if constexpr (kXnnpack) {
+            out[at + oc] = static_cast<T>(
+                xnn::Requantize(v, s.xnn_scale[oc], s.output_offset, s.quant_range.min, s.quant_range.max));
+          } else {
+            v = qmath::MultiplyByQuantizedMultiplier(v, s.requant.multiplier[oc], s.requant.shift[oc]);
+            out[at + oc] = qmath::Clamp<T>(v + s.output_offset, s.quant_range.min, s.quant_range.max);
+          }
           acc[oc] = 0;
         }
       });
@@ -322,11 +333,53 @@ void Eval(KernelContext& ctx) {
   }
   switch (s.kind) {
     case Kind::kFloat: return EvalFloat(ctx, s);
-    case Kind::kUint8: return EvalQuantized8<uint8_t>(ctx, s);
-    case Kind::kInt8: return EvalQuantized8<int8_t>(ctx, s);
+    case Kind::kUint8:
+      return s.xnn_scale.empty() ? EvalQuantized8<uint8_t, false>(ctx, s) : EvalQuantized8<uint8_t, true>(ctx, s);
+    case Kind::kInt8:
+      return s.xnn_scale.empty() ? EvalQuantized8<int8_t, false>(ctx, s) : EvalQuantized8<int8_t, true>(ctx, s);
     case Kind::kInt16: return EvalInt16(ctx, s);
     case Kind::kHybrid: return EvalHybrid(ctx, s);
   }
+}
+
+// ---- xnnpack flavor ----
+
+// The delegate's VisitDepthwiseConv2DNode: 4-D input and output of one 8-bit
+// type, constant weights of that type (int8 per-channel along dim 3, zero
+// points 0), a constant int32 bias (required), an activation XNNPACK can clamp
+// and a depth multiplier that divides the output channels.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 3 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* input = ctx.inputs[0];
+  const RuntimeTensor* filter = ctx.inputs[1];
+  const RuntimeTensor* output = ctx.outputs[0];
+  if (input == nullptr || filter == nullptr || output == nullptr) return false;
+  const DType t = input->dtype;
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (input->rank() != 4 || filter->rank() != 4 || output->rank() != 4 || !filter->is_constant()) return false;
+  if (!xnn::PerTensor8(*input, t) || !xnn::PerTensor8(*output, t)) return false;
+  if (!xnn::Quantized8(*filter, t, t == DType::INT8 ? 3 : -1)) return false;
+  if (!xnn::StaticBias(ctx.inputs[2], /*per_channel_allowed=*/true)) return false;
+  const auto o = ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>();
+  if (o.stride_h <= 0 || o.stride_w <= 0 || o.dilation_h_factor <= 0 || o.dilation_w_factor <= 0) return false;
+  if (o.depth_multiplier <= 0 || filter->dim(3) % o.depth_multiplier != 0) return false;
+  return xnn::ActivationSupported(o.fused_activation_function);
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<DepthwiseState>();
+  const RuntimeTensor& input = ctx.input(0);
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor& output = ctx.output(0);
+  const std::vector<float>& filter_scales = filter.quant()->scale;
+  s.xnn_scale.resize(static_cast<size_t>(s.out_c));
+  for (int c = 0; c < s.out_c; ++c)
+    s.xnn_scale[static_cast<size_t>(c)] =
+        xnn::RequantScale(input.scale(), filter_scales[filter_scales.size() == 1 ? 0 : static_cast<size_t>(c)],
+                          output.scale());
+  s.quant_range = xnn::ActivationRange(
+      ctx, ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>().fused_activation_function, output);
 }
 
 }  // namespace
@@ -335,5 +388,7 @@ TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

@@ -210,5 +210,33 @@ TEST(DepthwiseConv2D, MatchesTfliteRuntime) {
   conv_testing::ExpectMatchesOracle(cases);
 }
 
+// ---- The xnnpack arithmetic profile ----
+
+// Bit-exact against the oracle in the xnnpack profile (the delegate takes
+// constant-weight uint8/int8 nodes and requantizes in float), across seeds;
+// weights fed as an input leave the node to TFLite's kernel, matched too.
+TEST(DepthwiseConv2D, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType U8 = DType::UINT8, I8 = DType::INT8;
+  const std::vector<Config> configs = {
+      {"uint8 same relu6", U8, U8, {1, 9, 9, 16}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, false},
+      {"uint8 s2 mult2", U8, U8, {2, 8, 8, 3}, 2, 3, 3, P::SAME, 2, 2, 1, 1, A::NONE, false},
+      {"uint8 filter input", U8, U8, {1, 7, 7, 8}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, false, false},
+      {"int8 same", I8, I8, {1, 9, 9, 16}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::NONE},
+      {"int8 valid s2 relu", I8, I8, {2, 9, 8, 6}, 1, 3, 3, P::VALID, 2, 2, 1, 1, A::RELU},
+      {"int8 mult3 dilation", I8, I8, {1, 8, 8, 2}, 3, 3, 3, P::SAME, 1, 1, 2, 2, A::NONE},
+      {"int8 per-tensor", I8, I8, {1, 9, 9, 12}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, false},
+      {"int8 filter input", I8, I8, {1, 7, 7, 8}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, true, false},
+  };
+  std::vector<OracleCase> cases;
+  for (uint32_t seed : {41u, 42u, 43u})
+    for (const auto& c : configs) {
+      OracleCase oc = MakeCase(c, seed);
+      oc.arithmetic = Arithmetic::kXnnpack;
+      oc.compare = Compare::kExact;
+      cases.push_back(std::move(oc));
+    }
+  EXPECT_GT(conv_testing::ExpectMatchesOracle(cases), 0);  // some cases the reference arithmetic gets wrong
+}
 }  // namespace
 }  // namespace tfd

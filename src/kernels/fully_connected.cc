@@ -9,10 +9,14 @@
 // accumulator; int32 bias or none: 32-bit, as TFLite); hybrid: float input with int8 weights (per-tensor or per-channel),
 // each batch row quantized on the fly, symmetric or asymmetric
 // (asymmetric_quantize_inputs), as TFLite's EvalHybrid.
+//
+// xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
+// with XNNPACK's float requantization (kernels/internal/xnnpack.h).
 #include "graph/dtype.h"
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -26,6 +30,7 @@ struct FcState : KernelState {
   QuantRange quant_range;
   int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
   conv::Requant requant;  // one entry per unit
+  float xnn_scale = 0;    // xnnpack flavor: the float requantization scale
   bool wide_accumulator = false;  // int16: int64 accumulation (int64 bias)
   std::vector<int16_t> filter16;
   bool filter16_ready = false;
@@ -208,7 +213,7 @@ void EvalFloat(KernelContext& ctx, FcState& s) {
   }
 }
 
-template <typename In, typename Out>
+template <typename In, typename Out, bool kXnnpack = false>
 void EvalQuantized8(KernelContext& ctx, FcState& s) {
   const In* input = ctx.input(0).As<In>();
   const RuntimeTensor* bias_t = ctx.optional_input(2);
@@ -220,8 +225,12 @@ void EvalQuantized8(KernelContext& ctx, FcState& s) {
     for (int u = 0; u < s.units; ++u) {
       int32_t acc = conv::DotI16(s.row16.data(), s.filter16.data() + static_cast<int64_t>(u) * s.depth, s.depth);
       if (bias) acc += bias[u];
-      acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[u], s.requant.shift[u]);
       Out& o = out[static_cast<int64_t>(b) * s.units + u];
+      if constexpr (kXnnpack) {
+        o = static_cast<Out>(xnn::Requantize(acc, s.xnn_scale, s.output_offset, s.quant_range.min, s.quant_range.max));
+        continue;
+      }
+      acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[u], s.requant.shift[u]);
       if constexpr (std::is_same_v<Out, int16_t>) {
         // Legacy uint8 -> int16: clamp before adding the (zero) output offset.
         acc = std::max(acc, s.quant_range.min - s.output_offset);
@@ -301,12 +310,54 @@ void Eval(KernelContext& ctx) {
   }
   switch (s.kind) {
     case Kind::kFloat: return EvalFloat(ctx, s);
-    case Kind::kUint8: return EvalQuantized8<uint8_t, uint8_t>(ctx, s);
+    case Kind::kUint8:
+      return s.xnn_scale == 0 ? EvalQuantized8<uint8_t, uint8_t>(ctx, s) : EvalQuantized8<uint8_t, uint8_t, true>(ctx, s);
     case Kind::kUint8ToInt16: return EvalQuantized8<uint8_t, int16_t>(ctx, s);
-    case Kind::kInt8: return EvalQuantized8<int8_t, int8_t>(ctx, s);
+    case Kind::kInt8:
+      return s.xnn_scale == 0 ? EvalQuantized8<int8_t, int8_t>(ctx, s) : EvalQuantized8<int8_t, int8_t, true>(ctx, s);
     case Kind::kInt16: return EvalInt16(ctx, s);
     case Kind::kHybrid: return EvalHybrid(ctx, s);
   }
+}
+
+// ---- xnnpack flavor ----
+
+// The delegate's VisitFullyConnectedNode: input, weights and output of one
+// 8-bit type with per-tensor quantization (this delegate has no per-channel
+// FULLY_CONNECTED), constant 2-D weights, an optional constant int32 bias, the
+// default weights format and an activation XNNPACK can clamp.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() < 2 || ctx.inputs.size() > 3 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* input = ctx.inputs[0];
+  const RuntimeTensor* filter = ctx.inputs[1];
+  const RuntimeTensor* output = ctx.outputs[0];
+  if (input == nullptr || filter == nullptr || output == nullptr) return false;
+  const DType t = input->dtype;
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (!xnn::PerTensor8(*input, t) || !xnn::PerTensor8(*output, t) || !xnn::PerTensor8(*filter, t)) return false;
+  if (filter->rank() != 2 || !filter->is_constant() || input->rank() == 0) return false;
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  if (bias != nullptr && !xnn::StaticBias(bias, /*per_channel_allowed=*/false)) return false;
+  const auto o = ctx.options_or_default<tflite::FullyConnectedOptionsT>();
+  if (o.weights_format != tflite::FullyConnectedOptionsWeightsFormat::DEFAULT) return false;
+  return xnn::ActivationSupported(o.fused_activation_function);
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<FcState>();
+  const RuntimeTensor& input = ctx.input(0);
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor& output = ctx.output(0);
+  s.xnn_scale = xnn::RequantScale(input.scale(), filter.scale(), output.scale());
+  if (!(s.xnn_scale > 0)) ctx.Fail("requantization scale {} is not positive", s.xnn_scale);
+  // XNNPACK's int8 kernels take the weights' zero point to be 0.
+  if (input.dtype == DType::INT8 && s.filter_offset != 0) {
+    s.filter_offset = 0;
+    s.filter16_ready = false;
+  }
+  s.quant_range = xnn::ActivationRange(
+      ctx, ctx.options_or_default<tflite::FullyConnectedOptionsT>().fused_activation_function, output);
 }
 
 }  // namespace
@@ -315,5 +366,7 @@ TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

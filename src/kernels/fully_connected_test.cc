@@ -319,5 +319,34 @@ TEST(FullyConnected, HybridPerChannelMatchesPerUnitLayers) {
   }
 }
 
+// ---- The xnnpack arithmetic profile ----
+
+// Bit-exact against the oracle in the xnnpack profile: the delegate takes
+// constant per-tensor uint8/int8 weights (requantizing in float and taking
+// int8 weights' zero point as 0); per-channel weights and weights fed as an
+// input stay with TFLite's kernel.
+TEST(FullyConnected, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType U8 = DType::UINT8, I8 = DType::INT8;
+  const std::vector<Config> configs = {
+      {"uint8", U8, U8, {4, 64}, 32, A::NONE},
+      {"uint8 relu6 no bias", U8, U8, {3, 48}, 24, A::RELU6, false, false},
+      {"uint8 keep_num_dims", U8, U8, {2, 3, 40}, 16, A::RELU, false, true, true, true},
+      {"uint8 weights input", U8, U8, {2, 32}, 8, A::RELU, false, true, false},
+      {"int8 per-tensor", I8, I8, {4, 64}, 32, A::NONE},
+      {"int8 per-tensor relu no bias", I8, I8, {3, 80}, 20, A::RELU, false, false},
+      {"int8 per-channel", I8, I8, {2, 40}, 9, A::NONE, true},
+      {"int8 per-tensor weights input", I8, I8, {3, 20}, 6, A::RELU, false, true, false},
+  };
+  std::vector<OracleCase> cases;
+  for (uint32_t seed : {51u, 52u, 53u})
+    for (const auto& c : configs) {
+      OracleCase oc = MakeCase(c, seed);
+      oc.arithmetic = Arithmetic::kXnnpack;
+      oc.compare = Compare::kExact;
+      cases.push_back(std::move(oc));
+    }
+  EXPECT_GT(conv_testing::ExpectMatchesOracle(cases), 0);  // some cases the reference arithmetic gets wrong
+}
 }  // namespace
 }  // namespace tfd

@@ -1,0 +1,81 @@
+#include "kernels/internal/xnnpack.h"
+
+#include <cstring>
+#include <limits>
+
+namespace tfd::xnn {
+
+QuantRange ActivationRange(const KernelContext& ctx, Activation act, const RuntimeTensor& output) {
+  const float inf = std::numeric_limits<float>::infinity();
+  float lo = -inf, hi = inf;
+  switch (act) {
+    case Activation::NONE: break;
+    case Activation::RELU: lo = 0.0f; break;
+    case Activation::RELU6: lo = 0.0f; hi = 6.0f; break;
+    case Activation::RELU_N1_TO_1: lo = -1.0f; hi = 1.0f; break;
+    default: ctx.Fail("unsupported fused activation {}", tflite::EnumNameActivationFunctionType(act));
+  }
+  const bool is_signed = output.dtype == DType::INT8;
+  const float qmin = is_signed ? -128.0f : 0.0f, qmax = is_signed ? 127.0f : 255.0f;
+  const float scale = output.scale();
+  const float zero_point = static_cast<float>(output.zero_point());
+  auto quantize = [&](float v) {
+    const float q = std::min(std::max(v / scale + zero_point, qmin), qmax);
+    return static_cast<int32_t>(std::nearbyint(q));
+  };
+  return {quantize(lo), quantize(hi)};
+}
+
+AddParams PrepareAdd(const KernelContext& ctx, const RuntimeTensor& a, const RuntimeTensor& b,
+                     const RuntimeTensor& output, Activation act) {
+  const float a_ratio = a.scale() / output.scale();
+  const float b_ratio = b.scale() / output.scale();
+  const float max_ratio = std::max(std::fabs(a_ratio), std::fabs(b_ratio));
+  // The delegate refuses ratios outside [2^-10, 2^8), so the exponent is in
+  // [-10, 7] and the shift in [13, 30].
+  if (!(max_ratio >= 0x1.0p-10f && max_ratio < 0x1.0p+8f))
+    ctx.Fail("input-to-output scale ratio {} is outside XNNPACK's range", max_ratio);
+  uint32_t bits;
+  std::memcpy(&bits, &max_ratio, sizeof bits);
+  const int exponent = static_cast<int>(bits >> 23) - 127;
+  AddParams p;
+  p.shift = static_cast<uint32_t>(20 - exponent);
+  // The larger ratio becomes a 21-bit multiplier in [2^20, 2^21).
+  auto multiplier = [&](float ratio) {
+    const float scaled = std::ldexp(std::fabs(ratio), static_cast<int>(p.shift));
+    const int32_t m = static_cast<int32_t>(std::nearbyint(scaled));
+    return std::signbit(ratio) ? -m : m;
+  };
+  p.a_multiplier = multiplier(a_ratio);
+  p.b_multiplier = multiplier(b_ratio);
+  p.bias = (INT32_C(1) << (p.shift - 1)) - p.a_multiplier * a.zero_point() - p.b_multiplier * b.zero_point();
+  p.output_zero_point = output.zero_point();
+  p.range = ActivationRange(ctx, act, output);
+  return p;
+}
+
+bool Quantized8(const RuntimeTensor& t, DType dtype, int channel_axis) {
+  if (t.dtype != dtype) return false;
+  const Quantization* q = t.quant();
+  if (q == nullptr || q->zero_point.size() != q->scale.size()) return false;
+  if (q->scale.size() == 1) return q->axis == 0 || channel_axis >= 0;
+  if (dtype != DType::INT8 || channel_axis < 0 || q->axis != channel_axis) return false;
+  if (t.rank() <= channel_axis || static_cast<int64_t>(q->scale.size()) != t.dim(channel_axis)) return false;
+  for (int64_t z : q->zero_point)
+    if (z != 0) return false;
+  return true;
+}
+
+bool StaticBias(const RuntimeTensor* bias, bool per_channel_allowed) {
+  if (bias == nullptr || !bias->is_constant() || bias->dtype != DType::INT32 || bias->rank() != 1) return false;
+  const Quantization* q = bias->quant();
+  if (q == nullptr || q->axis != 0) return false;
+  return per_channel_allowed || q->scale.size() == 1;
+}
+
+bool ActivationSupported(Activation act) {
+  return act == Activation::NONE || act == Activation::RELU || act == Activation::RELU6 ||
+         act == Activation::RELU_N1_TO_1;
+}
+
+}  // namespace tfd::xnn

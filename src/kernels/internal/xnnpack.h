@@ -1,0 +1,75 @@
+#pragma once
+// XNNPACK's quantized arithmetic and the TFLite XNNPACK delegate's rules for
+// which nodes it takes: the pieces of the `xnnpack` arithmetic profile (see
+// interpreter/kernel_registry.h) shared by the xnnpack-flavor kernels.
+//
+// Arithmetic (QS8 = int8, QU8 = uint8, QC8 = int8 with per-channel weights):
+// - convolution / depthwise / fully connected accumulate exactly like TFLite
+//   (int32 sums of zero-point-adjusted products plus bias) but requantize in
+//   single precision: float(acc) * scale, clamp, round half to even, + zero
+//   point, with scale = input_scale * filter_scale / output_scale computed in
+//   float. TFLite uses a Q31 multiplier with double rounding, half away.
+// - add: both inputs multiplied by 21-bit fixed-point ratios of their scales
+//   to the output scale, summed with a rounding bias, one arithmetic shift.
+// - fused activations become a quantized [min, max] rounded half to even
+//   (TFLite rounds half away).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "interpreter/kernel.h"
+#include "kernels/internal/activation.h"
+
+namespace tfd::xnn {
+
+// ---- Arithmetic ----
+
+// Requantization scale for one output channel, in float like XNNPACK.
+inline float RequantScale(float input_scale, float filter_scale, float output_scale) {
+  const float product = input_scale * filter_scale;
+  return product / output_scale;
+}
+
+// XNNPACK's "fp32" requantization of an int32 accumulator.
+inline int32_t Requantize(int32_t acc, float scale, int32_t zero_point, int32_t qmin, int32_t qmax) {
+  float v = static_cast<float>(acc) * scale;
+  v = std::min(std::max(v, static_cast<float>(qmin - zero_point)), static_cast<float>(qmax - zero_point));
+  return static_cast<int32_t>(std::nearbyint(v)) + zero_point;
+}
+
+// The output range of a fused activation in the output's quantized units, as
+// XNNPACK derives it from the delegate's float range: value / scale + zero
+// point in float, clamped to the type, rounded half to even.
+QuantRange ActivationRange(const KernelContext& ctx, Activation act, const RuntimeTensor& output);
+
+// XNNPACK's QS8/QU8 ADD parameters.
+struct AddParams {
+  int32_t a_multiplier = 0, b_multiplier = 0;
+  int32_t bias = 0;  // rounding term minus the zero-point products
+  uint32_t shift = 0;
+  int32_t output_zero_point = 0;
+  QuantRange range;
+};
+AddParams PrepareAdd(const KernelContext& ctx, const RuntimeTensor& a, const RuntimeTensor& b,
+                     const RuntimeTensor& output, Activation act);
+inline int32_t Add(const AddParams& p, int32_t a, int32_t b) {
+  const int32_t acc = p.bias + a * p.a_multiplier + b * p.b_multiplier;
+  int32_t v = acc >> p.shift;  // arithmetic shift: the bias made it round half up
+  v = std::min(std::max(v, p.range.min - p.output_zero_point), p.range.max - p.output_zero_point);
+  return v + p.output_zero_point;
+}
+
+// ---- The delegate's rules (what it takes), on model metadata ----
+
+// A tensor of an 8-bit quantized node the delegate can describe to XNNPACK:
+// uint8 with one scale and zero point; int8 with one scale, or (when
+// `channel_axis` >= 0) one scale per entry of that axis with zero points 0.
+bool Quantized8(const RuntimeTensor& t, DType dtype, int channel_axis = -1);
+// Per-tensor int8 / uint8 (the delegate's "QInt8 or QUInt8" check).
+inline bool PerTensor8(const RuntimeTensor& t, DType dtype) { return Quantized8(t, dtype, -1); }
+// An int32 bias, constant, 1-D, with quantization along axis 0.
+bool StaticBias(const RuntimeTensor* bias, bool per_channel_allowed);
+// Fused activations XNNPACK can apply (NONE, RELU, RELU_N1_TO_1, RELU6).
+bool ActivationSupported(Activation act);
+
+}  // namespace tfd::xnn
