@@ -106,7 +106,10 @@ Model PlantShiftedZeroPoint(const Model& original, int node) {
   return Rewritten(m);
 }
 
-// The conv whose per-channel weight scales are the most spread out.
+// The conv whose per-channel weight scales are the most spread out, by the
+// largest scale over the median one: how much resolution a typical channel
+// loses under one scale for all. (Largest over smallest would pick convs with
+// a few near-dead channels, whose loss changes nothing.)
 int PickSpreadConv(const Model& m) {
   int best = -1;
   double best_spread = 0;
@@ -115,9 +118,11 @@ int PickSpreadConv(const Model& m) {
     if (m.op_code(op).builtin != BuiltinOp::CONV_2D) continue;
     const auto& q = m.main().tensors[static_cast<size_t>(op.inputs[1])].quantization;
     if (!q || q->scale.size() < 2) continue;
-    auto [lo, hi] = std::minmax_element(q->scale.begin(), q->scale.end());
-    if (*lo > 0 && *hi / *lo > best_spread) {
-      best_spread = *hi / *lo;
+    std::vector<float> sorted = q->scale;
+    std::sort(sorted.begin(), sorted.end());
+    const float median = sorted[sorted.size() / 2];
+    if (median > 0 && sorted.back() / median > best_spread) {
+      best_spread = sorted.back() / median;
       best = static_cast<int>(n);
     }
   }
@@ -213,12 +218,13 @@ TEST(ComparePlanted, PerTensorWeightsWithSpreadChannelsAreFoundOnResnet) {
   ExpectPerTensorWeightsFound(kPlantModels[1]);
 }
 
-// Not met yet: on VWW the most spread conv (node 20) requantized per tensor
-// adds no measurable error of its own (its isolated SQNR stays 17.8 dB with
-// random inputs, 21.1 dB vs 21.2 dB on the fixture images), so three natural
-// layers with more error of their own rank above it. Ranking it first needs a
-// sensitivity measure that weighs small channels (a per-channel mean was
-// tried and let near-dead channels and small softmax classes dominate).
+// Not met: on VWW no conv's channel spread makes per-tensor weights hurt.
+// The pick (node 18) requantized per tensor moves its own SQNR from 34.0 to
+// 33.0 dB and leaves the output's at 30.84 dB (8 random samples, seed 3), so
+// natural layers with more error of their own (node 25 at 12.3 dB) rightly
+// rank above it. On ResNet the same plant (node 0) takes the output from 21.1
+// to 13.2 dB and is ranked first (test above). Kept to show the gap; ranking
+// a harmless fault first would need a measure other than error added.
 TEST(ComparePlanted, DISABLED_PerTensorWeightsWithSpreadChannelsAreFoundOnVww) {
   TFD_REQUIRE_FIXTURES();
   ExpectPerTensorWeightsFound(kPlantModels[0]);
