@@ -106,7 +106,7 @@ std::string CompareText(const CompareResult& r, size_t max_layers) {
   out << ". Worst first, by the error each adds on its own (\"own\": the layer run alone in both models on "
          "the same input values; \"SQNR\": at its output in "
          "the full run; \"in\": its worst input's):\n";
-  out << fmt::format("  {:>4}  {:<20} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", "node", "op", "own dB", "SQNR dB", "in dB",
+  out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", "node", "op", "own dB", "SQNR dB", "in dB",
                      "RMSE/step", "clipped", "tensor");
   std::vector<const LayerComparison*> order;
   for (const auto& l : r.layers) order.push_back(&l);
@@ -114,7 +114,7 @@ std::string CompareText(const CompareResult& r, size_t max_layers) {
   for (size_t i = 0; i < order.size() && i < max_layers; ++i) {
     const auto& l = *order[i];
     std::string name = l.tensor.size() > 60 ? l.tensor.substr(0, 57) + "..." : l.tensor;
-    out << fmt::format("  {:>4}  {:<20} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", l.pair.deployed_node, l.op,
+    out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", l.pair.deployed_node, l.op,
                        l.added_by == "isolated" ? DbText(-10 * std::log10(l.added_noise)) : "-", DbText(l.stats.sqnr_db()),
                        DbText(l.input_sqnr_db),
                        l.range && l.range->scale > 0 ? fmt::format("{:.2f}", l.stats.rmse() / l.range->scale) : "-",
