@@ -6,7 +6,10 @@
 #include "analysis/compare/compare.h"
 #include "analysis/compare/float_shadow.h"
 #include "cli/command_registry.h"
+#include "data/dataset.h"
 #include "data/npy.h"
+#include "data/preprocess/evaluate.h"
+#include "data/preprocess/session.h"
 #include "format/model_reader.h"
 #include "graph/dtype.h"
 #include "report/compare_report.h"
@@ -20,11 +23,17 @@ struct CompareArgs {
   std::vector<std::string> models;
   bool self = false;
   std::vector<std::string> inputs;
+  std::string data;
+  std::string preprocess = "auto";
+  std::string reference_preprocess = "auto";
+  bool skip_bad = false;
   uint64_t seed = 0;
   int samples = 10;
+  bool samples_given = false;
   bool json = false;
   std::string csv;
   size_t layers = 15;
+  int isolated_samples = 32;
 };
 
 // One sample from .npy files (one per graph input): float files hold real
@@ -34,7 +43,7 @@ CompareInputs NpyInputs(const Model& deployed, const std::vector<std::string>& f
   const Subgraph& g = deployed.main();
   if (files.size() != g.inputs.size())
     Fail("the deployed model has {} inputs but {} --input files were given", g.inputs.size(), files.size());
-  Sample sample;
+  CompareSample sample;
   for (size_t i = 0; i < files.size(); ++i) {
     NpyArray a = ReadNpy(files[i]);
     const Tensor& t = g.tensors[static_cast<size_t>(g.inputs[i])];
@@ -57,7 +66,7 @@ CompareInputs NpyInputs(const Model& deployed, const std::vector<std::string>& f
       Fail("{}: {} data cannot feed input {} ('{}', {}): give float32 real values", files[i], DTypeName(a.dtype), i,
            t.name, DTypeName(t.dtype));
     }
-    sample.push_back(std::move(values));
+    sample.values.push_back(std::move(values));
   }
   CompareInputs in;
   in.count = 1;
@@ -65,27 +74,139 @@ CompareInputs NpyInputs(const Model& deployed, const std::vector<std::string>& f
   return in;
 }
 
+// Real values of input bytes (quantized ones dequantized with `t`'s parameters).
+std::vector<float> RealValues(const TensorData& d, const Tensor& t, const std::string& source) {
+  const int64_t n = ElementCount(d.shape).value_or(0);
+  std::vector<float> out(static_cast<size_t>(n));
+  if (d.dtype == DType::FLOAT32) {
+    std::memcpy(out.data(), d.bytes.data(), out.size() * sizeof(float));
+    return out;
+  }
+  if (!t.quantization || !t.quantization->IsAffine())
+    Fail("{}: the deployed input is {} without quantization parameters; --self cannot give its float shadow real values",
+         source, DTypeName(d.dtype));
+  const double scale = t.quantization->scale[0];
+  const double zp = t.quantization->zero_point.empty() ? 0 : static_cast<double>(t.quantization->zero_point[0]);
+  for (size_t k = 0; k < out.size(); ++k) {
+    double q;
+    switch (d.dtype) {
+      case DType::INT8: q = reinterpret_cast<const int8_t*>(d.bytes.data())[k]; break;
+      case DType::UINT8: q = d.bytes[k]; break;
+      case DType::INT16: q = reinterpret_cast<const int16_t*>(d.bytes.data())[k]; break;
+      default: Fail("{}: deployed input type {} cannot be given to the float shadow", source, DTypeName(d.dtype));
+    }
+    out[k] = static_cast<float>((q - zp) * scale);
+  }
+  return out;
+}
+
+RawInput Raw(TensorData d) { return {d.dtype, std::move(d.shape), std::move(d.bytes)}; }
+
+// Everything --data needs alive while comparing: the sessions (which own
+// the models), the decoded items and the resolved preprocessing.
+struct DataRun {
+  std::unique_ptr<ModelSession> reference, deployed;
+  std::unique_ptr<Model> shadow;
+  LoadedData loaded;
+  PreprocessSpec reference_spec, deployed_spec;
+  std::string reference_desc, deployed_desc;
+};
+
+// Each model converts every item through its own preprocessing (its
+// metadata, the partner's, or a spec file). With --self the float shadow is
+// given the deployed input's real values, so both see the same input.
+CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
+  Dataset dataset = OpenDataset(args.data);
+  if (!args.self) run.reference = std::make_unique<ModelSession>(args.models.front());
+  run.deployed = std::make_unique<ModelSession>(args.models.back(), run.reference ? &run.reference->expected() : nullptr);
+  if (run.reference) run.reference->SetPartner(run.deployed->expected());
+  ResolvedSpec ds = ResolveSpec(args.preprocess, *run.deployed);
+  run.deployed_spec = ds.spec;
+  run.deployed_desc = ds.description;
+  if (run.reference) {
+    ResolvedSpec rs = ResolveSpec(args.reference_preprocess, *run.reference);
+    run.reference_spec = rs.spec;
+    run.reference_desc = rs.description;
+  }
+  run.loaded = LoadItems(dataset, TerminalProgressBar("load"));
+  RequireNoBad(run.loaded.bad, run.loaded.total, args.skip_bad);
+  if (run.loaded.items.empty()) Fail("{}: no item could be read", args.data);
+  CompareInputs in;
+  in.count = static_cast<int>(run.loaded.items.size());
+  if (args.samples_given) in.count = std::min(in.count, args.samples);
+  const Tensor& input = run.deployed->model().main().tensors[static_cast<size_t>(run.deployed->model().main().inputs[0])];
+  in.sample = [&run, &input](int k) {
+    const LoadedItem& item = run.loaded.items[static_cast<size_t>(k)];
+    CompareSample s;
+    TensorData dep = run.deployed->Prepare(item.sample, run.deployed_spec, item.path);
+    if (run.reference) {
+      s.reference.push_back(Raw(run.reference->Prepare(item.sample, run.reference_spec, item.path)));
+    } else {
+      s.values.push_back(RealValues(dep, input, item.path));
+    }
+    s.deployed.push_back(Raw(std::move(dep)));
+    return s;
+  };
+  return in;
+}
+
 void RunCompare(const CompareArgs& args) {
   if (args.self ? args.models.size() != 1 : args.models.size() != 2)
     Fail(args.self ? "--self takes one model: the deployed one" : "give REFERENCE.tflite and DEPLOYED.tflite (or one model with --self)");
   if (args.samples < 1) Fail("--samples must be at least 1");
-  Model deployed = LoadModel(args.models.back());
-  Model reference = args.self ? MakeFloatShadow(deployed) : LoadModel(args.models.front());
-  CompareInputs inputs = args.inputs.empty() ? RandomCompareInputs(deployed, args.seed, args.samples)
-                                             : NpyInputs(deployed, args.inputs);
-  CompareResult result = CompareModels(reference, deployed, inputs);
+  if (!args.data.empty() && !args.inputs.empty()) Fail("give either --data or --input, not both");
+  if (args.data.empty() && (args.preprocess != "auto" || args.reference_preprocess != "auto"))
+    Fail("--preprocess and --reference-preprocess apply to --data items only");
+  DataRun run;
+  std::unique_ptr<Model> deployed_owned, reference_owned;
+  const Model* deployed = nullptr;
+  const Model* reference = nullptr;
+  CompareInputs inputs;
+  if (!args.data.empty()) {
+    inputs = DataInputs(args, run);
+    deployed = &run.deployed->model();
+    if (args.self) {
+      reference_owned = std::make_unique<Model>(MakeFloatShadow(*deployed));
+      reference = reference_owned.get();
+    } else {
+      reference = &run.reference->model();
+    }
+  } else {
+    deployed_owned = std::make_unique<Model>(LoadModel(args.models.back()));
+    deployed = deployed_owned.get();
+    reference_owned = std::make_unique<Model>(args.self ? MakeFloatShadow(*deployed) : LoadModel(args.models.front()));
+    reference = reference_owned.get();
+    inputs = args.inputs.empty() ? RandomCompareInputs(*deployed, args.seed, args.samples) : NpyInputs(*deployed, args.inputs);
+  }
+  if (args.isolated_samples < 0) Fail("--isolated-samples must be 0 (all) or more");
+  CompareOptions options;
+  options.isolated_samples = args.isolated_samples;
+  CompareResult result = CompareModels(*reference, *deployed, inputs, options);
+  const std::string reference_name = args.self ? "float shadow of " + args.models.back() : args.models.front();
   if (!args.csv.empty()) {
     std::string csv = CompareCsv(result);
     WriteFileBytes(args.csv, std::vector<uint8_t>(csv.begin(), csv.end()));
   }
   if (args.json) {
     nlohmann::json j = CompareJson(result);
-    j["reference"] = args.self ? "float shadow of " + args.models.back() : args.models.front();
+    j["reference"] = reference_name;
     j["deployed"] = args.models.back();
+    if (!args.data.empty()) {
+      j["data"] = {{"source", args.data}, {"items", run.loaded.total}, {"compared", result.samples},
+                   {"skipped", run.loaded.bad.size()}};
+      j["preprocessing"] = {{"deployed", run.deployed_desc}};
+      if (!args.self) j["preprocessing"]["reference"] = run.reference_desc;
+    }
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "Reference: " << (args.self ? "float shadow of " + args.models.back() : args.models.front())
-              << "\nDeployed:  " << args.models.back() << "\n" << CompareText(result, args.layers);
+    std::cout << "Reference: " << reference_name << "\nDeployed:  " << args.models.back() << "\n";
+    if (!args.data.empty()) {
+      std::cout << "Data: " << args.data << " (" << result.samples << " of " << run.loaded.total << " items";
+      if (!run.loaded.bad.empty()) std::cout << ", " << run.loaded.bad.size() << " unreadable skipped";
+      std::cout << ")\n  deployed preprocessing: " << run.deployed_desc << "\n";
+      if (!args.self) std::cout << "  reference preprocessing: " << run.reference_desc << "\n";
+    }
+    std::cout << CompareText(result, args.layers);
   }
 }
 
@@ -95,18 +216,35 @@ void SetupCompare(CLI::App& app) {
       "compare",
       "Run a reference and a deployed model on the same inputs and show, layer by layer, where the deployed one "
       "loses accuracy, with the layers that add the most error and why.\n"
+      "Suspects are ranked by each layer's own error: its node in both models run alone on the same input values "
+      "(the reference's, quantized as the deployed layer reads them), so error passed on from upstream does not "
+      "count.\n"
       "With --self, the deployed model is compared with its own float shadow (weights dequantized, float kernels, "
       "no activation quantization): this measures the error of activation quantization; it cannot see weight "
       "rounding, which the shadow shares.");
   cmd->add_option("MODELS", args->models, "REFERENCE.tflite DEPLOYED.tflite, or DEPLOYED.tflite with --self")->required();
   cmd->add_flag("--self", args->self, "compare the deployed model with its float shadow (activation quantization error only)");
   cmd->add_option("--input", args->inputs, "one sample as .npy files, one per input (float real values)");
+  cmd->add_option("--data", args->data,
+                  "compare on a dataset (a folder of images/.npy/.wav, class folders, or a CSV): each model gets "
+                  "every item through its own input conversion");
+  cmd->add_option("--preprocess", args->preprocess, "with --data: auto (the default) or a JSON spec file for DEPLOYED");
+  cmd->add_option("--reference-preprocess", args->reference_preprocess,
+                  "with --data: auto (the default) or a JSON spec file for REFERENCE");
+  cmd->add_flag("--skip-bad", args->skip_bad, "with --data: go on without items that cannot be read");
   cmd->add_option("--seed", args->seed, "seed for random input samples (default 0)");
-  cmd->add_option("--samples", args->samples, "number of random input samples (default 10)");
+  auto* samples = cmd->add_option("--samples", args->samples,
+                                  "number of random input samples (default 10); with --data, compare only the first K items");
   cmd->add_flag("--json", args->json, "print every number as JSON");
   cmd->add_option("--csv", args->csv, "also write one row per layer to this CSV file");
   cmd->add_option("--layers", args->layers, "layers to show in the table (default 15)");
-  cmd->callback([args] { RunCompare(*args); });
+  cmd->add_option("--isolated-samples", args->isolated_samples,
+                  "how many samples (spread evenly) each layer is also run alone on to measure its own error "
+                  "(default 32; 0: all)");
+  cmd->callback([args, samples] {
+    args->samples_given = samples->count() > 0;
+    RunCompare(*args);
+  });
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ json StatsJson(const ErrorStats& s) {
 json CompareJson(const CompareResult& r) {
   json j;
   j["samples"] = r.samples;
+  j["isolated_samples"] = r.isolated_samples;
   j["outputs"] = json::array();
   for (const auto& o : r.outputs) {
     json oj = StatsJson(o.stats);
@@ -74,6 +75,9 @@ json CompareJson(const CompareResult& r) {
       lj["rmse_over_scale"] = nullptr;
     }
     lj["added_noise"] = l.added_noise;
+    lj["added_by"] = l.added_by;
+    lj["isolated"] = l.isolated.count() > 0 ? StatsJson(l.isolated) : json(nullptr);
+    lj["input_sqnr_db"] = Db(l.input_sqnr_db);
     j["layers"].push_back(lj);
   }
   j["suspects"] = json::array();
@@ -86,7 +90,8 @@ json CompareJson(const CompareResult& r) {
 
 std::string CompareText(const CompareResult& r, size_t max_layers) {
   std::ostringstream out;
-  out << fmt::format("Compared on {} input sample{}.\n\nOutputs:\n", r.samples, r.samples == 1 ? "" : "s");
+  out << fmt::format("Compared on {} input sample{} (each layer also run alone on {} of them).\n\nOutputs:\n", r.samples,
+                     r.samples == 1 ? "" : "s", r.isolated_samples);
   for (const auto& o : r.outputs) {
     out << fmt::format("  {}: SQNR {} dB, cosine {:.5f}, max |err| {:.4g}, mean |err| {:.4g}", o.name,
                        DbText(o.stats.sqnr_db()), o.stats.cosine(), o.stats.max_abs_error(), o.stats.mean_abs_error());
@@ -98,15 +103,19 @@ std::string CompareText(const CompareResult& r, size_t max_layers) {
   out << fmt::format("\nLayers: {} matched", r.layers.size());
   if (!r.unmatched_deployed.empty() || !r.unmatched_reference.empty())
     out << fmt::format(" ({} deployed and {} reference tensors unmatched)", r.unmatched_deployed.size(), r.unmatched_reference.size());
-  out << ". Worst first, by error added:\n";
-  out << fmt::format("  {:>4}  {:<20} {:>9} {:>9} {:>10} {:>8}  {}\n", "node", "op", "SQNR dB", "in dB", "RMSE/step", "clipped", "tensor");
+  out << ". Worst first, by the error each adds on its own (\"own\": the layer run alone in both models on "
+         "the same input values; \"SQNR\": at its output in "
+         "the full run; \"in\": its worst input's):\n";
+  out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", "node", "op", "own dB", "SQNR dB", "in dB",
+                     "RMSE/step", "clipped", "tensor");
   std::vector<const LayerComparison*> order;
   for (const auto& l : r.layers) order.push_back(&l);
   std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->added_noise > b->added_noise; });
   for (size_t i = 0; i < order.size() && i < max_layers; ++i) {
     const auto& l = *order[i];
     std::string name = l.tensor.size() > 60 ? l.tensor.substr(0, 57) + "..." : l.tensor;
-    out << fmt::format("  {:>4}  {:<20} {:>9} {:>9} {:>10} {:>8}  {}\n", l.pair.deployed_node, l.op, DbText(l.stats.sqnr_db()),
+    out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", l.pair.deployed_node, l.op,
+                       l.added_by == "isolated" ? DbText(-10 * std::log10(l.added_noise)) : "-", DbText(l.stats.sqnr_db()),
                        DbText(l.input_sqnr_db),
                        l.range && l.range->scale > 0 ? fmt::format("{:.2f}", l.stats.rmse() / l.range->scale) : "-",
                        l.range ? fmt::format("{:.2f}%", 100 * l.stats.clipped_share()) : "-", name);
@@ -125,7 +134,7 @@ std::string CompareText(const CompareResult& r, size_t max_layers) {
 std::string CompareCsv(const CompareResult& r) {
   std::ostringstream out;
   out << "op_name,tensor_idx,num_elements,stddev,mean_error,max_abs_error,mean_squared_error,scale,zero_point,"
-         "tensor_name,sqnr_db,rmse_over_scale,clipped_share,added_noise\n";
+         "tensor_name,sqnr_db,rmse_over_scale,clipped_share,added_noise,isolated_sqnr_db\n";
   auto quote = [](const std::string& s) {
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -139,7 +148,9 @@ std::string CompareCsv(const CompareResult& r) {
         << (l.range ? std::to_string(l.range->zero_point) : "") << "," << quote(l.tensor) << ","
         << (std::isfinite(l.stats.sqnr_db()) ? fmt::format("{:.4f}", l.stats.sqnr_db()) : "inf") << ","
         << (l.range && l.range->scale > 0 ? fmt::format("{:.6g}", l.stats.rmse() / l.range->scale) : "") << ","
-        << (l.range ? fmt::format("{:.6g}", l.stats.clipped_share()) : "") << "," << fmt::format("{:.6g}", l.added_noise) << "\n";
+        << (l.range ? fmt::format("{:.6g}", l.stats.clipped_share()) : "") << "," << fmt::format("{:.6g}", l.added_noise) << ","
+        << (l.isolated.count() == 0 ? "" : std::isfinite(l.isolated.sqnr_db()) ? fmt::format("{:.4f}", l.isolated.sqnr_db()) : "inf")
+        << "\n";
   }
   return out.str();
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -62,54 +64,142 @@ std::optional<std::vector<float>> RealValues(const RuntimeTensor& t) {
   return out;
 }
 
-// Writes real values into an input of any supported type.
-void FeedInput(Interpreter& interp, size_t i, const std::vector<float>& values, const std::string& model_name) {
-  RuntimeTensor& t = interp.input(i);
-  if (static_cast<int64_t>(values.size()) != t.NumElements())
-    Fail("{} input {} ('{}') has {} elements, the sample has {}", model_name, i, t.name(), t.NumElements(), values.size());
+// Real values as the bytes of a tensor of type `dtype` with quantization `q`
+// (rounded and saturated as TFLite's QUANTIZE does).
+std::vector<uint8_t> EncodeReal(const std::vector<float>& values, DType dtype, const Quantization* q,
+                                const std::string& what) {
   std::vector<uint8_t> bytes;
   auto quantize = [&](auto dummy, int32_t lo, int32_t hi) {
     using T = decltype(dummy);
-    const Quantization* q = t.quant();
-    if (q == nullptr) Fail("{} input {} ('{}') is {} without quantization parameters", model_name, i, t.name(), DTypeName(t.dtype));
+    if (q == nullptr || q->IsPerChannel()) Fail("{} is {} without per-tensor quantization parameters", what, DTypeName(dtype));
     const double scale = q->scale[0];
     const double zp = q->zero_point.empty() ? 0 : static_cast<double>(q->zero_point[0]);
     bytes.resize(values.size() * sizeof(T));
+    T* out = reinterpret_cast<T*>(bytes.data());
     for (size_t k = 0; k < values.size(); ++k) {
       double v = std::round(values[k] / scale) + zp;
-      T qv = static_cast<T>(std::min<double>(hi, std::max<double>(lo, v)));
-      std::memcpy(bytes.data() + k * sizeof(T), &qv, sizeof(T));
+      out[k] = static_cast<T>(std::min<double>(hi, std::max<double>(lo, v)));
     }
   };
-  switch (t.dtype) {
+  switch (dtype) {
     case DType::FLOAT32:
       bytes.resize(values.size() * sizeof(float));
-      std::memcpy(bytes.data(), values.data(), bytes.size());
+      if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
       break;
     case DType::INT8: quantize(int8_t{}, -128, 127); break;
     case DType::UINT8: quantize(uint8_t{}, 0, 255); break;
     case DType::INT16: quantize(int16_t{}, -32768, 32767); break;
-    default: Fail("{} input {} ('{}') has type {}, which compare cannot feed", model_name, i, t.name(), DTypeName(t.dtype));
+    default: Fail("{} has type {}, which compare cannot feed", what, DTypeName(dtype));
   }
-  interp.SetInput(i, t.dtype, t.shape, bytes.data(), bytes.size());
+  return bytes;
 }
 
-// Runs a model on one sample and keeps the real values of `wanted` tensors.
-std::map<int, std::vector<float>> Capture(Interpreter& interp, const Sample& sample, const std::vector<int>& wanted,
-                                          const std::string& model_name) {
-  if (sample.size() != interp.num_inputs())
-    Fail("{} has {} inputs, the sample has {}", model_name, interp.num_inputs(), sample.size());
-  std::vector<bool> want(interp.model().main().tensors.size(), false);
-  for (int t : wanted) want[static_cast<size_t>(t)] = true;
-  std::map<int, std::vector<float>> captured;
+void FeedSample(Interpreter& interp, const CompareSample& sample, bool deployed) {
+  const char* model_name = deployed ? "deployed model" : "reference model";
+  const auto& raw = deployed ? sample.deployed : sample.reference;
+  if (!raw.empty()) {
+    if (raw.size() != interp.num_inputs())
+      Fail("{} has {} inputs, the sample has {}", model_name, interp.num_inputs(), raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) interp.SetInput(i, raw[i].dtype, raw[i].shape, raw[i].bytes.data(), raw[i].bytes.size());
+    return;
+  }
+  if (sample.values.size() != interp.num_inputs())
+    Fail("{} has {} inputs, the sample has {}", model_name, interp.num_inputs(), sample.values.size());
+  for (size_t i = 0; i < sample.values.size(); ++i) {
+    RuntimeTensor& t = interp.input(i);
+    if (static_cast<int64_t>(sample.values[i].size()) != t.NumElements())
+      Fail("{} input {} ('{}') has {} elements, the sample has {}", model_name, i, t.name(), t.NumElements(),
+           sample.values[i].size());
+    auto bytes = EncodeReal(sample.values[i], t.dtype, t.quant(), fmt::format("{} input {} ('{}')", model_name, i, t.name()));
+    interp.SetInput(i, t.dtype, t.shape, bytes.data(), bytes.size());
+  }
+}
+
+struct Captured {
+  std::map<int, std::vector<float>> values;  // real values of the wanted tensors
+  std::map<int, RawInput> raw;               // bytes of the tensors wanted raw
+};
+
+// Runs a model on one sample and keeps the real values of `wanted` tensors
+// and the bytes of `wanted_raw` ones.
+Captured Capture(Interpreter& interp, const CompareSample& sample, bool deployed, const std::vector<bool>& wanted,
+                 const std::vector<bool>& wanted_raw) {
+  Captured c;
   interp.SetObserver([&](int subgraph, int, int tensor, const RuntimeTensor& t) {
-    if (subgraph != 0 || !want[static_cast<size_t>(tensor)] || t.data == nullptr) return;
-    if (auto values = RealValues(t)) captured[tensor] = std::move(*values);
+    if (subgraph != 0 || t.data == nullptr) return;
+    const auto i = static_cast<size_t>(tensor);
+    if (i < wanted.size() && wanted[i])
+      if (auto values = RealValues(t)) c.values[tensor] = std::move(*values);
+    if (i < wanted_raw.size() && wanted_raw[i]) c.raw[tensor] = {t.dtype, t.shape, std::vector<uint8_t>(t.data, t.data + t.bytes)};
   });
-  for (size_t i = 0; i < sample.size(); ++i) FeedInput(interp, i, sample[i], model_name);
+  interp.ResetVariables();  // every sample starts from the initial state
+  FeedSample(interp, sample, deployed);
   interp.Invoke();
   interp.SetObserver(nullptr);
-  return captured;
+  return c;
+}
+
+// One matched layer cut out of both models, so that the deployed node and
+// its reference node can be run side by side on the same input values.
+struct IsolatedNode {
+  size_t layer = 0;
+  // The deployed node alone (the model outlives the interpreter, which refers to it).
+  std::unique_ptr<Model> model;
+  std::unique_ptr<Interpreter> interp;
+  std::vector<int> input_origin;   // deployed tensor behind each input of the cut-out
+  std::vector<int> input_partner;  // its reference partner (through QUANTIZE/...), or -1
+  size_t output = 0;               // output of the cut-out holding the layer's tensor
+  // The reference node alone, fed the deployed cut-out's input values.
+  std::unique_ptr<Model> ref_model;
+  std::unique_ptr<Interpreter> ref_interp;
+  std::vector<size_t> ref_feed;  // per reference cut-out input: which deployed cut-out input it takes
+  size_t ref_output = 0;
+};
+
+bool CallsSubgraphs(BuiltinOp op) {
+  return op == BuiltinOp::WHILE || op == BuiltinOp::IF || op == BuiltinOp::CALL_ONCE;
+}
+
+// The node alone: its tensors, its constants and its operator code. Inputs
+// are the non-constant, non-variable tensors it reads; outputs all it writes.
+std::unique_ptr<Model> CutOutNode(const Model& source, int node, std::vector<int>& input_origin) {
+  const Subgraph& g = source.main();
+  auto m = std::make_unique<Model>();
+  m->buffers.resize(1);
+  m->subgraphs.emplace_back();
+  Subgraph& out = m->subgraphs[0];
+  Operator op = g.operators[static_cast<size_t>(node)];
+  m->op_codes.push_back(source.op_code(op));
+  op.opcode_index = 0;
+  std::map<int32_t, int32_t> remap;
+  auto add = [&](int32_t i, bool is_input) -> int32_t {
+    if (i < 0) return i;
+    auto it = remap.find(i);
+    if (it != remap.end()) return it->second;
+    Tensor t = g.tensors[static_cast<size_t>(i)];
+    t.buffer = 0;
+    if (const auto* data = source.ConstantData(g.tensors[static_cast<size_t>(i)])) {
+      m->buffers.push_back({*data});
+      t.buffer = static_cast<uint32_t>(m->buffers.size() - 1);
+    }
+    const bool feed = is_input && t.buffer == 0 && !t.is_variable;
+    out.tensors.push_back(std::move(t));
+    const auto index = static_cast<int32_t>(out.tensors.size() - 1);
+    remap[i] = index;
+    if (feed) {
+      out.inputs.push_back(index);
+      input_origin.push_back(i);
+    }
+    return index;
+  };
+  for (auto& i : op.inputs) i = add(i, true);
+  for (auto& i : op.outputs) {
+    i = add(i, false);
+    out.outputs.push_back(i);
+  }
+  for (auto& i : op.intermediates) i = add(i, false);
+  out.operators.push_back(std::move(op));
+  return m;
 }
 
 double NoiseToSignal(const ErrorStats& s) {
@@ -141,71 +231,99 @@ int WeightChannelAxis(BuiltinOp op) {
   }
 }
 
+// Largest |q - zero_point| per output channel of constant weights, or empty
+// when the weights are not 8-bit per-tensor quantized.
+std::vector<int> ChannelAbsMax(const Model& m, const Tensor& w, int axis) {
+  const auto* data = m.ConstantData(w);
+  if (!data || !w.quantization || w.quantization->scale.size() != 1 || static_cast<size_t>(axis) >= w.shape.size() ||
+      (w.dtype != DType::INT8 && w.dtype != DType::UINT8))
+    return {};
+  const int64_t channels = w.shape[static_cast<size_t>(axis)];
+  int64_t inner = 1;
+  for (size_t d = static_cast<size_t>(axis) + 1; d < w.shape.size(); ++d) inner *= w.shape[d];
+  if (channels < 1 || inner < 1) return {};
+  const int zp = w.quantization->zero_point.empty() ? 0 : static_cast<int>(w.quantization->zero_point[0]);
+  std::vector<int> absmax(static_cast<size_t>(channels), 0);
+  for (size_t i = 0; i < data->size(); ++i) {
+    const int q = w.dtype == DType::INT8 ? static_cast<int>(static_cast<int8_t>((*data)[i])) : static_cast<int>((*data)[i]);
+    auto& a = absmax[static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels)];
+    a = std::max(a, std::abs(q - zp));
+  }
+  return absmax;
+}
+
 void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s) {
   const Subgraph& g = deployed.main();
-  // 1. Activation range: clipping, or a range far wider than the values.
+  const ErrorStats& st = layer.stats;
+  // 1. Activation range against the float values seen: clipping (scale too
+  // small or zero point off), or a range far wider than the values.
   if (layer.range) {
     const QuantizedRange& r = *layer.range;
-    const double clipped = layer.stats.clipped_share();
+    const double clipped = st.clipped_share();
+    auto ints = IntegerRange(layer.dtype);
+    const double levels = ints ? ints->second - ints->first : 0;
+    const double seen = st.reference_max() - st.reference_min();
+    // The scale the values seen would need if the range had to hold them all (and 0).
+    const double needed = levels > 0 ? (std::max(0.0, st.reference_max()) - std::min(0.0, st.reference_min())) / levels : 0;
     if (clipped > 0.001) {
       s.causes.push_back("clipping");
+      std::string why = needed > 1.5 * r.scale
+                            ? fmt::format(": holding them needs a scale of about {:.4g}, {:.1f}x the tensor's", needed,
+                                          needed / r.scale)
+                            : "";
       s.evidence.push_back(fmt::format(
           "activation range clips {:.1f}% of values ({:.1f}% below, {:.1f}% above): the float values seen span "
-          "[{:.4g}, {:.4g}] but scale {:.4g} and zero point {} represent only [{:.4g}, {:.4g}]",
-          100 * clipped, 100 * layer.stats.clipped_low_share(), 100 * layer.stats.clipped_high_share(),
-          layer.stats.reference_min(), layer.stats.reference_max(), r.scale, r.zero_point, r.min, r.max));
+          "[{:.4g}, {:.4g}] but scale {:.4g} and zero point {} represent only [{:.4g}, {:.4g}]{}",
+          100 * clipped, 100 * st.clipped_low_share(), 100 * st.clipped_high_share(), st.reference_min(),
+          st.reference_max(), r.scale, r.zero_point, r.min, r.max, why));
     }
-    auto ints = IntegerRange(layer.dtype);
-    const double seen = layer.stats.reference_max() - layer.stats.reference_min();
     if (ints && seen > 0) {
       // The zero point that fits the values seen at this scale.
-      const double levels = ints->second - ints->first;
-      const double fit_zp = std::round(ints->first - layer.stats.reference_min() / r.scale);
+      const double fit_zp = std::round(ints->first - st.reference_min() / r.scale);
       const double used_levels = seen / r.scale;
-      if (used_levels <= levels && std::abs(fit_zp - r.zero_point) > std::max(2.0, 0.05 * levels) && clipped > 0.001) {
+      // A misplaced range: values clip on one side while the range reaches
+      // well past the values seen on the other side.
+      const double unused_low = (st.reference_min() - r.min) / r.scale;
+      const double unused_high = (r.max - st.reference_max()) / r.scale;
+      const bool high_clips = st.clipped_high_share() > 0.001, low_clips = st.clipped_low_share() > 0.001;
+      const double wasted = high_clips && !low_clips ? unused_low : low_clips && !high_clips ? unused_high : 0;
+      if (wasted > std::max(2.0, 0.05 * levels)) {
         s.causes.push_back("zero-point");
         s.evidence.push_back(fmt::format(
-            "zero point {} is {} steps off: at scale {:.4g} the values seen [{:.4g}, {:.4g}] fit zero point {:.0f}",
-            r.zero_point, static_cast<int64_t>(std::abs(fit_zp - r.zero_point)), r.scale, layer.stats.reference_min(),
-            layer.stats.reference_max(), fit_zp));
+            "zero point {} misplaces the range: {:.0f} of {:.0f} levels lie {} every value seen while {:.1f}% of "
+            "values clip {} (at this scale zero point {:.0f} would fit the values seen)",
+            r.zero_point, wasted, levels, high_clips ? "below" : "above", 100 * clipped, high_clips ? "above" : "below",
+            fit_zp));
       }
       if (used_levels < 0.1 * levels && clipped <= 0.001) {
         s.causes.push_back("range-too-wide");
         s.evidence.push_back(fmt::format(
             "values seen use only {:.0f} of {:.0f} quantization levels (range [{:.4g}, {:.4g}] vs representable "
             "[{:.4g}, {:.4g}]): the scale is too coarse for this data",
-            used_levels, levels, layer.stats.reference_min(), layer.stats.reference_max(), r.min, r.max));
+            used_levels, levels, st.reference_min(), st.reference_max(), r.min, r.max));
       }
     }
   }
   if (layer.pair.deployed_node < 0) return;
   const Operator& op = g.operators[static_cast<size_t>(layer.pair.deployed_node)];
-  // 2. Weights quantized per tensor although channel ranges differ widely.
+  // 2. Weights quantized per tensor although channel ranges differ widely:
+  // the narrow channels get only a few levels.
   const int axis = WeightChannelAxis(deployed.op_code(op).builtin);
   if (axis >= 0 && op.inputs.size() > 1 && op.inputs[1] >= 0) {
     const Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
-    const auto* data = deployed.ConstantData(w);
-    if (data && w.quantization && w.quantization->scale.size() == 1 && w.dtype == DType::INT8 &&
-        static_cast<size_t>(axis) < w.shape.size()) {
-      const int64_t channels = w.shape[static_cast<size_t>(axis)];
-      int64_t inner = 1;
-      for (size_t d = static_cast<size_t>(axis) + 1; d < w.shape.size(); ++d) inner *= w.shape[d];
-      std::vector<int> absmax(static_cast<size_t>(channels), 0);
-      const auto* q = reinterpret_cast<const int8_t*>(data->data());
-      for (size_t i = 0; i < data->size(); ++i) {
-        size_t c = static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels);
-        absmax[c] = std::max(absmax[c], std::abs(static_cast<int>(q[i]) - static_cast<int>(w.quantization->zero_point.empty() ? 0 : w.quantization->zero_point[0])));
-      }
-      std::vector<int> sorted = absmax;
-      std::sort(sorted.begin(), sorted.end());
+    std::vector<int> sorted = ChannelAbsMax(deployed, w, axis);
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted.size() > 1) {
       const int largest = sorted.back();
       const int median = sorted[sorted.size() / 2];
-      if (channels > 1 && largest > 0 && median > 0 && static_cast<double>(largest) / median >= 4.0) {
+      // When the median channel uses at most half the levels, per-channel
+      // scales would at least double the resolution of half the channels.
+      if (largest > 0 && median > 0 && static_cast<double>(largest) / median >= 2.0) {
         s.causes.push_back("per-tensor-weights");
         s.evidence.push_back(fmt::format(
             "weights '{}' are quantized per tensor, but output channels' ranges differ {:.0f}x (median channel uses "
-            "{} of 127 levels, smallest {}): per-channel quantization would give every channel the full int8 range",
-            w.name, static_cast<double>(largest) / median, median, sorted.front()));
+            "{} of {} levels, smallest {}): per-channel quantization would give every channel the full range",
+            w.name, static_cast<double>(largest) / median, median, largest, sorted.front()));
       }
     }
   }
@@ -226,6 +344,120 @@ void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s
   }
 }
 
+size_t OutputPosition(const Model& m, int node, int tensor) {
+  const auto& outs = m.main().operators[static_cast<size_t>(node)].outputs;
+  return static_cast<size_t>(std::find(outs.begin(), outs.end(), tensor) - outs.begin());
+}
+
+// Cut-outs for every matched layer whose deployed and reference nodes can
+// both run alone and read the same (matched) values. Others fall back to
+// growth.
+std::vector<IsolatedNode> IsolateNodes(const Model& reference, const Model& deployed,
+                                       const std::vector<LayerComparison>& layers) {
+  std::vector<IsolatedNode> nodes;
+  const Subgraph& dg = deployed.main();
+  const Subgraph& rg = reference.main();
+  const Topology rtopo = Topology::Of(rg);
+  std::map<int, int> reference_of_deployed, deployed_of_reference;
+  for (const auto& l : layers) {
+    reference_of_deployed[l.pair.deployed] = l.pair.reference;
+    deployed_of_reference[l.pair.reference] = l.pair.deployed;
+  }
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const int node = layers[l].pair.deployed_node;
+    const int ref_node = rtopo.producer[static_cast<size_t>(layers[l].pair.reference)];
+    if (node < 0 || ref_node < 0 || CallsSubgraphs(deployed.op_code(dg.operators[static_cast<size_t>(node)]).builtin) ||
+        CallsSubgraphs(reference.op_code(rg.operators[static_cast<size_t>(ref_node)]).builtin))
+      continue;
+    IsolatedNode iso;
+    iso.layer = l;
+    iso.model = CutOutNode(deployed, node, iso.input_origin);
+    iso.output = OutputPosition(deployed, node, layers[l].pair.deployed);
+    std::vector<int> deployed_sources;
+    for (int t : iso.input_origin) {
+      deployed_sources.push_back(SourceTensor(deployed, t));
+      auto partner = reference_of_deployed.find(deployed_sources.back());
+      iso.input_partner.push_back(partner == reference_of_deployed.end() ? -1 : partner->second);
+    }
+    std::vector<int> ref_origin;
+    iso.ref_model = CutOutNode(reference, ref_node, ref_origin);
+    iso.ref_output = OutputPosition(reference, ref_node, layers[l].pair.reference);
+    // Each reference input must be a value the deployed node reads too.
+    bool fed = true;
+    for (int t : ref_origin) {
+      auto partner = deployed_of_reference.find(SourceTensor(reference, t));
+      auto it = partner == deployed_of_reference.end()
+                    ? deployed_sources.end()
+                    : std::find(deployed_sources.begin(), deployed_sources.end(), partner->second);
+      if (it == deployed_sources.end()) {
+        fed = false;
+        break;
+      }
+      iso.ref_feed.push_back(static_cast<size_t>(it - deployed_sources.begin()));
+    }
+    if (!fed) continue;
+    try {
+      iso.interp = std::make_unique<Interpreter>(*iso.model);
+      iso.ref_interp = std::make_unique<Interpreter>(*iso.ref_model);
+    } catch (const std::exception&) {
+      continue;  // no kernel for it alone: the layer falls back to growth
+    }
+    nodes.push_back(std::move(iso));
+  }
+  return nodes;
+}
+
+// Runs one layer alone in both models. The deployed node gets the
+// reference's values at its inputs, quantized as its inputs are (inputs
+// with no reference partner get the deployed model's own bytes); the
+// reference node gets exactly the values the deployed node got. So neither
+// upstream error nor the rounding of this layer's inputs (which the
+// producing layer is charged with) counts: only this layer's weights,
+// arithmetic and output range. Returns (reference, deployed) output values.
+std::optional<std::pair<std::vector<float>, std::vector<float>>> RunIsolated(IsolatedNode& iso, const Model& deployed,
+                                                                             const Captured& ref, const Captured& dep) {
+  const Subgraph& g = deployed.main();
+  Interpreter& interp = *iso.interp;
+  std::vector<std::vector<float>> fed(iso.input_origin.size());
+  for (size_t i = 0; i < iso.input_origin.size(); ++i) {
+    const int t = iso.input_origin[i];
+    auto raw = dep.raw.find(t);
+    if (raw == dep.raw.end()) return std::nullopt;
+    const std::vector<float>* values = nullptr;
+    if (iso.input_partner[i] >= 0) {
+      auto v = ref.values.find(iso.input_partner[i]);
+      if (v != ref.values.end()) values = &v->second;
+    }
+    const Tensor& meta = g.tensors[static_cast<size_t>(t)];
+    const int64_t n = *ElementCount(raw->second.shape);
+    if (values != nullptr && static_cast<int64_t>(values->size()) == n &&
+        (meta.dtype == DType::FLOAT32 || (meta.quantization && meta.quantization->IsAffine() && !meta.quantization->IsPerChannel()))) {
+      auto bytes = EncodeReal(*values, meta.dtype, meta.quantization ? &*meta.quantization : nullptr, meta.name);
+      interp.SetInput(i, meta.dtype, raw->second.shape, bytes.data(), bytes.size());
+    } else {
+      interp.SetInput(i, raw->second.dtype, raw->second.shape, raw->second.bytes.data(), raw->second.bytes.size());
+    }
+    auto real = RealValues(interp.input(i));
+    if (!real) return std::nullopt;
+    fed[i] = std::move(*real);
+  }
+  interp.ResetVariables();
+  interp.Invoke();
+  auto out = RealValues(interp.output(iso.output));
+  Interpreter& rinterp = *iso.ref_interp;
+  for (size_t i = 0; i < iso.ref_feed.size(); ++i) {
+    RuntimeTensor& t = rinterp.input(i);
+    const size_t from = iso.ref_feed[i];
+    auto bytes = EncodeReal(fed[from], t.dtype, t.quant(), t.name());
+    rinterp.SetInput(i, t.dtype, dep.raw.at(iso.input_origin[from]).shape, bytes.data(), bytes.size());
+  }
+  rinterp.ResetVariables();
+  rinterp.Invoke();
+  auto ref_out = RealValues(rinterp.output(iso.ref_output));
+  if (!out || !ref_out || out->size() != ref_out->size()) return std::nullopt;
+  return std::make_pair(std::move(*ref_out), std::move(*out));
+}
+
 }  // namespace
 
 CompareInputs RandomCompareInputs(const Model& deployed, uint64_t seed, int count) {
@@ -244,19 +476,20 @@ CompareInputs RandomCompareInputs(const Model& deployed, uint64_t seed, int coun
   in.count = count;
   in.sample = [ranges, sizes, seed](int index) {
     std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(index));
-    Sample s;
+    CompareSample s;
     for (size_t i = 0; i < ranges.size(); ++i) {
       std::uniform_real_distribution<float> dist(static_cast<float>(ranges[i].first), static_cast<float>(ranges[i].second));
       std::vector<float> v(static_cast<size_t>(sizes[i]));
       for (auto& x : v) x = dist(rng);
-      s.push_back(std::move(v));
+      s.values.push_back(std::move(v));
     }
     return s;
   };
   return in;
 }
 
-CompareResult CompareModels(const Model& reference, const Model& deployed, const CompareInputs& inputs) {
+CompareResult CompareModels(const Model& reference, const Model& deployed, const CompareInputs& inputs,
+                            const CompareOptions& options) {
   if (inputs.count <= 0) Fail("compare needs at least one input sample");
   TensorMatching matching = MatchTensors(reference, deployed);
   const Subgraph& rg = reference.main();
@@ -277,14 +510,15 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     layer.range = RangeOf(dt);
     result.layers.push_back(std::move(layer));
   }
-  std::vector<int> ref_wanted, dep_wanted;
+  std::vector<bool> ref_wanted(rg.tensors.size(), false), dep_wanted(dg.tensors.size(), false);
+  std::vector<bool> ref_raw(rg.tensors.size(), false), dep_raw(dg.tensors.size(), false);
   for (const auto& l : result.layers) {
-    ref_wanted.push_back(l.pair.reference);
-    dep_wanted.push_back(l.pair.deployed);
+    ref_wanted[static_cast<size_t>(l.pair.reference)] = true;
+    dep_wanted[static_cast<size_t>(l.pair.deployed)] = true;
   }
   for (size_t o = 0; o < dg.outputs.size() && o < rg.outputs.size(); ++o) {
-    ref_wanted.push_back(rg.outputs[o]);
-    dep_wanted.push_back(dg.outputs[o]);
+    ref_wanted[static_cast<size_t>(rg.outputs[o])] = true;
+    dep_wanted[static_cast<size_t>(dg.outputs[o])] = true;
     OutputComparison oc;
     oc.index = static_cast<int>(o);
     const Tensor& t = dg.tensors[static_cast<size_t>(dg.outputs[o])];
@@ -296,22 +530,51 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     result.outputs.push_back(std::move(oc));
   }
 
+  std::vector<IsolatedNode> isolated = IsolateNodes(reference, deployed, result.layers);
+  for (auto& iso : isolated)
+    for (int t : iso.input_origin) dep_raw[static_cast<size_t>(t)] = true;
+
   Interpreter ref_interp(reference), dep_interp(deployed);
   for (int k = 0; k < inputs.count; ++k) {
-    Sample sample = inputs.sample(k);
-    auto ref_values = Capture(ref_interp, sample, ref_wanted, "reference model");
-    auto dep_values = Capture(dep_interp, sample, dep_wanted, "deployed model");
+    CompareSample sample = inputs.sample(k);
+    Captured ref = Capture(ref_interp, sample, false, ref_wanted, ref_raw);
+    Captured dep = Capture(dep_interp, sample, true, dep_wanted, dep_raw);
     for (auto& layer : result.layers) {
-      auto r = ref_values.find(layer.pair.reference);
-      auto d = dep_values.find(layer.pair.deployed);
-      if (r == ref_values.end() || d == dep_values.end() || r->second.size() != d->second.size()) continue;
+      auto r = ref.values.find(layer.pair.reference);
+      auto d = dep.values.find(layer.pair.deployed);
+      if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) continue;
       layer.stats.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()),
                       layer.range ? &*layer.range : nullptr);
+      // A graph input has nothing upstream: all its error is its own.
+      if (layer.pair.deployed_node < 0)
+        layer.isolated.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()));
+    }
+    // Evenly spread: sample k is one of K out of `count` when the running
+    // share floor(k * K / count) steps up at it.
+    const int64_t iso_k = options.isolated_samples > 0 ? std::min(options.isolated_samples, inputs.count) : inputs.count;
+    const bool isolate = (static_cast<int64_t>(k + 1) * iso_k) / inputs.count > (static_cast<int64_t>(k) * iso_k) / inputs.count;
+    if (isolate) result.isolated_samples++;
+    for (auto it = isolated.begin(); isolate && it != isolated.end();) {
+      LayerComparison& layer = result.layers[it->layer];
+      std::optional<std::pair<std::vector<float>, std::vector<float>>> alone;
+      try {
+        alone = RunIsolated(*it, deployed, ref, dep);
+      } catch (const std::exception&) {
+        alone.reset();
+      }
+      if (!alone) {
+        // It cannot run alone after all: growth stands in for it.
+        layer.isolated = ErrorStats();
+        it = isolated.erase(it);
+        continue;
+      }
+      layer.isolated.Add(alone->first.data(), alone->second.data(), static_cast<int64_t>(alone->first.size()));
+      ++it;
     }
     for (auto& oc : result.outputs) {
-      auto r = ref_values.find(rg.outputs[static_cast<size_t>(oc.index)]);
-      auto d = dep_values.find(dg.outputs[static_cast<size_t>(oc.index)]);
-      if (r == ref_values.end() || d == dep_values.end() || r->second.size() != d->second.size()) continue;
+      auto r = ref.values.find(rg.outputs[static_cast<size_t>(oc.index)]);
+      auto d = dep.values.find(dg.outputs[static_cast<size_t>(oc.index)]);
+      if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) continue;
       oc.stats.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()));
       if (oc.classifier) {
         oc.top1_total++;
@@ -320,7 +583,8 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     }
   }
 
-  // Error each layer adds over its inputs.
+  // Error each layer adds: its own (isolated) noise-to-signal ratio, or,
+  // where it could not run alone, how much its output's exceeds its inputs'.
   std::map<int, size_t> layer_of_deployed;
   for (size_t i = 0; i < result.layers.size(); ++i) layer_of_deployed[result.layers[i].pair.deployed] = i;
   for (auto& layer : result.layers) {
@@ -336,8 +600,14 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
         worst_in_sqnr = std::min(worst_in_sqnr, result.layers[it->second].stats.sqnr_db());
       }
     }
-    layer.added_noise = NoiseToSignal(layer.stats) - worst_in;
     layer.input_sqnr_db = worst_in_sqnr;
+    if (layer.isolated.count() > 0) {
+      layer.added_noise = NoiseToSignal(layer.isolated);
+      layer.added_by = "isolated";
+    } else {
+      layer.added_noise = NoiseToSignal(layer.stats) - worst_in;
+      layer.added_by = "growth";
+    }
   }
 
   std::vector<size_t> order(result.layers.size());
@@ -354,8 +624,16 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     s.node = layer.pair.deployed_node;
     s.added_noise = layer.added_noise;
     AddEvidence(deployed, layer, s);
-    s.evidence.push_back(fmt::format("SQNR falls from {:.1f} dB at its inputs to {:.1f} dB at its output",
-                                     layer.input_sqnr_db, layer.stats.sqnr_db()));
+    if (layer.added_by == "isolated" && layer.pair.deployed_node >= 0)
+      s.evidence.push_back(fmt::format(
+          "on its own (this node in both models, run on the same input values) it makes SQNR {:.1f} dB; in the full "
+          "run its output has {:.1f} dB and its inputs {:.1f} dB",
+          layer.isolated.sqnr_db(), layer.stats.sqnr_db(), layer.input_sqnr_db));
+    else if (layer.pair.deployed_node < 0)
+      s.evidence.push_back(fmt::format("quantizing the input alone gives SQNR {:.1f} dB", layer.stats.sqnr_db()));
+    else
+      s.evidence.push_back(fmt::format("SQNR falls from {:.1f} dB at its inputs to {:.1f} dB at its output",
+                                       layer.input_sqnr_db, layer.stats.sqnr_db()));
     result.suspects.push_back(std::move(s));
   }
   return result;

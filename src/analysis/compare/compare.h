@@ -11,16 +11,29 @@
 #include "analysis/compare/error_stats.h"
 #include "analysis/compare/tensor_matching.h"
 #include "graph/model.h"
+#include "graph/dtype.h"
 
 namespace tfd {
 
-// One sample: the real (float) values of every graph input, in input order.
-// Each model converts them to its own input type (quantizing when needed).
-using Sample = std::vector<std::vector<float>>;
+// An input tensor's bytes, already in the model's input type.
+struct RawInput {
+  DType dtype = DType::FLOAT32;
+  std::vector<int32_t> shape;
+  std::vector<uint8_t> bytes;
+};
+
+// One sample. Either the real (float) values of every graph input, in input
+// order, which each model converts to its own input type (quantizing when
+// needed); or, when each model has its own input conversion (preprocessing
+// from a dataset), the bytes for each model's inputs.
+struct CompareSample {
+  std::vector<std::vector<float>> values;
+  std::vector<RawInput> reference, deployed;  // used instead of values when not empty
+};
 
 struct CompareInputs {
   int count = 0;
-  std::function<Sample(int index)> sample;  // index in [0, count)
+  std::function<CompareSample(int index)> sample;  // index in [0, count)
 };
 
 // Seeded uniform samples over each deployed input's representable range
@@ -44,11 +57,19 @@ struct LayerComparison {
   std::string op;                // deployed node's operator ("INPUT" for graph inputs)
   DType dtype = DType::FLOAT32;
   std::optional<QuantizedRange> range;  // when the deployed tensor is quantized
-  ErrorStats stats;
-  // Error this layer adds: its output noise-to-signal ratio minus the worst
-  // of its inputs' (linear power ratios).
+  ErrorStats stats;  // in the full run: this layer's error plus all upstream error
+  // The layer's own error: the deployed node run alone on the reference's
+  // values at its inputs (quantized as its inputs are) against the reference
+  // node run alone on those same input values. Neither upstream error nor the
+  // rounding of its inputs (charged to the layer producing them) counts.
+  // Empty (count 0) when either node cannot run alone or they do not read
+  // the same values; then added_noise falls back to growth.
+  ErrorStats isolated;
+  // Error this layer adds, as a noise-to-signal power ratio at its output:
+  // the isolated run's, or else the full run's minus its worst input's.
   double added_noise = 0;
-  double input_sqnr_db = 0;  // worst input's SQNR
+  std::string added_by;      // "isolated" or "growth"
+  double input_sqnr_db = 0;  // worst input's SQNR in the full run
 };
 
 struct Suspect {
@@ -63,6 +84,7 @@ struct Suspect {
 
 struct CompareResult {
   int samples = 0;
+  int isolated_samples = 0;  // samples each layer was also run alone on
   std::vector<OutputComparison> outputs;
   std::vector<LayerComparison> layers;
   std::vector<std::string> unmatched_reference;
@@ -70,6 +92,14 @@ struct CompareResult {
   std::vector<Suspect> suspects;  // worst first
 };
 
-CompareResult CompareModels(const Model& reference, const Model& deployed, const CompareInputs& inputs);
+struct CompareOptions {
+  // Running every layer alone costs about one more pass through both
+  // models. Error statistics use every sample; each layer's own error is
+  // measured on this many of them, spread evenly (0: all).
+  int isolated_samples = 32;
+};
+
+CompareResult CompareModels(const Model& reference, const Model& deployed, const CompareInputs& inputs,
+                            const CompareOptions& options = {});
 
 }  // namespace tfd
