@@ -11,8 +11,9 @@
 // per-channel weights), as TFLite's EvalHybrid / EvalHybridPerChannel.
 // The bias may be omitted (TFLite Micro allows it; TFLite itself requires one).
 //
-// xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
-// with XNNPACK's float requantization (kernels/internal/xnnpack.h).
+// xnnpack flavor (float32, uint8, int8): the nodes TFLite's XNNPACK delegate
+// takes, with XNNPACK's float requantization (kernels/internal/xnnpack.h) or
+// its float32 summation order (kernels/internal/xnnpack_f32.h).
 #include <cstring>
 
 #include "graph/dtype.h"
@@ -20,6 +21,7 @@
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
 #include "kernels/internal/xnnpack.h"
+#include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
 namespace {
@@ -40,6 +42,9 @@ struct ConvState : KernelState {
   conv::Requant requant;
   // xnnpack flavor: one float requantization scale per output channel.
   std::vector<float> xnn_scale;
+  // xnnpack flavor, float32: XNNPACK's summation order and clamp.
+  bool xnn_float = false;
+  xnn::F32Clamp xnn_clamp;
   bool bias_int64 = false;
   // Integer filters as int16 with the filter offset added; filled once when
   // the filter is constant, else on every run.
@@ -247,6 +252,24 @@ void EvalFloat(KernelContext& ctx, ConvState& s) {
       });
 }
 
+// XNNPACK's IGEMM/GEMM order: the bias, then the patch (kernel positions row
+// by row, channels inner, padded taps as zeros) one rounded product at a time.
+void EvalFloatXnnpack(KernelContext& ctx, ConvState& s) {
+  const float* input = ctx.input(0).As<float>();
+  const float* filter = ctx.input(1).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  const int k = s.patch_size();
+  ForEachOutput(
+      s, [&](int b, int oy, int ox, int g) { FillPatch(s, input, 0, b, oy, ox, g, s.patchf.data()); },
+      [&](int64_t at, int oc, int) {
+        const float acc = xnn::MulAddF32(bias ? bias[oc] : 0.0f, s.patchf.data(),
+                                         filter + static_cast<int64_t>(oc) * k, k);
+        out[at] = s.xnn_clamp.Apply(acc);
+      });
+}
+
 template <typename T, bool kXnnpack>
 void EvalQuantized8(KernelContext& ctx, ConvState& s) {
   const T* input = ctx.input(0).As<T>();
@@ -339,7 +362,7 @@ void Eval(KernelContext& ctx) {
     s.filter16_ready = true;
   }
   switch (s.kind) {
-    case Kind::kFloat: return EvalFloat(ctx, s);
+    case Kind::kFloat: return s.xnn_float ? EvalFloatXnnpack(ctx, s) : EvalFloat(ctx, s);
     case Kind::kUint8:
       return s.xnn_scale.empty() ? EvalQuantized8<uint8_t, false>(ctx, s) : EvalQuantized8<uint8_t, true>(ctx, s);
     case Kind::kInt8:
@@ -352,9 +375,10 @@ void Eval(KernelContext& ctx) {
 
 // ---- xnnpack flavor ----
 
-// The delegate's VisitConv2DNode: 4-D input and output of one 8-bit type,
-// constant weights of that type (int8 per-channel along dim 0, zero points
-// 0), a constant int32 bias (required), and an activation XNNPACK can clamp.
+// The delegate's VisitConv2DNode: 4-D input and output of one type (float32
+// or 8-bit), constant weights of that type (int8 per-channel along dim 0, zero
+// points 0), a constant bias (required: float32, or int32 for 8-bit), and an
+// activation XNNPACK can clamp.
 bool XnnpackAccepts(const KernelContext& ctx) {
   if (ctx.inputs.size() != 3 || ctx.outputs.size() != 1) return false;
   const RuntimeTensor* input = ctx.inputs[0];
@@ -362,6 +386,15 @@ bool XnnpackAccepts(const KernelContext& ctx) {
   const RuntimeTensor* output = ctx.outputs[0];
   if (input == nullptr || filter == nullptr || output == nullptr) return false;
   const DType t = input->dtype;
+  if (t == DType::FLOAT32) {
+    const RuntimeTensor* bias = ctx.inputs[2];
+    if (output->dtype != t || input->rank() != 4 || output->rank() != 4 || filter->rank() != 4) return false;
+    if (!xnn::StaticF32(ctx, filter) || !xnn::StaticF32(ctx, bias) || bias->rank() != 1) return false;
+    const auto o = ctx.options_or_default<tflite::Conv2DOptionsT>();
+    if (o.stride_h <= 0 || o.stride_w <= 0 || o.dilation_h_factor <= 0 || o.dilation_w_factor <= 0) return false;
+    xnn::F32Clamp clamp;
+    return xnn::F32ActivationClamp(o.fused_activation_function, &clamp);
+  }
   if (t != DType::UINT8 && t != DType::INT8) return false;
   if (input->rank() != 4 || filter->rank() != 4 || output->rank() != 4 || !filter->is_constant()) return false;
   if (!xnn::PerTensor8(*input, t) || !xnn::PerTensor8(*output, t)) return false;
@@ -375,6 +408,11 @@ bool XnnpackAccepts(const KernelContext& ctx) {
 void XnnpackPrepare(KernelContext& ctx) {
   Prepare(ctx);
   auto& s = ctx.state_as<ConvState>();
+  if (s.kind == Kind::kFloat) {
+    s.xnn_float = true;
+    xnn::F32ActivationClamp(ctx.options_or_default<tflite::Conv2DOptionsT>().fused_activation_function, &s.xnn_clamp);
+    return;
+  }
   const RuntimeTensor& input = ctx.input(0);
   const RuntimeTensor& filter = ctx.input(1);
   const RuntimeTensor& output = ctx.output(0);
@@ -394,6 +432,7 @@ TFD_REGISTER_KERNEL(CONV_2D, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(CONV_2D, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(CONV_2D, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(CONV_2D, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 

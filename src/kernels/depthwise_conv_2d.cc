@@ -8,13 +8,15 @@
 // bias); hybrid: float input with int8 per-channel weights, the input
 // quantized asymmetrically per batch as TFLite's EvalHybridPerChannel.
 //
-// xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
-// with XNNPACK's float requantization (kernels/internal/xnnpack.h).
+// xnnpack flavor (float32, uint8, int8): the nodes TFLite's XNNPACK delegate
+// takes, with XNNPACK's float requantization (kernels/internal/xnnpack.h) or
+// its float32 summation order (kernels/internal/xnnpack_f32.h).
 #include "graph/dtype.h"
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
 #include "kernels/internal/xnnpack.h"
+#include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
 namespace {
@@ -34,6 +36,11 @@ struct DepthwiseState : KernelState {
   conv::Requant requant;
   // xnnpack flavor: one float requantization scale per output channel.
   std::vector<float> xnn_scale;
+  // xnnpack flavor, float32: XNNPACK's tap order and clamp; `zeros` stands in
+  // for a pixel outside the input (XNNPACK still adds its products).
+  bool xnn_float = false;
+  xnn::F32Clamp xnn_clamp;
+  std::vector<float> zeros;
   std::vector<int16_t> filter16;  // integer filters + filter offset
   bool filter16_ready = false;
   // Hybrid.
@@ -238,6 +245,47 @@ void EvalFloat(KernelContext& ctx, DepthwiseState& s) {
       });
 }
 
+// XNNPACK: accumulators start at the bias; every tap of the window adds its
+// products (a padded tap reads zeros). With multiplier 1 and a window of 3, 4,
+// 9 or 25 taps (its single-pass DWCONV sizes) the node runs XNNPACK's DWCONV,
+// whose packed taps go column by column (x outer); otherwise it is a grouped
+// IGEMM, taps row by row (7x7 measured against the runtime so).
+void EvalFloatXnnpack(KernelContext& ctx, DepthwiseState& s) {
+  const float* input = ctx.input(0).As<float>();
+  const float* filter = ctx.input(1).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  float* acc = s.accf.data();
+  const int taps = s.filter_h * s.filter_w;
+  const bool columns_first = s.multiplier == 1 && (taps == 3 || taps == 4 || taps == 9 || taps == 25);
+  for (int b = 0; b < s.batches; ++b)
+    for (int oy = 0; oy < s.out_h; ++oy)
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int iy0 = oy * s.stride_h - s.window.pad_height;
+        const int ix0 = ox * s.stride_w - s.window.pad_width;
+        for (int oc = 0; oc < s.out_c; ++oc) acc[oc] = bias ? bias[oc] : 0.0f;
+        auto tap = [&](int fy, int fx) {
+          const int iy = iy0 + fy * s.dilation_h;
+          const int ix = ix0 + fx * s.dilation_w;
+          const bool inside = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w;
+          const float* x =
+              inside ? input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c : s.zeros.data();
+          xnn::MulAddChannelsF32(acc, x, filter + static_cast<int64_t>(fy * s.filter_w + fx) * s.out_c, s.in_c,
+                                 s.multiplier);
+        };
+        if (columns_first) {
+          for (int fx = 0; fx < s.filter_w; ++fx)
+            for (int fy = 0; fy < s.filter_h; ++fy) tap(fy, fx);
+        } else {
+          for (int fy = 0; fy < s.filter_h; ++fy)
+            for (int fx = 0; fx < s.filter_w; ++fx) tap(fy, fx);
+        }
+        float* o = out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
+        for (int oc = 0; oc < s.out_c; ++oc) o[oc] = s.xnn_clamp.Apply(acc[oc]);
+      }
+}
+
 template <typename T, bool kXnnpack>
 void EvalQuantized8(KernelContext& ctx, DepthwiseState& s) {
   const T* input = ctx.input(0).As<T>();
@@ -332,7 +380,7 @@ void Eval(KernelContext& ctx) {
     s.filter16_ready = true;
   }
   switch (s.kind) {
-    case Kind::kFloat: return EvalFloat(ctx, s);
+    case Kind::kFloat: return s.xnn_float ? EvalFloatXnnpack(ctx, s) : EvalFloat(ctx, s);
     case Kind::kUint8:
       return s.xnn_scale.empty() ? EvalQuantized8<uint8_t, false>(ctx, s) : EvalQuantized8<uint8_t, true>(ctx, s);
     case Kind::kInt8:
@@ -344,10 +392,11 @@ void Eval(KernelContext& ctx) {
 
 // ---- xnnpack flavor ----
 
-// The delegate's VisitDepthwiseConv2DNode: 4-D input and output of one 8-bit
-// type, constant weights of that type (int8 per-channel along dim 3, zero
-// points 0), a constant int32 bias (required), an activation XNNPACK can clamp
-// and a depth multiplier that divides the output channels.
+// The delegate's VisitDepthwiseConv2DNode: 4-D input and output of one type
+// (float32 or 8-bit), constant weights of that type (int8 per-channel along
+// dim 3, zero points 0), a constant bias (required: float32, or int32 for
+// 8-bit), an activation XNNPACK can clamp and a depth multiplier that divides
+// the output channels.
 bool XnnpackAccepts(const KernelContext& ctx) {
   if (ctx.inputs.size() != 3 || ctx.outputs.size() != 1) return false;
   const RuntimeTensor* input = ctx.inputs[0];
@@ -355,6 +404,16 @@ bool XnnpackAccepts(const KernelContext& ctx) {
   const RuntimeTensor* output = ctx.outputs[0];
   if (input == nullptr || filter == nullptr || output == nullptr) return false;
   const DType t = input->dtype;
+  if (t == DType::FLOAT32) {
+    const RuntimeTensor* bias = ctx.inputs[2];
+    if (output->dtype != t || input->rank() != 4 || output->rank() != 4 || filter->rank() != 4) return false;
+    if (!xnn::StaticF32(ctx, filter) || !xnn::StaticF32(ctx, bias) || bias->rank() != 1) return false;
+    const auto o = ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>();
+    if (o.stride_h <= 0 || o.stride_w <= 0 || o.dilation_h_factor <= 0 || o.dilation_w_factor <= 0) return false;
+    if (o.depth_multiplier <= 0 || filter->dim(3) % o.depth_multiplier != 0) return false;
+    xnn::F32Clamp clamp;
+    return xnn::F32ActivationClamp(o.fused_activation_function, &clamp);
+  }
   if (t != DType::UINT8 && t != DType::INT8) return false;
   if (input->rank() != 4 || filter->rank() != 4 || output->rank() != 4 || !filter->is_constant()) return false;
   if (!xnn::PerTensor8(*input, t) || !xnn::PerTensor8(*output, t)) return false;
@@ -369,6 +428,13 @@ bool XnnpackAccepts(const KernelContext& ctx) {
 void XnnpackPrepare(KernelContext& ctx) {
   Prepare(ctx);
   auto& s = ctx.state_as<DepthwiseState>();
+  if (s.kind == Kind::kFloat) {
+    s.xnn_float = true;
+    s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
+    xnn::F32ActivationClamp(
+        ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>().fused_activation_function, &s.xnn_clamp);
+    return;
+  }
   const RuntimeTensor& input = ctx.input(0);
   const RuntimeTensor& filter = ctx.input(1);
   const RuntimeTensor& output = ctx.output(0);
@@ -388,6 +454,7 @@ TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 

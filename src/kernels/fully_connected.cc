@@ -10,13 +10,15 @@
 // each batch row quantized on the fly, symmetric or asymmetric
 // (asymmetric_quantize_inputs), as TFLite's EvalHybrid.
 //
-// xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
-// with XNNPACK's float requantization (kernels/internal/xnnpack.h).
+// xnnpack flavor (float32, uint8, int8): the nodes TFLite's XNNPACK delegate
+// takes, with XNNPACK's float requantization (kernels/internal/xnnpack.h) or
+// its float32 summation order (kernels/internal/xnnpack_f32.h).
 #include "graph/dtype.h"
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
 #include "kernels/internal/xnnpack.h"
+#include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
 namespace {
@@ -31,6 +33,9 @@ struct FcState : KernelState {
   int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
   conv::Requant requant;  // one entry per unit
   float xnn_scale = 0;    // xnnpack flavor: the float requantization scale
+  // xnnpack flavor, float32: XNNPACK's GEMM order and clamp.
+  bool xnn_float = false;
+  xnn::F32Clamp xnn_clamp;
   bool wide_accumulator = false;  // int16: int64 accumulation (int64 bias)
   std::vector<int16_t> filter16;
   bool filter16_ready = false;
@@ -213,6 +218,23 @@ void EvalFloat(KernelContext& ctx, FcState& s) {
   }
 }
 
+// XNNPACK's GEMM: the bias, then one rounded product at a time, in order.
+void EvalFloatXnnpack(KernelContext& ctx, FcState& s) {
+  const float* input = ctx.input(0).As<float>();
+  const float* filter = ctx.input(1).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  for (int b = 0; b < s.batches; ++b) {
+    const float* row = input + static_cast<int64_t>(b) * s.depth;
+    for (int u = 0; u < s.units; ++u) {
+      const float acc =
+          xnn::MulAddF32(bias ? bias[u] : 0.0f, row, filter + static_cast<int64_t>(u) * s.depth, s.depth);
+      out[static_cast<int64_t>(b) * s.units + u] = s.xnn_clamp.Apply(acc);
+    }
+  }
+}
+
 template <typename In, typename Out, bool kXnnpack = false>
 void EvalQuantized8(KernelContext& ctx, FcState& s) {
   const In* input = ctx.input(0).As<In>();
@@ -309,7 +331,7 @@ void Eval(KernelContext& ctx) {
     s.filter16_ready = true;
   }
   switch (s.kind) {
-    case Kind::kFloat: return EvalFloat(ctx, s);
+    case Kind::kFloat: return s.xnn_float ? EvalFloatXnnpack(ctx, s) : EvalFloat(ctx, s);
     case Kind::kUint8:
       return s.xnn_scale == 0 ? EvalQuantized8<uint8_t, uint8_t>(ctx, s) : EvalQuantized8<uint8_t, uint8_t, true>(ctx, s);
     case Kind::kUint8ToInt16: return EvalQuantized8<uint8_t, int16_t>(ctx, s);
@@ -322,8 +344,9 @@ void Eval(KernelContext& ctx) {
 
 // ---- xnnpack flavor ----
 
-// The delegate's VisitFullyConnectedNode: input, weights and output of one
-// 8-bit type with per-tensor quantization (this delegate has no per-channel
+// The delegate's VisitFullyConnectedNode: float32 input, weights and output
+// (constant float32 weights and bias), or those of one 8-bit type with
+// per-tensor quantization (this delegate has no per-channel
 // FULLY_CONNECTED), constant 2-D weights, an optional constant int32 bias, the
 // default weights format and an activation XNNPACK can clamp.
 bool XnnpackAccepts(const KernelContext& ctx) {
@@ -333,6 +356,15 @@ bool XnnpackAccepts(const KernelContext& ctx) {
   const RuntimeTensor* output = ctx.outputs[0];
   if (input == nullptr || filter == nullptr || output == nullptr) return false;
   const DType t = input->dtype;
+  if (t == DType::FLOAT32) {
+    const RuntimeTensor* bias = ctx.optional_input(2);
+    if (output->dtype != t || input->rank() == 0 || filter->rank() != 2 || !xnn::StaticF32(ctx, filter)) return false;
+    if (bias != nullptr && (!xnn::StaticF32(ctx, bias) || bias->rank() != 1)) return false;
+    const auto o = ctx.options_or_default<tflite::FullyConnectedOptionsT>();
+    if (o.weights_format != tflite::FullyConnectedOptionsWeightsFormat::DEFAULT) return false;
+    xnn::F32Clamp clamp;
+    return xnn::F32ActivationClamp(o.fused_activation_function, &clamp);
+  }
   if (t != DType::UINT8 && t != DType::INT8) return false;
   if (!xnn::PerTensor8(*input, t) || !xnn::PerTensor8(*output, t) || !xnn::PerTensor8(*filter, t)) return false;
   if (filter->rank() != 2 || !filter->is_constant() || input->rank() == 0) return false;
@@ -346,6 +378,12 @@ bool XnnpackAccepts(const KernelContext& ctx) {
 void XnnpackPrepare(KernelContext& ctx) {
   Prepare(ctx);
   auto& s = ctx.state_as<FcState>();
+  if (s.kind == Kind::kFloat) {
+    s.xnn_float = true;
+    xnn::F32ActivationClamp(
+        ctx.options_or_default<tflite::FullyConnectedOptionsT>().fused_activation_function, &s.xnn_clamp);
+    return;
+  }
   const RuntimeTensor& input = ctx.input(0);
   const RuntimeTensor& filter = ctx.input(1);
   const RuntimeTensor& output = ctx.output(0);
@@ -366,6 +404,7 @@ TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 

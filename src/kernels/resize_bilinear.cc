@@ -7,10 +7,15 @@
 //  - int8, int16: reference_ops::ResizeBilinearInteger, 10-bit fixed-point
 //    weights with TFLite's (non single-rounding) division.
 // Values are interpolated as stored: TFLite ignores the quantization here.
+//
+// xnnpack flavor (float32, constant size): XNNPACK's coordinates and blend
+// (kernels/internal/xnnpack_f32.h), for the nodes its delegate takes.
 #include <algorithm>
 #include <cmath>
 
+#include "interpreter/kernel_registry.h"
 #include "kernels/internal/shape_util.h"
+#include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
 namespace {
@@ -74,6 +79,44 @@ void EvalFloat(const RuntimeTensor& in, RuntimeTensor& out, const tflite::Resize
         }
       }
     }
+}
+
+void EvalFloatXnnpack(KernelContext& ctx) {
+  const RuntimeTensor& in = ctx.input(0);
+  RuntimeTensor& out = ctx.output(0);
+  const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
+  const int32_t in_h = in.dim(1), in_w = in.dim(2), depth = in.dim(3);
+  const int32_t out_h = out.dim(1), out_w = out.dim(2);
+  const float height_scale = Scale(in_h, out_h, o.align_corners), width_scale = Scale(in_w, out_w, o.align_corners);
+  const float* src = in.As<float>();
+  float* dst = out.As<float>();
+  for (int32_t b = 0; b < in.dim(0); ++b)
+    for (int32_t y = 0; y < out_h; ++y) {
+      const xnn::ResizeTap ty = xnn::ResizeCoordinate(y, height_scale, o.half_pixel_centers, in_h);
+      for (int32_t x = 0; x < out_w; ++x) {
+        const xnn::ResizeTap tx = xnn::ResizeCoordinate(x, width_scale, o.half_pixel_centers, in_w);
+        const float* tl = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.lo) * depth;
+        const float* tr = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.hi) * depth;
+        const float* bl = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.lo) * depth;
+        const float* br = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.hi) * depth;
+        for (int32_t c = 0; c < depth; ++c) *dst++ = xnn::BilinearF32(tl[c], tr[c], bl[c], br[c], tx.alpha, ty.alpha);
+      }
+    }
+}
+
+// The delegate's VisitResizeBilinearNode: 4-D float32 input and output and a
+// constant int32 size of two elements.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* in = ctx.inputs[0];
+  const RuntimeTensor* size = ctx.inputs[1];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (in == nullptr || size == nullptr || out == nullptr) return false;
+  if (in->dtype != DType::FLOAT32 || out->dtype != DType::FLOAT32 || in->rank() != 4 || out->rank() != 4) return false;
+  if (!size->is_constant() || size->dtype != DType::INT32 || size->rank() != 1 || size->NumElements() != 2)
+    return false;
+  const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
+  return !(o.align_corners && o.half_pixel_centers);
 }
 
 void EvalUint8(const RuntimeTensor& in, RuntimeTensor& out, const tflite::ResizeBilinearOptionsT& o) {
@@ -168,5 +211,6 @@ TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, XnnpackAccepts, Prepare, EvalFloatXnnpack);
 
 }  // namespace tfd

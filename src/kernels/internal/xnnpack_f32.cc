@@ -1,0 +1,78 @@
+#include "kernels/internal/xnnpack_f32.h"
+
+#include <algorithm>
+
+namespace tfd::xnn {
+
+bool F32ActivationClamp(Activation act, F32Clamp* clamp) {
+  *clamp = F32Clamp{};
+  switch (act) {
+    case Activation::NONE: return true;
+    case Activation::RELU: clamp->min = 0.0f; return true;
+    case Activation::RELU_N1_TO_1: clamp->min = -1.0f; clamp->max = 1.0f; return true;
+    case Activation::RELU6: clamp->min = 0.0f; clamp->max = 6.0f; return true;
+    default: return false;
+  }
+}
+
+float MulAddF32(float acc, const float* a, const float* w, int64_t n, int64_t w_stride) {
+  // Kept scalar and in order: no reassociation without -ffast-math, and
+  // -ffp-contract=off (set for this file) keeps the product rounded.
+  for (int64_t i = 0; i < n; ++i) {
+    const float product = a[i] * w[i * w_stride];
+    acc = acc + product;
+  }
+  return acc;
+}
+
+void MulAddChannelsF32(float* acc, const float* x, const float* w, int channels, int multiplier) {
+  for (int c = 0; c < channels; ++c)
+    for (int m = 0; m < multiplier; ++m) {
+      const int i = c * multiplier + m;
+      const float product = x[c] * w[i];
+      acc[i] = acc[i] + product;
+    }
+}
+
+ResizeTap ResizeCoordinate(int32_t o, float scale, bool half_pixel, int32_t in_size) {
+  const int32_t last = in_size - 1;
+  float in = static_cast<float>(o) * scale;
+  if (half_pixel) {
+    const float offset = 0.5f * scale - 0.5f;
+    in = in + offset;
+    in = std::min(std::max(in, 0.0f), static_cast<float>(last));
+  }
+  ResizeTap t;
+  t.lo = static_cast<int32_t>(in);
+  t.hi = std::min(t.lo + 1, last);
+  t.alpha = in - static_cast<float>(t.lo);
+  return t;
+}
+
+float BilinearF32(float tl, float tr, float bl, float br, float alpha_x, float alpha_y) {
+  const float top_step = (tr - tl) * alpha_x;
+  const float bottom_step = (br - bl) * alpha_x;
+  const float top = top_step + tl;
+  const float bottom = bottom_step + bl;
+  const float vertical_step = (bottom - top) * alpha_y;
+  return vertical_step + top;
+}
+
+bool StaticF32(const KernelContext& ctx, const RuntimeTensor* t) {
+  if (t == nullptr || t->dtype != DType::FLOAT32 || t->quant() != nullptr) return false;
+  if (t->is_constant()) return true;
+  if (ctx.model == nullptr || t->meta == nullptr) return false;
+  const Subgraph& g = ctx.model->subgraphs.at(static_cast<size_t>(ctx.subgraph_index));
+  const int32_t index = static_cast<int32_t>(t->meta - g.tensors.data());
+  if (index < 0 || static_cast<size_t>(index) >= g.tensors.size()) return false;
+  for (const Operator& op : g.operators) {
+    if (op.outputs.size() != 1 || op.outputs[0] != index) continue;
+    if (ctx.model->op_code(op).builtin != BuiltinOp::DEQUANTIZE || op.inputs.size() != 1 || op.inputs[0] < 0)
+      return false;
+    const Tensor& source = g.tensors[static_cast<size_t>(op.inputs[0])];
+    return source.dtype == DType::FLOAT16 && ctx.model->ConstantData(source) != nullptr;
+  }
+  return false;
+}
+
+}  // namespace tfd::xnn

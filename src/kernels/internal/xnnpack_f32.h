@@ -1,0 +1,72 @@
+#pragma once
+// XNNPACK's float32 arithmetic for the xnnpack profile's float kernels.
+//
+// The runtime the profile mirrors is XNNPACK built for WebAssembly SIMD, whose
+// f32 GEMM/IGEMM/DWCONV microkernels (the "splat" GEMMs, the unipass
+// DWCONVs) keep one accumulator per output: it starts at the bias and each
+// product is rounded, then added (wasm SIMD has no fused multiply-add), in the
+// order of the packed weights:
+// - GEMM (fully connected, 1x1 stride-1 unpadded convolution): input channels
+//   in order;
+// - IGEMM (other convolutions, and depthwise ones with a depth multiplier > 1):
+//   kernel positions row by row, input channels inner; a tap outside the input
+//   reads a zero row, so it still adds 0 * w;
+// - DWCONV (depthwise, multiplier 1): the taps column by column (x outer, y
+//   inner), padded taps again adding 0 * w.
+// The fused activation is a clamp: max with the lower bound first, then min
+// with the upper (so a -0 accumulator clamped at 0 becomes +0).
+//
+// xnnpack_f32.cc is compiled with -ffp-contract=off so the compiler never fuses
+// these multiplies and adds into FMAs.
+#include <cstdint>
+#include <limits>
+
+#include "interpreter/kernel.h"
+#include "kernels/internal/activation.h"
+
+namespace tfd::xnn {
+
+struct F32Clamp {
+  float min = -std::numeric_limits<float>::infinity();
+  float max = std::numeric_limits<float>::infinity();
+  // The wasm SIMD kernels' pseudo-min/max: the bound wins unless the value is
+  // strictly inside (NaN-free inputs assumed).
+  float Apply(float v) const {
+    v = min < v ? v : min;
+    return v < max ? v : max;
+  }
+};
+
+// The delegate's output range for a fused activation it supports (NONE,
+// RELU, RELU_N1_TO_1, RELU6); false for others.
+bool F32ActivationClamp(Activation act, F32Clamp* clamp);
+
+// acc + a[0]*w[0] + a[1]*w[w_stride] + ..., left to right, each product
+// rounded to float before its add.
+float MulAddF32(float acc, const float* a, const float* w, int64_t n, int64_t w_stride = 1);
+
+// Depthwise taps: acc[c * multiplier + m] += x[c] * w[c * multiplier + m] for
+// every input channel c, each product rounded before its add.
+void MulAddChannelsF32(float* acc, const float* x, const float* w, int channels, int multiplier);
+
+// RESIZE_BILINEAR as XNNPACK: the source coordinate of output index `o` is
+// o * scale (align_corners, or neither option: TensorFlow's legacy mapping)
+// or o * scale + (0.5 * scale - 0.5) clamped to [0, size - 1] (half-pixel);
+// its integer part (truncated) is the first neighbour, the next one (at most
+// size - 1) the second, the remainder the weight.
+struct ResizeTap {
+  int32_t lo = 0, hi = 0;
+  float alpha = 0;
+};
+ResizeTap ResizeCoordinate(int32_t o, float scale, bool half_pixel, int32_t in_size);
+// The blend: along x on the top and bottom rows (t + (r - l) * alpha_x, each
+// step rounded), then along y between them.
+float BilinearF32(float tl, float tr, float bl, float br, float alpha_x, float alpha_y);
+
+// The delegate's rule for a float32 tensor it can use as static weights:
+// float32 and not quantized; constant, or the output of a DEQUANTIZE of a
+// constant float16 tensor (which the delegate unpacks once, exactly as the
+// DEQUANTIZE kernel computes it).
+bool StaticF32(const KernelContext& ctx, const RuntimeTensor* t);
+
+}  // namespace tfd::xnn
