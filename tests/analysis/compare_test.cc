@@ -5,6 +5,7 @@
 #include <cstring>
 #include <set>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/compare/compare.h"
@@ -106,48 +107,74 @@ Model PlantShiftedZeroPoint(const Model& original, int node) {
   return Rewritten(m);
 }
 
-// The conv whose per-channel weight scales are the most spread out, by the
-// largest scale over the median one: how much resolution a typical channel
-// loses under one scale for all. (Largest over smallest would pick convs with
-// a few near-dead channels, whose loss changes nothing.)
+// Weights with per-channel quantization (CONV_2D or DEPTHWISE_CONV_2D).
+bool HasPerChannelWeights(const Model& m, const Operator& op) {
+  const auto code = m.op_code(op).builtin;
+  if (code != BuiltinOp::CONV_2D && code != BuiltinOp::DEPTHWISE_CONV_2D) return false;
+  const auto& q = m.main().tensors[static_cast<size_t>(op.inputs[1])].quantization;
+  return q && q->scale.size() > 1;
+}
+
+// Real values of per-channel int8 weights, each element's channel taken
+// along the tensor's quantized dimension (0 for OHWI convs, 3 for 1HWO
+// depthwise convs).
+std::vector<float> RealWeights(const Model& m, const Tensor& w) {
+  const auto& data = *m.ConstantData(w);
+  const auto& q = *w.quantization;
+  const size_t channels = q.scale.size();
+  size_t inner = 1;
+  for (size_t d = static_cast<size_t>(q.axis) + 1; d < w.shape.size(); ++d) inner *= static_cast<size_t>(w.shape[d]);
+  std::vector<float> real(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    const size_t c = (i / inner) % channels;
+    real[i] = static_cast<float>(static_cast<int8_t>(data[i]) - (q.zero_point.size() > c ? q.zero_point[c] : 0)) * q.scale[c];
+  }
+  return real;
+}
+
+// The conv or depthwise conv whose per-channel weight scales are the most
+// spread out, by the largest scale over the median of the live channels':
+// how much resolution a typical channel loses under one scale for all.
+// Dead channels are left out, as the compare evidence leaves them out: those
+// whose whole range rounds to zero at the largest channel's scale (below
+// 1/254 of it). VWW's 1x1 convs have up to 234 of 256 channels with
+// placeholder scales about 1e-6 of the largest; counted, every spread looks
+// like a million.
 int PickSpreadConv(const Model& m) {
   int best = -1;
   double best_spread = 0;
   for (size_t n = 0; n < m.main().operators.size(); ++n) {
     const auto& op = m.main().operators[n];
-    if (m.op_code(op).builtin != BuiltinOp::CONV_2D) continue;
-    const auto& q = m.main().tensors[static_cast<size_t>(op.inputs[1])].quantization;
-    if (!q || q->scale.size() < 2) continue;
-    std::vector<float> sorted = q->scale;
-    std::sort(sorted.begin(), sorted.end());
-    const float median = sorted[sorted.size() / 2];
-    if (median > 0 && sorted.back() / median > best_spread) {
-      best_spread = sorted.back() / median;
+    if (!HasPerChannelWeights(m, op)) continue;
+    std::vector<float> live;
+    const auto& scales = m.main().tensors[static_cast<size_t>(op.inputs[1])].quantization->scale;
+    const float largest = *std::max_element(scales.begin(), scales.end());
+    for (float s : scales)
+      if (s >= largest / 254) live.push_back(s);
+    std::sort(live.begin(), live.end());
+    const double spread = largest / live[live.size() / 2];
+    if (spread > best_spread) {
+      best_spread = spread;
       best = static_cast<int>(n);
     }
   }
   return best;
 }
 
-// Requantizes one conv's per-channel weights (and bias) per tensor.
+// Requantizes one conv's or depthwise conv's per-channel weights (and bias)
+// per tensor.
 Model PlantPerTensorWeights(const Model& original, int node) {
   Model m = original;
   Subgraph& g = m.subgraphs[0];
   const Operator& op = g.operators[static_cast<size_t>(node)];
   Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
   Tensor& input = g.tensors[static_cast<size_t>(op.inputs[0])];
-  const size_t channels = w.quantization->scale.size();
-  std::vector<uint8_t>& wdata = m.buffers[w.buffer].data;
-  const size_t per_channel = wdata.size() / channels;
-  std::vector<float> real(wdata.size());
+  std::vector<float> real = RealWeights(m, w);
   float absmax = 0;
-  for (size_t i = 0; i < wdata.size(); ++i) {
-    real[i] = static_cast<int8_t>(wdata[i]) * w.quantization->scale[i / per_channel];
-    absmax = std::max(absmax, std::abs(real[i]));
-  }
+  for (float v : real) absmax = std::max(absmax, std::abs(v));
   const float scale = absmax / 127.0f;
-  std::vector<uint8_t> requantized(wdata.size());
-  for (size_t i = 0; i < wdata.size(); ++i)
+  std::vector<uint8_t> requantized(real.size());
+  for (size_t i = 0; i < real.size(); ++i)
     requantized[i] = static_cast<uint8_t>(static_cast<int8_t>(std::lround(real[i] / scale)));
   // Give the weights their own buffer: others may share the original.
   m.buffers.push_back({requantized});
@@ -218,16 +245,65 @@ TEST(ComparePlanted, PerTensorWeightsWithSpreadChannelsAreFoundOnResnet) {
   ExpectPerTensorWeightsFound(kPlantModels[1]);
 }
 
-// Not met: on VWW no conv's channel spread makes per-tensor weights hurt.
-// The pick (node 18) requantized per tensor moves its own SQNR from 34.0 to
-// 33.0 dB and leaves the output's at 30.84 dB (8 random samples, seed 3), so
-// natural layers with more error of their own (node 25 at 12.3 dB) rightly
-// rank above it. On ResNet the same plant (node 0) takes the output from 21.1
-// to 13.2 dB and is ranked first (test above). Kept to show the gap; ranking
-// a harmless fault first would need a measure other than error added.
+// Not met, and not honestly meetable by ranking error: per-tensor weights
+// do not hurt VWW. The pick (depthwise node 11, live channels' scales spread
+// 16x) requantized per tensor has its own noise-to-signal go from 0.0001 to
+// 0.0018 and the output SQNR from 30.84 to 30.63 dB (8 random samples, seed
+// 3); it ranks 6th, below layers that clip on these inputs (node 25 0.058,
+// node 29 0.047, node 22 0.029, node 20 0.016, node 23 0.004). Every VWW
+// conv and depthwise conv planted so ranks 3rd or lower except node 25, which
+// already leads. Ranking by error above the output-rounding floor
+// (step^2/12-like, measured) changes nothing here, as the floors are 2e-6 to
+// 4e-5, and it demotes a real fault: ResNet node 8 with a 16x too wide range
+// (output 21.1 -> 9.6 dB) falls from 1st to 8th. Kept to show the gap.
 TEST(ComparePlanted, DISABLED_PerTensorWeightsWithSpreadChannelsAreFoundOnVww) {
   TFD_REQUIRE_FIXTURES();
   ExpectPerTensorWeightsFound(kPlantModels[0]);
+}
+
+// Per-tensor weights are named even when many channels are dead: VWW's
+// 1x1 convs have up to 234 of 256 all-zero channels, which once made the
+// median channel range 0 and hid the evidence.
+TEST(ComparePlanted, PerTensorEvidenceLooksPastAllZeroChannels) {
+  TFD_REQUIRE_FIXTURES();
+  Model dep = Load(kPlantModels[0].deployed);
+  // The conv with the most all-zero channels.
+  int node = -1;
+  size_t most = 0;
+  for (size_t n = 0; n < dep.main().operators.size(); ++n) {
+    const auto& op = dep.main().operators[n];
+    if (dep.op_code(op).builtin != BuiltinOp::CONV_2D || !HasPerChannelWeights(dep, op)) continue;
+    const Tensor& w = dep.main().tensors[static_cast<size_t>(op.inputs[1])];
+    std::vector<float> real = RealWeights(dep, w);
+    const size_t channels = w.quantization->scale.size(), per_channel = real.size() / channels;
+    size_t zero = 0;
+    for (size_t c = 0; c < channels; ++c)
+      zero += std::all_of(real.begin() + c * per_channel, real.begin() + (c + 1) * per_channel,
+                          [](float v) { return std::abs(v) < 1e-6f; });
+    if (zero > most) {
+      most = zero;
+      node = static_cast<int>(n);
+    }
+  }
+  ASSERT_GE(node, 0);
+  Model planted = PlantPerTensorWeights(dep, node);
+  // Count the planted weights' all-zero channels (OHWI: channel-major).
+  const Operator& op = planted.main().operators[static_cast<size_t>(node)];
+  const Tensor& w = planted.main().tensors[static_cast<size_t>(op.inputs[1])];
+  const auto& q = *planted.ConstantData(w);
+  const size_t channels = static_cast<size_t>(w.shape[0]), per_channel = q.size() / channels;
+  size_t zero = 0;
+  for (size_t c = 0; c < channels; ++c)
+    zero += std::all_of(q.begin() + c * per_channel, q.begin() + (c + 1) * per_channel, [](uint8_t b) { return b == 0; });
+  EXPECT_GE(zero, most);
+  CompareResult r = CompareModels(Load(kPlantModels[0].reference), planted, RandomCompareInputs(planted, 3, 8));
+  auto s = std::find_if(r.suspects.begin(), r.suspects.end(), [&](const Suspect& x) { return x.node == node; });
+  ASSERT_NE(s, r.suspects.end());
+  EXPECT_NE(std::find(s->causes.begin(), s->causes.end(), "per-tensor-weights"), s->causes.end());
+  const std::string zeros = fmt::format("; {} of {} channels are all zero", zero, channels);
+  EXPECT_TRUE(std::any_of(s->evidence.begin(), s->evidence.end(),
+                          [&](const std::string& e) { return e.find(zeros) != std::string::npos; }))
+      << "expected '" << zeros << "'";
 }
 
 TEST(ComparePlanted, ShiftedZeroPointIsFound) {
@@ -347,6 +423,7 @@ TEST(CompareCli, DataFolderMatchesEvalAgainstTheReference) {
   EXPECT_EQ(sj["layers"][0]["max_abs_error"].get<double>(), 0.0);
   std::filesystem::remove_all(dir);
 }
+
 
 }  // namespace
 }  // namespace tfd

@@ -311,19 +311,26 @@ void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s
   const int axis = WeightChannelAxis(deployed.op_code(op).builtin);
   if (axis >= 0 && op.inputs.size() > 1 && op.inputs[1] >= 0) {
     const Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
-    std::vector<int> sorted = ChannelAbsMax(deployed, w, axis);
+    std::vector<int> absmax = ChannelAbsMax(deployed, w, axis);
+    // All-zero channels (dead in training, or below half a step of the shared
+    // scale) have no range to compare: the spread is among the others.
+    std::vector<int> sorted;
+    for (int a : absmax)
+      if (a > 0) sorted.push_back(a);
     std::sort(sorted.begin(), sorted.end());
+    const size_t zero = absmax.size() - sorted.size();
     if (sorted.size() > 1) {
       const int largest = sorted.back();
       const int median = sorted[sorted.size() / 2];
       // When the median channel uses at most half the levels, per-channel
       // scales would at least double the resolution of half the channels.
-      if (largest > 0 && median > 0 && static_cast<double>(largest) / median >= 2.0) {
+      if (static_cast<double>(largest) / median >= 2.0) {
         s.causes.push_back("per-tensor-weights");
         s.evidence.push_back(fmt::format(
             "weights '{}' are quantized per tensor, but output channels' ranges differ {:.0f}x (median channel uses "
-            "{} of {} levels, smallest {}): per-channel quantization would give every channel the full range",
-            w.name, static_cast<double>(largest) / median, median, largest, sorted.front()));
+            "{} of {} levels, smallest {}{}): per-channel quantization would give every channel the full range",
+            w.name, static_cast<double>(largest) / median, median, largest, sorted.front(),
+            zero > 0 ? fmt::format("; {} of {} channels are all zero", zero, absmax.size()) : ""));
       }
     }
   }
