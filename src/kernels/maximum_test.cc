@@ -17,7 +17,7 @@ TEST(Maximum, HandComputed) {
   // int64 is not readable by the oracle: checked here.
   Model l = BinaryModel(BuiltinOp::MAXIMUM, T(DType::INT64, {2}), T(DType::INT64, {2}), T(DType::INT64, {2}));
   out = RunOurs(l, {Array::Of<int64_t>(DType::INT64, {2}, {int64_t{1} << 40, 2}),
-                    Array::Of<int64_t>(DType::INT64, {2}, {-3, int64_t{-1} << 40})});
+                    Array::Of<int64_t>(DType::INT64, {2}, {-3, -(int64_t{1} << 40)})});
   EXPECT_EQ(out[0].values<int64_t>(), std::vector<int64_t>({int64_t{1} << 40, 2}));
 }
 
