@@ -405,14 +405,11 @@ bool XnnpackAccepts(const KernelContext& ctx) {
   if (input == nullptr || filter == nullptr || output == nullptr) return false;
   const DType t = input->dtype;
   if (t == DType::FLOAT32) {
-    const RuntimeTensor* bias = ctx.inputs[2];
-    if (output->dtype != t || input->rank() != 4 || output->rank() != 4 || filter->rank() != 4) return false;
-    if (!xnn::StaticF32(ctx, filter) || !xnn::StaticF32(ctx, bias) || bias->rank() != 1) return false;
     const auto o = ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>();
-    if (o.stride_h <= 0 || o.stride_w <= 0 || o.dilation_h_factor <= 0 || o.dilation_w_factor <= 0) return false;
-    if (o.depth_multiplier <= 0 || filter->dim(3) % o.depth_multiplier != 0) return false;
-    xnn::F32Clamp clamp;
-    return xnn::F32ActivationClamp(o.fused_activation_function, &clamp);
+    if (!xnn::AcceptsF32Convolution(ctx, o.stride_h, o.stride_w, o.dilation_h_factor, o.dilation_w_factor,
+                                    o.fused_activation_function))
+      return false;
+    return o.depth_multiplier > 0 && filter->dim(3) % o.depth_multiplier == 0;
   }
   if (t != DType::UINT8 && t != DType::INT8) return false;
   if (input->rank() != 4 || filter->rank() != 4 || output->rank() != 4 || !filter->is_constant()) return false;
