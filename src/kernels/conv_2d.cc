@@ -380,25 +380,9 @@ void Eval(KernelContext& ctx) {
 // points 0), a constant bias (required: float32, or int32 for 8-bit), and an
 // activation XNNPACK can clamp.
 bool XnnpackAccepts(const KernelContext& ctx) {
-  if (ctx.inputs.size() != 3 || ctx.outputs.size() != 1) return false;
-  const RuntimeTensor* input = ctx.inputs[0];
-  const RuntimeTensor* filter = ctx.inputs[1];
-  const RuntimeTensor* output = ctx.outputs[0];
-  if (input == nullptr || filter == nullptr || output == nullptr) return false;
-  const DType t = input->dtype;
-  if (t == DType::FLOAT32) {
-    const auto o = ctx.options_or_default<tflite::Conv2DOptionsT>();
-    return xnn::AcceptsF32Convolution(ctx, o.stride_h, o.stride_w, o.dilation_h_factor, o.dilation_w_factor,
-                                      o.fused_activation_function);
-  }
-  if (t != DType::UINT8 && t != DType::INT8) return false;
-  if (input->rank() != 4 || filter->rank() != 4 || output->rank() != 4 || !filter->is_constant()) return false;
-  if (!xnn::PerTensor8(*input, t) || !xnn::PerTensor8(*output, t)) return false;
-  if (!xnn::Quantized8(*filter, t, t == DType::INT8 ? 0 : -1)) return false;
-  if (!xnn::StaticBias(ctx.inputs[2], /*per_channel_allowed=*/true)) return false;
   const auto o = ctx.options_or_default<tflite::Conv2DOptionsT>();
-  if (o.stride_h <= 0 || o.stride_w <= 0 || o.dilation_h_factor <= 0 || o.dilation_w_factor <= 0) return false;
-  return xnn::ActivationSupported(o.fused_activation_function);
+  return xnn::AcceptsConvolution(ctx, {o.stride_h, o.stride_w, o.dilation_h_factor, o.dilation_w_factor,
+                                       o.fused_activation_function, /*filter_channel_axis=*/0});
 }
 
 void XnnpackPrepare(KernelContext& ctx) {
@@ -409,15 +393,8 @@ void XnnpackPrepare(KernelContext& ctx) {
     xnn::F32ActivationClamp(ctx.options_or_default<tflite::Conv2DOptionsT>().fused_activation_function, &s.xnn_clamp);
     return;
   }
-  const RuntimeTensor& input = ctx.input(0);
-  const RuntimeTensor& filter = ctx.input(1);
   const RuntimeTensor& output = ctx.output(0);
-  const std::vector<float>& filter_scales = filter.quant()->scale;
-  s.xnn_scale.resize(static_cast<size_t>(s.out_c));
-  for (int c = 0; c < s.out_c; ++c)
-    s.xnn_scale[static_cast<size_t>(c)] =
-        xnn::RequantScale(input.scale(), filter_scales[filter_scales.size() == 1 ? 0 : static_cast<size_t>(c)],
-                          output.scale());
+  s.xnn_scale = xnn::RequantScales(ctx.input(0), ctx.input(1), output, s.out_c);
   s.quant_range =
       xnn::ActivationRange(ctx, ctx.options_or_default<tflite::Conv2DOptionsT>().fused_activation_function, output);
 }

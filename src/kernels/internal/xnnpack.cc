@@ -1,5 +1,7 @@
 #include "kernels/internal/xnnpack.h"
 
+#include "kernels/internal/xnnpack_f32.h"
+
 #include <cstring>
 #include <limits>
 
@@ -76,6 +78,37 @@ bool StaticBias(const RuntimeTensor* bias, bool per_channel_allowed) {
 bool ActivationSupported(Activation act) {
   return act == Activation::NONE || act == Activation::RELU || act == Activation::RELU6 ||
          act == Activation::RELU_N1_TO_1;
+}
+
+bool AcceptsConvolution(const KernelContext& ctx, const ConvolutionParams& p) {
+  if (ctx.inputs.size() != 3 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* input = ctx.inputs[0];
+  const RuntimeTensor* filter = ctx.inputs[1];
+  const RuntimeTensor* bias = ctx.inputs[2];
+  const RuntimeTensor* output = ctx.outputs[0];
+  if (input == nullptr || filter == nullptr || output == nullptr) return false;
+  if (input->rank() != 4 || filter->rank() != 4 || output->rank() != 4) return false;
+  if (p.stride_h <= 0 || p.stride_w <= 0 || p.dilation_h <= 0 || p.dilation_w <= 0) return false;
+  const DType t = input->dtype;
+  if (t == DType::FLOAT32) {
+    if (output->dtype != t || !StaticF32(ctx, filter) || !StaticF32(ctx, bias) || bias->rank() != 1) return false;
+    F32Clamp clamp;
+    return F32ActivationClamp(p.activation, &clamp);
+  }
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (!filter->is_constant() || !PerTensor8(*input, t) || !PerTensor8(*output, t)) return false;
+  if (!Quantized8(*filter, t, t == DType::INT8 ? p.filter_channel_axis : -1)) return false;
+  if (!StaticBias(bias, /*per_channel_allowed=*/true)) return false;
+  return ActivationSupported(p.activation);
+}
+
+std::vector<float> RequantScales(const RuntimeTensor& input, const RuntimeTensor& filter,
+                                 const RuntimeTensor& output, int channels) {
+  const std::vector<float>& filter_scales = filter.quant()->scale;
+  std::vector<float> scales(static_cast<size_t>(channels));
+  for (size_t c = 0; c < scales.size(); ++c)
+    scales[c] = RequantScale(input.scale(), filter_scales[filter_scales.size() == 1 ? 0 : c], output.scale());
+  return scales;
 }
 
 }  // namespace tfd::xnn

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "interpreter/kernel.h"
 #include "kernels/internal/activation.h"
@@ -71,5 +72,23 @@ inline bool PerTensor8(const RuntimeTensor& t, DType dtype) { return Quantized8(
 bool StaticBias(const RuntimeTensor* bias, bool per_channel_allowed);
 // Fused activations XNNPACK can apply (NONE, RELU, RELU_N1_TO_1, RELU6).
 bool ActivationSupported(Activation act);
+
+// What the delegate asks of a CONV_2D or DEPTHWISE_CONV_2D node (input,
+// filter, bias; one output): 4-D input, filter and output; positive strides
+// and dilations; an activation it can clamp. float32: static weights and a
+// static 1-D float bias. 8-bit: per-tensor input and output, constant
+// weights (int8 may be per-channel along `filter_channel_axis`, zero points
+// 0) and a constant int32 bias.
+struct ConvolutionParams {
+  int stride_h, stride_w, dilation_h, dilation_w;
+  Activation activation;
+  int filter_channel_axis;
+};
+bool AcceptsConvolution(const KernelContext& ctx, const ConvolutionParams& p);
+
+// One requantization scale per output channel (the filter's per-channel
+// scales, or its one scale repeated).
+std::vector<float> RequantScales(const RuntimeTensor& input, const RuntimeTensor& filter,
+                                 const RuntimeTensor& output, int channels);
 
 }  // namespace tfd::xnn

@@ -75,17 +75,4 @@ bool StaticF32(const KernelContext& ctx, const RuntimeTensor* t) {
   return false;
 }
 
-bool AcceptsF32Convolution(const KernelContext& ctx, int stride_h, int stride_w, int dilation_h, int dilation_w,
-                           Activation act) {
-  const RuntimeTensor* input = ctx.inputs[0];
-  const RuntimeTensor* filter = ctx.inputs[1];
-  const RuntimeTensor* bias = ctx.inputs[2];
-  const RuntimeTensor* output = ctx.outputs[0];
-  if (output->dtype != DType::FLOAT32 || input->rank() != 4 || output->rank() != 4 || filter->rank() != 4) return false;
-  if (!StaticF32(ctx, filter) || !StaticF32(ctx, bias) || bias->rank() != 1) return false;
-  if (stride_h <= 0 || stride_w <= 0 || dilation_h <= 0 || dilation_w <= 0) return false;
-  F32Clamp clamp;
-  return F32ActivationClamp(act, &clamp);
-}
-
 }  // namespace tfd::xnn

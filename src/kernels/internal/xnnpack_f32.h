@@ -69,10 +69,4 @@ float BilinearF32(float tl, float tr, float bl, float br, float alpha_x, float a
 // DEQUANTIZE kernel computes it).
 bool StaticF32(const KernelContext& ctx, const RuntimeTensor* t);
 
-// What the delegate asks of a float32 CONV_2D or DEPTHWISE_CONV_2D (inputs
-// input, filter, bias): 4-D input, output and filter, static weights and
-// 1-D bias, positive strides and dilations, an activation it can clamp.
-bool AcceptsF32Convolution(const KernelContext& ctx, int stride_h, int stride_w, int dilation_h, int dilation_w,
-                           Activation act);
-
 }  // namespace tfd::xnn
