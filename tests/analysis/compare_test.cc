@@ -214,14 +214,24 @@ void ExpectPlantedFirst(const Model& reference, const Model& planted, int node, 
       << "evidence: " << (top.evidence.empty() ? "" : top.evidence[0]);
 }
 
+// A real int8 model to plant faults in, and what it is compared against: its
+// float original where the fixtures have one, else the float shadow of the
+// unplanted model (its own weights dequantized, float kernels), which is
+// what the deployed file would compute without the fault and without
+// activation quantization.
 struct PlantCase {
-  const char* reference;
   const char* deployed;
+  const char* reference;  // nullptr: the float shadow of the unplanted deployed model
 };
-const PlantCase kPlantModels[] = {
-    {"models/mlperf-tiny/vww_96_float.tflite", "models/mlperf-tiny/vww_96_int8.tflite"},
-    {"models/mlperf-tiny/pretrainedResnet.tflite", "models/mlperf-tiny/pretrainedResnet_quant.tflite"},
-};
+const PlantCase kVww = {"models/mlperf-tiny/vww_96_int8.tflite", "models/mlperf-tiny/vww_96_float.tflite"};
+const PlantCase kResnet = {"models/mlperf-tiny/pretrainedResnet_quant.tflite",
+                           "models/mlperf-tiny/pretrainedResnet.tflite"};
+const PlantCase kPersonDetect = {"models/tflite-micro/person_detect.tflite", nullptr};
+const PlantCase kPlantModels[] = {kVww, kResnet, kPersonDetect};
+
+Model Reference(const PlantCase& c, const Model& deployed) {
+  return c.reference ? Load(c.reference) : MakeFloatShadow(deployed);
+}
 
 TEST(ComparePlanted, ActivationScaleTooSmallIsFoundAsClipping) {
   TFD_REQUIRE_FIXTURES();
@@ -229,36 +239,44 @@ TEST(ComparePlanted, ActivationScaleTooSmallIsFoundAsClipping) {
     SCOPED_TRACE(c.deployed);
     Model dep = Load(c.deployed);
     int node = PickConv(dep);
-    ExpectPlantedFirst(Load(c.reference), PlantSmallScale(dep, node), node, "clipping");
+    ExpectPlantedFirst(Reference(c, dep), PlantSmallScale(dep, node), node, "clipping");
   }
 }
 
-void ExpectPerTensorWeightsFound(const PlantCase& c) {
-  Model dep = Load(c.deployed);
+// Per-tensor weights where channel ranges differ most hurt ResNet (output
+// SQNR 21.1 -> 13.2 dB on these inputs, top-1 agreement 8/8 -> 6/8) and the
+// person detector (50.7 -> 9.8 dB):
+// there the planted conv must lead the suspects.
+TEST(ComparePlanted, PerTensorWeightsWithSpreadChannelsAreFoundFirst) {
+  TFD_REQUIRE_FIXTURES();
+  for (const auto& c : {kResnet, kPersonDetect}) {
+    SCOPED_TRACE(c.deployed);
+    Model dep = Load(c.deployed);
+    int node = PickSpreadConv(dep);
+    ASSERT_GE(node, 0);
+    ExpectPlantedFirst(Reference(c, dep), PlantPerTensorWeights(dep, node), node, "per-tensor-weights");
+  }
+}
+
+// On VWW the same plant does no measurable harm, so ranking by error cannot
+// honestly put it first: the pick (depthwise node 11, live channels' scales
+// spread 16x) requantized per tensor has its own noise-to-signal go from
+// 0.0001 to 0.0018 and the output SQNR from 30.84 to 30.63 dB (8 random
+// samples, seed 3; on the fixture photos it even rises, 32.3 -> 33.8 dB),
+// while layers that clip on these inputs add 0.016 to 0.058. Every VWW conv
+// planted so ranks 3rd or lower except node 25, which already leads. What
+// must hold is that the evidence names the cause wherever it ranks.
+TEST(ComparePlanted, PerTensorWeightsAreNamedOnVwwWhereTheyDoNoHarm) {
+  TFD_REQUIRE_FIXTURES();
+  Model dep = Load(kVww.deployed);
   int node = PickSpreadConv(dep);
-  ASSERT_GE(node, 0);
-  ExpectPlantedFirst(Load(c.reference), PlantPerTensorWeights(dep, node), node, "per-tensor-weights");
-}
-
-TEST(ComparePlanted, PerTensorWeightsWithSpreadChannelsAreFoundOnResnet) {
-  TFD_REQUIRE_FIXTURES();
-  ExpectPerTensorWeightsFound(kPlantModels[1]);
-}
-
-// Not met, and not honestly meetable by ranking error: per-tensor weights
-// do not hurt VWW. The pick (depthwise node 11, live channels' scales spread
-// 16x) requantized per tensor has its own noise-to-signal go from 0.0001 to
-// 0.0018 and the output SQNR from 30.84 to 30.63 dB (8 random samples, seed
-// 3); it ranks 6th, below layers that clip on these inputs (node 25 0.058,
-// node 29 0.047, node 22 0.029, node 20 0.016, node 23 0.004). Every VWW
-// conv and depthwise conv planted so ranks 3rd or lower except node 25, which
-// already leads. Ranking by error above the output-rounding floor
-// (step^2/12-like, measured) changes nothing here, as the floors are 2e-6 to
-// 4e-5, and it demotes a real fault: ResNet node 8 with a 16x too wide range
-// (output 21.1 -> 9.6 dB) falls from 1st to 8th. Kept to show the gap.
-TEST(ComparePlanted, DISABLED_PerTensorWeightsWithSpreadChannelsAreFoundOnVww) {
-  TFD_REQUIRE_FIXTURES();
-  ExpectPerTensorWeightsFound(kPlantModels[0]);
+  ASSERT_EQ(node, 11);
+  Model planted = PlantPerTensorWeights(dep, node);
+  CompareResult r = CompareModels(Reference(kVww, dep), planted, RandomCompareInputs(planted, 3, 8));
+  auto s = std::find_if(r.suspects.begin(), r.suspects.end(), [&](const Suspect& x) { return x.node == node; });
+  ASSERT_NE(s, r.suspects.end());
+  EXPECT_NE(std::find(s->causes.begin(), s->causes.end(), "per-tensor-weights"), s->causes.end());
+  EXPECT_NE(s->evidence[0].find("differ 16x"), std::string::npos) << s->evidence[0];
 }
 
 // Per-tensor weights are named even when many channels are dead: VWW's
@@ -266,7 +284,7 @@ TEST(ComparePlanted, DISABLED_PerTensorWeightsWithSpreadChannelsAreFoundOnVww) {
 // median channel range 0 and hid the evidence.
 TEST(ComparePlanted, PerTensorEvidenceLooksPastAllZeroChannels) {
   TFD_REQUIRE_FIXTURES();
-  Model dep = Load(kPlantModels[0].deployed);
+  Model dep = Load(kVww.deployed);
   // The conv with the most all-zero channels.
   int node = -1;
   size_t most = 0;
@@ -296,7 +314,7 @@ TEST(ComparePlanted, PerTensorEvidenceLooksPastAllZeroChannels) {
   for (size_t c = 0; c < channels; ++c)
     zero += std::all_of(q.begin() + c * per_channel, q.begin() + (c + 1) * per_channel, [](uint8_t b) { return b == 0; });
   EXPECT_GE(zero, most);
-  CompareResult r = CompareModels(Load(kPlantModels[0].reference), planted, RandomCompareInputs(planted, 3, 8));
+  CompareResult r = CompareModels(Load(kVww.reference), planted, RandomCompareInputs(planted, 3, 8));
   auto s = std::find_if(r.suspects.begin(), r.suspects.end(), [&](const Suspect& x) { return x.node == node; });
   ASSERT_NE(s, r.suspects.end());
   EXPECT_NE(std::find(s->causes.begin(), s->causes.end(), "per-tensor-weights"), s->causes.end());
@@ -312,7 +330,7 @@ TEST(ComparePlanted, ShiftedZeroPointIsFound) {
     SCOPED_TRACE(c.deployed);
     Model dep = Load(c.deployed);
     int node = PickConv(dep);
-    ExpectPlantedFirst(Load(c.reference), PlantShiftedZeroPoint(dep, node), node, "zero-point");
+    ExpectPlantedFirst(Reference(c, dep), PlantShiftedZeroPoint(dep, node), node, "zero-point");
   }
 }
 
