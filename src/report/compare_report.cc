@@ -67,11 +67,13 @@ json CompareJson(const CompareResult& r) {
       lj["representable_min"] = l.range->min;
       lj["representable_max"] = l.range->max;
       lj["clipped_share"] = l.stats.clipped_share();
+      lj["clipping_error_share"] = l.stats.clipping_error_share();
       lj["rmse_over_scale"] = l.range->scale > 0 ? json(l.stats.rmse() / l.range->scale) : json(nullptr);
     } else {
       lj["scale"] = nullptr;
       lj["zero_point"] = nullptr;
       lj["clipped_share"] = nullptr;
+      lj["clipping_error_share"] = nullptr;
       lj["rmse_over_scale"] = nullptr;
     }
     lj["added_noise"] = l.added_noise;

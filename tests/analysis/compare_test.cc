@@ -58,6 +58,24 @@ TEST(CompareMatching, FloatInt8PairsAreFullyMatched) {
   }
 }
 
+// Clipping's share of the error: the clipped values' distance to the range
+// end, squared, over all squared error.
+TEST(CompareStats, ClippingErrorShareCountsOnlyWhatTheRangeCutsOff) {
+  QuantizedRange range;
+  range.min = 0;
+  range.max = 1;
+  range.scale = 1.0 / 255;
+  // Reference 0.5 and 3.0; deployed 0.6 (0.1 rounding-like error) and 1.0 (clipped by 2.0).
+  const float reference[] = {0.5f, 3.0f}, deployed[] = {0.6f, 1.0f};
+  ErrorStats s;
+  s.Add(reference, deployed, 2, &range);
+  EXPECT_DOUBLE_EQ(s.clipped_share(), 0.5);
+  EXPECT_NEAR(s.clipping_error_share(), 4.0 / (4.0 + 0.01), 1e-6);
+  ErrorStats none;
+  none.Add(reference, reference, 2, &range);
+  EXPECT_EQ(none.clipping_error_share(), 0.0);
+}
+
 // ---- Planted faults, made by rewriting a real int8 model ----
 
 // A CONV_2D about two thirds of the way through the graph, whose output is

@@ -265,17 +265,21 @@ void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s
     const double seen = st.reference_max() - st.reference_min();
     // The scale the values seen would need if the range had to hold them all (and 0).
     const double needed = levels > 0 ? (std::max(0.0, st.reference_max()) - std::min(0.0, st.reference_min())) / levels : 0;
-    if (clipped > 0.001) {
+    // Clipping matters when it touches more than a few values, or when the
+    // few it touches are outliers far enough out to dominate the error.
+    const double clip_error = st.clipping_error_share();
+    if (clipped > 0.001 || (clipped > 0 && clip_error >= 0.25)) {
       s.causes.push_back("clipping");
       std::string why = needed > 1.5 * r.scale
                             ? fmt::format(": holding them needs a scale of about {:.4g}, {:.1f}x the tensor's", needed,
                                           needed / r.scale)
                             : "";
       s.evidence.push_back(fmt::format(
-          "activation range clips {:.1f}% of values ({:.1f}% below, {:.1f}% above): the float values seen span "
-          "[{:.4g}, {:.4g}] but scale {:.4g} and zero point {} represent only [{:.4g}, {:.4g}]{}",
-          100 * clipped, 100 * st.clipped_low_share(), 100 * st.clipped_high_share(), st.reference_min(),
-          st.reference_max(), r.scale, r.zero_point, r.min, r.max, why));
+          "activation range clips {:.2g}% of values ({:.2g}% below, {:.2g}% above), which makes {:.0f}% of the error "
+          "here: the float values seen span [{:.4g}, {:.4g}] but scale {:.4g} and zero point {} represent only "
+          "[{:.4g}, {:.4g}]{}",
+          100 * clipped, 100 * st.clipped_low_share(), 100 * st.clipped_high_share(), 100 * clip_error,
+          st.reference_min(), st.reference_max(), r.scale, r.zero_point, r.min, r.max, why));
     }
     if (ints && seen > 0) {
       // The zero point that fits the values seen at this scale.

@@ -27,8 +27,14 @@ void ErrorStats::Add(const float* reference, const float* deployed, int64_t n, c
     if (range != nullptr) {
       // Half a step of slack: values that round to the end point are not clipped.
       const double slack = range->scale * 0.5;
-      if (r < range->min - slack) ++clipped_low_;
-      if (r > range->max + slack) ++clipped_high_;
+      if (r < range->min - slack) {
+        ++clipped_low_;
+        clip_err2_ += (range->min - r) * (range->min - r);
+      }
+      if (r > range->max + slack) {
+        ++clipped_high_;
+        clip_err2_ += (r - range->max) * (r - range->max);
+      }
     }
   }
   if (range != nullptr) range_count_ += n;
@@ -51,6 +57,9 @@ double ErrorStats::cosine() const {
 }
 double ErrorStats::clipped_share() const {
   return range_count_ ? static_cast<double>(clipped_low_ + clipped_high_) / range_count_ : 0;
+}
+double ErrorStats::clipping_error_share() const {
+  return sum_err2_ > 0 ? std::min(1.0, clip_err2_ / sum_err2_) : 0;
 }
 double ErrorStats::clipped_low_share() const { return range_count_ ? static_cast<double>(clipped_low_) / range_count_ : 0; }
 double ErrorStats::clipped_high_share() const { return range_count_ ? static_cast<double>(clipped_high_) / range_count_ : 0; }

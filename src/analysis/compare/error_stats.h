@@ -35,11 +35,15 @@ class ErrorStats {
   double clipped_share() const;
   double clipped_low_share() const;
   double clipped_high_share() const;
+  // Share of the squared error that clipping alone explains: the distance of
+  // clipped reference values to the range's end, squared, over all squared
+  // error. A few clipped outliers can dominate a layer's error.
+  double clipping_error_share() const;
 
  private:
   int64_t count_ = 0, elements_ = 0;
   double sum_err_ = 0, sum_err2_ = 0, sum_abs_ = 0, max_abs_ = 0;
-  double sum_ref2_ = 0, sum_dep2_ = 0, sum_ref_dep_ = 0;
+  double sum_ref2_ = 0, sum_dep2_ = 0, sum_ref_dep_ = 0, clip_err2_ = 0;
   double ref_min_ = std::numeric_limits<double>::infinity();
   double ref_max_ = -std::numeric_limits<double>::infinity();
   int64_t clipped_low_ = 0, clipped_high_ = 0, range_count_ = 0;
