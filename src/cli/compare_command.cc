@@ -22,6 +22,7 @@ namespace {
 struct CompareArgs {
   std::vector<std::string> models;
   bool self = false;
+  bool reference_shadow = false;
   std::vector<std::string> inputs;
   std::string data;
   std::string preprocess = "auto";
@@ -106,7 +107,6 @@ RawInput Raw(TensorData d) { return {d.dtype, std::move(d.shape), std::move(d.by
 // the models), the decoded items and the resolved preprocessing.
 struct DataRun {
   std::unique_ptr<ModelSession> reference, deployed;
-  std::unique_ptr<Model> shadow;
   LoadedData loaded;
   PreprocessSpec reference_spec, deployed_spec;
   std::string reference_desc, deployed_desc;
@@ -114,7 +114,9 @@ struct DataRun {
 
 // Each model converts every item through its own preprocessing (its
 // metadata, the partner's, or a spec file). With --self the float shadow is
-// given the deployed input's real values, so both see the same input.
+// given the deployed input's real values, so both see the same input; with
+// --reference-shadow the reference's shadow gets the real values its own
+// conversion gives.
 CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
   Dataset dataset = OpenDataset(args.data);
   if (!args.self) run.reference = std::make_unique<ModelSession>(args.models.front());
@@ -135,11 +137,18 @@ CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
   in.count = static_cast<int>(run.loaded.items.size());
   if (args.samples_given) in.count = std::min(in.count, args.samples);
   const Tensor& input = run.deployed->model().main().tensors[static_cast<size_t>(run.deployed->model().main().inputs[0])];
-  in.sample = [&run, &input](int k) {
+  in.sample = [&run, &input, reference_shadow = args.reference_shadow](int k) {
     const LoadedItem& item = run.loaded.items[static_cast<size_t>(k)];
     CompareSample s;
     TensorData dep = run.deployed->Prepare(item.sample, run.deployed_spec, item.path);
-    if (run.reference) {
+    if (run.reference && reference_shadow) {
+      const Model& rm = run.reference->model();
+      TensorData ref = run.reference->Prepare(item.sample, run.reference_spec, item.path);
+      std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], item.path);
+      RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(real.size() * sizeof(float))};
+      std::memcpy(r.bytes.data(), real.data(), r.bytes.size());
+      s.reference.push_back(std::move(r));
+    } else if (run.reference) {
       s.reference.push_back(Raw(run.reference->Prepare(item.sample, run.reference_spec, item.path)));
     } else {
       s.values.push_back(RealValues(dep, input, item.path));
@@ -153,6 +162,7 @@ CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
 void RunCompare(const CompareArgs& args) {
   if (args.self ? args.models.size() != 1 : args.models.size() != 2)
     Fail(args.self ? "--self takes one model: the deployed one" : "give REFERENCE.tflite and DEPLOYED.tflite (or one model with --self)");
+  if (args.self && args.reference_shadow) Fail("--self already compares with a float shadow: drop --reference-shadow");
   if (args.samples < 1) Fail("--samples must be at least 1");
   if (!args.data.empty() && !args.inputs.empty()) Fail("give either --data or --input, not both");
   if (args.data.empty() && (args.preprocess != "auto" || args.reference_preprocess != "auto"))
@@ -168,13 +178,21 @@ void RunCompare(const CompareArgs& args) {
     if (args.self) {
       reference_owned = std::make_unique<Model>(MakeFloatShadow(*deployed));
       reference = reference_owned.get();
+    } else if (args.reference_shadow) {
+      reference_owned = std::make_unique<Model>(MakeFloatShadow(run.reference->model()));
+      reference = reference_owned.get();
     } else {
       reference = &run.reference->model();
     }
   } else {
     deployed_owned = std::make_unique<Model>(LoadModel(args.models.back()));
     deployed = deployed_owned.get();
-    reference_owned = std::make_unique<Model>(args.self ? MakeFloatShadow(*deployed) : LoadModel(args.models.front()));
+    if (args.self) {
+      reference_owned = std::make_unique<Model>(MakeFloatShadow(*deployed));
+    } else {
+      Model loaded = LoadModel(args.models.front());
+      reference_owned = std::make_unique<Model>(args.reference_shadow ? MakeFloatShadow(loaded) : std::move(loaded));
+    }
     reference = reference_owned.get();
     inputs = args.inputs.empty() ? RandomCompareInputs(*deployed, args.seed, args.samples) : NpyInputs(*deployed, args.inputs);
   }
@@ -182,7 +200,9 @@ void RunCompare(const CompareArgs& args) {
   CompareOptions options;
   options.isolated_samples = args.isolated_samples;
   CompareResult result = CompareModels(*reference, *deployed, inputs, options);
-  const std::string reference_name = args.self ? "float shadow of " + args.models.back() : args.models.front();
+  const std::string reference_name = args.self               ? "float shadow of " + args.models.back()
+                                     : args.reference_shadow ? "float shadow of " + args.models.front()
+                                                             : args.models.front();
   if (!args.csv.empty()) {
     std::string csv = CompareCsv(result);
     WriteFileBytes(args.csv, std::vector<uint8_t>(csv.begin(), csv.end()));
@@ -224,6 +244,9 @@ void SetupCompare(CLI::App& app) {
       "rounding, which the shadow shares.");
   cmd->add_option("MODELS", args->models, "REFERENCE.tflite DEPLOYED.tflite, or DEPLOYED.tflite with --self")->required();
   cmd->add_flag("--self", args->self, "compare the deployed model with its float shadow (activation quantization error only)");
+  cmd->add_flag("--reference-shadow", args->reference_shadow,
+                "run REFERENCE as its float shadow: for a quantized reference (say, the last int8 build that "
+                "worked), so that DEPLOYED is measured against what the reference computes without quantization");
   cmd->add_option("--input", args->inputs, "one sample as .npy files, one per input (float real values)");
   cmd->add_option("--data", args->data,
                   "compare on a dataset (a folder of images/.npy/.wav, class folders, or a CSV): each model gets "

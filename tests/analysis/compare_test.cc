@@ -276,6 +276,34 @@ TEST(ComparePlanted, PerTensorWeightsWithSpreadChannelsAreFoundFirst) {
   }
 }
 
+// The same comparison from the command line: a deployed file against the
+// quantized original it was made from, run as its float shadow.
+TEST(CompareCli, ReferenceShadowComparesAgainstAQuantizedOriginal) {
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("compare-shadow");
+  Model dep = Load(kPersonDetect.deployed);
+  const int node = PickSpreadConv(dep);
+  const std::string planted = (dir / "planted.tflite").string();
+  WriteFileBytes(planted, WriteModel(PlantPerTensorWeights(dep, node)));
+  const std::string models = testing::Quote(Fixture(kPersonDetect.deployed)) + " " + testing::Quote(planted);
+  auto r = testing::RunCli("compare " + models + " --reference-shadow --seed 3 --samples 8 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["reference"], "float shadow of " + Fixture(kPersonDetect.deployed));
+  ASSERT_FALSE(j["suspects"].empty());
+  EXPECT_EQ(j["suspects"][0]["node"], node);
+  EXPECT_NE(j["suspects"][0]["causes"].dump().find("per-tensor-weights"), std::string::npos) << j["suspects"][0].dump();
+  // Without the shadow, the reference runs quantized: only the planted
+  // layer differs, and it is still the top suspect.
+  auto q = testing::RunCli("compare " + models + " --seed 3 --samples 8 --json");
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  EXPECT_EQ(nlohmann::json::parse(q.out)["suspects"][0]["node"], node);
+  auto both = testing::RunCli("compare --self --reference-shadow " + testing::Quote(planted));
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_NE(both.err.find("drop --reference-shadow"), std::string::npos) << both.err;
+  std::filesystem::remove_all(dir);
+}
+
 // On VWW the same plant does no measurable harm, so ranking by error cannot
 // honestly put it first: the pick (depthwise node 11, live channels' scales
 // spread 16x) requantized per tensor has its own noise-to-signal go from
@@ -457,6 +485,13 @@ TEST(CompareCli, DataFolderMatchesEvalAgainstTheReference) {
   auto sj = nlohmann::json::parse(s.out);
   EXPECT_EQ(sj["samples"], 3);
   EXPECT_EQ(sj["layers"][0]["max_abs_error"].get<double>(), 0.0);
+  // The deployed model against its own file run as a shadow is --self.
+  auto rs = testing::RunCli("compare " + dep + " " + dep + " --reference-shadow --data " + testing::Quote(images) +
+                            " --samples 3 --json");
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  auto rsj = nlohmann::json::parse(rs.out);
+  EXPECT_EQ(rsj["layers"][0]["max_abs_error"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(rsj["outputs"][0]["sqnr_db"].get<double>(), sj["outputs"][0]["sqnr_db"].get<double>());
   std::filesystem::remove_all(dir);
 }
 
