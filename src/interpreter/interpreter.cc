@@ -115,6 +115,7 @@ struct Interpreter::SubgraphRuntime {
   std::unique_ptr<uint8_t, void (*)(void*)> arena{nullptr, std::free};
   size_t arena_size = 0;
   bool prepared = false;
+  bool invoked = false;  // a full run finished since the last Prepare
 };
 
 namespace {
@@ -283,6 +284,7 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
       if (i >= 0) last[static_cast<size_t>(i)] = std::max(last[static_cast<size_t>(i)], static_cast<int>(n));
   }
   for (int32_t i : g.outputs) last[static_cast<size_t>(i)] = kEnd;
+  if (options_.keep_all_tensors) std::fill(last.begin(), last.end(), kEnd);
   for (int32_t i : g.inputs) last[static_cast<size_t>(i)] = std::max(last[static_cast<size_t>(i)], 0);
 
   struct Placement {
@@ -335,6 +337,7 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
     rt.data = sg.arena.get() + p.offset;
   }
   sg.prepared = true;
+  sg.invoked = false;
 }
 
 void Interpreter::SetInput(size_t i, DType dtype, const std::vector<int32_t>& shape, const void* data, size_t bytes) {
@@ -361,6 +364,15 @@ void Interpreter::Invoke() {
   Run(sg);
 }
 
+void Interpreter::InvokeFrom(size_t first_node) {
+  SubgraphRuntime& sg = *subgraphs_[0];
+  if (!options_.keep_all_tensors) Fail("InvokeFrom needs an interpreter that keeps all tensors");
+  if (!sg.prepared || !sg.invoked) Fail("InvokeFrom needs a full Invoke first");
+  if (first_node > sg.graph->operators.size())
+    Fail("node {} does not exist (the graph has {})", first_node, sg.graph->operators.size());
+  Run(sg, first_node);
+}
+
 void Interpreter::InvokeSubgraph(int subgraph_index) {
   if (subgraph_index < 0 || static_cast<size_t>(subgraph_index) >= subgraphs_.size())
     Fail("subgraph {} does not exist", subgraph_index);
@@ -369,11 +381,11 @@ void Interpreter::InvokeSubgraph(int subgraph_index) {
   Run(sg);
 }
 
-void Interpreter::Run(SubgraphRuntime& sg) {
+void Interpreter::Run(SubgraphRuntime& sg, size_t first_node) {
   const Subgraph& g = *sg.graph;
-  if (observer_)
+  if (observer_ && first_node == 0)
     for (int32_t i : g.inputs) observer_(sg.index, -1, i, sg.tensors[static_cast<size_t>(i)]);
-  for (size_t n = 0; n < g.operators.size(); ++n) {
+  for (size_t n = first_node; n < g.operators.size(); ++n) {
     KernelContext& ctx = sg.nodes[n];
     if (sg.reprepare[n]) {
       // Inputs now have values: compute shapes again; outputs become dynamic.
@@ -389,6 +401,7 @@ void Interpreter::Run(SubgraphRuntime& sg) {
       for (size_t o = 0; o < ctx.outputs.size(); ++o)
         observer_(sg.index, static_cast<int>(n), g.operators[n].outputs[o], *ctx.outputs[o]);
   }
+  sg.invoked = true;
 }
 
 void Interpreter::ResetVariables() {

@@ -23,6 +23,10 @@ struct InterpreterOptions {
   bool reference_kernels_only = false;
   // Which runtime's arithmetic to reproduce (see kernel_registry.h).
   Arithmetic arithmetic = Arithmetic::kReference;
+  // Give every tensor its own memory instead of reusing it once the tensor is
+  // dead, so that all values of a run stay readable and part of the graph
+  // can run again (InvokeFrom). Costs the sum of all tensor sizes.
+  bool keep_all_tensors = false;
 };
 
 // Called after each node with each tensor it produced (and once per subgraph
@@ -60,6 +64,11 @@ class Interpreter {
 
   void Invoke();
 
+  // Runs the main subgraph's nodes from `first_node` on, reading what earlier
+  // nodes left from the last Invoke (and any tensor the caller overwrote
+  // since). Needs keep_all_tensors.
+  void InvokeFrom(size_t first_node);
+
   void SetObserver(TensorObserver observer) { observer_ = std::move(observer); }
 
   // Variables (e.g. LSTM state) back to their initial values.
@@ -77,7 +86,7 @@ class Interpreter {
  private:
   struct SubgraphRuntime;
   void Prepare(SubgraphRuntime& sg);
-  void Run(SubgraphRuntime& sg);
+  void Run(SubgraphRuntime& sg, size_t first_node = 0);
 
   const Model& model_;
   InterpreterOptions options_;
