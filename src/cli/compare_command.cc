@@ -35,6 +35,7 @@ struct CompareArgs {
   std::string csv;
   size_t layers = 15;
   int isolated_samples = 32;
+  int impact_samples = 2;
 };
 
 // One sample from .npy files (one per graph input): float files hold real
@@ -199,6 +200,8 @@ void RunCompare(const CompareArgs& args) {
   if (args.isolated_samples < 0) Fail("--isolated-samples must be 0 (all) or more");
   CompareOptions options;
   options.isolated_samples = args.isolated_samples;
+  if (args.impact_samples < 0) Fail("--impact-samples must be 0 (none) or more");
+  options.impact_samples = args.impact_samples;
   CompareResult result = CompareModels(*reference, *deployed, inputs, options);
   const std::string reference_name = args.self               ? "float shadow of " + args.models.back()
                                      : args.reference_shadow ? "float shadow of " + args.models.front()
@@ -264,6 +267,10 @@ void SetupCompare(CLI::App& app) {
   cmd->add_option("--isolated-samples", args->isolated_samples,
                   "how many samples (spread evenly) each layer is also run alone on to measure its own error "
                   "(default 32; 0: all)");
+  cmd->add_option("--impact-samples", args->impact_samples,
+                  "on how many of those each layer's own error is also carried alone through the rest of the "
+                  "reference model to the outputs (\"out dB\"; default 2, 0: none; costs about half a reference "
+                  "run per layer)");
   cmd->callback([args, samples] {
     args->samples_given = samples->count() > 0;
     RunCompare(*args);

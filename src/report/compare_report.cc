@@ -29,12 +29,19 @@ json StatsJson(const ErrorStats& s) {
           {"reference_max", std::isfinite(s.reference_max()) ? json(s.reference_max()) : json(nullptr)}};
 }
 
+// An SQNR cell: empty when not measured, "inf" for an exact match.
+std::string DbCell(const ErrorStats& s) {
+  if (s.count() == 0) return "";
+  return std::isfinite(s.sqnr_db()) ? fmt::format("{:.4f}", s.sqnr_db()) : "inf";
+}
+
 }  // namespace
 
 json CompareJson(const CompareResult& r) {
   json j;
   j["samples"] = r.samples;
   j["isolated_samples"] = r.isolated_samples;
+  j["impact_samples"] = r.impact_samples;
   j["outputs"] = json::array();
   for (const auto& o : r.outputs) {
     json oj = StatsJson(o.stats);
@@ -79,6 +86,7 @@ json CompareJson(const CompareResult& r) {
     lj["added_noise"] = l.added_noise;
     lj["added_by"] = l.added_by;
     lj["isolated"] = l.isolated.count() > 0 ? StatsJson(l.isolated) : json(nullptr);
+    lj["impact"] = l.impact.count() > 0 ? StatsJson(l.impact) : json(nullptr);
     lj["input_sqnr_db"] = Db(l.input_sqnr_db);
     j["layers"].push_back(lj);
   }
@@ -92,8 +100,9 @@ json CompareJson(const CompareResult& r) {
 
 std::string CompareText(const CompareResult& r, size_t max_layers) {
   std::ostringstream out;
-  out << fmt::format("Compared on {} input sample{} (each layer also run alone on {} of them).\n\nOutputs:\n", r.samples,
-                     r.samples == 1 ? "" : "s", r.isolated_samples);
+  out << fmt::format("Compared on {} input sample{} (each layer also run alone on {} of them, and its error carried "
+                     "to the outputs on {}).\n\nOutputs:\n",
+                     r.samples, r.samples == 1 ? "" : "s", r.isolated_samples, r.impact_samples);
   for (const auto& o : r.outputs) {
     out << fmt::format("  {}: SQNR {} dB, cosine {:.5f}, max |err| {:.4g}, mean |err| {:.4g}", o.name,
                        DbText(o.stats.sqnr_db()), o.stats.cosine(), o.stats.max_abs_error(), o.stats.mean_abs_error());
@@ -106,18 +115,19 @@ std::string CompareText(const CompareResult& r, size_t max_layers) {
   if (!r.unmatched_deployed.empty() || !r.unmatched_reference.empty())
     out << fmt::format(" ({} deployed and {} reference tensors unmatched)", r.unmatched_deployed.size(), r.unmatched_reference.size());
   out << ". Worst first, by the error each adds on its own (\"own\": the layer run alone in both models on "
-         "the same input values; \"SQNR\": at its output in "
-         "the full run; \"in\": its worst input's):\n";
-  out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", "node", "op", "own dB", "SQNR dB", "in dB",
-                     "RMSE/step", "clipped", "tensor");
+         "the same input values; \"out\": the outputs' SQNR with only this layer's own error; \"SQNR\": at its "
+         "output in the full run; \"in\": its worst input's):\n";
+  out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", "node", "op", "own dB", "out dB",
+                     "SQNR dB", "in dB", "RMSE/step", "clipped", "tensor");
   std::vector<const LayerComparison*> order;
   for (const auto& l : r.layers) order.push_back(&l);
   std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->added_noise > b->added_noise; });
   for (size_t i = 0; i < order.size() && i < max_layers; ++i) {
     const auto& l = *order[i];
     std::string name = l.tensor.size() > 60 ? l.tensor.substr(0, 57) + "..." : l.tensor;
-    out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", l.pair.deployed_node, l.op,
-                       l.added_by == "isolated" ? DbText(-10 * std::log10(l.added_noise)) : "-", DbText(l.stats.sqnr_db()),
+    out << fmt::format("  {:>4}  {:<28} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8}  {}\n", l.pair.deployed_node, l.op,
+                       l.added_by == "isolated" ? DbText(-10 * std::log10(l.added_noise)) : "-",
+                       l.impact.count() > 0 ? DbText(l.impact.sqnr_db()) : "-", DbText(l.stats.sqnr_db()),
                        DbText(l.input_sqnr_db),
                        l.range && l.range->scale > 0 ? fmt::format("{:.2f}", l.stats.rmse() / l.range->scale) : "-",
                        l.range ? fmt::format("{:.2f}%", 100 * l.stats.clipped_share()) : "-", name);
@@ -136,7 +146,7 @@ std::string CompareText(const CompareResult& r, size_t max_layers) {
 std::string CompareCsv(const CompareResult& r) {
   std::ostringstream out;
   out << "op_name,tensor_idx,num_elements,stddev,mean_error,max_abs_error,mean_squared_error,scale,zero_point,"
-         "tensor_name,sqnr_db,rmse_over_scale,clipped_share,added_noise,isolated_sqnr_db\n";
+         "tensor_name,sqnr_db,rmse_over_scale,clipped_share,added_noise,isolated_sqnr_db,impact_sqnr_db\n";
   auto quote = [](const std::string& s) {
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -151,8 +161,7 @@ std::string CompareCsv(const CompareResult& r) {
         << (std::isfinite(l.stats.sqnr_db()) ? fmt::format("{:.4f}", l.stats.sqnr_db()) : "inf") << ","
         << (l.range && l.range->scale > 0 ? fmt::format("{:.6g}", l.stats.rmse() / l.range->scale) : "") << ","
         << (l.range ? fmt::format("{:.6g}", l.stats.clipped_share()) : "") << "," << fmt::format("{:.6g}", l.added_noise) << ","
-        << (l.isolated.count() == 0 ? "" : std::isfinite(l.isolated.sqnr_db()) ? fmt::format("{:.4f}", l.isolated.sqnr_db()) : "inf")
-        << "\n";
+        << DbCell(l.isolated) << "," << DbCell(l.impact) << "\n";
   }
   return out.str();
 }

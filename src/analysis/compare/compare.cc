@@ -469,6 +469,56 @@ std::optional<std::pair<std::vector<float>, std::vector<float>>> RunIsolated(Iso
   return std::make_pair(std::move(*ref_out), std::move(*out));
 }
 
+// Whether item k of `count` is one of `wanted` spread evenly over them: the
+// running share floor(k * wanted / count) steps up at it.
+bool SpreadPick(int k, int count, int wanted) {
+  const int64_t w = wanted > 0 ? std::min(wanted, count) : count;
+  return (static_cast<int64_t>(k + 1) * w) / count > (static_cast<int64_t>(k) * w) / count;
+}
+
+bool HasVariables(const Model& m) {
+  for (const Subgraph& g : m.subgraphs)
+    for (const Tensor& t : g.tensors)
+      if (t.is_variable) return true;
+  return false;
+}
+
+// One layer's own error, to be added to the reference's value of its tensor.
+struct OwnError {
+  size_t layer = 0;
+  int ref_tensor = -1;
+  int ref_node = -1;  // its producer in the reference (-1: a graph input)
+  std::vector<float> delta;
+};
+
+// Adds each layer's own error alone to the reference run `interp` has just
+// made (keeping all tensors) and runs the rest of the reference model, then
+// measures the outputs against that run's. Later layers first, so that each
+// tail run reads only values the plain run left.
+void CarryToOutputs(Interpreter& interp, std::vector<OwnError>& errors, const Captured& ref,
+                    const std::vector<int32_t>& outputs, std::vector<LayerComparison>& layers) {
+  std::stable_sort(errors.begin(), errors.end(), [](const OwnError& a, const OwnError& b) { return a.ref_node > b.ref_node; });
+  for (const OwnError& e : errors) {
+    auto plain = ref.values.find(e.ref_tensor);
+    RuntimeTensor& t = interp.tensor(0, e.ref_tensor);
+    if (plain == ref.values.end() || plain->second.size() != e.delta.size() || t.data == nullptr) continue;
+    std::vector<float> changed(plain->second);
+    for (size_t i = 0; i < changed.size(); ++i) changed[i] += e.delta[i];
+    const std::vector<uint8_t> saved(t.data, t.data + t.bytes);
+    const auto bytes = EncodeReal(changed, t.dtype, t.quant(), t.name());
+    if (bytes.size() != t.bytes) continue;
+    std::memcpy(t.data, bytes.data(), bytes.size());
+    interp.InvokeFrom(static_cast<size_t>(e.ref_node + 1));
+    for (size_t o = 0; o < outputs.size() && o < interp.num_outputs(); ++o) {
+      auto want = ref.values.find(outputs[o]);
+      auto got = RealValues(interp.output(o));
+      if (want == ref.values.end() || !got || got->size() != want->second.size()) continue;
+      layers[e.layer].impact.Add(want->second.data(), got->data(), static_cast<int64_t>(got->size()));
+    }
+    std::memcpy(t.data, saved.data(), saved.size());
+  }
+}
+
 }  // namespace
 
 CompareInputs RandomCompareInputs(const Model& deployed, uint64_t seed, int count) {
@@ -545,7 +595,16 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
   for (auto& iso : isolated)
     for (int t : iso.input_origin) dep_raw[static_cast<size_t>(t)] = true;
 
-  Interpreter ref_interp(reference), dep_interp(deployed);
+  // Carrying errors to the outputs reruns the reference's tail, which needs
+  // every value of its plain run kept.
+  const bool carry = options.impact_samples > 0 && !HasVariables(reference);
+  InterpreterOptions ref_options;
+  ref_options.keep_all_tensors = carry;
+  Interpreter ref_interp(reference, ref_options), dep_interp(deployed);
+  const Topology ref_topology = Topology::Of(rg);
+  std::vector<bool> ref_is_input(rg.tensors.size(), false);
+  for (int32_t i : rg.inputs) ref_is_input[static_cast<size_t>(i)] = true;
+  int isolated_seen = 0;
   for (int k = 0; k < inputs.count; ++k) {
     CompareSample sample = inputs.sample(k);
     Captured ref = Capture(ref_interp, sample, false, ref_wanted, ref_raw);
@@ -560,11 +619,28 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
       if (layer.pair.deployed_node < 0)
         layer.isolated.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()));
     }
-    // Evenly spread: sample k is one of K out of `count` when the running
-    // share floor(k * K / count) steps up at it.
-    const int64_t iso_k = options.isolated_samples > 0 ? std::min(options.isolated_samples, inputs.count) : inputs.count;
-    const bool isolate = (static_cast<int64_t>(k + 1) * iso_k) / inputs.count > (static_cast<int64_t>(k) * iso_k) / inputs.count;
-    if (isolate) result.isolated_samples++;
+    const bool isolate = SpreadPick(k, inputs.count, options.isolated_samples);
+    const int iso_total = options.isolated_samples > 0 ? std::min(options.isolated_samples, inputs.count) : inputs.count;
+    const bool impact = carry && isolate && SpreadPick(isolated_seen, iso_total, options.impact_samples);
+    if (isolate) {
+      result.isolated_samples++;
+      isolated_seen++;
+    }
+    std::vector<OwnError> own_errors;
+    if (impact) {
+      result.impact_samples++;
+      // Graph inputs: their quantization is their own error.
+      for (size_t l = 0; l < result.layers.size(); ++l) {
+        const auto& pair = result.layers[l].pair;
+        if (pair.deployed_node >= 0 || !ref_is_input[static_cast<size_t>(pair.reference)]) continue;
+        auto r = ref.values.find(pair.reference);
+        auto d = dep.values.find(pair.deployed);
+        if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) continue;
+        OwnError e{l, pair.reference, -1, std::vector<float>(r->second.size())};
+        for (size_t i = 0; i < e.delta.size(); ++i) e.delta[i] = d->second[i] - r->second[i];
+        own_errors.push_back(std::move(e));
+      }
+    }
     for (auto it = isolated.begin(); isolate && it != isolated.end();) {
       LayerComparison& layer = result.layers[it->layer];
       std::optional<std::pair<std::vector<float>, std::vector<float>>> alone;
@@ -580,8 +656,15 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
         continue;
       }
       layer.isolated.Add(alone->first.data(), alone->second.data(), static_cast<int64_t>(alone->first.size()));
+      if (impact) {
+        OwnError e{it->layer, layer.pair.reference, ref_topology.producer[static_cast<size_t>(layer.pair.reference)],
+                   std::vector<float>(alone->first.size())};
+        for (size_t i = 0; i < e.delta.size(); ++i) e.delta[i] = alone->second[i] - alone->first[i];
+        own_errors.push_back(std::move(e));
+      }
       ++it;
     }
+    if (impact) CarryToOutputs(ref_interp, own_errors, ref, rg.outputs, result.layers);
     for (auto& oc : result.outputs) {
       auto r = ref.values.find(rg.outputs[static_cast<size_t>(oc.index)]);
       auto d = dep.values.find(dg.outputs[static_cast<size_t>(oc.index)]);
@@ -625,6 +708,9 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return result.layers[a].added_noise > result.layers[b].added_noise; });
+  std::vector<std::string> output_db;
+  for (const auto& oc : result.outputs) output_db.push_back(fmt::format("{:.1f} dB", oc.stats.sqnr_db()));
+  const std::string whole_model = fmt::format("{}", fmt::join(output_db, ", "));
   for (size_t i : order) {
     const auto& layer = result.layers[i];
     if (layer.stats.count() == 0 || layer.added_noise <= 0) continue;
@@ -645,6 +731,11 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     else
       s.evidence.push_back(fmt::format("SQNR falls from {:.1f} dB at its inputs to {:.1f} dB at its output",
                                        layer.input_sqnr_db, layer.stats.sqnr_db()));
+    if (layer.impact.count() > 0)
+      s.evidence.push_back(fmt::format(
+          "carried alone through the rest of the reference model, its error leaves the outputs at SQNR {:.1f} dB "
+          "(with every layer's error: {})",
+          layer.impact.sqnr_db(), whole_model));
     result.suspects.push_back(std::move(s));
   }
   return result;

@@ -70,6 +70,13 @@ struct LayerComparison {
   double added_noise = 0;
   std::string added_by;      // "isolated" or "growth"
   double input_sqnr_db = 0;  // worst input's SQNR in the full run
+  // What this layer alone costs at the outputs: the reference run with only
+  // this layer's own error (deployed minus reference node, run alone) added
+  // to its output and carried through the rest of the reference model,
+  // against the plain reference run, over all outputs. A layer whose own
+  // error is small but systematic (a per-channel offset that global pooling
+  // keeps) shows here. Empty when not measured.
+  ErrorStats impact;
 };
 
 struct Suspect {
@@ -85,6 +92,7 @@ struct Suspect {
 struct CompareResult {
   int samples = 0;
   int isolated_samples = 0;  // samples each layer was also run alone on
+  int impact_samples = 0;    // samples each layer's error was carried to the outputs on
   std::vector<OutputComparison> outputs;
   std::vector<LayerComparison> layers;
   std::vector<std::string> unmatched_reference;
@@ -97,6 +105,11 @@ struct CompareOptions {
   // models. Error statistics use every sample; each layer's own error is
   // measured on this many of them, spread evenly (0: all).
   int isolated_samples = 32;
+  // Carrying each layer's own error through the rest of the reference model
+  // costs about half a reference run per layer; done on this many of the
+  // isolated samples, spread evenly (0: not at all). Skipped for stateful
+  // references (variables), whose tail cannot be run again.
+  int impact_samples = 2;
 };
 
 CompareResult CompareModels(const Model& reference, const Model& deployed, const CompareInputs& inputs,
