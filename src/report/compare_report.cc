@@ -91,9 +91,12 @@ json CompareJson(const CompareResult& r) {
     j["layers"].push_back(lj);
   }
   j["suspects"] = json::array();
-  for (const auto& s : r.suspects)
+  for (const auto& s : r.suspects) {
+    const ErrorStats& impact = r.layers[s.layer].impact;
     j["suspects"].push_back({{"tensor", s.tensor}, {"op", s.op}, {"node", s.node}, {"added_noise", s.added_noise},
+                             {"impact_sqnr_db", impact.count() > 0 ? Db(impact.sqnr_db()) : json(nullptr)},
                              {"causes", s.causes}, {"evidence", s.evidence}});
+  }
   j["unmatched"] = {{"reference", r.unmatched_reference}, {"deployed", r.unmatched_deployed}};
   return j;
 }

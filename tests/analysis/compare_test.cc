@@ -480,6 +480,10 @@ TEST(CompareCli, JsonHasOutputsLayersAndSuspects) {
   EXPECT_FALSE(j["suspects"].empty());
   EXPECT_TRUE(j["suspects"][0]["tensor"].is_string());
   EXPECT_TRUE(j["suspects"][0]["evidence"].is_array());
+  // Each layer's error carried to the outputs, on 2 of the samples by default.
+  EXPECT_EQ(j["impact_samples"], 2);
+  EXPECT_TRUE(j["layers"][1]["impact"]["sqnr_db"].is_number()) << j["layers"][1]["impact"].dump();
+  EXPECT_TRUE(j["suspects"][0]["impact_sqnr_db"].is_number());
   auto csv_text = ReadFileBytes(csv);
   std::string text(csv_text.begin(), csv_text.end());
   EXPECT_EQ(text.rfind("op_name,tensor_idx,num_elements,stddev,mean_error,max_abs_error,mean_squared_error", 0), 0u);
