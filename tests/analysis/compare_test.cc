@@ -55,6 +55,18 @@ TEST(CompareMatching, FloatInt8PairsAreFullyMatched) {
       const auto& dt = dep.main().tensors[static_cast<size_t>(p.deployed)];
       EXPECT_EQ(ElementCount(rt.shape), ElementCount(dt.shape)) << rt.name << " vs " << dt.name;
     }
+    // And the per-output figures are reported for every output.
+    CompareOptions options;
+    options.isolated_samples = 1;
+    options.impact_samples = 1;
+    CompareResult r = CompareModels(ref, dep, RandomCompareInputs(dep, 1, 2), options);
+    ASSERT_EQ(r.outputs.size(), dep.main().outputs.size());
+    for (const auto& o : r.outputs) {
+      EXPECT_EQ(o.stats.count(), 2 * o.stats.elements_per_sample()) << o.name;
+      EXPECT_GT(o.stats.elements_per_sample(), 0) << o.name;
+      EXPECT_GT(o.stats.cosine(), 0.0) << o.name;
+    }
+    EXPECT_EQ(r.layers.size(), c.expected_pairs);
   }
 }
 
