@@ -2,66 +2,42 @@
 // input (padding is not counted), SAME/VALID padding, strides, fused
 // activation. float32; uint8, int8, int16 with TFLite's integer rounding
 // (uint8: (sum + n/2) / n; int8/int16: half away from zero), on the raw
-// quantized values (input and output share their quantization).
+// quantized values (input and output share their quantization). Runs as in
+// kernels/internal/conv_pool.h.
+#include <type_traits>
+
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/conv_pool.h"
 
 namespace tfd {
 namespace {
 
-void Prepare(KernelContext& ctx) { ctx.state = conv::PreparePool(ctx); }
-
-void EvalFloat(KernelContext& ctx, conv::PoolState& s) {
-  const float* in = ctx.input(0).As<float>();
-  float* out = ctx.output(0).As<float>();
-  float* acc = s.acc_float.data();
-  const int channels = s.channels;
-  conv::ForEachWindow(
-      s, [&] { std::fill(acc, acc + channels, 0.0f); },
-      [&](int64_t pixel) {
-        for (int c = 0; c < channels; ++c) acc[c] += in[pixel + c];
-      },
-      [&](int64_t at, int count) {
-        if (count == 0) ctx.Fail("a pooling window lies entirely outside the input");
-        for (int c = 0; c < channels; ++c) out[at + c] = s.float_range.Apply(acc[c] / static_cast<float>(count));
-      });
-}
-
-template <typename T>
-void EvalQuantized(KernelContext& ctx, conv::PoolState& s) {
-  const T* in = ctx.input(0).As<T>();
-  T* out = ctx.output(0).As<T>();
-  int64_t* acc = s.acc_int.data();
-  const int channels = s.channels;
-  conv::ForEachWindow(
-      s, [&] { std::fill(acc, acc + channels, 0); },
-      [&](int64_t pixel) {
-        for (int c = 0; c < channels; ++c) acc[c] += in[pixel + c];
-      },
-      [&](int64_t at, int count) {
-        if (count == 0) ctx.Fail("a pooling window lies entirely outside the input");
-        for (int c = 0; c < channels; ++c) {
-          int64_t v = acc[c];
-          if constexpr (std::is_same_v<T, uint8_t>) {
-            v = (v + count / 2) / count;
-          } else {
-            v = v > 0 ? (v + count / 2) / count : (v - count / 2) / count;
-          }
-          out[at + c] = qmath::Clamp<T>(static_cast<int32_t>(v), s.quant_range.min, s.quant_range.max);
-        }
-      });
-}
-
-void Eval(KernelContext& ctx) {
-  auto& s = ctx.state_as<conv::PoolState>();
-  switch (ctx.input(0).dtype) {
-    case DType::FLOAT32: return EvalFloat(ctx, s);
-    case DType::UINT8: return EvalQuantized<uint8_t>(ctx, s);
-    case DType::INT8: return EvalQuantized<int8_t>(ctx, s);
-    case DType::INT16: return EvalQuantized<int16_t>(ctx, s);
-    default: ctx.Fail("unsupported type {}", DTypeName(ctx.input(0).dtype));
+struct Average {
+  template <typename T>
+  static conv::PoolAcc<T> Start() {
+    return 0;
   }
-}
+  template <typename T>
+  static conv::PoolAcc<T> Add(conv::PoolAcc<T> sum, T value) {
+    return sum + value;
+  }
+  static void CheckCount(const KernelContext& ctx, int count) {
+    if (count == 0) ctx.Fail("a pooling window lies entirely outside the input");
+  }
+  template <typename T>
+  static conv::PoolAcc<T> Result(conv::PoolAcc<T> sum, int count) {
+    if constexpr (std::is_same_v<T, float>) {
+      return sum / static_cast<float>(count);
+    } else if constexpr (std::is_same_v<T, uint8_t>) {
+      return (sum + count / 2) / count;
+    } else {
+      return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+    }
+  }
+};
+
+void Prepare(KernelContext& ctx) { ctx.state = conv::PreparePool(ctx); }
+void Eval(KernelContext& ctx) { conv::EvalPool<Average>(ctx); }
 
 }  // namespace
 

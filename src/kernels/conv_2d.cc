@@ -28,33 +28,12 @@ namespace {
 
 enum class Kind { kFloat, kUint8, kInt8, kInt16, kHybridSymmetric, kHybridPerChannel };
 
-struct ConvState : KernelState {
+// Sizes, quantization, xnnpack and hybrid state: see conv::Conv2DState.
+struct ConvState : conv::Conv2DState {
   Kind kind = Kind::kFloat;
-  int batches = 0, in_h = 0, in_w = 0, in_c = 0;
-  int out_h = 0, out_w = 0, out_c = 0;
-  int filter_h = 0, filter_w = 0, filter_c = 0;
+  int filter_c = 0;
   int groups = 1, filters_per_group = 0;
-  int stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-  conv::Window window;
-  FloatRange float_range;
-  QuantRange quant_range;
-  int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
-  conv::Requant requant;
-  // xnnpack flavor: one float requantization scale per output channel.
-  std::vector<float> xnn_scale;
-  // xnnpack flavor, float32: XNNPACK's summation order and clamp.
-  bool xnn_float = false;
-  xnn::F32Clamp xnn_clamp;
   bool bias_int64 = false;
-  // Integer filters as int16 with the filter offset added; filled once when
-  // the filter is constant, else on every run.
-  std::vector<int16_t> filter16;
-  bool filter16_ready = false;
-  // Hybrid: per output channel weight scales, per batch input quantization.
-  std::vector<float> channel_scales;
-  std::vector<int8_t> quantized_input;
-  std::vector<float> batch_scales;
-  std::vector<int32_t> batch_zero_points;
   // One im2col row (all taps of one output position and group).
   std::vector<int16_t> patch16;
   std::vector<float> patchf;
@@ -72,10 +51,7 @@ void Prepare(KernelContext& ctx) {
   if (filter.rank() != 4) ctx.Fail("filter must be 4-D (OHWI), has shape {}", ShapeString(filter.shape));
   const auto options = ctx.options_or_default<tflite::Conv2DOptionsT>();
   auto s = std::make_unique<ConvState>();
-  s->batches = input.dim(0);
-  s->in_h = input.dim(1);
-  s->in_w = input.dim(2);
-  s->in_c = input.dim(3);
+  conv::ReadInputSizes(input, *s);
   s->out_c = filter.dim(0);
   s->filter_h = filter.dim(1);
   s->filter_w = filter.dim(2);
@@ -86,24 +62,11 @@ void Prepare(KernelContext& ctx) {
   if (s->out_c % s->groups != 0)
     ctx.Fail("grouped convolution: {} output channels do not split into {} groups", s->out_c, s->groups);
   s->filters_per_group = s->out_c / s->groups;
-  s->stride_h = options.stride_h;
-  s->stride_w = options.stride_w;
-  s->dilation_h = options.dilation_h_factor;
-  s->dilation_w = options.dilation_w_factor;
-  s->window = conv::ComputeWindow(ctx, options.padding, s->stride_h, s->stride_w, s->dilation_h, s->dilation_w,
-                                  s->in_h, s->in_w, s->filter_h, s->filter_w);
-  s->out_h = s->window.out_height;
-  s->out_w = s->window.out_width;
-  if (bias != nullptr && bias->NumElements() != s->out_c)
-    ctx.Fail("bias has {} elements; expected {} (one per output channel)", bias->NumElements(), s->out_c);
-  if (output.dtype != input.dtype)
-    ctx.Fail("output type {} differs from input type {}", DTypeName(output.dtype), DTypeName(input.dtype));
+  conv::ComputeConv2DWindow(ctx, options, *s);
+  conv::RequireBiasPerChannel(ctx, bias, s->out_c);
+  conv::RequireOutputTypeOfInput(ctx, input, output);
   const Activation act = options.fused_activation_function;
 
-  auto require_bias = [&](DType want) {
-    if (bias != nullptr && bias->dtype != want)
-      ctx.Fail("{} input needs a {} bias, got {}", DTypeName(input.dtype), DTypeName(want), DTypeName(bias->dtype));
-  };
   switch (input.dtype) {
     case DType::FLOAT32:
       s->float_range = FloatActivationRange(ctx, act);
@@ -121,32 +84,16 @@ void Prepare(KernelContext& ctx) {
         s->kind = per_channel ? Kind::kHybridPerChannel : Kind::kHybridSymmetric;
         s->channel_scales = scales;
         conv::RequireZeroPoints(ctx, filter, "hybrid int8 filter");
-        s->quantized_input.resize(static_cast<size_t>(input.NumElements()));
-        s->batch_scales.resize(static_cast<size_t>(s->batches));
-        s->batch_zero_points.resize(static_cast<size_t>(s->batches));
+        conv::PrepareHybridInput(input, *s);
       } else {
         ctx.Fail("float32 input with {} filter is not supported (float32, or int8 for hybrid)",
                  DTypeName(filter.dtype));
       }
-      require_bias(DType::FLOAT32);
+      conv::RequireBiasType(ctx, input, bias, DType::FLOAT32);
       break;
     case DType::UINT8:
-      if (filter.dtype != DType::UINT8) ctx.Fail("uint8 input needs a uint8 filter, got {}", DTypeName(filter.dtype));
-      require_bias(DType::INT32);
-      conv::RequireQuantized(ctx, input, "input");
-      conv::RequireQuantized(ctx, output, "output");
-      conv::RequireQuantized(ctx, filter, "filter");
-      if (filter.quant()->scale.size() != 1)
-        ctx.Fail("per-channel quantization needs int8 or int16 activations; this uint8 filter has {} scales",
-                 filter.quant()->scale.size());
+      conv::PrepareUint8(ctx, input, filter, bias, output, act, *s);
       s->kind = Kind::kUint8;
-      s->input_offset = -input.zero_point();
-      s->filter_offset = -filter.zero_point();
-      s->output_offset = output.zero_point();
-      s->requant = conv::SingleRequant(conv::LegacyMultiplier(ctx, input, filter, bias, output));
-      s->requant.multiplier.resize(static_cast<size_t>(s->out_c), s->requant.multiplier[0]);
-      s->requant.shift.resize(static_cast<size_t>(s->out_c), s->requant.shift[0]);
-      s->quant_range = QuantActivationRange(ctx, act, output);
       break;
     case DType::INT8:
     case DType::INT16: {
@@ -158,14 +105,12 @@ void Prepare(KernelContext& ctx) {
       s->requant = conv::PerChannelRequant(ctx, input, filter, output, s->out_c, 0);
       s->quant_range = QuantActivationRange(ctx, act, output);
       if (input.dtype == DType::INT8) {
-        require_bias(DType::INT32);
+        conv::RequireBiasType(ctx, input, bias, DType::INT32);
         s->kind = Kind::kInt8;
         s->input_offset = -input.zero_point();
         s->output_offset = output.zero_point();
       } else {
-        if (input.zero_point() != 0 || output.zero_point() != 0)
-          ctx.Fail("int16 activations must have zero points of 0 (input {}, output {})", input.zero_point(),
-                   output.zero_point());
+        conv::RequireInt16ZeroPoints(ctx, input, output);
         if (bias != nullptr && bias->dtype != DType::INT64 && bias->dtype != DType::INT32)
           ctx.Fail("int16 input needs an int64 or int32 bias, got {}", DTypeName(bias->dtype));
         s->kind = Kind::kInt16;
@@ -181,20 +126,6 @@ void Prepare(KernelContext& ctx) {
   if (s->kind == Kind::kFloat) s->patchf.resize(static_cast<size_t>(s->patch_size()));
   ctx.ResizeOutput(0, {s->batches, s->out_h, s->out_w, s->out_c});
   ctx.state = std::move(s);
-}
-
-// The filter as int16 with the filter offset added (the integer paths share
-// one int16 dot product).
-void PackFilter(ConvState& s, const RuntimeTensor& filter) {
-  const int64_t n = filter.NumElements();
-  s.filter16.resize(static_cast<size_t>(n));
-  if (filter.dtype == DType::UINT8) {
-    const uint8_t* f = filter.As<uint8_t>();
-    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
-  } else {
-    const int8_t* f = filter.As<int8_t>();
-    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
-  }
 }
 
 // One im2col row: the taps of output (b, oy, ox) for `group`, as
@@ -282,13 +213,7 @@ void EvalQuantized8(KernelContext& ctx, ConvState& s) {
       [&](int64_t at, int oc, int) {
         int32_t acc = conv::DotI16(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
         if (bias) acc += bias[oc];
-        if constexpr (kXnnpack) {
-          out[at] = static_cast<T>(
-              xnn::Requantize(acc, s.xnn_scale[oc], s.output_offset, s.quant_range.min, s.quant_range.max));
-        } else {
-          acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
-          out[at] = qmath::Clamp<T>(acc + s.output_offset, s.quant_range.min, s.quant_range.max);
-        }
+        out[at] = s.Requantize8<T, kXnnpack>(acc, oc);
       });
 }
 
@@ -303,8 +228,7 @@ void EvalInt16(KernelContext& ctx, ConvState& s) {
     ForEachOutput(s, fill, [&](int64_t at, int oc, int) {
       int64_t acc = conv::DotI16Wide(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
       if (bias) acc += bias[oc];
-      const int32_t scaled = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
-      out[at] = qmath::Clamp<int16_t>(scaled, s.quant_range.min, s.quant_range.max);
+      out[at] = conv::Requantize<int16_t>(acc, s.requant, oc, 0, s.quant_range);
     });
   } else {
     // int32 bias (or none): TFLite accumulates in int32 and uses the 32-bit rescale.
@@ -313,31 +237,18 @@ void EvalInt16(KernelContext& ctx, ConvState& s) {
       const int64_t wide = conv::DotI16Wide(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
       const uint32_t b = bias ? static_cast<uint32_t>(bias[oc]) : 0u;
       const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(wide) + b);
-      const int32_t scaled = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[oc], s.requant.shift[oc]);
-      out[at] = qmath::Clamp<int16_t>(scaled, s.quant_range.min, s.quant_range.max);
+      out[at] = conv::Requantize<int16_t>(acc, s.requant, oc, 0, s.quant_range);
     });
   }
 }
 
 void EvalHybrid(KernelContext& ctx, ConvState& s) {
-  const RuntimeTensor& input_t = ctx.input(0);
-  const float* input = input_t.As<float>();
   const RuntimeTensor* bias_t = ctx.optional_input(2);
   const float* bias = bias_t ? bias_t->As<float>() : nullptr;
   float* out = ctx.output(0).As<float>();
   const bool per_channel = s.kind == Kind::kHybridPerChannel;
-  const int batch_size = static_cast<int>(input_t.NumElements() / std::max(s.batches, 1));
-  for (int b = 0; b < s.batches; ++b) {
-    const int64_t offset = static_cast<int64_t>(b) * batch_size;
-    if (per_channel) {
-      conv::AsymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b],
-                               &s.batch_zero_points[b]);
-    } else {
-      conv::SymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b]);
-      s.batch_zero_points[b] = 0;
-      s.batch_scales[b] *= s.channel_scales[0];
-    }
-  }
+  // TFLite: asymmetric inputs with per-channel weights, else symmetric.
+  conv::QuantizeHybridInput(ctx.input(0), /*symmetric=*/!per_channel, s);
   const int k = s.patch_size();
   const int8_t* q = s.quantized_input.data();
   ForEachOutput(
@@ -357,10 +268,7 @@ void EvalHybrid(KernelContext& ctx, ConvState& s) {
 
 void Eval(KernelContext& ctx) {
   auto& s = ctx.state_as<ConvState>();
-  if (s.kind != Kind::kFloat && (!s.filter16_ready || !ctx.input(1).is_constant())) {
-    PackFilter(s, ctx.input(1));
-    s.filter16_ready = true;
-  }
+  if (s.kind != Kind::kFloat) conv::UpdateFilter16(ctx.input(1), s);
   switch (s.kind) {
     case Kind::kFloat: return s.xnn_float ? EvalFloatXnnpack(ctx, s) : EvalFloat(ctx, s);
     case Kind::kUint8:
@@ -388,15 +296,8 @@ bool XnnpackAccepts(const KernelContext& ctx) {
 void XnnpackPrepare(KernelContext& ctx) {
   Prepare(ctx);
   auto& s = ctx.state_as<ConvState>();
-  if (s.kind == Kind::kFloat) {
-    s.xnn_float = true;
-    xnn::F32ActivationClamp(ctx.options_or_default<tflite::Conv2DOptionsT>().fused_activation_function, &s.xnn_clamp);
-    return;
-  }
-  const RuntimeTensor& output = ctx.output(0);
-  s.xnn_scale = xnn::RequantScales(ctx.input(0), ctx.input(1), output, s.out_c);
-  s.quant_range =
-      xnn::ActivationRange(ctx, ctx.options_or_default<tflite::Conv2DOptionsT>().fused_activation_function, output);
+  conv::PrepareXnnpack(ctx, ctx.options_or_default<tflite::Conv2DOptionsT>().fused_activation_function,
+                       s.kind == Kind::kFloat, s);
 }
 
 }  // namespace

@@ -23,31 +23,13 @@ namespace {
 
 enum class Kind { kFloat, kUint8, kInt8, kInt16, kHybrid };
 
-struct DepthwiseState : KernelState {
+// Sizes, quantization, xnnpack and hybrid state: see conv::Conv2DState.
+struct DepthwiseState : conv::Conv2DState {
   Kind kind = Kind::kFloat;
-  int batches = 0, in_h = 0, in_w = 0, in_c = 0;
-  int out_h = 0, out_w = 0, out_c = 0, multiplier = 1;
-  int filter_h = 0, filter_w = 0;
-  int stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-  conv::Window window;
-  FloatRange float_range;
-  QuantRange quant_range;
-  int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
-  conv::Requant requant;
-  // xnnpack flavor: one float requantization scale per output channel.
-  std::vector<float> xnn_scale;
-  // xnnpack flavor, float32: XNNPACK's tap order and clamp; `zeros` stands in
-  // for a pixel outside the input (XNNPACK still adds its products).
-  bool xnn_float = false;
-  xnn::F32Clamp xnn_clamp;
+  int multiplier = 1;
+  // xnnpack flavor, float32: `zeros` stands in for a pixel outside the input
+  // (XNNPACK still adds its products).
   std::vector<float> zeros;
-  std::vector<int16_t> filter16;  // integer filters + filter offset
-  bool filter16_ready = false;
-  // Hybrid.
-  std::vector<float> channel_scales;
-  std::vector<int8_t> quantized_input;
-  std::vector<float> batch_scales;
-  std::vector<int32_t> batch_zero_points;
   // Per output position: the input pixel's channels widened (each repeated
   // `multiplier` times) and the accumulators of every output channel.
   std::vector<int16_t> pixel16;
@@ -67,10 +49,7 @@ void Prepare(KernelContext& ctx) {
     ctx.Fail("filter must be [1, H, W, channels], has shape {}", ShapeString(filter.shape));
   const auto options = ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>();
   auto s = std::make_unique<DepthwiseState>();
-  s->batches = input.dim(0);
-  s->in_h = input.dim(1);
-  s->in_w = input.dim(2);
-  s->in_c = input.dim(3);
+  conv::ReadInputSizes(input, *s);
   s->filter_h = filter.dim(1);
   s->filter_w = filter.dim(2);
   s->out_c = filter.dim(3);
@@ -78,27 +57,14 @@ void Prepare(KernelContext& ctx) {
   if (s->in_c <= 0 || s->out_c % s->in_c != 0)
     ctx.Fail("filter channels ({}) must be a multiple of the input channels ({})", s->out_c, s->in_c);
   s->multiplier = s->out_c / s->in_c;
-  s->stride_h = options.stride_h;
-  s->stride_w = options.stride_w;
-  s->dilation_h = options.dilation_h_factor;
-  s->dilation_w = options.dilation_w_factor;
-  s->window = conv::ComputeWindow(ctx, options.padding, s->stride_h, s->stride_w, s->dilation_h, s->dilation_w,
-                                  s->in_h, s->in_w, s->filter_h, s->filter_w);
-  s->out_h = s->window.out_height;
-  s->out_w = s->window.out_width;
-  if (bias != nullptr && bias->NumElements() != s->out_c)
-    ctx.Fail("bias has {} elements; expected {} (one per output channel)", bias->NumElements(), s->out_c);
-  if (output.dtype != input.dtype)
-    ctx.Fail("output type {} differs from input type {}", DTypeName(output.dtype), DTypeName(input.dtype));
+  conv::ComputeConv2DWindow(ctx, options, *s);
+  conv::RequireBiasPerChannel(ctx, bias, s->out_c);
+  conv::RequireOutputTypeOfInput(ctx, input, output);
   const Activation act = options.fused_activation_function;
-  auto require_bias = [&](DType want) {
-    if (bias != nullptr && bias->dtype != want)
-      ctx.Fail("{} input needs a {} bias, got {}", DTypeName(input.dtype), DTypeName(want), DTypeName(bias->dtype));
-  };
   switch (input.dtype) {
     case DType::FLOAT32:
       s->float_range = FloatActivationRange(ctx, act);
-      require_bias(DType::FLOAT32);
+      conv::RequireBiasType(ctx, input, bias, DType::FLOAT32);
       if (filter.dtype == DType::FLOAT32) {
         s->kind = Kind::kFloat;
       } else if (filter.dtype == DType::INT8) {
@@ -110,31 +76,15 @@ void Prepare(KernelContext& ctx) {
         s->channel_scales = conv::FilterScales(ctx, filter, s->out_c, 3, "hybrid filter");
         conv::RequireZeroPoints(ctx, filter, "hybrid int8 filter");
         s->kind = Kind::kHybrid;
-        s->quantized_input.resize(static_cast<size_t>(input.NumElements()));
-        s->batch_scales.resize(static_cast<size_t>(s->batches));
-        s->batch_zero_points.resize(static_cast<size_t>(s->batches));
+        conv::PrepareHybridInput(input, *s);
       } else {
         ctx.Fail("float32 input with {} filter is not supported (float32, or int8 for hybrid)",
                  DTypeName(filter.dtype));
       }
       break;
     case DType::UINT8:
-      if (filter.dtype != DType::UINT8) ctx.Fail("uint8 input needs a uint8 filter, got {}", DTypeName(filter.dtype));
-      require_bias(DType::INT32);
-      conv::RequireQuantized(ctx, input, "input");
-      conv::RequireQuantized(ctx, output, "output");
-      conv::RequireQuantized(ctx, filter, "filter");
-      if (filter.quant()->scale.size() != 1)
-        ctx.Fail("per-channel quantization needs int8 or int16 activations; this uint8 filter has {} scales",
-                 filter.quant()->scale.size());
+      conv::PrepareUint8(ctx, input, filter, bias, output, act, *s);
       s->kind = Kind::kUint8;
-      s->input_offset = -input.zero_point();
-      s->filter_offset = -filter.zero_point();
-      s->output_offset = output.zero_point();
-      s->requant = conv::SingleRequant(conv::LegacyMultiplier(ctx, input, filter, bias, output));
-      s->requant.multiplier.resize(static_cast<size_t>(s->out_c), s->requant.multiplier[0]);
-      s->requant.shift.resize(static_cast<size_t>(s->out_c), s->requant.shift[0]);
-      s->quant_range = QuantActivationRange(ctx, act, output);
       break;
     case DType::INT8:
     case DType::INT16:
@@ -145,15 +95,13 @@ void Prepare(KernelContext& ctx) {
       s->requant = conv::PerChannelRequant(ctx, input, filter, output, s->out_c, 3);
       s->quant_range = QuantActivationRange(ctx, act, output);
       if (input.dtype == DType::INT8) {
-        require_bias(DType::INT32);
+        conv::RequireBiasType(ctx, input, bias, DType::INT32);
         s->kind = Kind::kInt8;
         s->input_offset = -input.zero_point();
         s->output_offset = output.zero_point();
       } else {
-        require_bias(DType::INT64);
-        if (input.zero_point() != 0 || output.zero_point() != 0)
-          ctx.Fail("int16 activations must have zero points of 0 (input {}, output {})", input.zero_point(),
-                   output.zero_point());
+        conv::RequireBiasType(ctx, input, bias, DType::INT64);
+        conv::RequireInt16ZeroPoints(ctx, input, output);
         s->kind = Kind::kInt16;
       }
       break;
@@ -170,18 +118,6 @@ void Prepare(KernelContext& ctx) {
   }
   ctx.ResizeOutput(0, {s->batches, s->out_h, s->out_w, s->out_c});
   ctx.state = std::move(s);
-}
-
-void PackFilter(DepthwiseState& s, const RuntimeTensor& filter) {
-  const int64_t n = filter.NumElements();
-  s.filter16.resize(static_cast<size_t>(n));
-  if (filter.dtype == DType::UINT8) {
-    const uint8_t* f = filter.As<uint8_t>();
-    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
-  } else {
-    const int8_t* f = filter.As<int8_t>();
-    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
-  }
 }
 
 // For every output position, visits the taps inside the input:
@@ -302,14 +238,7 @@ void EvalQuantized8(KernelContext& ctx, DepthwiseState& s) {
       },
       [&](int64_t at, int) {
         for (int oc = 0; oc < s.out_c; ++oc) {
-          int32_t v = acc[oc] + (bias ? bias[oc] : 0);
-          if constexpr (kXnnpack) {
-            out[at + oc] = static_cast<T>(
-                xnn::Requantize(v, s.xnn_scale[oc], s.output_offset, s.quant_range.min, s.quant_range.max));
-          } else {
-            v = qmath::MultiplyByQuantizedMultiplier(v, s.requant.multiplier[oc], s.requant.shift[oc]);
-            out[at + oc] = qmath::Clamp<T>(v + s.output_offset, s.quant_range.min, s.quant_range.max);
-          }
+          out[at + oc] = s.Requantize8<T, kXnnpack>(acc[oc] + (bias ? bias[oc] : 0), oc);
           acc[oc] = 0;
         }
       });
@@ -332,26 +261,17 @@ void EvalInt16(KernelContext& ctx, DepthwiseState& s) {
       [&](int64_t at, int) {
         for (int oc = 0; oc < s.out_c; ++oc) {
           const int64_t v = acc[oc] + (bias ? bias[oc] : 0);
-          const int32_t scaled =
-              qmath::MultiplyByQuantizedMultiplier(v, s.requant.multiplier[oc], s.requant.shift[oc]);
-          out[at + oc] = qmath::Clamp<int16_t>(scaled, s.quant_range.min, s.quant_range.max);
+          out[at + oc] = conv::Requantize<int16_t>(v, s.requant, oc, 0, s.quant_range);
           acc[oc] = 0;
         }
       });
 }
 
 void EvalHybrid(KernelContext& ctx, DepthwiseState& s) {
-  const RuntimeTensor& input_t = ctx.input(0);
-  const float* input = input_t.As<float>();
   const RuntimeTensor* bias_t = ctx.optional_input(2);
   const float* bias = bias_t ? bias_t->As<float>() : nullptr;
   float* out = ctx.output(0).As<float>();
-  const int batch_size = static_cast<int>(input_t.NumElements() / std::max(s.batches, 1));
-  for (int b = 0; b < s.batches; ++b) {
-    const int64_t offset = static_cast<int64_t>(b) * batch_size;
-    conv::AsymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b],
-                             &s.batch_zero_points[b]);
-  }
+  conv::QuantizeHybridInput(ctx.input(0), /*symmetric=*/false, s);
   const int8_t* q = s.quantized_input.data();
   int32_t* acc = s.acc32.data();
   std::fill(acc, acc + s.out_c, 0);
@@ -375,10 +295,7 @@ void EvalHybrid(KernelContext& ctx, DepthwiseState& s) {
 
 void Eval(KernelContext& ctx) {
   auto& s = ctx.state_as<DepthwiseState>();
-  if (s.kind != Kind::kFloat && (!s.filter16_ready || !ctx.input(1).is_constant())) {
-    PackFilter(s, ctx.input(1));
-    s.filter16_ready = true;
-  }
+  if (s.kind != Kind::kFloat) conv::UpdateFilter16(ctx.input(1), s);
   switch (s.kind) {
     case Kind::kFloat: return s.xnn_float ? EvalFloatXnnpack(ctx, s) : EvalFloat(ctx, s);
     case Kind::kUint8:
@@ -408,17 +325,9 @@ bool XnnpackAccepts(const KernelContext& ctx) {
 void XnnpackPrepare(KernelContext& ctx) {
   Prepare(ctx);
   auto& s = ctx.state_as<DepthwiseState>();
-  if (s.kind == Kind::kFloat) {
-    s.xnn_float = true;
-    s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
-    xnn::F32ActivationClamp(
-        ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>().fused_activation_function, &s.xnn_clamp);
-    return;
-  }
-  const RuntimeTensor& output = ctx.output(0);
-  s.xnn_scale = xnn::RequantScales(ctx.input(0), ctx.input(1), output, s.out_c);
-  s.quant_range = xnn::ActivationRange(
-      ctx, ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>().fused_activation_function, output);
+  conv::PrepareXnnpack(ctx, ctx.options_or_default<tflite::DepthwiseConv2DOptionsT>().fused_activation_function,
+                       s.kind == Kind::kFloat, s);
+  if (s.kind == Kind::kFloat) s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
 }
 
 }  // namespace

@@ -86,15 +86,9 @@ void Prepare(KernelContext& ctx) {
     out_shape = {s->batches, s->units};
   }
   const Activation act = options.fused_activation_function;
-  auto require_bias = [&](std::initializer_list<DType> allowed) {
-    if (bias == nullptr) return;
-    for (DType d : allowed)
-      if (bias->dtype == d) return;
-    ctx.Fail("{} input cannot take a {} bias", DTypeName(input.dtype), DTypeName(bias->dtype));
-  };
   switch (input.dtype) {
     case DType::FLOAT32:
-      require_bias({DType::FLOAT32});
+      conv::RequireBiasTypeIn(ctx, input, bias, {DType::FLOAT32});
       if (output.dtype != DType::FLOAT32) ctx.Fail("float32 input needs a float32 output, got {}", DTypeName(output.dtype));
       s->float_range = FloatActivationRange(ctx, act);
       if (filter.dtype == DType::FLOAT32) {
@@ -115,7 +109,7 @@ void Prepare(KernelContext& ctx) {
       break;
     case DType::UINT8: {
       if (filter.dtype != DType::UINT8) ctx.Fail("uint8 input needs uint8 weights, got {}", DTypeName(filter.dtype));
-      require_bias({DType::INT32});
+      conv::RequireBiasTypeIn(ctx, input, bias, {DType::INT32});
       conv::RequireQuantized(ctx, input, "input");
       conv::RequireQuantized(ctx, filter, "weights");
       conv::RequireQuantized(ctx, output, "output");
@@ -157,15 +151,13 @@ void Prepare(KernelContext& ctx) {
       }
       s->quant_range = QuantActivationRange(ctx, act, output);
       if (input.dtype == DType::INT8) {
-        require_bias({DType::INT32});
+        conv::RequireBiasTypeIn(ctx, input, bias, {DType::INT32});
         s->kind = Kind::kInt8;
         s->input_offset = -input.zero_point();
         s->output_offset = output.zero_point();
       } else {
-        require_bias({DType::INT32, DType::INT64});
-        if (input.zero_point() != 0 || output.zero_point() != 0)
-          ctx.Fail("int16 activations must have zero points of 0 (input {}, output {})", input.zero_point(),
-                   output.zero_point());
+        conv::RequireBiasTypeIn(ctx, input, bias, {DType::INT32, DType::INT64});
+        conv::RequireInt16ZeroPoints(ctx, input, output);
         s->kind = Kind::kInt16;
         // TFLite takes its int32-accumulator path unless the bias is int64.
         s->wide_accumulator = bias != nullptr && bias->dtype == DType::INT64;
@@ -184,21 +176,15 @@ void Prepare(KernelContext& ctx) {
   ctx.state = std::move(s);
 }
 
+// The widened weights and, for hybrid (int8 weights), each row's sum.
 void PackFilter(FcState& s, const RuntimeTensor& filter) {
-  const int64_t n = filter.NumElements();
-  s.filter16.resize(static_cast<size_t>(n));
-  if (filter.dtype == DType::UINT8) {
-    const uint8_t* f = filter.As<uint8_t>();
-    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
-  } else {
+  conv::WidenFilter(filter, s.filter_offset, &s.filter16);
+  if (s.kind == Kind::kHybrid) {
     const int8_t* f = filter.As<int8_t>();
-    for (int64_t i = 0; i < n; ++i) s.filter16[i] = static_cast<int16_t>(f[i] + s.filter_offset);
-    if (s.kind == Kind::kHybrid) {
-      for (int u = 0; u < s.units; ++u) {
-        int32_t sum = 0;
-        for (int d = 0; d < s.depth; ++d) sum += f[static_cast<int64_t>(u) * s.depth + d];
-        s.row_sums[u] = sum;
-      }
+    for (int u = 0; u < s.units; ++u) {
+      int32_t sum = 0;
+      for (int d = 0; d < s.depth; ++d) sum += f[static_cast<int64_t>(u) * s.depth + d];
+      s.row_sums[u] = sum;
     }
   }
 }
@@ -252,14 +238,14 @@ void EvalQuantized8(KernelContext& ctx, FcState& s) {
         o = static_cast<Out>(xnn::Requantize(acc, s.xnn_scale, s.output_offset, s.quant_range.min, s.quant_range.max));
         continue;
       }
-      acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[u], s.requant.shift[u]);
       if constexpr (std::is_same_v<Out, int16_t>) {
         // Legacy uint8 -> int16: clamp before adding the (zero) output offset.
+        acc = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[u], s.requant.shift[u]);
         acc = std::max(acc, s.quant_range.min - s.output_offset);
         acc = std::min(acc, s.quant_range.max - s.output_offset);
         o = static_cast<int16_t>(acc + s.output_offset);
       } else {
-        o = qmath::Clamp<Out>(acc + s.output_offset, s.quant_range.min, s.quant_range.max);
+        o = conv::Requantize<Out>(acc, s.requant, u, s.output_offset, s.quant_range);
       }
     }
   }
@@ -273,17 +259,16 @@ void EvalInt16(KernelContext& ctx, FcState& s) {
     const int16_t* row = input + static_cast<int64_t>(b) * s.depth;
     for (int u = 0; u < s.units; ++u) {
       const int64_t dot = conv::DotI16Wide(row, s.filter16.data() + static_cast<int64_t>(u) * s.depth, s.depth);
-      int32_t scaled;
+      int16_t& o = out[static_cast<int64_t>(b) * s.units + u];
       if (s.wide_accumulator) {
         const int64_t acc = dot + (bias_t ? bias_t->As<int64_t>()[u] : 0);
-        scaled = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[u], s.requant.shift[u]);
+        o = conv::Requantize<int16_t>(acc, s.requant, u, 0, s.quant_range);
       } else {
         // int32 bias or none: TFLite accumulates in int32 and rescales with the 32-bit routine.
         const uint32_t b = bias_t ? static_cast<uint32_t>(bias_t->As<int32_t>()[u]) : 0u;
         const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(dot) + b);
-        scaled = qmath::MultiplyByQuantizedMultiplier(acc, s.requant.multiplier[u], s.requant.shift[u]);
+        o = conv::Requantize<int16_t>(acc, s.requant, u, 0, s.quant_range);
       }
-      out[static_cast<int64_t>(b) * s.units + u] = qmath::Clamp<int16_t>(scaled, s.quant_range.min, s.quant_range.max);
     }
   }
 }

@@ -6,6 +6,7 @@
 
 #include "graph/dtype.h"
 #include "interpreter/kernel_registry.h"
+#include "kernels/internal/select_inputs.h"
 
 namespace tfd {
 namespace {
@@ -17,24 +18,10 @@ struct SelectState : KernelState {
 };
 
 void Prepare(KernelContext& ctx) {
-  ctx.CheckArity(3, 3, 1);
+  CheckSelectInputs(ctx);
   const RuntimeTensor& cond = ctx.input(0);
   const RuntimeTensor& x = ctx.input(1);
   const RuntimeTensor& y = ctx.input(2);
-  const RuntimeTensor& out = ctx.output(0);
-  if (cond.dtype != DType::BOOL) ctx.Fail("condition must be bool, got {}", DTypeName(cond.dtype));
-  if (x.dtype != y.dtype || out.dtype != x.dtype)
-    ctx.Fail("value types differ ({}, {} -> {})", DTypeName(x.dtype), DTypeName(y.dtype), DTypeName(out.dtype));
-  switch (x.dtype) {
-    case DType::BOOL:
-    case DType::FLOAT32:
-    case DType::UINT8:
-    case DType::INT8:
-    case DType::INT16:
-    case DType::INT32:
-    case DType::INT64: break;
-    default: ctx.Fail("unsupported type {}", DTypeName(x.dtype));
-  }
   if (x.shape != y.shape) ctx.Fail("x and y shapes differ ({} and {})", ShapeString(x.shape), ShapeString(y.shape));
   auto state = std::make_unique<SelectState>();
   state->element_bytes = *DTypeSize(x.dtype);

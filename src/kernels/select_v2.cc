@@ -7,6 +7,7 @@
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/broadcast.h"
 #include "kernels/internal/elementwise_binary.h"
+#include "kernels/internal/select_inputs.h"
 
 namespace tfd {
 namespace {
@@ -17,24 +18,10 @@ struct SelectV2State : KernelState {
 };
 
 void Prepare(KernelContext& ctx) {
-  ctx.CheckArity(3, 3, 1);
+  CheckSelectInputs(ctx);
   const RuntimeTensor& cond = ctx.input(0);
   const RuntimeTensor& x = ctx.input(1);
   const RuntimeTensor& y = ctx.input(2);
-  const RuntimeTensor& out = ctx.output(0);
-  if (cond.dtype != DType::BOOL) ctx.Fail("condition must be bool, got {}", DTypeName(cond.dtype));
-  if (x.dtype != y.dtype || out.dtype != x.dtype)
-    ctx.Fail("value types differ ({}, {} -> {})", DTypeName(x.dtype), DTypeName(y.dtype), DTypeName(out.dtype));
-  switch (x.dtype) {
-    case DType::BOOL:
-    case DType::FLOAT32:
-    case DType::UINT8:
-    case DType::INT8:
-    case DType::INT16:
-    case DType::INT32:
-    case DType::INT64: break;
-    default: ctx.Fail("unsupported type {}", DTypeName(x.dtype));
-  }
   auto shape = BroadcastShapes(cond.shape, x.shape);
   if (shape) shape = BroadcastShapes(*shape, y.shape);
   if (!shape)

@@ -51,32 +51,24 @@ void Prepare(KernelContext& ctx) {
   if (weights.rank() != 4) ctx.Fail("weights must be 4-D (OHWI), have shape {}", ShapeString(weights.shape));
   if (weights.dim(3) != input.dim(3))
     ctx.Fail("weights have {} input channels, the input has {}", weights.dim(3), input.dim(3));
-  if (output.dtype != input.dtype)
-    ctx.Fail("output type {} differs from input type {}", DTypeName(output.dtype), DTypeName(input.dtype));
+  conv::RequireOutputTypeOfInput(ctx, input, output);
   const int out_c = weights.dim(0);
-  if (bias != nullptr && bias->NumElements() != out_c)
-    ctx.Fail("bias has {} elements; expected {} (one per output channel)", bias->NumElements(), out_c);
+  conv::RequireBiasPerChannel(ctx, bias, out_c);
   const auto options = ctx.options_or_default<tflite::TransposeConvOptionsT>();
   auto s = std::make_unique<TransposeConvState>();
   const Activation act = options.fused_activation_function;
-  auto require_bias = [&](std::initializer_list<DType> allowed) {
-    if (bias == nullptr) return;
-    for (DType d : allowed)
-      if (bias->dtype == d) return;
-    ctx.Fail("{} input cannot take a {} bias", DTypeName(input.dtype), DTypeName(bias->dtype));
-  };
   switch (input.dtype) {
     case DType::FLOAT32:
       if (weights.dtype != DType::FLOAT32)
         ctx.Fail("float32 input needs float32 weights, got {} (hybrid TRANSPOSE_CONV is not supported)",
                  DTypeName(weights.dtype));
-      require_bias({DType::FLOAT32});
+      conv::RequireBiasTypeIn(ctx, input, bias, {DType::FLOAT32});
       s->kind = Kind::kFloat;
       s->float_range = FloatActivationRange(ctx, act);
       break;
     case DType::UINT8:
       if (weights.dtype != DType::UINT8) ctx.Fail("uint8 input needs uint8 weights, got {}", DTypeName(weights.dtype));
-      require_bias({DType::INT32});
+      conv::RequireBiasTypeIn(ctx, input, bias, {DType::INT32});
       conv::RequireQuantized(ctx, input, "input");
       conv::RequireQuantized(ctx, weights, "weights");
       conv::RequireQuantized(ctx, output, "output");
@@ -102,15 +94,13 @@ void Prepare(KernelContext& ctx) {
       s->requant = conv::PerChannelRequant(ctx, input, weights, output, out_c, 0);
       s->quant_range = QuantActivationRange(ctx, act, output);
       if (input.dtype == DType::INT8) {
-        require_bias({DType::INT32});
+        conv::RequireBiasTypeIn(ctx, input, bias, {DType::INT32});
         s->kind = Kind::kInt8;
         s->input_offset = -input.zero_point();
         s->output_offset = output.zero_point();
       } else {
-        require_bias({DType::INT32, DType::INT64});
-        if (input.zero_point() != 0 || output.zero_point() != 0)
-          ctx.Fail("int16 activations must have zero points of 0 (input {}, output {})", input.zero_point(),
-                   output.zero_point());
+        conv::RequireBiasTypeIn(ctx, input, bias, {DType::INT32, DType::INT64});
+        conv::RequireInt16ZeroPoints(ctx, input, output);
         s->kind = Kind::kInt16;
         // Without a bias TFLite takes its int32-accumulator path.
         s->wide_accumulator = bias != nullptr && bias->dtype == DType::INT64;
@@ -157,12 +147,6 @@ void Prepare(KernelContext& ctx) {
   ctx.state = std::move(s);
 }
 
-template <typename T>
-void Widen(const T* values, int64_t n, int32_t offset, std::vector<int16_t>* out) {
-  out->resize(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) (*out)[i] = static_cast<int16_t>(values[i] + offset);
-}
-
 void EvalFloat(KernelContext& ctx, TransposeConvState& s) {
   const RuntimeTensor* bias_t = ctx.optional_input(kBias);
   const float* bias = bias_t ? bias_t->As<float>() : nullptr;
@@ -182,8 +166,7 @@ void Finish(TransposeConvState& s, const Acc* acc, const Bias* bias, Out* out, i
   for (int64_t i = 0; i < n; i += s.geo.out_c)
     for (int oc = 0; oc < s.geo.out_c; ++oc) {
       const Acc v = acc[i + oc] + (bias ? static_cast<Acc>(bias[oc]) : Acc(0));
-      const int32_t scaled = qmath::MultiplyByQuantizedMultiplier(v, s.requant.multiplier[oc], s.requant.shift[oc]);
-      out[i + oc] = qmath::Clamp<Out>(scaled + s.output_offset, s.quant_range.min, s.quant_range.max);
+      out[i + oc] = conv::Requantize<Out>(v, s.requant, oc, s.output_offset, s.quant_range);
     }
 }
 
@@ -193,7 +176,7 @@ void EvalQuantized(KernelContext& ctx, TransposeConvState& s) {
   const RuntimeTensor* bias_t = ctx.optional_input(kBias);
   RuntimeTensor& output = ctx.output(0);
   const int64_t n = output.NumElements();
-  Widen(input.As<T>(), input.NumElements(), s.input_offset, &s.input16);
+  conv::Widen(input.As<T>(), input.NumElements(), s.input_offset, &s.input16);
   if (s.kind == Kind::kInt16 && s.wide_accumulator) {
     std::fill(s.acc64.begin(), s.acc64.end(), 0);
     conv::TransposeConvAccumulate(s.geo, s.input16.data(), s.weights16.data(), s.acc64.data(), conv::DotI16Wide);
@@ -214,10 +197,8 @@ void Eval(KernelContext& ctx) {
   auto& s = ctx.state_as<TransposeConvState>();
   const RuntimeTensor& weights = ctx.input(kWeights);
   if (s.kind != Kind::kFloat && (!s.weights16_ready || !weights.is_constant())) {
-    if (weights.dtype == DType::UINT8)
-      Widen(weights.As<uint8_t>(), weights.NumElements(), s.filter_offset, &s.weights16);
-    else
-      Widen(weights.As<int8_t>(), weights.NumElements(), 0, &s.weights16);
+    // filter_offset is 0 but for uint8 weights.
+    conv::WidenFilter(weights, s.filter_offset, &s.weights16);
     s.weights16_ready = true;
   }
   switch (s.kind) {

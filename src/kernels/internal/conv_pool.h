@@ -1,15 +1,17 @@
 #pragma once
-// Shared by AVERAGE_POOL_2D and MAX_POOL_2D: option checks, output size and
-// the window walk. A window covers the filter positions inside the input
+// Shared by AVERAGE_POOL_2D and MAX_POOL_2D: option checks, output size, the
+// window walk and Eval. A window covers the filter positions inside the input
 // (padding is never read, as in TFLite).
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "graph/dtype.h"
 #include "interpreter/kernel.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/quant_math.h"
 
 namespace tfd::conv {
 
@@ -32,8 +34,7 @@ inline std::unique_ptr<PoolState> PreparePool(KernelContext& ctx) {
   const RuntimeTensor& input = ctx.input(0);
   const RuntimeTensor& output = ctx.output(0);
   if (input.rank() != 4) ctx.Fail("input must be 4-D (NHWC), has shape {}", ShapeString(input.shape));
-  if (output.dtype != input.dtype)
-    ctx.Fail("output type {} differs from input type {}", DTypeName(output.dtype), DTypeName(input.dtype));
+  RequireOutputTypeOfInput(ctx, input, output);
   const auto options = ctx.options_or_default<tflite::Pool2DOptionsT>();
   auto s = std::make_unique<PoolState>();
   s->batches = input.dim(0);
@@ -89,6 +90,53 @@ void ForEachWindow(const PoolState& s, Start&& start, Visit&& visit, Finish&& fi
         finish(((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.channels, count);
       }
     }
+}
+
+// What a pool accumulates a window in: float for float32, int64 for the
+// quantized types (read raw: input and output share their quantization).
+template <typename T>
+using PoolAcc = std::conditional_t<std::is_same_v<T, float>, float, int64_t>;
+
+// Runs a pool whose window reduction `Pool` gives (per channel):
+//   template <typename T> static PoolAcc<T> Start()         before the first value
+//   template <typename T> static PoolAcc<T> Add(PoolAcc<T>, T value)
+//   static void CheckCount(const KernelContext&, int count)  once per window
+//   template <typename T> static PoolAcc<T> Result(PoolAcc<T>, int count)
+// The result then takes the fused activation: clamped to the float range, or
+// narrowed to int32 and clamped to the quantized range.
+template <typename Pool, typename T>
+void EvalPoolAs(KernelContext& ctx, PoolState& s, PoolAcc<T>* acc) {
+  const T* in = ctx.input(0).As<T>();
+  T* out = ctx.output(0).As<T>();
+  const int channels = s.channels;
+  ForEachWindow(
+      s, [&] { std::fill(acc, acc + channels, Pool::template Start<T>()); },
+      [&](int64_t pixel) {
+        for (int c = 0; c < channels; ++c) acc[c] = Pool::template Add<T>(acc[c], in[pixel + c]);
+      },
+      [&](int64_t at, int count) {
+        Pool::CheckCount(ctx, count);
+        for (int c = 0; c < channels; ++c) {
+          if constexpr (std::is_same_v<T, float>) {
+            out[at + c] = s.float_range.Apply(Pool::template Result<T>(acc[c], count));
+          } else {
+            out[at + c] = qmath::Clamp<T>(static_cast<int32_t>(Pool::template Result<T>(acc[c], count)),
+                                          s.quant_range.min, s.quant_range.max);
+          }
+        }
+      });
+}
+
+template <typename Pool>
+void EvalPool(KernelContext& ctx) {
+  auto& s = ctx.state_as<PoolState>();
+  switch (ctx.input(0).dtype) {
+    case DType::FLOAT32: return EvalPoolAs<Pool, float>(ctx, s, s.acc_float.data());
+    case DType::UINT8: return EvalPoolAs<Pool, uint8_t>(ctx, s, s.acc_int.data());
+    case DType::INT8: return EvalPoolAs<Pool, int8_t>(ctx, s, s.acc_int.data());
+    case DType::INT16: return EvalPoolAs<Pool, int16_t>(ctx, s, s.acc_int.data());
+    default: ctx.Fail("unsupported type {}", DTypeName(ctx.input(0).dtype));
+  }
 }
 
 }  // namespace tfd::conv

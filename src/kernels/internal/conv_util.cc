@@ -90,6 +90,35 @@ void RequireZeroPoints(const KernelContext& ctx, const RuntimeTensor& t, const c
     if (zp != 0) ctx.Fail("{} '{}' must have zero points of 0 (symmetric quantization), has {}", what, t.name(), zp);
 }
 
+void RequireInt16ZeroPoints(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor& output) {
+  if (input.zero_point() != 0 || output.zero_point() != 0)
+    ctx.Fail("int16 activations must have zero points of 0 (input {}, output {})", input.zero_point(),
+             output.zero_point());
+}
+
+void RequireOutputTypeOfInput(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor& output) {
+  if (output.dtype != input.dtype)
+    ctx.Fail("output type {} differs from input type {}", DTypeName(output.dtype), DTypeName(input.dtype));
+}
+
+void RequireBiasPerChannel(const KernelContext& ctx, const RuntimeTensor* bias, int channels) {
+  if (bias != nullptr && bias->NumElements() != channels)
+    ctx.Fail("bias has {} elements; expected {} (one per output channel)", bias->NumElements(), channels);
+}
+
+void RequireBiasType(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor* bias, DType want) {
+  if (bias != nullptr && bias->dtype != want)
+    ctx.Fail("{} input needs a {} bias, got {}", DTypeName(input.dtype), DTypeName(want), DTypeName(bias->dtype));
+}
+
+void RequireBiasTypeIn(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor* bias,
+                       std::initializer_list<DType> allowed) {
+  if (bias == nullptr) return;
+  for (DType d : allowed)
+    if (bias->dtype == d) return;
+  ctx.Fail("{} input cannot take a {} bias", DTypeName(input.dtype), DTypeName(bias->dtype));
+}
+
 std::vector<float> FilterScales(const KernelContext& ctx, const RuntimeTensor& filter, int channels,
                                 int channel_axis, const char* what) {
   RequireQuantized(ctx, filter, what);
@@ -202,6 +231,14 @@ void AsymmetricQuantize(const float* values, int n, int8_t* quantized, float* sc
   }
 }
 
+void WidenFilter(const RuntimeTensor& filter, int32_t offset, std::vector<int16_t>* out) {
+  if (filter.dtype == DType::UINT8) {
+    Widen(filter.As<uint8_t>(), filter.NumElements(), offset, out);
+  } else {
+    Widen(filter.As<int8_t>(), filter.NumElements(), offset, out);
+  }
+}
+
 TFD_VECTORIZE int32_t DotI16(const int16_t* a, const int16_t* b, int n) {
   int32_t acc = 0;
   for (int i = 0; i < n; ++i) acc += static_cast<int32_t>(a[i]) * b[i];
@@ -232,6 +269,71 @@ TFD_VECTORIZE void MulAccI16(int32_t* acc, const int16_t* a, const int16_t* b, i
 
 TFD_VECTORIZE void MulAccI16Wide(int64_t* acc, const int16_t* a, const int16_t* b, int n) {
   for (int i = 0; i < n; ++i) acc[i] += static_cast<int64_t>(static_cast<int32_t>(a[i]) * b[i]);
+}
+
+void ReadInputSizes(const RuntimeTensor& input, Conv2DState& s) {
+  s.batches = input.dim(0);
+  s.in_h = input.dim(1);
+  s.in_w = input.dim(2);
+  s.in_c = input.dim(3);
+}
+
+void PrepareUint8(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor& filter,
+                  const RuntimeTensor* bias, const RuntimeTensor& output, Activation act, Conv2DState& s) {
+  if (filter.dtype != DType::UINT8) ctx.Fail("uint8 input needs a uint8 filter, got {}", DTypeName(filter.dtype));
+  RequireBiasType(ctx, input, bias, DType::INT32);
+  RequireQuantized(ctx, input, "input");
+  RequireQuantized(ctx, output, "output");
+  RequireQuantized(ctx, filter, "filter");
+  if (filter.quant()->scale.size() != 1)
+    ctx.Fail("per-channel quantization needs int8 or int16 activations; this uint8 filter has {} scales",
+             filter.quant()->scale.size());
+  s.input_offset = -input.zero_point();
+  s.filter_offset = -filter.zero_point();
+  s.output_offset = output.zero_point();
+  s.requant = SingleRequant(LegacyMultiplier(ctx, input, filter, bias, output));
+  s.requant.multiplier.resize(static_cast<size_t>(s.out_c), s.requant.multiplier[0]);
+  s.requant.shift.resize(static_cast<size_t>(s.out_c), s.requant.shift[0]);
+  s.quant_range = QuantActivationRange(ctx, act, output);
+}
+
+void PrepareHybridInput(const RuntimeTensor& input, Conv2DState& s) {
+  s.quantized_input.resize(static_cast<size_t>(input.NumElements()));
+  s.batch_scales.resize(static_cast<size_t>(s.batches));
+  s.batch_zero_points.resize(static_cast<size_t>(s.batches));
+}
+
+void QuantizeHybridInput(const RuntimeTensor& input_t, bool symmetric, Conv2DState& s) {
+  const float* input = input_t.As<float>();
+  const int batch_size = static_cast<int>(input_t.NumElements() / std::max(s.batches, 1));
+  for (int b = 0; b < s.batches; ++b) {
+    const int64_t offset = static_cast<int64_t>(b) * batch_size;
+    if (symmetric) {
+      SymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b]);
+      s.batch_zero_points[b] = 0;
+      s.batch_scales[b] *= s.channel_scales[0];
+    } else {
+      AsymmetricQuantize(input + offset, batch_size, s.quantized_input.data() + offset, &s.batch_scales[b],
+                         &s.batch_zero_points[b]);
+    }
+  }
+}
+
+void UpdateFilter16(const RuntimeTensor& filter, Conv2DState& s) {
+  if (s.filter16_ready && filter.is_constant()) return;
+  WidenFilter(filter, s.filter_offset, &s.filter16);
+  s.filter16_ready = true;
+}
+
+void PrepareXnnpack(const KernelContext& ctx, Activation act, bool is_float, Conv2DState& s) {
+  if (is_float) {
+    s.xnn_float = true;
+    xnn::F32ActivationClamp(act, &s.xnn_clamp);
+    return;
+  }
+  const RuntimeTensor& output = ctx.output(0);
+  s.xnn_scale = xnn::RequantScales(ctx.input(0), ctx.input(1), output, s.out_c);
+  s.quant_range = xnn::ActivationRange(ctx, act, output);
 }
 
 }  // namespace tfd::conv

@@ -1,14 +1,19 @@
 #pragma once
 // Pieces shared by the convolution family (CONV_2D, DEPTHWISE_CONV_2D,
 // TRANSPOSE_CONV, FULLY_CONNECTED, BATCH_MATMUL, the pools): output sizes and
-// padding as TFLite computes them, the fixed-point multipliers of quantized
-// kernels, the on-the-fly input quantization of hybrid kernels (float
-// activations, int8 weights) and small inner loops.
+// padding as TFLite computes them, the tensor checks and the fixed-point
+// multipliers of quantized kernels, the on-the-fly input quantization of
+// hybrid kernels (float activations, int8 weights), small inner loops, and
+// the state and Prepare steps CONV_2D and DEPTHWISE_CONV_2D have in common.
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "interpreter/kernel.h"
+#include "kernels/internal/activation.h"
 #include "kernels/internal/quant_math.h"
+#include "kernels/internal/xnnpack.h"
+#include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd::conv {
 
@@ -74,6 +79,25 @@ void RequireQuantized(const KernelContext& ctx, const RuntimeTensor& t, const ch
 // activations).
 void RequireZeroPoints(const KernelContext& ctx, const RuntimeTensor& t, const char* what);
 
+// Fails unless int16 activations (input and output) have zero points of 0.
+void RequireInt16ZeroPoints(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor& output);
+
+// ---- Tensor checks ----
+
+// Fails unless the output has the input's type.
+void RequireOutputTypeOfInput(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor& output);
+
+// Fails unless the bias, if any, has one element per output channel.
+void RequireBiasPerChannel(const KernelContext& ctx, const RuntimeTensor* bias, int channels);
+
+// Fails unless the bias, if any, is of type `want` ("... needs a ... bias").
+void RequireBiasType(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor* bias, DType want);
+
+// Fails unless the bias, if any, is of one of the `allowed` types ("... cannot
+// take a ... bias").
+void RequireBiasTypeIn(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor* bias,
+                       std::initializer_list<DType> allowed);
+
 // ---- Hybrid input quantization (TFLite's portable_tensor_utils) ----
 
 // Symmetric to [-127, 127]: scale = max|v| / 127; all-zero input gives scale 1.
@@ -83,6 +107,25 @@ void SymmetricQuantize(const float* values, int n, int8_t* quantized, float* sca
 void AsymmetricQuantize(const float* values, int n, int8_t* quantized, float* scale, int32_t* zero_point);
 
 // ---- Inner loops ----
+
+// out = values + offset as int16, resized to n (integer activations and
+// weights: every integer path shares one int16 dot product).
+template <typename T>
+void Widen(const T* values, int64_t n, int32_t offset, std::vector<int16_t>* out) {
+  out->resize(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) (*out)[i] = static_cast<int16_t>(values[i] + offset);
+}
+// An int8 or uint8 filter widened with the filter offset added.
+void WidenFilter(const RuntimeTensor& filter, int32_t offset, std::vector<int16_t>* out);
+
+// acc + bias of output channel c to the output type as TFLite does: the
+// fixed-point rescale (the 32- or 64-bit form, by Acc), the output zero point,
+// the activation clamp.
+template <typename Out, typename Acc>
+Out Requantize(Acc acc, const Requant& r, int c, int32_t output_offset, QuantRange range) {
+  const int32_t scaled = qmath::MultiplyByQuantizedMultiplier(acc, r.multiplier[c], r.shift[c]);
+  return qmath::Clamp<Out>(scaled + output_offset, range.min, range.max);
+}
 
 // sum a[i] * b[i] with 32-bit accumulation (products of 16-bit values).
 int32_t DotI16(const int16_t* a, const int16_t* b, int n);
@@ -95,5 +138,85 @@ float DotF(const float* a, const float* b, int n);
 // acc[i] += a[i] * b[i] (depthwise channels).
 void MulAccI16(int32_t* acc, const int16_t* a, const int16_t* b, int n);
 void MulAccI16Wide(int64_t* acc, const int16_t* a, const int16_t* b, int n);
+
+
+// ---- CONV_2D and DEPTHWISE_CONV_2D ----
+
+// What the two keep alike; each op's state derives from this and adds its own
+// filter layout and scratch buffers.
+struct Conv2DState : KernelState {
+  int batches = 0, in_h = 0, in_w = 0, in_c = 0;
+  int out_h = 0, out_w = 0, out_c = 0;
+  int filter_h = 0, filter_w = 0;
+  int stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  Window window;
+  FloatRange float_range;
+  QuantRange quant_range;
+  int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
+  Requant requant;
+  // xnnpack flavor: one float requantization scale per output channel.
+  std::vector<float> xnn_scale;
+  // xnnpack flavor, float32: XNNPACK's summation order and clamp.
+  bool xnn_float = false;
+  xnn::F32Clamp xnn_clamp;
+  // Integer filters as int16 with the filter offset added; filled once when
+  // the filter is constant, else on every run.
+  std::vector<int16_t> filter16;
+  bool filter16_ready = false;
+  // Hybrid: per output channel weight scales, per batch input quantization.
+  std::vector<float> channel_scales;
+  std::vector<int8_t> quantized_input;
+  std::vector<float> batch_scales;
+  std::vector<int32_t> batch_zero_points;
+
+  // An 8-bit output from acc + bias of output channel c: XNNPACK's float
+  // requantization (xnnpack flavor) or TFLite's fixed-point one.
+  template <typename T, bool kXnnpack>
+  T Requantize8(int32_t acc, int c) const {
+    if constexpr (kXnnpack) {
+      return static_cast<T>(xnn::Requantize(acc, xnn_scale[c], output_offset, quant_range.min, quant_range.max));
+    } else {
+      return Requantize<T>(acc, requant, c, output_offset, quant_range);
+    }
+  }
+};
+
+// Reads the NHWC input's batches, height, width and channels into s.
+void ReadInputSizes(const RuntimeTensor& input, Conv2DState& s);
+
+// With s's input and filter sizes read: the options' strides and dilations,
+// the window they give and the output height and width.
+template <typename Options>
+void ComputeConv2DWindow(const KernelContext& ctx, const Options& options, Conv2DState& s) {
+  s.stride_h = options.stride_h;
+  s.stride_w = options.stride_w;
+  s.dilation_h = options.dilation_h_factor;
+  s.dilation_w = options.dilation_w_factor;
+  s.window = ComputeWindow(ctx, options.padding, s.stride_h, s.stride_w, s.dilation_h, s.dilation_w, s.in_h, s.in_w,
+                           s.filter_h, s.filter_w);
+  s.out_h = s.window.out_height;
+  s.out_w = s.window.out_width;
+}
+
+// uint8 activations with a per-tensor uint8 filter (TFLite's legacy scheme,
+// zero points as offsets, one multiplier for every output channel).
+void PrepareUint8(const KernelContext& ctx, const RuntimeTensor& input, const RuntimeTensor& filter,
+                  const RuntimeTensor* bias, const RuntimeTensor& output, Activation act, Conv2DState& s);
+
+// Hybrid: room for the input quantized per batch.
+void PrepareHybridInput(const RuntimeTensor& input, Conv2DState& s);
+
+// Hybrid: quantizes each batch of the float input on its own into
+// s.quantized_input, asymmetrically, or symmetrically with the one filter
+// scale folded into the batch scale (zero point 0).
+void QuantizeHybridInput(const RuntimeTensor& input, bool symmetric, Conv2DState& s);
+
+// Integer paths: widens the filter when it may have changed (not yet done, or
+// not constant).
+void UpdateFilter16(const RuntimeTensor& filter, Conv2DState& s);
+
+// The xnnpack flavor's additions to Prepare: XNNPACK's clamp for float32,
+// else its requantization scales and activation range.
+void PrepareXnnpack(const KernelContext& ctx, Activation act, bool is_float, Conv2DState& s);
 
 }  // namespace tfd::conv
