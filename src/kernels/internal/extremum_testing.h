@@ -93,4 +93,57 @@ inline std::vector<OracleCase> ArgOracleCases(BuiltinOp op) {
   return cases;
 }
 
+// ---- REDUCE_MAX / REDUCE_MIN ----
+
+// The op's answers for the hand-checked inputs of ExpectReducedValues.
+struct ReducedValues {
+  std::vector<float> float_rows;  // float [2, 3] {1, -5, 3 | 0, 2, -1}, along axis -1
+  int64_t int64_all;              // int64 [2, 2] {2^40, -2^41 | 3, 4}, along both axes, kept
+};
+
+inline void ExpectReducedValues(BuiltinOp op, const ReducedValues& expected) {
+  Model m = ReduceModel(op, {DType::FLOAT32, {2, 3}}, {DType::FLOAT32, {1}}, {-1}, false, false);
+  auto out = RunOurs(m, {Array::Of<float>(DType::FLOAT32, {2, 3}, {1, -5, 3, 0, 2, -1})});
+  EXPECT_EQ(out[0].shape, std::vector<int32_t>({2}));
+  EXPECT_EQ(out[0].values<float>(), expected.float_rows);
+  Model i = ReduceModel(op, {DType::INT64, {2, 2}}, {DType::INT64, {1}}, {0, 1}, true, false);
+  auto io = RunOurs(i, {Array::Of<int64_t>(DType::INT64, {2, 2}, {1LL << 40, -(1LL << 41), 3, 4})});
+  EXPECT_EQ(io[0].shape, std::vector<int32_t>({1, 1}));
+  EXPECT_EQ(io[0].values<int64_t>(), std::vector<int64_t>({expected.int64_all}));
+}
+
+// Reducing an empty int8 axis leaves the op's start value in each output.
+inline void ExpectEmptyReductionGives(BuiltinOp op, int8_t start_value) {
+  Model m = ReduceModel(op, {DType::INT8, {2, 0}, 0.1f, 0}, {DType::INT8, {1}, 0.1f, 0}, {1}, false, false);
+  auto out = RunOurs(m, {Array::Of<int8_t>(DType::INT8, {2, 0}, {})});
+  EXPECT_EQ(out[0].values<int8_t>(), std::vector<int8_t>(2, start_value));
+}
+
+// The output must keep the input's quantization (the value is only picked).
+inline void ExpectReduceRejectsRequantization(BuiltinOp op) {
+  Model m = ReduceModel(op, {DType::INT8, {2}, 0.1f, 0}, {DType::INT8, {1}, 0.2f, 0}, {0}, false, false);
+  EXPECT_THROW(RunOurs(m, RandomInputs(m, 1)), Error);
+}
+
+inline std::vector<OracleCase> ReduceOracleCases(BuiltinOp op) {
+  std::vector<OracleCase> cases;
+  for (bool keep : {true, false}) {
+    const std::string k = keep ? " keep" : "";
+    cases.push_back(ReduceCase("float {1,2}" + k, op, {DType::FLOAT32, {2, 4, 5, 3}}, {DType::FLOAT32, {1}}, {1, 2}, keep, false,
+                               Compare::kExact));
+    cases.push_back(ReduceCase("float {-1,0}" + k, op, {DType::FLOAT32, {3, 4, 5}}, {DType::FLOAT32, {1}}, {-1, 0, 0}, keep, false,
+                               Compare::kExact));
+    cases.push_back(ReduceCase("int8 {1}" + k, op, {DType::INT8, {3, 6, 2}, 0.1f, 3}, {DType::INT8, {1}, 0.1f, 3}, {1}, keep, false,
+                               Compare::kExact));
+    cases.push_back(ReduceCase("uint8 all" + k, op, {DType::UINT8, {3, 4, 2}, 0.1f, 128}, {DType::UINT8, {1}, 0.1f, 128},
+                               {0, 1, 2}, keep, false, Compare::kExact));
+    cases.push_back(ReduceCase("int16 {0}" + k, op, {DType::INT16, {5, 4}, 0.01f, 0}, {DType::INT16, {1}, 0.01f, 0}, {0}, keep,
+                               false, Compare::kExact));
+    cases.push_back(ReduceCase("int32 {1}" + k, op, {DType::INT32, {4, 7}}, {DType::INT32, {1}}, {1}, keep, false, Compare::kExact));
+  }
+  cases.push_back(ReduceCase("run-time axes", op, {DType::FLOAT32, {2, 3, 4}}, {DType::FLOAT32, {1}}, {2, -3}, false, true,
+                             Compare::kExact));
+  return cases;
+}
+
 }  // namespace tfd::testing::extremum
