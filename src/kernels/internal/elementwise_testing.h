@@ -244,4 +244,69 @@ inline void ExpectRejectsBadComparisons(BuiltinOp op) {
   refused(ComparisonModel(op, Q(DType::INT8, {2}, 1.0f, 0), Q(DType::INT8, {2}, 0.5f, 0), {2}));
 }
 
+// ---- Shared checks of MAXIMUM and MINIMUM ----
+
+// The op's answers for the inputs of ExpectMaxMinHandComputed.
+struct MaxMinAnswers {
+  std::vector<float> float32;  // {3, -2 | 5, -4} against a broadcast {-1, 1}
+  std::vector<int32_t> int32;  // {5, -1, 7, -100} against {-3, -8, 7, 100}
+  std::vector<int64_t> int64;  // {2^40, 2} against {-3, -2^40}
+};
+
+inline void ExpectMaxMinHandComputed(BuiltinOp op, const MaxMinAnswers& expected) {
+  Model f = BinaryModel(op, T(DType::FLOAT32, {2, 2}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2, 2}));
+  auto out = RunOurs(f, {Array::Of<float>(DType::FLOAT32, {2, 2}, {3, -2, 5, -4}), Array::Of<float>(DType::FLOAT32, {2}, {-1, 1})});
+  EXPECT_EQ(out[0].values<float>(), expected.float32);
+  Model i = BinaryModel(op, T(DType::INT32, {4}), T(DType::INT32, {4}), T(DType::INT32, {4}));
+  out = RunOurs(i, {Array::Of<int32_t>(DType::INT32, {4}, {5, -1, 7, -100}), Array::Of<int32_t>(DType::INT32, {4}, {-3, -8, 7, 100})});
+  EXPECT_EQ(out[0].values<int32_t>(), expected.int32);
+  // int64 is not readable by the oracle: checked here.
+  Model l = BinaryModel(op, T(DType::INT64, {2}), T(DType::INT64, {2}), T(DType::INT64, {2}));
+  out = RunOurs(l, {Array::Of<int64_t>(DType::INT64, {2}, {int64_t{1} << 40, 2}),
+                    Array::Of<int64_t>(DType::INT64, {2}, {-3, -(int64_t{1} << 40)})});
+  EXPECT_EQ(out[0].values<int64_t>(), expected.int64);
+}
+
+// Mixed types, shapes that do not broadcast and bools are refused.
+inline void ExpectMaxMinRejectsBadInputs(BuiltinOp op) {
+  Model types = BinaryModel(op, T(DType::FLOAT32, {2}), T(DType::INT32, {2}), T(DType::FLOAT32, {2}));
+  EXPECT_THROW(RunOurs(types, RandomInputs(types, 1)), Error);
+  Model shapes = BinaryModel(op, T(DType::FLOAT32, {2, 3}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2, 3}));
+  EXPECT_THROW(RunOurs(shapes, RandomInputs(shapes, 1)), Error);
+  Model bools = BinaryModel(op, T(DType::BOOL, {2}), T(DType::BOOL, {2}), T(DType::BOOL, {2}));
+  EXPECT_THROW(RunOurs(bools, RandomInputs(bools, 1)), Error);
+}
+
+// Oracle cases for MAXIMUM / MINIMUM: float32 up to rank 5, int32, and
+// int8/uint8/int16 with one quantization shared by inputs and output.
+inline std::vector<OracleRun> MaxMinOracleRuns(BuiltinOp op) {
+  struct Case {
+    DType dtype;
+    std::vector<int32_t> a, b, out;
+    float scale = 0;
+    int64_t zero_point = 0;
+  };
+  const std::vector<Case> cases = {
+      {DType::FLOAT32, {1, 4, 4, 3}, {1, 4, 4, 3}, {1, 4, 4, 3}},
+      {DType::FLOAT32, {2, 1, 3}, {4, 1}, {2, 4, 3}},
+      {DType::FLOAT32, {}, {2, 3}, {2, 3}},
+      {DType::FLOAT32, {2, 1, 3, 1, 2}, {3, 4, 1}, {2, 1, 3, 4, 2}},
+      {DType::INT32, {3, 5}, {5}, {3, 5}},
+      {DType::INT8, {1, 5, 5, 3}, {3}, {1, 5, 5, 3}, 0.05f, -3},
+      {DType::INT8, {2, 3, 4}, {2, 3, 4}, {2, 3, 4}, 0.1f, 0},
+      {DType::UINT8, {2, 1, 7}, {3, 1}, {2, 3, 7}, 0.02f, 128},
+      {DType::INT16, {2, 9}, {2, 9}, {2, 9}, 0.001f, 0},
+      {DType::INT16, {4, 1}, {}, {4, 1}, 0.002f, 0},
+  };
+  std::vector<OracleRun> runs;
+  for (const Case& c : cases) {
+    Model model = BinaryModel(op, Q(c.dtype, c.a, c.scale, c.zero_point), Q(c.dtype, c.b, c.scale, c.zero_point),
+                              Q(c.dtype, c.out, c.scale, c.zero_point));
+    for (uint64_t seed : {1, 2})
+      runs.push_back({DTypeName(c.dtype) + " " + ShapeString(c.a) + " vs " + ShapeString(c.b), model,
+                      RandomInputs(model, seed), c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
+  }
+  return runs;
+}
+
 }  // namespace tfd::testing::elementwise
