@@ -244,6 +244,44 @@ inline void ExpectRejectsBadComparisons(BuiltinOp op) {
   refused(ComparisonModel(op, Q(DType::INT8, {2}, 1.0f, 0), Q(DType::INT8, {2}, 0.5f, 0), {2}));
 }
 
+// {0, 0, 1, 1} against {0, 1, 0, 1} in bool, for EQUAL / NOT_EQUAL.
+inline void ExpectComparesBools(BuiltinOp op, const std::vector<uint8_t>& expected) {
+  Model b = ComparisonModel(op, T(DType::BOOL, {4}), T(DType::BOOL, {4}), {4});
+  auto out = RunOurs(b, {Array::Of<uint8_t>(DType::BOOL, {4}, {0, 0, 1, 1}), Array::Of<uint8_t>(DType::BOOL, {4}, {0, 1, 0, 1})});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+}
+
+// The ordering comparisons (GREATER, LESS, ...) refuse bools.
+inline void ExpectRejectsBools(BuiltinOp op) {
+  Model b = ComparisonModel(op, T(DType::BOOL, {2}), T(DType::BOOL, {2}), {2});
+  EXPECT_THROW(RunOurs(b, RandomInputs(b, 1)), Error);
+}
+
+// A string comparison (EQUAL / NOT_EQUAL). The oracle cannot feed string
+// inputs, so both operands are constants.
+inline Model StringComparisonModel(BuiltinOp op, const std::vector<std::string>& a, std::vector<int32_t> a_shape,
+                                   const std::vector<std::string>& b, std::vector<int32_t> b_shape,
+                                   std::vector<int32_t> out_shape) {
+  OpModel m(op);
+  m.ConstBytes(T(DType::STRING, std::move(a_shape)), StringTensorBytes(a));
+  m.ConstBytes(T(DType::STRING, std::move(b_shape)), StringTensorBytes(b));
+  m.Output(T(DType::BOOL, std::move(out_shape)));
+  return m.Build();
+}
+
+// {"cat", "dog", "", "ca"} against {"cat", "cat", "", "cat"}.
+inline void ExpectComparesStrings(BuiltinOp op, const std::vector<uint8_t>& expected) {
+  Model m = StringComparisonModel(op, {"cat", "dog", "", "ca"}, {4}, {"cat", "cat", "", "cat"}, {4}, {4});
+  auto out = RunOurs(m, {});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+}
+
+// String oracle cases: same shape, and broadcast with empty strings.
+inline std::vector<OracleRun> StringComparisonOracleRuns(BuiltinOp op) {
+  return {{"same shape", StringComparisonModel(op, {"a", "bb", "", "ccc", "x"}, {5}, {"a", "b", "", "ccc", "y"}, {5}, {5}), {}},
+          {"broadcast", StringComparisonModel(op, {"a", "", "a b"}, {3, 1}, {"a", "a b"}, {2}, {3, 2}), {}}};
+}
+
 // ---- Shared checks of MAXIMUM and MINIMUM ----
 
 // The op's answers for the inputs of ExpectMaxMinHandComputed.
