@@ -4,6 +4,7 @@
 // in one batch. Include only from tests.
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -345,6 +346,61 @@ inline std::vector<OracleRun> MaxMinOracleRuns(BuiltinOp op) {
                       RandomInputs(model, seed), c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
   }
   return runs;
+}
+
+// ---- Shared by FLOOR_DIV, FLOOR_MOD and POW ----
+
+// The two operands of one oracle case, from the case's dtype (FLOAT32 or
+// INT32), shapes and seed.
+using OperandMaker =
+    std::function<std::vector<Array>(DType dtype, const std::vector<int32_t>& a, const std::vector<int32_t>& b, uint64_t seed)>;
+
+// Oracle cases in float32 and int32 with broadcasting (TFLite's kernels
+// broadcast up to 4-D), two seeds each; `symbol` names the op in the labels.
+inline std::vector<OracleRun> FloatInt32OracleRuns(BuiltinOp op, const std::string& symbol, const OperandMaker& operands) {
+  struct Case {
+    DType dtype;
+    std::vector<int32_t> a, b, out;
+  };
+  const std::vector<Case> cases = {
+      {DType::FLOAT32, {1, 4, 4, 3}, {1, 4, 4, 3}, {1, 4, 4, 3}},
+      {DType::FLOAT32, {2, 1, 3}, {4, 1}, {2, 4, 3}},
+      {DType::FLOAT32, {}, {2, 3}, {2, 3}},
+      {DType::INT32, {3, 5}, {5}, {3, 5}},
+      {DType::INT32, {2, 3, 4}, {2, 1, 4}, {2, 3, 4}},
+  };
+  std::vector<OracleRun> runs;
+  for (const Case& c : cases) {
+    Model model = BinaryModel(op, T(c.dtype, c.a), T(c.dtype, c.b), T(c.dtype, c.out));
+    for (uint64_t seed : {1, 2})
+      runs.push_back({DTypeName(c.dtype) + " " + ShapeString(c.a) + " " + symbol + " " + ShapeString(c.b), model,
+                      operands(c.dtype, c.a, c.b, seed), c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
+  }
+  return runs;
+}
+
+// Operands for FLOOR_DIV / FLOOR_MOD: dividends in [-10, 10] (float) or
+// [-50, 50] (int32), divisors in [-3, 3] or [-7, 7] kept away from zero.
+inline std::vector<Array> NonZeroDivisorOperands(DType dtype, const std::vector<int32_t>& a, const std::vector<int32_t>& b,
+                                                 uint64_t seed) {
+  if (dtype == DType::FLOAT32) {
+    auto d = Spread<float>(Count(b), -3, 3, seed + 10);
+    for (auto& x : d)
+      if (std::abs(x) < 0.1f) x = 0.5f;
+    return {Array::Of<float>(dtype, a, Spread<float>(Count(a), -10, 10, seed)), Array::Of<float>(dtype, b, d)};
+  }
+  auto d = Spread<int32_t>(Count(b), -7, 7, seed + 10);
+  for (auto& x : d)
+    if (x == 0) x = 3;
+  return {Array::Of<int32_t>(dtype, a, Spread<int32_t>(Count(a), -50, 50, seed)), Array::Of<int32_t>(dtype, b, d)};
+}
+
+// FLOOR_DIV and FLOOR_MOD refuse an int32 zero divisor and uint8 operands.
+inline void ExpectRejectsIntZeroDivisorAndUint8(BuiltinOp op) {
+  Model i = BinaryModel(op, T(DType::INT32, {2}), T(DType::INT32, {2}), T(DType::INT32, {2}));
+  EXPECT_THROW(RunOurs(i, {Array::Of<int32_t>(DType::INT32, {2}, {1, 2}), Array::Of<int32_t>(DType::INT32, {2}, {1, 0})}), Error);
+  Model u8 = BinaryModel(op, T(DType::UINT8, {2}), T(DType::UINT8, {2}), T(DType::UINT8, {2}));
+  EXPECT_THROW(RunOurs(u8, RandomInputs(u8, 1)), Error);
 }
 
 }  // namespace tfd::testing::elementwise
