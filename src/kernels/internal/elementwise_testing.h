@@ -13,6 +13,7 @@
 
 #include "graph/dtype.h"
 #include "kernel_test_util.h"
+#include "kernels/internal/broadcast.h"
 
 namespace tfd::testing::elementwise {
 
@@ -401,6 +402,37 @@ inline void ExpectRejectsIntZeroDivisorAndUint8(BuiltinOp op) {
   EXPECT_THROW(RunOurs(i, {Array::Of<int32_t>(DType::INT32, {2}, {1, 2}), Array::Of<int32_t>(DType::INT32, {2}, {1, 0})}), Error);
   Model u8 = BinaryModel(op, T(DType::UINT8, {2}), T(DType::UINT8, {2}), T(DType::UINT8, {2}));
   EXPECT_THROW(RunOurs(u8, RandomInputs(u8, 1)), Error);
+}
+
+// ---- Shared by LOGICAL_AND and LOGICAL_OR ----
+
+// {0, 0, 1 | 1, 1, 0} with a broadcast {1, 0, 0}: `expected` is the op's answer.
+inline void ExpectLogicalHandComputed(BuiltinOp op, const std::vector<uint8_t>& expected) {
+  Model m = BinaryModel(op, T(DType::BOOL, {2, 3}), T(DType::BOOL, {3}), T(DType::BOOL, {2, 3}));
+  auto out = RunOurs(m, {Array::Of<uint8_t>(DType::BOOL, {2, 3}, {0, 0, 1, 1, 1, 0}), Array::Of<uint8_t>(DType::BOOL, {3}, {1, 0, 0})});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+}
+
+// Non-bool operands and shapes that do not broadcast are refused.
+inline void ExpectLogicalRejectsBadInputs(BuiltinOp op) {
+  Model f = BinaryModel(op, T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2}));
+  EXPECT_THROW(RunOurs(f, RandomInputs(f, 1)), Error);
+  Model shapes = BinaryModel(op, T(DType::BOOL, {2, 3}), T(DType::BOOL, {2}), T(DType::BOOL, {2, 3}));
+  EXPECT_THROW(RunOurs(shapes, RandomInputs(shapes, 1)), Error);
+}
+
+// Bool oracle cases: same shape, broadcasting both ways, a scalar, rank 4.
+inline std::vector<OracleRun> LogicalOracleRuns(BuiltinOp op) {
+  const std::vector<std::vector<std::vector<int32_t>>> shapes = {
+      {{2, 3, 4}, {2, 3, 4}}, {{2, 1, 3}, {4, 1}}, {{}, {3, 2}}, {{1, 2, 1, 3}, {2, 2, 1}}};
+  std::vector<OracleRun> runs;
+  for (const auto& s : shapes) {
+    auto out = *BroadcastShapes(s[0], s[1]);
+    Model model = BinaryModel(op, T(DType::BOOL, s[0]), T(DType::BOOL, s[1]), T(DType::BOOL, out));
+    for (uint64_t seed : {1, 2})
+      runs.push_back({ShapeString(s[0]) + " with " + ShapeString(s[1]), model, RandomInputs(model, seed)});
+  }
+  return runs;
 }
 
 }  // namespace tfd::testing::elementwise
