@@ -146,11 +146,10 @@ inline int64_t ExpectMatchesOracle(const std::vector<OracleCase>& cases) {
 
 namespace tfd::conv_testing {
 
-// A pooling case: input NHWC of `dtype` (quantized ones share one scale and
-// zero point with the output), as AVERAGE_POOL_2D / MAX_POOL_2D take.
-inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtype, const std::vector<int32_t>& in,
-                               tflite::Padding padding, int fh, int fw, int sh, int sw,
-                               tflite::ActivationFunctionType act, uint32_t seed) {
+// ---- AVERAGE_POOL_2D and MAX_POOL_2D ----
+
+inline tflite::Pool2DOptionsT PoolOptions(tflite::Padding padding, int fh, int fw, int sh, int sw,
+                                          tflite::ActivationFunctionType act = tflite::ActivationFunctionType::NONE) {
   tflite::Pool2DOptionsT o;
   o.padding = padding;
   o.filter_height = fh;
@@ -158,6 +157,23 @@ inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtyp
   o.stride_h = sh;
   o.stride_w = sw;
   o.fused_activation_function = act;
+  return o;
+}
+
+// A pooling node with its input as the graph input.
+inline Model PoolModel(BuiltinOp op, const TensorSpec& in, const TensorSpec& out, const tflite::Pool2DOptionsT& options) {
+  testing::OpModel m(op);
+  m.Input(in);
+  m.Output(out);
+  m.Options(options);
+  return m.Build();
+}
+
+// A pooling case: input NHWC of `dtype` (quantized ones share one scale and
+// zero point with the output), as AVERAGE_POOL_2D / MAX_POOL_2D take.
+inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtype, const std::vector<int32_t>& in,
+                               tflite::Padding padding, int fh, int fw, int sh, int sw,
+                               tflite::ActivationFunctionType act, uint32_t seed) {
   auto out_size = [&](int size, int filter, int stride) {
     return padding == tflite::Padding::SAME ? (size + stride - 1) / stride : (size + stride - filter) / stride;
   };
@@ -184,7 +200,7 @@ inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtyp
       b.Output({dtype, out, 0.001f, 0});
       break;
   }
-  b.Options(o);
+  b.Options(PoolOptions(padding, fh, fw, sh, sw, act));
   return b.Build(name + " seed " + std::to_string(seed), compare);
 }
 
