@@ -5,84 +5,50 @@
 namespace tfd {
 namespace {
 
+using conv_testing::PoolModel;
+using conv_testing::PoolOptions;
 using testing::Array;
-using testing::OpModel;
 using A = tflite::ActivationFunctionType;
 using P = tflite::Padding;
 
-tflite::Pool2DOptionsT Options(P padding, int fh, int fw, int sh, int sw, A act = A::NONE) {
-  tflite::Pool2DOptionsT o;
-  o.padding = padding;
-  o.filter_height = fh;
-  o.filter_width = fw;
-  o.stride_h = sh;
-  o.stride_w = sw;
-  o.fused_activation_function = act;
-  return o;
-}
+constexpr BuiltinOp kOp = BuiltinOp::AVERAGE_POOL_2D;
 
 TEST(AveragePool2D, FloatSameCountsOnlyInsidePositions) {
   // 3x3 input 1..9, 2x2 SAME stride 2: windows {1,2,4,5}, {3,6}, {7,8}, {9}.
-  OpModel m(BuiltinOp::AVERAGE_POOL_2D);
-  m.Input({DType::FLOAT32, {1, 3, 3, 1}});
-  m.Output({DType::FLOAT32, {1, 2, 2, 1}});
-  m.Options(Options(P::SAME, 2, 2, 2, 2));
-  auto out = testing::RunOurs(m.Build(), {Array::Of<float>(DType::FLOAT32, {1, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9})});
+  Model m = PoolModel(kOp, {DType::FLOAT32, {1, 3, 3, 1}}, {DType::FLOAT32, {1, 2, 2, 1}}, PoolOptions(P::SAME, 2, 2, 2, 2));
+  auto out = testing::RunOurs(m, {Array::Of<float>(DType::FLOAT32, {1, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9})});
   EXPECT_EQ(out[0].values<float>(), std::vector<float>({3, 4.5f, 7.5f, 9}));
 }
 
 TEST(AveragePool2D, QuantizedRounding) {
   // int8 rounds halves away from zero: (-3 + -4) / 2 = -3.5 -> -4; (1 + 2) / 2 -> 2.
-  OpModel m(BuiltinOp::AVERAGE_POOL_2D);
-  m.Input({DType::INT8, {1, 1, 4, 1}, 1.0f, 0});
-  m.Output({DType::INT8, {1, 1, 2, 1}, 1.0f, 0});
-  m.Options(Options(P::VALID, 1, 2, 1, 2));
-  auto out = testing::RunOurs(m.Build(), {Array::Of<int8_t>(DType::INT8, {1, 1, 4, 1}, {-3, -4, 1, 2})});
+  Model m = PoolModel(kOp, {DType::INT8, {1, 1, 4, 1}, 1.0f, 0}, {DType::INT8, {1, 1, 2, 1}, 1.0f, 0},
+                      PoolOptions(P::VALID, 1, 2, 1, 2));
+  auto out = testing::RunOurs(m, {Array::Of<int8_t>(DType::INT8, {1, 1, 4, 1}, {-3, -4, 1, 2})});
   EXPECT_EQ(out[0].values<int8_t>(), std::vector<int8_t>({-4, 2}));
   // uint8 adds half the count: (1 + 2 + 0 + 1) / 3 -> 1; (130 + 1) / 3 = 43, clamped by RELU6 at scale 0.5 to 12.
-  OpModel u(BuiltinOp::AVERAGE_POOL_2D);
-  u.Input({DType::UINT8, {1, 1, 6, 1}, 0.5f, 0});
-  u.Output({DType::UINT8, {1, 1, 2, 1}, 0.5f, 0});
-  u.Options(Options(P::VALID, 1, 3, 1, 3, A::RELU6));
-  out = testing::RunOurs(u.Build(), {Array::Of<uint8_t>(DType::UINT8, {1, 1, 6, 1}, {1, 2, 0, 40, 40, 50})});
+  Model u = PoolModel(kOp, {DType::UINT8, {1, 1, 6, 1}, 0.5f, 0}, {DType::UINT8, {1, 1, 2, 1}, 0.5f, 0},
+                      PoolOptions(P::VALID, 1, 3, 1, 3, A::RELU6));
+  out = testing::RunOurs(u, {Array::Of<uint8_t>(DType::UINT8, {1, 1, 6, 1}, {1, 2, 0, 40, 40, 50})});
   EXPECT_EQ(out[0].values<uint8_t>(), std::vector<uint8_t>({1, 12}));
 }
 
 TEST(AveragePool2D, RejectsBadInputs) {
-  auto run = [](const Model& model) { testing::RunOurs(model, testing::RandomInputs(model, 1)); };
-  {
-    OpModel m(BuiltinOp::AVERAGE_POOL_2D);
-    m.Input({DType::FLOAT32, {1, 4, 4}});
-    m.Output({DType::FLOAT32, {1, 2, 2}});
-    m.Options(Options(P::VALID, 2, 2, 2, 2));
-    EXPECT_THROW(run(m.Build()), Error);
-  }
-  {
-    OpModel m(BuiltinOp::AVERAGE_POOL_2D);
-    m.Input({DType::FLOAT32, {1, 4, 4, 1}});
-    m.Output({DType::FLOAT32, {1, 2, 2, 1}});
-    m.Options(Options(P::VALID, 0, 2, 2, 2));
-    EXPECT_THROW(run(m.Build()), Error);
-  }
-  {
-    OpModel m(BuiltinOp::AVERAGE_POOL_2D);
-    m.Input({DType::INT32, {1, 4, 4, 1}});
-    m.Output({DType::INT32, {1, 2, 2, 1}});
-    m.Options(Options(P::VALID, 2, 2, 2, 2));
-    EXPECT_THROW(run(m.Build()), Error);
-  }
+  auto refused = [](const Model& model) { EXPECT_THROW(testing::RunOurs(model, testing::RandomInputs(model, 1)), Error); };
+  refused(PoolModel(kOp, {DType::FLOAT32, {1, 4, 4}}, {DType::FLOAT32, {1, 2, 2}}, PoolOptions(P::VALID, 2, 2, 2, 2)));
+  refused(PoolModel(kOp, {DType::FLOAT32, {1, 4, 4, 1}}, {DType::FLOAT32, {1, 2, 2, 1}}, PoolOptions(P::VALID, 0, 2, 2, 2)));
+  refused(PoolModel(kOp, {DType::INT32, {1, 4, 4, 1}}, {DType::INT32, {1, 2, 2, 1}}, PoolOptions(P::VALID, 2, 2, 2, 2)));
 }
 
 TEST(AveragePool2D, MatchesTfliteRuntime) {
   TFD_REQUIRE_ORACLE();
   std::vector<conv_testing::OracleCase> cases;
-  const BuiltinOp op = BuiltinOp::AVERAGE_POOL_2D;
   for (DType t : {DType::FLOAT32, DType::UINT8, DType::INT8, DType::INT16}) {
     const std::string n = DTypeName(t);
-    cases.push_back(conv_testing::MakePoolCase(op, n + " same 3x3 s2", t, {1, 9, 8, 3}, P::SAME, 3, 3, 2, 2, A::NONE, 71));
-    cases.push_back(conv_testing::MakePoolCase(op, n + " valid 2x2 relu6", t, {2, 6, 6, 4}, P::VALID, 2, 2, 2, 2, A::RELU6, 72));
-    cases.push_back(conv_testing::MakePoolCase(op, n + " global", t, {1, 7, 7, 8}, P::VALID, 7, 7, 1, 1, A::NONE, 73));
-    cases.push_back(conv_testing::MakePoolCase(op, n + " same 2x3 s1 relu", t, {1, 5, 6, 2}, P::SAME, 2, 3, 1, 1, A::RELU, 74));
+    cases.push_back(conv_testing::MakePoolCase(kOp, n + " same 3x3 s2", t, {1, 9, 8, 3}, P::SAME, 3, 3, 2, 2, A::NONE, 71));
+    cases.push_back(conv_testing::MakePoolCase(kOp, n + " valid 2x2 relu6", t, {2, 6, 6, 4}, P::VALID, 2, 2, 2, 2, A::RELU6, 72));
+    cases.push_back(conv_testing::MakePoolCase(kOp, n + " global", t, {1, 7, 7, 8}, P::VALID, 7, 7, 1, 1, A::NONE, 73));
+    cases.push_back(conv_testing::MakePoolCase(kOp, n + " same 2x3 s1 relu", t, {1, 5, 6, 2}, P::SAME, 2, 3, 1, 1, A::RELU, 74));
   }
   conv_testing::ExpectMatchesOracle(cases);
 }

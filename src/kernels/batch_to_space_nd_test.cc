@@ -5,25 +5,13 @@ namespace tfd {
 namespace {
 
 using testing::Array;
-using testing::OpModel;
 using testing::TensorSpec;
 using testing::shape::OracleCase;
 using testing::shape::Spec;
 
 template <typename I>
 Model BatchToSpaceModel(TensorSpec in, std::vector<I> block, std::vector<I> crops, DType index_type = DType::INT32) {
-  OpModel m(BuiltinOp::BATCH_TO_SPACE_ND);
-  m.Input(in);
-  const int32_t n = static_cast<int32_t>(block.size());
-  m.Const<I>({index_type, {n}}, block);
-  m.Const<I>({index_type, {n, 2}}, crops);
-  TensorSpec out = in;
-  for (size_t i = 0; i < block.size(); ++i) {
-    if (block[i] > 0) out.shape[0] /= static_cast<int32_t>(block[i]);
-    out.shape[1 + i] = static_cast<int32_t>(in.shape[1 + i] * block[i] - crops[2 * i] - crops[2 * i + 1]);
-  }
-  m.Output(out);
-  return m.Build();
+  return testing::shape::SpaceBatchModel(BuiltinOp::BATCH_TO_SPACE_ND, in, block, crops, index_type);
 }
 
 TEST(BatchToSpaceNd, InvertsSpaceToBatch) {

@@ -1,5 +1,3 @@
-#include <cmath>
-
 #include "kernel_test_util.h"
 #include "kernels/internal/conv_testing.h"
 #include "kernels/internal/conv_util.h"
@@ -11,8 +9,8 @@ namespace {
 using conv_testing::CaseBuilder;
 using conv_testing::Compare;
 using conv_testing::OracleCase;
-using conv_testing::RandomFloats;
-using conv_testing::RandomInts;
+using conv_testing::WeightedTensors;
+using conv_testing::WeightSpec;
 using testing::Array;
 using testing::OpModel;
 using testing::TensorSpec;
@@ -230,73 +228,18 @@ struct Config {
 };
 
 OracleCase MakeCase(const Config& c, uint32_t seed) {
-  const int in_c = c.in[3];
-  const int filter_c = in_c / c.groups;
-  const int k = c.fh * c.fw * filter_c;
-  const int oh = conv::OutputSize(c.padding, c.in[1], c.fh, c.sh, c.dh);
-  const int ow = conv::OutputSize(c.padding, c.in[2], c.fw, c.sw, c.dw);
-  const std::vector<int32_t> filter_shape = {c.out_c, c.fh, c.fw, filter_c};
-  const std::vector<int32_t> out_shape = {c.in[0], oh, ow, c.out_c};
-  const size_t n_in = conv_testing::Count(c.in), n_f = conv_testing::Count(filter_shape);
+  const int filter_c = c.in[3] / c.groups;
+  WeightedTensors t;
+  t.dtype = c.dtype;
+  t.weights = WeightSpec(c.filter_dtype, {c.out_c, c.fh, c.fw, filter_c}, c.out_c, c.per_channel, seed + 7);
+  t.in = c.in;
+  t.out = {c.in[0], conv::OutputSize(c.padding, c.in[1], c.fh, c.sh, c.dh),
+           conv::OutputSize(c.padding, c.in[2], c.fw, c.sw, c.dw), c.out_c};
+  t.depth = c.fh * c.fw * filter_c;
+  t.const_weights = c.const_filter;
+  t.int16_bias_dtype = c.bias_dtype;
   CaseBuilder b(BuiltinOp::CONV_2D);
-  Compare compare = Compare::kExact;
-  // Per-channel weight scales around 0.01.
-  std::vector<float> scales = RandomFloats(static_cast<size_t>(c.out_c), seed + 7, 0.004f, 0.02f);
-  if (!c.per_channel) scales.assign(1, 0.01f);
-  float mean_scale = 0;
-  for (float s : scales) mean_scale += s / static_cast<float>(scales.size());
-  TensorSpec filter{c.filter_dtype, filter_shape};
-  filter.scales = scales;
-  filter.zero_points.assign(scales.size(), 0);
-  if (c.dtype == DType::FLOAT32 && c.filter_dtype == DType::FLOAT32) {
-    b.Tensor<float>({DType::FLOAT32, c.in}, RandomFloats(n_in, seed), false);
-    b.Tensor<float>({DType::FLOAT32, filter_shape}, RandomFloats(n_f, seed + 1), c.const_filter);
-    b.Tensor<float>({DType::FLOAT32, {c.out_c}}, RandomFloats(static_cast<size_t>(c.out_c), seed + 2));
-    b.Output({DType::FLOAT32, out_shape});
-    compare = Compare::kFloat;
-  } else if (c.dtype == DType::FLOAT32) {  // hybrid
-    b.Tensor<float>({DType::FLOAT32, c.in}, RandomFloats(n_in, seed), false);
-    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    b.Tensor<float>({DType::FLOAT32, {c.out_c}}, RandomFloats(static_cast<size_t>(c.out_c), seed + 2));
-    b.Output({DType::FLOAT32, out_shape});
-    compare = Compare::kFloat;
-  } else if (c.dtype == DType::UINT8) {
-    const float in_scale = 0.05f, f_scale = 0.01f;
-    const float out_scale = in_scale * f_scale * 135.0f * std::sqrt(static_cast<float>(k));
-    b.Tensor<uint8_t>({DType::UINT8, c.in, in_scale, 131}, RandomInts<uint8_t>(n_in, seed, 0, 255), false);
-    b.Tensor<uint8_t>({DType::UINT8, filter_shape, f_scale, 120}, RandomInts<uint8_t>(n_f, seed + 1, 0, 255),
-                      c.const_filter);
-    b.Tensor<int32_t>({DType::INT32, {c.out_c}, in_scale * f_scale, 0},
-                      RandomInts<int32_t>(static_cast<size_t>(c.out_c), seed + 2, -3000, 3000));
-    b.Output({DType::UINT8, out_shape, out_scale, 125});
-    // With constant uint8 weights the oracle's XNNPACK delegate runs the
-    // convolution (QU8) with its float requantization, which rounds a few
-    // values one step away from TFLite's fixed-point kernel. The same configs
-    // with the filter fed as an input run TFLite's own kernel and must match
-    // exactly (see the "filter input" cases).
-    if (c.const_filter) compare = Compare::kWithinOneStep;
-  } else if (c.dtype == DType::INT8) {
-    const float in_scale = 0.05f;
-    const float out_scale = in_scale * mean_scale * 135.0f * std::sqrt(static_cast<float>(k));
-    b.Tensor<int8_t>({DType::INT8, c.in, in_scale, -5}, RandomInts<int8_t>(n_in, seed, -128, 127), false);
-    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    TensorSpec bias{DType::INT32, {c.out_c}};
-    for (float s : scales) bias.scales.push_back(s * in_scale);
-    b.Tensor<int32_t>(bias, RandomInts<int32_t>(static_cast<size_t>(c.out_c), seed + 2, -3000, 3000));
-    b.Output({DType::INT8, out_shape, out_scale, 3});
-  } else {  // int16 x int8
-    const float in_scale = 0.001f;
-    const float out_scale = in_scale * mean_scale * 172.0f * std::sqrt(static_cast<float>(k));
-    b.Tensor<int16_t>({DType::INT16, c.in, in_scale, 0}, RandomInts<int16_t>(n_in, seed, -32768, 32767), false);
-    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    TensorSpec bias{c.bias_dtype, {c.out_c}};
-    for (float s : scales) bias.scales.push_back(s * in_scale);
-    if (c.bias_dtype == DType::INT64)
-      b.Tensor<int64_t>(bias, RandomInts<int64_t>(static_cast<size_t>(c.out_c), seed + 2, -400000, 400000));
-    else
-      b.Tensor<int32_t>(bias, RandomInts<int32_t>(static_cast<size_t>(c.out_c), seed + 2, -400000, 400000));
-    b.Output({DType::INT16, out_shape, out_scale, 0});
-  }
+  const Compare compare = AddWeightedTensors(b, t, seed);
   auto options = Options(c.padding, c.sh, c.sw, c.dh, c.dw, c.act);
   if (c.dtype == DType::INT16) options.quantized_bias_type = c.bias_dtype;
   b.Options(options);

@@ -1,5 +1,3 @@
-#include <cmath>
-
 #include "kernel_test_util.h"
 #include "kernels/internal/conv_testing.h"
 #include "kernels/internal/conv_util.h"
@@ -10,8 +8,8 @@ namespace {
 using conv_testing::CaseBuilder;
 using conv_testing::Compare;
 using conv_testing::OracleCase;
-using conv_testing::RandomFloats;
-using conv_testing::RandomInts;
+using conv_testing::WeightedTensors;
+using conv_testing::WeightSpec;
 using testing::Array;
 using testing::OpModel;
 using testing::TensorSpec;
@@ -119,59 +117,16 @@ struct Config {
 
 OracleCase MakeCase(const Config& c, uint32_t seed) {
   const int out_c = c.in[3] * c.multiplier;
-  const int k = c.fh * c.fw;
-  const int oh = conv::OutputSize(c.padding, c.in[1], c.fh, c.sh, c.dh);
-  const int ow = conv::OutputSize(c.padding, c.in[2], c.fw, c.sw, c.dw);
-  const std::vector<int32_t> filter_shape = {1, c.fh, c.fw, out_c};
-  const std::vector<int32_t> out_shape = {c.in[0], oh, ow, out_c};
-  const size_t n_in = conv_testing::Count(c.in), n_f = conv_testing::Count(filter_shape);
-  std::vector<float> scales = RandomFloats(static_cast<size_t>(out_c), seed + 7, 0.004f, 0.02f);
-  if (!c.per_channel) scales.assign(1, 0.01f);
-  float mean_scale = 0;
-  for (float s : scales) mean_scale += s / static_cast<float>(scales.size());
-  TensorSpec filter{c.filter_dtype, filter_shape};
-  filter.scales = scales;
-  filter.zero_points.assign(scales.size(), 0);
-  filter.axis = 3;
+  WeightedTensors t;
+  t.dtype = c.dtype;
+  t.weights = WeightSpec(c.filter_dtype, {1, c.fh, c.fw, out_c}, out_c, c.per_channel, seed + 7, /*axis=*/3);
+  t.in = c.in;
+  t.out = {c.in[0], conv::OutputSize(c.padding, c.in[1], c.fh, c.sh, c.dh),
+           conv::OutputSize(c.padding, c.in[2], c.fw, c.sw, c.dw), out_c};
+  t.depth = c.fh * c.fw;
+  t.const_weights = c.const_filter;
   CaseBuilder b(BuiltinOp::DEPTHWISE_CONV_2D);
-  Compare compare = Compare::kExact;
-  const size_t nb = static_cast<size_t>(out_c);
-  if (c.dtype == DType::FLOAT32) {
-    b.Tensor<float>({DType::FLOAT32, c.in}, RandomFloats(n_in, seed), false);
-    if (c.filter_dtype == DType::FLOAT32)
-      b.Tensor<float>({DType::FLOAT32, filter_shape}, RandomFloats(n_f, seed + 1), c.const_filter);
-    else
-      b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    b.Tensor<float>({DType::FLOAT32, {out_c}}, RandomFloats(nb, seed + 2));
-    b.Output({DType::FLOAT32, out_shape});
-    compare = Compare::kFloat;
-  } else if (c.dtype == DType::UINT8) {
-    const float in_scale = 0.05f, f_scale = 0.01f;
-    const float out_scale = in_scale * f_scale * 135.0f * std::sqrt(static_cast<float>(k));
-    b.Tensor<uint8_t>({DType::UINT8, c.in, in_scale, 131}, RandomInts<uint8_t>(n_in, seed, 0, 255), false);
-    b.Tensor<uint8_t>({DType::UINT8, filter_shape, f_scale, 120}, RandomInts<uint8_t>(n_f, seed + 1, 0, 255),
-                      c.const_filter);
-    b.Tensor<int32_t>({DType::INT32, {out_c}, in_scale * f_scale, 0}, RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
-    b.Output({DType::UINT8, out_shape, out_scale, 125});
-  } else if (c.dtype == DType::INT8) {
-    const float in_scale = 0.05f;
-    const float out_scale = in_scale * mean_scale * 135.0f * std::sqrt(static_cast<float>(k));
-    b.Tensor<int8_t>({DType::INT8, c.in, in_scale, -5}, RandomInts<int8_t>(n_in, seed, -128, 127), false);
-    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    TensorSpec bias{DType::INT32, {out_c}};
-    for (float s : scales) bias.scales.push_back(s * in_scale);
-    b.Tensor<int32_t>(bias, RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
-    b.Output({DType::INT8, out_shape, out_scale, 3});
-  } else {
-    const float in_scale = 0.001f;
-    const float out_scale = in_scale * mean_scale * 172.0f * std::sqrt(static_cast<float>(k));
-    b.Tensor<int16_t>({DType::INT16, c.in, in_scale, 0}, RandomInts<int16_t>(n_in, seed, -32768, 32767), false);
-    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    TensorSpec bias{DType::INT64, {out_c}};
-    for (float s : scales) bias.scales.push_back(s * in_scale);
-    b.Tensor<int64_t>(bias, RandomInts<int64_t>(nb, seed + 2, -400000, 400000));
-    b.Output({DType::INT16, out_shape, out_scale, 0});
-  }
+  const Compare compare = AddWeightedTensors(b, t, seed);
   b.Options(Options(c.padding, c.sh, c.sw, c.multiplier, c.dh, c.dw, c.act));
   return b.Build(c.name + " seed " + std::to_string(seed), compare);
 }
@@ -198,15 +153,7 @@ TEST(DepthwiseConv2D, MatchesTfliteRuntime) {
       {"hybrid mult2 batch2 relu6", F, I8, {2, 6, 6, 3}, 2, 3, 3, P::SAME, 2, 2, 1, 1, A::RELU6},
   };
   std::vector<OracleCase> cases;
-  for (const auto& c : configs) {
-    OracleCase oc = MakeCase(c, 21);
-    // Constant uint8 weights run on the oracle's XNNPACK delegate (QU8),
-    // whose float requantization rounds some values one step differently from
-    // TFLite's fixed-point kernel; the "filter input" cases run TFLite's
-    // own kernel and must match exactly.
-    if (c.dtype == U8 && c.const_filter) oc.compare = Compare::kWithinOneStep;
-    cases.push_back(std::move(oc));
-  }
+  for (const auto& c : configs) cases.push_back(MakeCase(c, 21));
   conv_testing::ExpectMatchesOracle(cases);
 }
 
@@ -228,14 +175,7 @@ TEST(DepthwiseConv2D, XnnpackProfileMatchesTfliteRuntimeExactly) {
       {"int8 per-tensor", I8, I8, {1, 9, 9, 12}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, false},
       {"int8 filter input", I8, I8, {1, 7, 7, 8}, 1, 3, 3, P::SAME, 1, 1, 1, 1, A::RELU6, true, false},
   };
-  std::vector<OracleCase> cases;
-  for (uint32_t seed : {41u, 42u, 43u})
-    for (const auto& c : configs) {
-      OracleCase oc = MakeCase(c, seed);
-      oc.arithmetic = Arithmetic::kXnnpack;
-      oc.compare = Compare::kExact;
-      cases.push_back(std::move(oc));
-    }
+  const auto cases = conv_testing::ExactXnnpackProfileCases(configs, {41u, 42u, 43u}, MakeCase);
   EXPECT_GT(conv_testing::ExpectMatchesOracle(cases), 0);  // some cases the reference arithmetic gets wrong
 }
 }  // namespace

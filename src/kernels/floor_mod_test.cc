@@ -32,47 +32,11 @@ TEST(FloorMod, FloatZeroDivisorGivesNan) {
   EXPECT_TRUE(std::isnan(out[0].values<float>()[0]));
 }
 
-TEST(FloorMod, RejectsZeroDivisorsAndBadTypes) {
-  Model i = BinaryModel(BuiltinOp::FLOOR_MOD, T(DType::INT32, {2}), T(DType::INT32, {2}), T(DType::INT32, {2}));
-  EXPECT_THROW(RunOurs(i, {Array::Of<int32_t>(DType::INT32, {2}, {1, 2}), Array::Of<int32_t>(DType::INT32, {2}, {1, 0})}), Error);
-  Model u8 = BinaryModel(BuiltinOp::FLOOR_MOD, T(DType::UINT8, {2}), T(DType::UINT8, {2}), T(DType::UINT8, {2}));
-  EXPECT_THROW(RunOurs(u8, testing::RandomInputs(u8, 1)), Error);
-}
+TEST(FloorMod, RejectsZeroDivisorsAndBadTypes) { ExpectRejectsIntZeroDivisorAndUint8(BuiltinOp::FLOOR_MOD); }
 
 TEST(FloorMod, MatchesTfliteRuntime) {
   TFD_REQUIRE_ORACLE();
-  struct Case {
-    DType dtype;
-    std::vector<int32_t> a, b, out;
-  };
-  const std::vector<Case> cases = {
-      {DType::FLOAT32, {1, 4, 4, 3}, {1, 4, 4, 3}, {1, 4, 4, 3}},
-      {DType::FLOAT32, {2, 1, 3}, {4, 1}, {2, 4, 3}},
-      {DType::FLOAT32, {}, {2, 3}, {2, 3}},
-      {DType::INT32, {3, 5}, {5}, {3, 5}},
-      {DType::INT32, {2, 3, 4}, {2, 1, 4}, {2, 3, 4}},
-  };
-  std::vector<OracleRun> runs;
-  for (const Case& c : cases) {
-    Model model = BinaryModel(BuiltinOp::FLOOR_MOD, T(c.dtype, c.a), T(c.dtype, c.b), T(c.dtype, c.out));
-    for (uint64_t seed : {1, 2}) {
-      std::vector<Array> inputs;
-      if (c.dtype == DType::FLOAT32) {
-        auto d = Spread<float>(Count(c.b), -3, 3, seed + 10);
-        for (auto& x : d)
-          if (std::abs(x) < 0.1f) x = 0.5f;
-        inputs = {Array::Of<float>(c.dtype, c.a, Spread<float>(Count(c.a), -10, 10, seed)), Array::Of<float>(c.dtype, c.b, d)};
-      } else {
-        auto d = Spread<int32_t>(Count(c.b), -7, 7, seed + 10);
-        for (auto& x : d)
-          if (x == 0) x = 3;
-        inputs = {Array::Of<int32_t>(c.dtype, c.a, Spread<int32_t>(Count(c.a), -50, 50, seed)), Array::Of<int32_t>(c.dtype, c.b, d)};
-      }
-      runs.push_back({DTypeName(c.dtype) + " " + ShapeString(c.a) + " % " + ShapeString(c.b), model, inputs,
-                      c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
-    }
-  }
-  ExpectMatchesOracle(runs);
+  ExpectMatchesOracle(FloatInt32OracleRuns(BuiltinOp::FLOOR_MOD, "%", NonZeroDivisorOperands));
 }
 
 }  // namespace

@@ -11,6 +11,8 @@ using conv_testing::Compare;
 using conv_testing::OracleCase;
 using conv_testing::RandomFloats;
 using conv_testing::RandomInts;
+using conv_testing::WeightedTensors;
+using conv_testing::WeightSpec;
 using testing::Array;
 using testing::OpModel;
 using testing::TensorSpec;
@@ -150,74 +152,29 @@ struct Config {
 
 OracleCase MakeCase(const Config& c, uint32_t seed) {
   const int depth = c.in.back();
-  const size_t n_in = conv_testing::Count(c.in);
-  const int batches = static_cast<int>(n_in / static_cast<size_t>(depth));
-  const std::vector<int32_t> filter_shape = {c.units, depth};
-  std::vector<int32_t> out_shape = {batches, c.units};
+  const int batches = static_cast<int>(conv_testing::Count(c.in) / static_cast<size_t>(depth));
+  WeightedTensors t;
+  t.dtype = c.dtype;
+  t.weights = WeightSpec(c.filter_dtype, {c.units, depth}, c.units, c.per_channel, seed + 7);
+  // Per-tensor int8 weights may have a zero point, which TFLite's kernel
+  // applies. The oracle's XNNPACK delegate, which takes constant weights,
+  // ignores it (its result equals that of zero point 0), so only the
+  // weights-input cases (TFLite's kernel) use one.
+  if (c.dtype == DType::INT8 && !c.per_channel) t.weights.zero_points = {c.const_filter ? 0 : 7};
+  t.int8_weights_max = 120;
+  t.in = c.in;
+  t.out = {batches, c.units};
   if (c.keep_num_dims) {
-    out_shape = c.in;
-    out_shape.back() = c.units;
+    t.out = c.in;
+    t.out.back() = c.units;
   }
-  const size_t n_f = conv_testing::Count(filter_shape), nb = static_cast<size_t>(c.units);
-  std::vector<float> scales = RandomFloats(nb, seed + 7, 0.004f, 0.02f);
-  if (!c.per_channel) scales.assign(1, 0.01f);
-  float mean_scale = 0;
-  for (float s : scales) mean_scale += s / static_cast<float>(scales.size());
-  TensorSpec filter{c.filter_dtype, filter_shape};
-  filter.scales = scales;
-  filter.zero_points.assign(scales.size(), 0);
-  const float k = static_cast<float>(depth);
+  t.depth = depth;
+  t.const_weights = c.const_filter;
+  t.has_bias = c.has_bias;
+  t.int16_bias_dtype = c.bias_dtype;
+  if (c.out_dtype == DType::INT16) t.uint8_out_dtype = DType::INT16;
   CaseBuilder b(BuiltinOp::FULLY_CONNECTED);
-  Compare compare = Compare::kExact;
-  if (c.dtype == DType::FLOAT32) {
-    b.Tensor<float>({DType::FLOAT32, c.in}, RandomFloats(n_in, seed), false);
-    if (c.filter_dtype == DType::FLOAT32)
-      b.Tensor<float>({DType::FLOAT32, filter_shape}, RandomFloats(n_f, seed + 1), c.const_filter);
-    else
-      b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    if (c.has_bias) b.Tensor<float>({DType::FLOAT32, {c.units}}, RandomFloats(nb, seed + 2));
-    else b.Omitted();
-    b.Output({DType::FLOAT32, out_shape});
-    compare = Compare::kFloat;
-  } else if (c.dtype == DType::UINT8) {
-    const float in_scale = 0.05f, f_scale = 0.01f;
-    const bool to_int16 = c.out_dtype == DType::INT16;
-    const float out_scale = in_scale * f_scale * 135.0f * std::sqrt(k) / (to_int16 ? 256.0f : 1.0f);
-    b.Tensor<uint8_t>({DType::UINT8, c.in, in_scale, 131}, RandomInts<uint8_t>(n_in, seed, 0, 255), false);
-    b.Tensor<uint8_t>({DType::UINT8, filter_shape, f_scale, 120}, RandomInts<uint8_t>(n_f, seed + 1, 0, 255),
-                      c.const_filter);
-    if (c.has_bias)
-      b.Tensor<int32_t>({DType::INT32, {c.units}, in_scale * f_scale, 0}, RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
-    else b.Omitted();
-    if (to_int16) b.Output({DType::INT16, out_shape, out_scale, 0});
-    else b.Output({DType::UINT8, out_shape, out_scale, 125});
-  } else if (c.dtype == DType::INT8) {
-    const float in_scale = 0.05f;
-    const float out_scale = in_scale * mean_scale * 135.0f * std::sqrt(k);
-    b.Tensor<int8_t>({DType::INT8, c.in, in_scale, -5}, RandomInts<int8_t>(n_in, seed, -128, 127), false);
-    // Per-tensor int8 weights may have a zero point, which TFLite's kernel
-    // applies. The oracle's XNNPACK delegate, which takes constant weights,
-    // ignores it (its result equals that of zero point 0), so only the
-    // weights-input cases (TFLite's kernel) use one.
-    if (!c.per_channel) filter.zero_points = {c.const_filter ? 0 : 7};
-    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 120), c.const_filter);
-    TensorSpec bias{DType::INT32, {c.units}};
-    for (float s : scales) bias.scales.push_back(s * in_scale);
-    if (c.has_bias) b.Tensor<int32_t>(bias, RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
-    else b.Omitted();
-    b.Output({DType::INT8, out_shape, out_scale, 3});
-  } else {
-    const float in_scale = 0.001f;
-    const float out_scale = in_scale * mean_scale * 172.0f * std::sqrt(k);
-    b.Tensor<int16_t>({DType::INT16, c.in, in_scale, 0}, RandomInts<int16_t>(n_in, seed, -32768, 32767), false);
-    b.Tensor<int8_t>(filter, RandomInts<int8_t>(n_f, seed + 1, -127, 127), c.const_filter);
-    TensorSpec bias{c.bias_dtype, {c.units}};
-    for (float s : scales) bias.scales.push_back(s * in_scale);
-    if (!c.has_bias) b.Omitted();
-    else if (c.bias_dtype == DType::INT64) b.Tensor<int64_t>(bias, RandomInts<int64_t>(nb, seed + 2, -400000, 400000));
-    else b.Tensor<int32_t>(bias, RandomInts<int32_t>(nb, seed + 2, -400000, 400000));
-    b.Output({DType::INT16, out_shape, out_scale, 0});
-  }
+  const Compare compare = AddWeightedTensors(b, t, seed);
   auto options = Options(c.act, c.keep_num_dims, c.asymmetric);
   if (c.dtype == DType::INT16 && c.has_bias) options.quantized_bias_type = c.bias_dtype;
   b.Options(options);
@@ -251,14 +208,7 @@ TEST(FullyConnected, MatchesTfliteRuntime) {
       {"int16 no bias", I16, I8, {2, 48}, 7, A::NONE, true, false},
   };
   std::vector<OracleCase> cases;
-  for (const auto& c : configs) {
-    OracleCase oc = MakeCase(c, 31);
-    // Constant uint8 weights run on the oracle's XNNPACK delegate (QU8) whose
-    // float requantization rounds some values one step away from TFLite's
-    // fixed-point kernel; "weights input" cases run TFLite's own kernel.
-    if (c.dtype == U8 && c.const_filter) oc.compare = Compare::kWithinOneStep;
-    cases.push_back(std::move(oc));
-  }
+  for (const auto& c : configs) cases.push_back(MakeCase(c, 31));
   conv_testing::ExpectMatchesOracle(cases);
 }
 
@@ -338,14 +288,7 @@ TEST(FullyConnected, XnnpackProfileMatchesTfliteRuntimeExactly) {
       {"int8 per-channel", I8, I8, {2, 40}, 9, A::NONE, true},
       {"int8 per-tensor weights input", I8, I8, {3, 20}, 6, A::RELU, false, true, false},
   };
-  std::vector<OracleCase> cases;
-  for (uint32_t seed : {51u, 52u, 53u})
-    for (const auto& c : configs) {
-      OracleCase oc = MakeCase(c, seed);
-      oc.arithmetic = Arithmetic::kXnnpack;
-      oc.compare = Compare::kExact;
-      cases.push_back(std::move(oc));
-    }
+  const auto cases = conv_testing::ExactXnnpackProfileCases(configs, {51u, 52u, 53u}, MakeCase);
   EXPECT_GT(conv_testing::ExpectMatchesOracle(cases), 0);  // some cases the reference arithmetic gets wrong
 }
 }  // namespace

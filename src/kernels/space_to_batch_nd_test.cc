@@ -8,25 +8,13 @@ namespace tfd {
 namespace {
 
 using testing::Array;
-using testing::OpModel;
 using testing::TensorSpec;
 using testing::shape::OracleCase;
 using testing::shape::Spec;
 
 template <typename I>
 Model SpaceToBatchModel(TensorSpec in, std::vector<I> block, std::vector<I> paddings, DType index_type = DType::INT32) {
-  OpModel m(BuiltinOp::SPACE_TO_BATCH_ND);
-  m.Input(in);
-  const int32_t n = static_cast<int32_t>(block.size());
-  m.Const<I>({index_type, {n}}, block);
-  m.Const<I>({index_type, {n, 2}}, paddings);
-  TensorSpec out = in;
-  for (size_t i = 0; i < block.size(); ++i) {
-    out.shape[0] *= static_cast<int32_t>(block[i]);
-    if (block[i] > 0) out.shape[1 + i] = static_cast<int32_t>((in.shape[1 + i] + paddings[2 * i] + paddings[2 * i + 1]) / block[i]);
-  }
-  m.Output(out);
-  return m.Build();
+  return testing::shape::SpaceBatchModel(BuiltinOp::SPACE_TO_BATCH_ND, in, block, paddings, index_type);
 }
 
 TEST(SpaceToBatchNd, Block2x2WithPadding) {

@@ -220,31 +220,13 @@ std::vector<SvdfConfig> OracleConfigs() {
 
 TEST(Svdf, MatchesTfliteRuntime) {
   TFD_REQUIRE_ORACLE();
-  auto configs = OracleConfigs();
-  testing::OracleBatch oracle;
-  std::vector<std::pair<Model, std::vector<Array>>> runs;
-  for (const auto& c : configs) {
+  // One output per step.
+  std::vector<testing::seq::OracleRun> runs;
+  for (const auto& c : OracleConfigs()) {
     Model model = BuildSvdf(c);
-    auto inputs = testing::RandomInputs(model, c.seed + 3);
-    oracle.Add(model, inputs);
-    runs.push_back({model, inputs});
+    runs.push_back({c.label, model, testing::RandomInputs(model, c.seed + 3)});
   }
-  oracle.Run();
-  for (size_t i = 0; i < runs.size(); ++i) {
-    SCOPED_TRACE(configs[i].label);
-    ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
-    auto ours = testing::RunOurs(runs[i].first, runs[i].second);
-    const auto& theirs = oracle.outputs(static_cast<int>(i));
-    ASSERT_EQ(ours.size(), theirs.size());
-    for (size_t o = 0; o < ours.size(); ++o) {
-      SCOPED_TRACE("step " + std::to_string(o));
-      if (ours[o].dtype == DType::FLOAT32) {
-        EXPECT_TRUE(testing::FloatClose(ours[o], theirs[o], 1e-6));
-      } else {
-        EXPECT_TRUE(testing::Identical(ours[o], theirs[o]));
-      }
-    }
-  }
+  testing::seq::ExpectMatchesOracle(runs);
 }
 
 // The first SVDF node of the TFLite Micro keyword model (int16 state).
@@ -252,19 +234,12 @@ TEST(Svdf, RealModelNodeMatchesTfliteRuntime) {
   TFD_REQUIRE_ORACLE();
   if (!testing::seq::FixturesAvailable()) GTEST_SKIP() << "fixtures not found at " << TFD_FIXTURES_DIR;
   Model source = LoadModel(std::string(TFD_FIXTURES_DIR) + "/models/tflite-micro/keyword_scrambled.tflite");
-  testing::OracleBatch oracle;
-  std::vector<std::pair<Model, std::vector<Array>>> runs;
+  std::vector<testing::seq::OracleRun> runs;
   for (size_t node : {1, 3}) {
     Model model = testing::seq::ExtractNode(source, node);
-    auto inputs = testing::RandomInputs(model, node);
-    oracle.Add(model, inputs);
-    runs.push_back({model, inputs});
+    runs.push_back({"node " + std::to_string(node), model, testing::RandomInputs(model, node)});
   }
-  oracle.Run();
-  for (size_t i = 0; i < runs.size(); ++i) {
-    ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
-    EXPECT_TRUE(testing::Identical(testing::RunOurs(runs[i].first, runs[i].second)[0], oracle.outputs(static_cast<int>(i))[0]));
-  }
+  testing::seq::ExpectMatchesOracle(runs);
 }
 
 }  // namespace

@@ -338,27 +338,12 @@ std::vector<LstmConfig> OracleConfigs() {
 
 TEST(UnidirectionalSequenceLstm, MatchesTfliteRuntime) {
   TFD_REQUIRE_ORACLE();
-  auto configs = OracleConfigs();
-  testing::OracleBatch oracle;
-  std::vector<std::pair<Model, std::vector<Array>>> runs;
-  for (const auto& c : configs) {
+  std::vector<testing::seq::OracleRun> runs;
+  for (const auto& c : OracleConfigs()) {
     Model model = BuildLstm(c);
-    auto inputs = testing::RandomInputs(model, c.seed + 10);
-    oracle.Add(model, inputs);
-    runs.push_back({model, inputs});
+    runs.push_back({c.label, model, testing::RandomInputs(model, c.seed + 10)});
   }
-  oracle.Run();
-  for (size_t i = 0; i < runs.size(); ++i) {
-    SCOPED_TRACE(configs[i].label);
-    ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
-    auto ours = testing::RunOurs(runs[i].first, runs[i].second);
-    const auto& theirs = oracle.outputs(static_cast<int>(i));
-    if (ours[0].dtype == DType::FLOAT32) {
-      EXPECT_TRUE(testing::FloatClose(ours[0], theirs[0], 1e-6));
-    } else {
-      EXPECT_TRUE(testing::Identical(ours[0], theirs[0]));
-    }
-  }
+  testing::seq::ExpectMatchesOracle(runs);
 }
 
 // The LSTM nodes of real models, cut out and run on random inputs.
@@ -373,28 +358,12 @@ TEST(UnidirectionalSequenceLstm, RealModelNodesMatchTfliteRuntime) {
   const std::vector<Source> sources = {{"tflite-micro/trained_lstm.tflite", 0},
                                        {"tflite-micro/trained_lstm_int8.tflite", 0},
                                        {"coral/keras_lstm_mnist_ptq.tflite", 1}};
-  testing::OracleBatch oracle;
-  std::vector<std::pair<Model, std::vector<Array>>> runs;
+  std::vector<testing::seq::OracleRun> runs;
   for (const auto& s : sources) {
     Model model = testing::seq::ExtractNode(LoadModel(root + s.file), s.node);
-    for (uint64_t seed : {1, 2}) {
-      auto inputs = testing::RandomInputs(model, seed);
-      oracle.Add(model, inputs);
-      runs.push_back({model, inputs});
-    }
+    for (uint64_t seed : {1, 2}) runs.push_back({s.file, model, testing::RandomInputs(model, seed)});
   }
-  oracle.Run();
-  for (size_t i = 0; i < runs.size(); ++i) {
-    SCOPED_TRACE(sources[i / 2].file);
-    ASSERT_TRUE(oracle.ok(static_cast<int>(i))) << oracle.error(static_cast<int>(i));
-    auto ours = testing::RunOurs(runs[i].first, runs[i].second);
-    const auto& theirs = oracle.outputs(static_cast<int>(i));
-    if (ours[0].dtype == DType::FLOAT32) {
-      EXPECT_TRUE(testing::FloatClose(ours[0], theirs[0], 1e-6));
-    } else {
-      EXPECT_TRUE(testing::Identical(ours[0], theirs[0]));
-    }
-  }
+  testing::seq::ExpectMatchesOracle(runs);
 }
 
 }  // namespace

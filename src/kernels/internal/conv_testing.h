@@ -2,6 +2,7 @@
 // Test-only helpers for the convolution-family kernel tests: single-op models
 // whose tensors are either constants or graph inputs with given values, seeded
 // random data, and one oracle batch comparing every case.
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -146,11 +147,10 @@ inline int64_t ExpectMatchesOracle(const std::vector<OracleCase>& cases) {
 
 namespace tfd::conv_testing {
 
-// A pooling case: input NHWC of `dtype` (quantized ones share one scale and
-// zero point with the output), as AVERAGE_POOL_2D / MAX_POOL_2D take.
-inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtype, const std::vector<int32_t>& in,
-                               tflite::Padding padding, int fh, int fw, int sh, int sw,
-                               tflite::ActivationFunctionType act, uint32_t seed) {
+// ---- AVERAGE_POOL_2D and MAX_POOL_2D ----
+
+inline tflite::Pool2DOptionsT PoolOptions(tflite::Padding padding, int fh, int fw, int sh, int sw,
+                                          tflite::ActivationFunctionType act = tflite::ActivationFunctionType::NONE) {
   tflite::Pool2DOptionsT o;
   o.padding = padding;
   o.filter_height = fh;
@@ -158,6 +158,23 @@ inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtyp
   o.stride_h = sh;
   o.stride_w = sw;
   o.fused_activation_function = act;
+  return o;
+}
+
+// A pooling node with its input as the graph input.
+inline Model PoolModel(BuiltinOp op, const TensorSpec& in, const TensorSpec& out, const tflite::Pool2DOptionsT& options) {
+  testing::OpModel m(op);
+  m.Input(in);
+  m.Output(out);
+  m.Options(options);
+  return m.Build();
+}
+
+// A pooling case: input NHWC of `dtype` (quantized ones share one scale and
+// zero point with the output), as AVERAGE_POOL_2D / MAX_POOL_2D take.
+inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtype, const std::vector<int32_t>& in,
+                               tflite::Padding padding, int fh, int fw, int sh, int sw,
+                               tflite::ActivationFunctionType act, uint32_t seed) {
   auto out_size = [&](int size, int filter, int stride) {
     return padding == tflite::Padding::SAME ? (size + stride - 1) / stride : (size + stride - filter) / stride;
   };
@@ -184,8 +201,125 @@ inline OracleCase MakePoolCase(BuiltinOp op, const std::string& name, DType dtyp
       b.Output({dtype, out, 0.001f, 0});
       break;
   }
-  b.Options(o);
+  b.Options(PoolOptions(padding, fh, fw, sh, sw, act));
   return b.Build(name + " seed " + std::to_string(seed), compare);
+}
+
+// ---- CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED ----
+
+// Weights of `dtype` and `shape`. INT8 ones are symmetric, with seeded
+// scales around 0.01, one per output channel (`channels` of them, along
+// `axis`), or a single 0.01 per tensor; AddWeightedTensors quantizes UINT8 ones.
+inline TensorSpec WeightSpec(DType dtype, std::vector<int32_t> shape, int channels, bool per_channel, uint32_t seed,
+                             int32_t axis = 0) {
+  TensorSpec spec{dtype, std::move(shape)};
+  if (dtype != DType::INT8) return spec;
+  spec.scales = RandomFloats(static_cast<size_t>(channels), seed, 0.004f, 0.02f);
+  if (!per_channel) spec.scales.assign(1, 0.01f);
+  spec.zero_points.assign(spec.scales.size(), 0);
+  spec.axis = axis;
+  return spec;
+}
+
+// The four tensors of a case of a weighted op, in operator order: input,
+// weights, bias and output (the bias's length is the output's last
+// dimension). Each activation type has fixed quantization, with an output
+// scale that keeps a sum of `depth` products in range.
+struct WeightedTensors {
+  DType dtype = DType::FLOAT32;           // activations: FLOAT32, UINT8, INT8 or INT16
+  TensorSpec weights;                     // from WeightSpec
+  std::vector<int32_t> in, out;
+  int depth = 1;                          // products summed into each output
+  bool const_weights = true;              // false: the weights are a graph input
+  bool has_bias = true;
+  DType int16_bias_dtype = DType::INT64;  // INT16 activations: INT64 or INT32
+  DType uint8_out_dtype = DType::UINT8;   // UINT8 activations: UINT8 or INT16
+  int64_t int8_weights_max = 127;         // INT8 activations: weights drawn from [-127, this]
+};
+
+// Adds `t`'s tensors to `b` with seeded values (input: seed, weights: seed + 1,
+// bias: seed + 2); returns how the case compares with the oracle.
+inline Compare AddWeightedTensors(CaseBuilder& b, const WeightedTensors& t, uint32_t seed) {
+  const size_t n_in = Count(t.in), n_w = Count(t.weights.shape);
+  const int32_t channels = t.out.back();
+  const size_t nb = static_cast<size_t>(channels);
+  const std::vector<float>& scales = t.weights.scales;
+  float mean_scale = 0;
+  for (float s : scales) mean_scale += s / static_cast<float>(scales.size());
+  const float root_depth = std::sqrt(static_cast<float>(t.depth));
+  auto bias_or_omitted = [&](const TensorSpec& spec, auto values) {
+    if (t.has_bias) b.Tensor(spec, values);
+    else b.Omitted();
+  };
+  switch (t.dtype) {
+    case DType::FLOAT32:  // float weights, or int8 ones (hybrid)
+      b.Tensor<float>({DType::FLOAT32, t.in}, RandomFloats(n_in, seed), false);
+      if (t.weights.dtype == DType::FLOAT32)
+        b.Tensor<float>({DType::FLOAT32, t.weights.shape}, RandomFloats(n_w, seed + 1), t.const_weights);
+      else
+        b.Tensor<int8_t>(t.weights, RandomInts<int8_t>(n_w, seed + 1, -127, 127), t.const_weights);
+      bias_or_omitted(TensorSpec{DType::FLOAT32, {channels}}, RandomFloats(nb, seed + 2));
+      b.Output({DType::FLOAT32, t.out});
+      return Compare::kFloat;
+    case DType::UINT8: {
+      const float in_scale = 0.05f, w_scale = 0.01f;
+      const bool to_int16 = t.uint8_out_dtype == DType::INT16;
+      float out_scale = in_scale * w_scale * 135.0f * root_depth;
+      if (to_int16) out_scale /= 256.0f;
+      b.Tensor<uint8_t>({DType::UINT8, t.in, in_scale, 131}, RandomInts<uint8_t>(n_in, seed, 0, 255), false);
+      b.Tensor<uint8_t>({DType::UINT8, t.weights.shape, w_scale, 120}, RandomInts<uint8_t>(n_w, seed + 1, 0, 255),
+                        t.const_weights);
+      bias_or_omitted(TensorSpec{DType::INT32, {channels}, in_scale * w_scale, 0},
+                      RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
+      if (to_int16) b.Output({DType::INT16, t.out, out_scale, 0});
+      else b.Output({DType::UINT8, t.out, out_scale, 125});
+      // With constant uint8 weights the oracle's XNNPACK delegate runs the
+      // node (QU8) with its float requantization, which rounds a few values
+      // one step away from TFLite's fixed-point kernel. Weights fed as an
+      // input run TFLite's own kernel, which must match exactly.
+      return t.const_weights ? Compare::kWithinOneStep : Compare::kExact;
+    }
+    case DType::INT8: {
+      const float in_scale = 0.05f;
+      const float out_scale = in_scale * mean_scale * 135.0f * root_depth;
+      b.Tensor<int8_t>({DType::INT8, t.in, in_scale, -5}, RandomInts<int8_t>(n_in, seed, -128, 127), false);
+      b.Tensor<int8_t>(t.weights, RandomInts<int8_t>(n_w, seed + 1, -127, t.int8_weights_max), t.const_weights);
+      TensorSpec bias{DType::INT32, {channels}};
+      for (float s : scales) bias.scales.push_back(s * in_scale);
+      bias_or_omitted(bias, RandomInts<int32_t>(nb, seed + 2, -3000, 3000));
+      b.Output({DType::INT8, t.out, out_scale, 3});
+      return Compare::kExact;
+    }
+    default: {  // int16 activations, int8 weights
+      const float in_scale = 0.001f;
+      const float out_scale = in_scale * mean_scale * 172.0f * root_depth;
+      b.Tensor<int16_t>({DType::INT16, t.in, in_scale, 0}, RandomInts<int16_t>(n_in, seed, -32768, 32767), false);
+      b.Tensor<int8_t>(t.weights, RandomInts<int8_t>(n_w, seed + 1, -127, 127), t.const_weights);
+      TensorSpec bias{t.int16_bias_dtype, {channels}};
+      for (float s : scales) bias.scales.push_back(s * in_scale);
+      if (t.int16_bias_dtype == DType::INT64) bias_or_omitted(bias, RandomInts<int64_t>(nb, seed + 2, -400000, 400000));
+      else bias_or_omitted(bias, RandomInts<int32_t>(nb, seed + 2, -400000, 400000));
+      b.Output({DType::INT16, t.out, out_scale, 0});
+      return Compare::kExact;
+    }
+  }
+}
+
+// Each config at each seed, run in the xnnpack profile and compared exactly:
+// the profile computes what the oracle's XNNPACK delegate does, and nodes the
+// delegate leaves to TFLite take the reference kernels.
+template <typename Config, typename MakeCase>
+std::vector<OracleCase> ExactXnnpackProfileCases(const std::vector<Config>& configs, const std::vector<uint32_t>& seeds,
+                                                 MakeCase make_case) {
+  std::vector<OracleCase> cases;
+  for (uint32_t seed : seeds)
+    for (const auto& c : configs) {
+      OracleCase oc = make_case(c, seed);
+      oc.arithmetic = Arithmetic::kXnnpack;
+      oc.compare = Compare::kExact;
+      cases.push_back(std::move(oc));
+    }
+  return cases;
 }
 
 }  // namespace tfd::conv_testing

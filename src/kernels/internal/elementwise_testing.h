@@ -4,6 +4,7 @@
 // in one batch. Include only from tests.
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "graph/dtype.h"
 #include "kernel_test_util.h"
+#include "kernels/internal/broadcast.h"
 
 namespace tfd::testing::elementwise {
 
@@ -242,6 +244,195 @@ inline void ExpectRejectsBadComparisons(BuiltinOp op) {
   refused(ComparisonModel(op, T(DType::FLOAT32, {2, 3}), T(DType::FLOAT32, {2}), {2, 3}));  // no broadcast
   // TFLite aborts on quantized comparisons with a scale of 1 or more.
   refused(ComparisonModel(op, Q(DType::INT8, {2}, 1.0f, 0), Q(DType::INT8, {2}, 0.5f, 0), {2}));
+}
+
+// {0, 0, 1, 1} against {0, 1, 0, 1} in bool, for EQUAL / NOT_EQUAL.
+inline void ExpectComparesBools(BuiltinOp op, const std::vector<uint8_t>& expected) {
+  Model b = ComparisonModel(op, T(DType::BOOL, {4}), T(DType::BOOL, {4}), {4});
+  auto out = RunOurs(b, {Array::Of<uint8_t>(DType::BOOL, {4}, {0, 0, 1, 1}), Array::Of<uint8_t>(DType::BOOL, {4}, {0, 1, 0, 1})});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+}
+
+// The ordering comparisons (GREATER, LESS, ...) refuse bools.
+inline void ExpectRejectsBools(BuiltinOp op) {
+  Model b = ComparisonModel(op, T(DType::BOOL, {2}), T(DType::BOOL, {2}), {2});
+  EXPECT_THROW(RunOurs(b, RandomInputs(b, 1)), Error);
+}
+
+// A string comparison (EQUAL / NOT_EQUAL). The oracle cannot feed string
+// inputs, so both operands are constants.
+inline Model StringComparisonModel(BuiltinOp op, const std::vector<std::string>& a, std::vector<int32_t> a_shape,
+                                   const std::vector<std::string>& b, std::vector<int32_t> b_shape,
+                                   std::vector<int32_t> out_shape) {
+  OpModel m(op);
+  m.ConstBytes(T(DType::STRING, std::move(a_shape)), StringTensorBytes(a));
+  m.ConstBytes(T(DType::STRING, std::move(b_shape)), StringTensorBytes(b));
+  m.Output(T(DType::BOOL, std::move(out_shape)));
+  return m.Build();
+}
+
+// {"cat", "dog", "", "ca"} against {"cat", "cat", "", "cat"}.
+inline void ExpectComparesStrings(BuiltinOp op, const std::vector<uint8_t>& expected) {
+  Model m = StringComparisonModel(op, {"cat", "dog", "", "ca"}, {4}, {"cat", "cat", "", "cat"}, {4}, {4});
+  auto out = RunOurs(m, {});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+}
+
+// String oracle cases: same shape, and broadcast with empty strings.
+inline std::vector<OracleRun> StringComparisonOracleRuns(BuiltinOp op) {
+  return {{"same shape", StringComparisonModel(op, {"a", "bb", "", "ccc", "x"}, {5}, {"a", "b", "", "ccc", "y"}, {5}, {5}), {}},
+          {"broadcast", StringComparisonModel(op, {"a", "", "a b"}, {3, 1}, {"a", "a b"}, {2}, {3, 2}), {}}};
+}
+
+// ---- Shared checks of MAXIMUM and MINIMUM ----
+
+// The op's answers for the inputs of ExpectMaxMinHandComputed.
+struct MaxMinAnswers {
+  std::vector<float> float32;  // {3, -2 | 5, -4} against a broadcast {-1, 1}
+  std::vector<int32_t> int32;  // {5, -1, 7, -100} against {-3, -8, 7, 100}
+  std::vector<int64_t> int64;  // {2^40, 2} against {-3, -2^40}
+};
+
+inline void ExpectMaxMinHandComputed(BuiltinOp op, const MaxMinAnswers& expected) {
+  Model f = BinaryModel(op, T(DType::FLOAT32, {2, 2}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2, 2}));
+  auto out = RunOurs(f, {Array::Of<float>(DType::FLOAT32, {2, 2}, {3, -2, 5, -4}), Array::Of<float>(DType::FLOAT32, {2}, {-1, 1})});
+  EXPECT_EQ(out[0].values<float>(), expected.float32);
+  Model i = BinaryModel(op, T(DType::INT32, {4}), T(DType::INT32, {4}), T(DType::INT32, {4}));
+  out = RunOurs(i, {Array::Of<int32_t>(DType::INT32, {4}, {5, -1, 7, -100}), Array::Of<int32_t>(DType::INT32, {4}, {-3, -8, 7, 100})});
+  EXPECT_EQ(out[0].values<int32_t>(), expected.int32);
+  // int64 is not readable by the oracle: checked here.
+  Model l = BinaryModel(op, T(DType::INT64, {2}), T(DType::INT64, {2}), T(DType::INT64, {2}));
+  out = RunOurs(l, {Array::Of<int64_t>(DType::INT64, {2}, {int64_t{1} << 40, 2}),
+                    Array::Of<int64_t>(DType::INT64, {2}, {-3, -(int64_t{1} << 40)})});
+  EXPECT_EQ(out[0].values<int64_t>(), expected.int64);
+}
+
+// Mixed types, shapes that do not broadcast and bools are refused.
+inline void ExpectMaxMinRejectsBadInputs(BuiltinOp op) {
+  Model types = BinaryModel(op, T(DType::FLOAT32, {2}), T(DType::INT32, {2}), T(DType::FLOAT32, {2}));
+  EXPECT_THROW(RunOurs(types, RandomInputs(types, 1)), Error);
+  Model shapes = BinaryModel(op, T(DType::FLOAT32, {2, 3}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2, 3}));
+  EXPECT_THROW(RunOurs(shapes, RandomInputs(shapes, 1)), Error);
+  Model bools = BinaryModel(op, T(DType::BOOL, {2}), T(DType::BOOL, {2}), T(DType::BOOL, {2}));
+  EXPECT_THROW(RunOurs(bools, RandomInputs(bools, 1)), Error);
+}
+
+// Oracle cases for MAXIMUM / MINIMUM: float32 up to rank 5, int32, and
+// int8/uint8/int16 with one quantization shared by inputs and output.
+inline std::vector<OracleRun> MaxMinOracleRuns(BuiltinOp op) {
+  struct Case {
+    DType dtype;
+    std::vector<int32_t> a, b, out;
+    float scale = 0;
+    int64_t zero_point = 0;
+  };
+  const std::vector<Case> cases = {
+      {DType::FLOAT32, {1, 4, 4, 3}, {1, 4, 4, 3}, {1, 4, 4, 3}},
+      {DType::FLOAT32, {2, 1, 3}, {4, 1}, {2, 4, 3}},
+      {DType::FLOAT32, {}, {2, 3}, {2, 3}},
+      {DType::FLOAT32, {2, 1, 3, 1, 2}, {3, 4, 1}, {2, 1, 3, 4, 2}},
+      {DType::INT32, {3, 5}, {5}, {3, 5}},
+      {DType::INT8, {1, 5, 5, 3}, {3}, {1, 5, 5, 3}, 0.05f, -3},
+      {DType::INT8, {2, 3, 4}, {2, 3, 4}, {2, 3, 4}, 0.1f, 0},
+      {DType::UINT8, {2, 1, 7}, {3, 1}, {2, 3, 7}, 0.02f, 128},
+      {DType::INT16, {2, 9}, {2, 9}, {2, 9}, 0.001f, 0},
+      {DType::INT16, {4, 1}, {}, {4, 1}, 0.002f, 0},
+  };
+  std::vector<OracleRun> runs;
+  for (const Case& c : cases) {
+    Model model = BinaryModel(op, Q(c.dtype, c.a, c.scale, c.zero_point), Q(c.dtype, c.b, c.scale, c.zero_point),
+                              Q(c.dtype, c.out, c.scale, c.zero_point));
+    for (uint64_t seed : {1, 2})
+      runs.push_back({DTypeName(c.dtype) + " " + ShapeString(c.a) + " vs " + ShapeString(c.b), model,
+                      RandomInputs(model, seed), c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
+  }
+  return runs;
+}
+
+// ---- Shared by FLOOR_DIV, FLOOR_MOD and POW ----
+
+// The two operands of one oracle case, from the case's dtype (FLOAT32 or
+// INT32), shapes and seed.
+using OperandMaker =
+    std::function<std::vector<Array>(DType dtype, const std::vector<int32_t>& a, const std::vector<int32_t>& b, uint64_t seed)>;
+
+// Oracle cases in float32 and int32 with broadcasting (TFLite's kernels
+// broadcast up to 4-D), two seeds each; `symbol` names the op in the labels.
+inline std::vector<OracleRun> FloatInt32OracleRuns(BuiltinOp op, const std::string& symbol, const OperandMaker& operands) {
+  struct Case {
+    DType dtype;
+    std::vector<int32_t> a, b, out;
+  };
+  const std::vector<Case> cases = {
+      {DType::FLOAT32, {1, 4, 4, 3}, {1, 4, 4, 3}, {1, 4, 4, 3}},
+      {DType::FLOAT32, {2, 1, 3}, {4, 1}, {2, 4, 3}},
+      {DType::FLOAT32, {}, {2, 3}, {2, 3}},
+      {DType::INT32, {3, 5}, {5}, {3, 5}},
+      {DType::INT32, {2, 3, 4}, {2, 1, 4}, {2, 3, 4}},
+  };
+  std::vector<OracleRun> runs;
+  for (const Case& c : cases) {
+    Model model = BinaryModel(op, T(c.dtype, c.a), T(c.dtype, c.b), T(c.dtype, c.out));
+    for (uint64_t seed : {1, 2})
+      runs.push_back({DTypeName(c.dtype) + " " + ShapeString(c.a) + " " + symbol + " " + ShapeString(c.b), model,
+                      operands(c.dtype, c.a, c.b, seed), c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
+  }
+  return runs;
+}
+
+// Operands for FLOOR_DIV / FLOOR_MOD: dividends in [-10, 10] (float) or
+// [-50, 50] (int32), divisors in [-3, 3] or [-7, 7] kept away from zero.
+inline std::vector<Array> NonZeroDivisorOperands(DType dtype, const std::vector<int32_t>& a, const std::vector<int32_t>& b,
+                                                 uint64_t seed) {
+  if (dtype == DType::FLOAT32) {
+    auto d = Spread<float>(Count(b), -3, 3, seed + 10);
+    for (auto& x : d)
+      if (std::abs(x) < 0.1f) x = 0.5f;
+    return {Array::Of<float>(dtype, a, Spread<float>(Count(a), -10, 10, seed)), Array::Of<float>(dtype, b, d)};
+  }
+  auto d = Spread<int32_t>(Count(b), -7, 7, seed + 10);
+  for (auto& x : d)
+    if (x == 0) x = 3;
+  return {Array::Of<int32_t>(dtype, a, Spread<int32_t>(Count(a), -50, 50, seed)), Array::Of<int32_t>(dtype, b, d)};
+}
+
+// FLOOR_DIV and FLOOR_MOD refuse an int32 zero divisor and uint8 operands.
+inline void ExpectRejectsIntZeroDivisorAndUint8(BuiltinOp op) {
+  Model i = BinaryModel(op, T(DType::INT32, {2}), T(DType::INT32, {2}), T(DType::INT32, {2}));
+  EXPECT_THROW(RunOurs(i, {Array::Of<int32_t>(DType::INT32, {2}, {1, 2}), Array::Of<int32_t>(DType::INT32, {2}, {1, 0})}), Error);
+  Model u8 = BinaryModel(op, T(DType::UINT8, {2}), T(DType::UINT8, {2}), T(DType::UINT8, {2}));
+  EXPECT_THROW(RunOurs(u8, RandomInputs(u8, 1)), Error);
+}
+
+// ---- Shared by LOGICAL_AND and LOGICAL_OR ----
+
+// {0, 0, 1 | 1, 1, 0} with a broadcast {1, 0, 0}: `expected` is the op's answer.
+inline void ExpectLogicalHandComputed(BuiltinOp op, const std::vector<uint8_t>& expected) {
+  Model m = BinaryModel(op, T(DType::BOOL, {2, 3}), T(DType::BOOL, {3}), T(DType::BOOL, {2, 3}));
+  auto out = RunOurs(m, {Array::Of<uint8_t>(DType::BOOL, {2, 3}, {0, 0, 1, 1, 1, 0}), Array::Of<uint8_t>(DType::BOOL, {3}, {1, 0, 0})});
+  EXPECT_EQ(out[0].values<uint8_t>(), expected);
+}
+
+// Non-bool operands and shapes that do not broadcast are refused.
+inline void ExpectLogicalRejectsBadInputs(BuiltinOp op) {
+  Model f = BinaryModel(op, T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2}));
+  EXPECT_THROW(RunOurs(f, RandomInputs(f, 1)), Error);
+  Model shapes = BinaryModel(op, T(DType::BOOL, {2, 3}), T(DType::BOOL, {2}), T(DType::BOOL, {2, 3}));
+  EXPECT_THROW(RunOurs(shapes, RandomInputs(shapes, 1)), Error);
+}
+
+// Bool oracle cases: same shape, broadcasting both ways, a scalar, rank 4.
+inline std::vector<OracleRun> LogicalOracleRuns(BuiltinOp op) {
+  const std::vector<std::vector<std::vector<int32_t>>> shapes = {
+      {{2, 3, 4}, {2, 3, 4}}, {{2, 1, 3}, {4, 1}}, {{}, {3, 2}}, {{1, 2, 1, 3}, {2, 2, 1}}};
+  std::vector<OracleRun> runs;
+  for (const auto& s : shapes) {
+    auto out = *BroadcastShapes(s[0], s[1]);
+    Model model = BinaryModel(op, T(DType::BOOL, s[0]), T(DType::BOOL, s[1]), T(DType::BOOL, out));
+    for (uint64_t seed : {1, 2})
+      runs.push_back({ShapeString(s[0]) + " with " + ShapeString(s[1]), model, RandomInputs(model, seed)});
+  }
+  return runs;
 }
 
 }  // namespace tfd::testing::elementwise

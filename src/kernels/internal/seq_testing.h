@@ -158,6 +158,38 @@ inline Array SliceDim(const Array& a, int dim, int begin, int end) {
   return out;
 }
 
+// One model with its inputs, for ExpectMatchesOracle.
+struct OracleRun {
+  std::string label;
+  Model model;
+  std::vector<Array> inputs;
+};
+
+// Runs every case through the oracle (one process) and through our
+// interpreter; every output must match: float ones within 1e-6, the others
+// exactly.
+inline void ExpectMatchesOracle(const std::vector<OracleRun>& runs) {
+  OracleBatch oracle;
+  for (const auto& r : runs) oracle.Add(r.model, r.inputs);
+  oracle.Run();
+  for (size_t i = 0; i < runs.size(); ++i) {
+    SCOPED_TRACE(runs[i].label);
+    const int id = static_cast<int>(i);
+    ASSERT_TRUE(oracle.ok(id)) << oracle.error(id);
+    const auto ours = RunOurs(runs[i].model, runs[i].inputs);
+    const auto& theirs = oracle.outputs(id);
+    ASSERT_EQ(ours.size(), theirs.size());
+    for (size_t o = 0; o < ours.size(); ++o) {
+      SCOPED_TRACE("output " + std::to_string(o));
+      if (ours[o].dtype == DType::FLOAT32) {
+        EXPECT_TRUE(FloatClose(ours[o], theirs[o], 1e-6));
+      } else {
+        EXPECT_TRUE(Identical(ours[o], theirs[o]));
+      }
+    }
+  }
+}
+
 inline bool FixturesAvailable() { return std::ifstream(std::string(TFD_FIXTURES_DIR) + "/README.md").good(); }
 
 }  // namespace tfd::testing::seq

@@ -103,6 +103,31 @@ inline OracleCase ReduceCase(std::string name, BuiltinOp op, const TensorSpec& i
   return c;
 }
 
+// A SPACE_TO_BATCH_ND or BATCH_TO_SPACE_ND node: `block` and one [before,
+// after] pair per block dimension (paddings, or crops) as constants of
+// `index_type`; the output shape written in the model is the op's.
+template <typename I>
+Model SpaceBatchModel(BuiltinOp op, const TensorSpec& in, const std::vector<I>& block, const std::vector<I>& pairs,
+                      DType index_type) {
+  OpModel m(op);
+  m.Input(in);
+  const int32_t n = static_cast<int32_t>(block.size());
+  m.Const<I>({index_type, {n}}, block);
+  m.Const<I>({index_type, {n, 2}}, pairs);
+  TensorSpec out = in;
+  for (size_t i = 0; i < block.size(); ++i) {
+    if (op == BuiltinOp::SPACE_TO_BATCH_ND) {
+      out.shape[0] *= static_cast<int32_t>(block[i]);
+      if (block[i] > 0) out.shape[1 + i] = static_cast<int32_t>((in.shape[1 + i] + pairs[2 * i] + pairs[2 * i + 1]) / block[i]);
+    } else {
+      if (block[i] > 0) out.shape[0] /= static_cast<int32_t>(block[i]);
+      out.shape[1 + i] = static_cast<int32_t>(in.shape[1 + i] * block[i] - pairs[2 * i] - pairs[2 * i + 1]);
+    }
+  }
+  m.Output(out);
+  return m.Build();
+}
+
 // Quantization parameters that suit a dtype, for building test tensors.
 inline TensorSpec Spec(DType dtype, std::vector<int32_t> shape) {
   TensorSpec s;
