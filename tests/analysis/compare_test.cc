@@ -88,6 +88,29 @@ TEST(CompareStats, ClippingErrorShareCountsOnlyWhatTheRangeCutsOff) {
   EXPECT_EQ(none.clipping_error_share(), 0.0);
 }
 
+// The audio front-end pair: the int8 file computes the same int16 pipeline
+// and then scales its features to int8 with explicit integer ops (MUL, ADD,
+// DIV, ADD, MINIMUM) that have no float counterpart; every other tensor is
+// matched. Running it needs the Signal custom ops, which tflite-doctor does
+// not have yet: compare says so in one line instead of guessing.
+TEST(CompareMatching, AudioFrontEndPairIsMatchedButNeedsSignalOps) {
+  TFD_REQUIRE_FIXTURES();
+  Model ref = Load("models/tflite-micro/audio_preprocessor_float.tflite");
+  Model dep = Load("models/tflite-micro/audio_preprocessor_int8.tflite");
+  TensorMatching m = MatchTensors(ref, dep);
+  EXPECT_EQ(m.pairs.size(), 16u);
+  EXPECT_TRUE(m.unmatched_reference.empty());
+  std::set<std::string> unmatched;
+  for (int t : m.unmatched_deployed) unmatched.insert(dep.main().tensors[static_cast<size_t>(t)].name);
+  EXPECT_EQ(unmatched, (std::set<std::string>{"mul", "add", "TruncateDiv", "add_1", "clip_by_value/Minimum"}));
+  try {
+    CompareModels(ref, dep, RandomCompareInputs(dep, 1, 1));
+    ADD_FAILURE() << "the Signal custom ops ran";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("custom op 'SignalWindow' has no kernel"), std::string::npos) << e.what();
+  }
+}
+
 // ---- Planted faults, made by rewriting a real int8 model ----
 
 // A CONV_2D about two thirds of the way through the graph, whose output is
