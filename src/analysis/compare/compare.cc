@@ -496,24 +496,34 @@ struct OwnError {
 // measures the outputs against that run's. Later layers first, so that each
 // tail run reads only values the plain run left.
 void CarryToOutputs(Interpreter& interp, std::vector<OwnError>& errors, const Captured& ref,
-                    const std::vector<int32_t>& outputs, std::vector<LayerComparison>& layers) {
+                    const std::vector<int32_t>& outputs, std::vector<LayerComparison>& layers,
+                    std::vector<bool>& failed) {
   std::stable_sort(errors.begin(), errors.end(), [](const OwnError& a, const OwnError& b) { return a.ref_node > b.ref_node; });
   for (const OwnError& e : errors) {
+    if (failed[e.layer]) continue;
     auto plain = ref.values.find(e.ref_tensor);
     RuntimeTensor& t = interp.tensor(0, e.ref_tensor);
     if (plain == ref.values.end() || plain->second.size() != e.delta.size() || t.data == nullptr) continue;
     std::vector<float> changed(plain->second);
     for (size_t i = 0; i < changed.size(); ++i) changed[i] += e.delta[i];
     const std::vector<uint8_t> saved(t.data, t.data + t.bytes);
-    const auto bytes = EncodeReal(changed, t.dtype, t.quant(), t.name());
-    if (bytes.size() != t.bytes) continue;
-    std::memcpy(t.data, bytes.data(), bytes.size());
-    interp.InvokeFrom(static_cast<size_t>(e.ref_node + 1));
-    for (size_t o = 0; o < outputs.size() && o < interp.num_outputs(); ++o) {
-      auto want = ref.values.find(outputs[o]);
-      auto got = RealValues(interp.output(o));
-      if (want == ref.values.end() || !got || got->size() != want->second.size()) continue;
-      layers[e.layer].impact.Add(want->second.data(), got->data(), static_cast<int64_t>(got->size()));
+    // A value this layer's tensor cannot hold, or a tail that fails on it,
+    // leaves the layer without an impact figure (on every sample) rather
+    // than ending compare.
+    try {
+      const auto bytes = EncodeReal(changed, t.dtype, t.quant(), t.name());
+      if (bytes.size() != t.bytes) continue;
+      std::memcpy(t.data, bytes.data(), bytes.size());
+      interp.InvokeFrom(static_cast<size_t>(e.ref_node + 1));
+      for (size_t o = 0; o < outputs.size() && o < interp.num_outputs(); ++o) {
+        auto want = ref.values.find(outputs[o]);
+        auto got = RealValues(interp.output(o));
+        if (want == ref.values.end() || !got || got->size() != want->second.size()) continue;
+        layers[e.layer].impact.Add(want->second.data(), got->data(), static_cast<int64_t>(got->size()));
+      }
+    } catch (const std::exception&) {
+      failed[e.layer] = true;
+      layers[e.layer].impact = ErrorStats();
     }
     std::memcpy(t.data, saved.data(), saved.size());
   }
@@ -605,6 +615,7 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
   std::vector<bool> ref_is_input(rg.tensors.size(), false);
   for (int32_t i : rg.inputs) ref_is_input[static_cast<size_t>(i)] = true;
   int isolated_seen = 0;
+  std::vector<bool> impact_failed(result.layers.size(), false);
   for (int k = 0; k < inputs.count; ++k) {
     CompareSample sample = inputs.sample(k);
     Captured ref = Capture(ref_interp, sample, false, ref_wanted, ref_raw);
@@ -664,7 +675,7 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
       }
       ++it;
     }
-    if (impact) CarryToOutputs(ref_interp, own_errors, ref, rg.outputs, result.layers);
+    if (impact) CarryToOutputs(ref_interp, own_errors, ref, rg.outputs, result.layers, impact_failed);
     for (auto& oc : result.outputs) {
       auto r = ref.values.find(rg.outputs[static_cast<size_t>(oc.index)]);
       auto d = dep.values.find(dg.outputs[static_cast<size_t>(oc.index)]);
