@@ -29,6 +29,8 @@ struct RunArgs {
   std::string arithmetic = "reference";
 };
 
+constexpr size_t kMaxFileStem = 120;
+
 std::string SafeFileName(const std::string& name) {
   std::string out;
   for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
@@ -85,6 +87,10 @@ void Run(const RunArgs& args) {
     interp.SetObserver([&](int subgraph, int node, int tensor_index, const RuntimeTensor& t) {
       if (subgraph != 0 || t.data == nullptr) return;
       std::string base = SafeFileName(t.name());
+      // Converter-joined names run to hundreds of characters, past what file
+      // systems take (255 bytes): keep a readable head and the tensor index,
+      // which keeps it unique (tensors.json has the whole name).
+      if (base.size() > kMaxFileStem) base = base.substr(0, kMaxFileStem - 16) + "__" + std::to_string(tensor_index);
       if (used_names[base]++ > 0) base += "__" + std::to_string(tensor_index);
       std::string file = base + ".npy";
       WriteNpy((std::filesystem::path(args.dump_dir) / file).string(), t.dtype, t.shape, t.data, t.bytes);

@@ -1,5 +1,9 @@
 // `tflite-doctor run --arithmetic`: the xnnpack profile reproduces what the
 // TFLite runtime (with its default XNNPACK delegate) computes.
+#include <set>
+
+#include <nlohmann/json.hpp>
+
 #include "data/npy.h"
 #include "format/model_reader.h"
 #include "kernel_test_util.h"
@@ -44,6 +48,39 @@ TEST(RunCli, UnknownArithmeticIsAOneLineError) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--arithmetic must be 'reference' or 'xnnpack', got 'fast'"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// --dump-tensors writes every tensor a run makes, even on models whose
+// converter-joined tensor names are too long for a file name: VWW's reach 235
+// characters, which with ".npy" and the temporary suffix a safe write uses
+// pass the 255 bytes a file name may have.
+TEST(RunCli, DumpTensorsWritesEveryTensorWithFileNamesThatFit) {
+  TFD_REQUIRE_FIXTURES();
+  const std::string model = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  const auto dir = testing::TempDir("run-dump");
+  const std::string out = (dir / "out").string(), dump = (dir / "tensors").string();
+  auto r = RunCli("run " + Quote(model) + " --seed 3 --output-dir " + Quote(out) + " --dump-tensors " + Quote(dump));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto text = ReadFileBytes(dump + "/tensors.json");
+  const auto index = nlohmann::json::parse(std::string(text.begin(), text.end()));
+  const Model m = LoadModel(model);
+  // The graph input and one output per node.
+  ASSERT_EQ(index.size(), 1 + m.main().operators.size());
+  std::set<std::string> files;
+  size_t longest_name = 0;
+  for (const auto& e : index) {
+    const std::string file = e["file"];
+    EXPECT_LE(file.size(), 255u);
+    EXPECT_TRUE(std::filesystem::exists(dump + "/" + file)) << file;
+    files.insert(file);
+    longest_name = std::max(longest_name, e["name"].get<std::string>().size());
+    EXPECT_EQ(e["name"], m.main().tensors[e["tensor"].get<size_t>()].name);
+  }
+  EXPECT_EQ(files.size(), index.size()) << "file names must be unique";
+  EXPECT_GE(longest_name, 235u) << "the case this test is about";
+  // The last node's tensor is the output.
+  EXPECT_EQ(ReadNpy(dump + "/" + index.back()["file"].get<std::string>()).data, ReadNpy(out + "/output_0.npy").data);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
