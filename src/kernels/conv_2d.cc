@@ -37,6 +37,10 @@ struct ConvState : conv::Conv2DState {
   // One im2col row (all taps of one output position and group).
   std::vector<int16_t> patch16;
   std::vector<float> patchf;
+  // Float filters packed for EvalFloat: per group, blocks of kFloatBlock
+  // output channels, tap-major ([block][tap][channel in block]), zero-padded.
+  std::vector<float> packedf;
+  bool packedf_ready = false;
 
   int patch_size() const { return filter_h * filter_w * filter_c; }
 };
@@ -168,19 +172,66 @@ void ForEachOutput(const ConvState& s, Fill&& fill, Finish&& finish) {
       }
 }
 
+// Output channels computed together by EvalFloat.
+constexpr int kFloatBlock = 16;
+
+int FloatBlocksPerGroup(const ConvState& s) { return (s.filters_per_group + kFloatBlock - 1) / kFloatBlock; }
+
+void PackFloatFilter(const RuntimeTensor& filter, ConvState& s) {
+  if (s.packedf_ready && filter.is_constant()) return;
+  const float* w = filter.As<float>();
+  const int k = s.patch_size(), blocks = FloatBlocksPerGroup(s);
+  s.packedf.assign(static_cast<size_t>(s.groups) * blocks * k * kFloatBlock, 0.0f);
+  for (int g = 0; g < s.groups; ++g)
+    for (int blk = 0; blk < blocks; ++blk) {
+      float* dst = s.packedf.data() + (static_cast<int64_t>(g) * blocks + blk) * k * kFloatBlock;
+      for (int j = 0; j < kFloatBlock; ++j) {
+        const int oc_in_group = blk * kFloatBlock + j;
+        if (oc_in_group >= s.filters_per_group) break;
+        const float* src = w + static_cast<int64_t>(g * s.filters_per_group + oc_in_group) * k;
+        for (int i = 0; i < k; ++i) dst[static_cast<int64_t>(i) * kFloatBlock + j] = src[i];
+      }
+    }
+  s.packedf_ready = true;
+}
+
+// Each output is 0 + p[0]*w[0] + p[1]*w[1] + ... in tap order, then + bias,
+// exactly as one dot product per output would sum it; the block only lets
+// kFloatBlock independent sums share each patch value (SIMD across output
+// channels, no reassociation).
+TFD_VECTORIZE void DotBlockF(const float* patch, const float* packed, int k, float* acc) {
+  for (int j = 0; j < kFloatBlock; ++j) acc[j] = 0.0f;
+  for (int i = 0; i < k; ++i) {
+    const float p = patch[i];
+    const float* w = packed + static_cast<int64_t>(i) * kFloatBlock;
+    for (int j = 0; j < kFloatBlock; ++j) acc[j] += p * w[j];
+  }
+}
+
 void EvalFloat(KernelContext& ctx, ConvState& s) {
   const float* input = ctx.input(0).As<float>();
-  const float* filter = ctx.input(1).As<float>();
+  PackFloatFilter(ctx.input(1), s);
   const RuntimeTensor* bias_t = ctx.optional_input(2);
   const float* bias = bias_t ? bias_t->As<float>() : nullptr;
   float* out = ctx.output(0).As<float>();
-  const int k = s.patch_size();
-  ForEachOutput(
-      s, [&](int b, int oy, int ox, int g) { FillPatch(s, input, 0, b, oy, ox, g, s.patchf.data()); },
-      [&](int64_t at, int oc, int) {
-        float total = conv::DotF(s.patchf.data(), filter + static_cast<int64_t>(oc) * k, k);
-        out[at] = s.float_range.Apply(total + (bias ? bias[oc] : 0.0f));
-      });
+  const int k = s.patch_size(), blocks = FloatBlocksPerGroup(s);
+  float acc[kFloatBlock];
+  for (int b = 0; b < s.batches; ++b)
+    for (int oy = 0; oy < s.out_h; ++oy)
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int64_t out_base = ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
+        for (int g = 0; g < s.groups; ++g) {
+          FillPatch(s, input, 0, b, oy, ox, g, s.patchf.data());
+          for (int blk = 0; blk < blocks; ++blk) {
+            DotBlockF(s.patchf.data(), s.packedf.data() + (static_cast<int64_t>(g) * blocks + blk) * k * kFloatBlock, k,
+                      acc);
+            const int first = g * s.filters_per_group + blk * kFloatBlock;
+            const int count = std::min(kFloatBlock, s.filters_per_group - blk * kFloatBlock);
+            for (int j = 0; j < count; ++j)
+              out[out_base + first + j] = s.float_range.Apply(acc[j] + (bias ? bias[first + j] : 0.0f));
+          }
+        }
+      }
 }
 
 // XNNPACK's IGEMM/GEMM order: the bias, then the patch (kernel positions row

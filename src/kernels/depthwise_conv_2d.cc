@@ -170,6 +170,10 @@ void EvalFloat(KernelContext& ctx, DepthwiseState& s) {
       [&](int64_t pixel, int tap, int) {
         const float* x = input + pixel;
         const float* f = filter + static_cast<int64_t>(tap) * s.out_c;
+        if (mult == 1) {
+          conv::MulAccF(acc, x, f, s.in_c);
+          return;
+        }
         for (int c = 0; c < s.in_c; ++c)
           for (int m = 0; m < mult; ++m) acc[c * mult + m] += x[c] * f[c * mult + m];
       },

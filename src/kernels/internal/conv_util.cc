@@ -6,15 +6,6 @@
 
 #include "graph/dtype.h"
 
-// The integer inner loops are plain loops the compiler can turn into SIMD
-// (pmaddwd and friends) once vectorization is on; the build's -O2 leaves it
-// off, so ask for it here. Float loops stay scalar: reassociating a float
-// sum would change its rounding.
-#if defined(__GNUC__) && !defined(__clang__)
-#define TFD_VECTORIZE __attribute__((optimize("tree-vectorize")))
-#else
-#define TFD_VECTORIZE
-#endif
 
 namespace tfd::conv {
 
@@ -261,6 +252,10 @@ float DotF(const float* a, const float* b, int n) {
   float acc = 0.0f;
   for (int i = 0; i < n; ++i) acc += a[i] * b[i];
   return acc;
+}
+
+TFD_VECTORIZE void MulAccF(float* acc, const float* a, const float* b, int n) {
+  for (int i = 0; i < n; ++i) acc[i] += a[i] * b[i];
 }
 
 TFD_VECTORIZE void MulAccI16(int32_t* acc, const int16_t* a, const int16_t* b, int n) {

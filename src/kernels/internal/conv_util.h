@@ -15,6 +15,17 @@
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
 
+// The integer inner loops are plain loops the compiler can turn into SIMD
+// (pmaddwd and friends) once vectorization is on; the build's -O2 leaves it
+// off, so they ask for it. A float dot product stays scalar (reassociating
+// its sum would change the rounding); float loops vectorize only across
+// independent sums, each kept in its own order.
+#if defined(__GNUC__) && !defined(__clang__)
+#define TFD_VECTORIZE __attribute__((optimize("tree-vectorize")))
+#else
+#define TFD_VECTORIZE
+#endif
+
 namespace tfd::conv {
 
 // ---- Windows and padding (TFLite's kernels/padding.h) ----
@@ -137,6 +148,8 @@ int32_t DotI8(const int8_t* a, const int8_t* b, int n);
 float DotF(const float* a, const float* b, int n);
 // acc[i] += a[i] * b[i] (depthwise channels).
 void MulAccI16(int32_t* acc, const int16_t* a, const int16_t* b, int n);
+// acc[i] += a[i] * b[i]: n independent sums, each one more term in its order.
+void MulAccF(float* acc, const float* a, const float* b, int n);
 void MulAccI16Wide(int64_t* acc, const int16_t* a, const int16_t* b, int n);
 
 
