@@ -35,7 +35,7 @@ struct CompareArgs {
   std::string csv;
   size_t layers = 15;
   int isolated_samples = 32;
-  int impact_samples = 2;
+  int impact_samples = 4;
 };
 
 // One sample from .npy files (one per graph input): float files hold real
@@ -269,7 +269,7 @@ void SetupCompare(CLI::App& app) {
                   "(default 32; 0: all)");
   cmd->add_option("--impact-samples", args->impact_samples,
                   "on how many of those each layer's own error is also carried alone through the rest of the "
-                  "reference model to the outputs (\"out dB\"; default 2, 0: none; costs about half a reference "
+                  "reference model to the outputs (\"out dB\"; default 4, 0: none; costs about half a reference "
                   "run per layer)");
   cmd->callback([args, samples] {
     args->samples_given = samples->count() > 0;

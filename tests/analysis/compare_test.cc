@@ -515,7 +515,7 @@ TEST(CompareCli, JsonHasOutputsLayersAndSuspects) {
   EXPECT_FALSE(j["suspects"].empty());
   EXPECT_TRUE(j["suspects"][0]["tensor"].is_string());
   EXPECT_TRUE(j["suspects"][0]["evidence"].is_array());
-  // Each layer's error carried to the outputs, on 2 of the samples by default.
+  // Each layer's error carried to the outputs: 4 samples by default, here all 2.
   EXPECT_EQ(j["impact_samples"], 2);
   EXPECT_TRUE(j["layers"][1]["impact"]["sqnr_db"].is_number()) << j["layers"][1]["impact"].dump();
   EXPECT_TRUE(j["suspects"][0]["impact_sqnr_db"].is_number());

@@ -109,7 +109,7 @@ struct CompareOptions {
   // costs about half a reference run per layer; done on this many of the
   // isolated samples, spread evenly (0: not at all). Skipped for stateful
   // references (variables), whose tail cannot be run again.
-  int impact_samples = 2;
+  int impact_samples = 4;
 };
 
 CompareResult CompareModels(const Model& reference, const Model& deployed, const CompareInputs& inputs,
