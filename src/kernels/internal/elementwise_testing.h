@@ -416,7 +416,12 @@ inline void ExpectLogicalHandComputed(BuiltinOp op, const std::vector<uint8_t>& 
 // Non-bool operands and shapes that do not broadcast are refused.
 inline void ExpectLogicalRejectsBadInputs(BuiltinOp op) {
   Model f = BinaryModel(op, T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2}), T(DType::FLOAT32, {2}));
-  EXPECT_THROW(RunOurs(f, RandomInputs(f, 1)), Error);
+  try {
+    RunOurs(f, RandomInputs(f, 1));
+    ADD_FAILURE() << "float operands ran";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("float32"), std::string::npos) << e.what();
+  }
   Model shapes = BinaryModel(op, T(DType::BOOL, {2, 3}), T(DType::BOOL, {2}), T(DType::BOOL, {2, 3}));
   EXPECT_THROW(RunOurs(shapes, RandomInputs(shapes, 1)), Error);
 }
