@@ -107,6 +107,10 @@ std::string CompareText(const CompareResult& r, size_t max_layers) {
                      "to the outputs on {}).\n\nOutputs:\n",
                      r.samples, r.samples == 1 ? "" : "s", r.isolated_samples, r.impact_samples);
   for (const auto& o : r.outputs) {
+    if (o.stats.count() == 0) {
+      out << fmt::format("  {}: not compared (its values are not numbers compare can read)\n", o.name);
+      continue;
+    }
     out << fmt::format("  {}: SQNR {} dB, cosine {:.5f}, max |err| {:.4g}, mean |err| {:.4g}", o.name,
                        DbText(o.stats.sqnr_db()), o.stats.cosine(), o.stats.max_abs_error(), o.stats.mean_abs_error());
     if (o.step && *o.step > 0) out << fmt::format(", RMSE {:.2f} steps", o.stats.rmse() / *o.step);

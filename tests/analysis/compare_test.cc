@@ -15,6 +15,7 @@
 #include "format/model_writer.h"
 #include "graph/dtype.h"
 #include "graph/topology.h"
+#include "report/compare_report.h"
 #include "test_support.h"
 #include "util/file_io.h"
 
@@ -109,6 +110,22 @@ TEST(CompareMatching, AudioFrontEndPairIsMatchedButNeedsSignalOps) {
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("custom op 'SignalWindow' has no kernel"), std::string::npos) << e.what();
   }
+}
+
+// Integer outputs without quantization (DeepLab's ARG_MAX class map) are
+// compared as the numbers they are; they once went uncaptured and the empty
+// statistics printed as an exact match.
+TEST(CompareOutputs, ArgMaxClassMapsAreCompared) {
+  TFD_REQUIRE_FIXTURES();
+  Model dep = Load("models/coral/deeplabv3_mnv2_dm05_pascal_quant.tflite");
+  CompareOptions options;
+  options.isolated_samples = 1;
+  options.impact_samples = 0;
+  CompareResult r = CompareModels(MakeFloatShadow(dep), dep, RandomCompareInputs(dep, 1, 1), options);
+  ASSERT_EQ(r.outputs.size(), 1u);
+  EXPECT_EQ(r.outputs[0].stats.count(), 513 * 513);
+  const auto text = CompareText(r, 1);
+  EXPECT_EQ(text.find("not compared"), std::string::npos) << text;
 }
 
 // ---- Planted faults, made by rewriting a real int8 model ----

@@ -48,6 +48,14 @@ std::optional<std::vector<float>> RealValues(const RuntimeTensor& t) {
     return out;
   }
   const Quantization* q = t.quant();
+  if (q == nullptr && (t.dtype == DType::INT32 || t.dtype == DType::INT64)) {
+    // Plain integers (class indices from ARG_MAX, counts): their own values.
+    if (t.dtype == DType::INT32)
+      for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = static_cast<float>(t.As<int32_t>()[i]);
+    else
+      for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = static_cast<float>(t.As<int64_t>()[i]);
+    return out;
+  }
   if (q == nullptr || q->IsPerChannel()) return std::nullopt;
   const float scale = q->scale[0];
   const float zp = q->zero_point.empty() ? 0.0f : static_cast<float>(q->zero_point[0]);
