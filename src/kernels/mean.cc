@@ -46,15 +46,10 @@ bool IsSpatialMean(const RuntimeTensor& in, const RuntimeTensor& axis, bool keep
 }
 
 void Prepare(KernelContext& ctx) {
-  ctx.CheckArity(2, 2, 1);
+  shape::CheckReduceInputs(ctx, "MEAN input and output");
   const RuntimeTensor& in = ctx.input(0);
   const RuntimeTensor& axis = ctx.input(1);
   const RuntimeTensor& out = ctx.output(0);
-  switch (in.dtype) {
-    case DType::FLOAT32: case DType::INT32: case DType::INT64: case DType::INT8: case DType::UINT8: case DType::INT16: break;
-    default: ctx.Fail("unsupported input type {}", DTypeName(in.dtype));
-  }
-  shape::CheckSameType(ctx, in, out, "MEAN input and output");
   const bool quantized = in.dtype == DType::INT8 || in.dtype == DType::UINT8 || in.dtype == DType::INT16;
   if (quantized && (!in.quant() || !out.quant())) ctx.Fail("quantized MEAN needs quantization parameters on input and output");
   if (in.dtype == DType::INT16 && (in.zero_point() != 0 || out.zero_point() != 0))

@@ -20,15 +20,10 @@ struct SumState : KernelState {
 };
 
 void Prepare(KernelContext& ctx) {
-  ctx.CheckArity(2, 2, 1);
+  shape::CheckReduceInputs(ctx, "SUM input and output");
   const RuntimeTensor& in = ctx.input(0);
   const RuntimeTensor& axis = ctx.input(1);
   const RuntimeTensor& out = ctx.output(0);
-  switch (in.dtype) {
-    case DType::FLOAT32: case DType::INT32: case DType::INT64: case DType::INT8: case DType::UINT8: case DType::INT16: break;
-    default: ctx.Fail("unsupported input type {}", DTypeName(in.dtype));
-  }
-  shape::CheckSameType(ctx, in, out, "SUM input and output");
   auto state = std::make_unique<SumState>();
   if (in.dtype == DType::INT8 || in.dtype == DType::UINT8) {
     state->rescale = !shape::SameQuantization(in, out);

@@ -19,15 +19,10 @@ struct ReduceExtremumState : KernelState {
 
 // `io_name` names the pair in errors, e.g. "REDUCE_MAX input and output".
 inline void PrepareReduceExtremum(KernelContext& ctx, const char* io_name) {
-  ctx.CheckArity(2, 2, 1);
+  CheckReduceInputs(ctx, io_name);
   const RuntimeTensor& in = ctx.input(0);
   const RuntimeTensor& axis = ctx.input(1);
   const RuntimeTensor& out = ctx.output(0);
-  switch (in.dtype) {
-    case DType::FLOAT32: case DType::INT32: case DType::INT64: case DType::INT8: case DType::UINT8: case DType::INT16: break;
-    default: ctx.Fail("unsupported input type {}", DTypeName(in.dtype));
-  }
-  CheckSameType(ctx, in, out, io_name);
   if ((in.dtype == DType::INT8 || in.dtype == DType::UINT8 || in.dtype == DType::INT16) && !SameQuantization(in, out))
     ctx.Fail("input and output must share scale and zero point (input {} / {}, output {} / {})", in.scale(),
              in.zero_point(), out.scale(), out.zero_point());

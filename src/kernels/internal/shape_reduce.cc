@@ -4,6 +4,16 @@
 
 namespace tfd::shape {
 
+void CheckReduceInputs(const KernelContext& ctx, const char* io_name) {
+  ctx.CheckArity(2, 2, 1);
+  const RuntimeTensor& in = ctx.input(0);
+  switch (in.dtype) {
+    case DType::FLOAT32: case DType::INT32: case DType::INT64: case DType::INT8: case DType::UINT8: case DType::INT16: break;
+    default: ctx.Fail("unsupported input type {}", DTypeName(in.dtype));
+  }
+  CheckSameType(ctx, in, ctx.output(0), io_name);
+}
+
 ReduceLayout MakeReduceLayout(const KernelContext& ctx, const std::vector<int32_t>& input_shape,
                               const RuntimeTensor& axis_tensor, bool keep_dims) {
   ReduceLayout layout;

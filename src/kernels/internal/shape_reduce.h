@@ -19,6 +19,12 @@ struct ReduceLayout {
   int64_t output_count = 1;
 };
 
+// The checks every reduce op starts with: two inputs (data, axis) and one
+// output, a data type TFLite reduces (float32, int32, int64, int8, uint8,
+// int16), and an output of the input's type (`io_name` names the pair in the
+// error, e.g. "SUM input and output").
+void CheckReduceInputs(const KernelContext& ctx, const char* io_name);
+
 // Reads the axis tensor (int32 or int64) and builds the layout; Fails on an
 // axis outside [-rank, rank).
 ReduceLayout MakeReduceLayout(const KernelContext& ctx, const std::vector<int32_t>& input_shape,
