@@ -1,6 +1,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "analysis/compare/compare.h"
@@ -38,6 +39,27 @@ struct CompareArgs {
   int impact_samples = 4;
 };
 
+// Real values of int8, uint8 or int16 bytes with `t`'s per-tensor affine
+// parameters; nullopt for other types or parameters.
+std::optional<std::vector<float>> Dequantized(DType dtype, const std::vector<uint8_t>& bytes, const Tensor& t) {
+  if (!t.quantization || !t.quantization->IsAffine() || t.quantization->IsPerChannel()) return std::nullopt;
+  const double scale = t.quantization->scale[0];
+  const double zp = t.quantization->zero_point.empty() ? 0 : static_cast<double>(t.quantization->zero_point[0]);
+  auto convert = [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<float> out(bytes.size() / sizeof(T));
+    const T* q = reinterpret_cast<const T*>(bytes.data());
+    for (size_t k = 0; k < out.size(); ++k) out[k] = static_cast<float>((q[k] - zp) * scale);
+    return out;
+  };
+  switch (dtype) {
+    case DType::INT8: return convert(int8_t{});
+    case DType::UINT8: return convert(uint8_t{});
+    case DType::INT16: return convert(int16_t{});
+    default: return std::nullopt;
+  }
+}
+
 // One sample from .npy files (one per graph input): float files hold real
 // values; integer files in the deployed input's type are dequantized with
 // its parameters.
@@ -54,16 +76,8 @@ CompareInputs NpyInputs(const Model& deployed, const std::vector<std::string>& f
     std::vector<float> values(static_cast<size_t>(*ElementCount(a.shape)));
     if (a.dtype == DType::FLOAT32) {
       std::memcpy(values.data(), a.data.data(), a.data.size());
-    } else if (a.dtype == t.dtype && t.quantization && t.quantization->IsAffine() &&
-               (a.dtype == DType::INT8 || a.dtype == DType::UINT8 || a.dtype == DType::INT16)) {
-      const double scale = t.quantization->scale[0];
-      const double zp = t.quantization->zero_point.empty() ? 0 : static_cast<double>(t.quantization->zero_point[0]);
-      for (size_t k = 0; k < values.size(); ++k) {
-        double q = a.dtype == DType::INT8    ? reinterpret_cast<const int8_t*>(a.data.data())[k]
-                   : a.dtype == DType::UINT8 ? reinterpret_cast<const uint8_t*>(a.data.data())[k]
-                                             : reinterpret_cast<const int16_t*>(a.data.data())[k];
-        values[k] = static_cast<float>((q - zp) * scale);
-      }
+    } else if (auto real = a.dtype == t.dtype ? Dequantized(a.dtype, a.data, t) : std::nullopt) {
+      values = std::move(*real);
     } else {
       Fail("{}: {} data cannot feed input {} ('{}', {}): give float32 real values", files[i], DTypeName(a.dtype), i,
            t.name, DTypeName(t.dtype));
@@ -76,30 +90,21 @@ CompareInputs NpyInputs(const Model& deployed, const std::vector<std::string>& f
   return in;
 }
 
-// Real values of input bytes (quantized ones dequantized with `t`'s parameters).
-std::vector<float> RealValues(const TensorData& d, const Tensor& t, const std::string& source) {
-  const int64_t n = ElementCount(d.shape).value_or(0);
-  std::vector<float> out(static_cast<size_t>(n));
+// Real values of input bytes (quantized ones dequantized with `t`'s
+// parameters), for a float shadow; `role` ("deployed", "reference") names
+// the model in errors.
+std::vector<float> RealValues(const TensorData& d, const Tensor& t, const std::string& source, const char* role) {
   if (d.dtype == DType::FLOAT32) {
+    std::vector<float> out(d.bytes.size() / sizeof(float));
     std::memcpy(out.data(), d.bytes.data(), out.size() * sizeof(float));
     return out;
   }
   if (!t.quantization || !t.quantization->IsAffine())
-    Fail("{}: the deployed input is {} without quantization parameters; --self cannot give its float shadow real values",
-         source, DTypeName(d.dtype));
-  const double scale = t.quantization->scale[0];
-  const double zp = t.quantization->zero_point.empty() ? 0 : static_cast<double>(t.quantization->zero_point[0]);
-  for (size_t k = 0; k < out.size(); ++k) {
-    double q;
-    switch (d.dtype) {
-      case DType::INT8: q = reinterpret_cast<const int8_t*>(d.bytes.data())[k]; break;
-      case DType::UINT8: q = d.bytes[k]; break;
-      case DType::INT16: q = reinterpret_cast<const int16_t*>(d.bytes.data())[k]; break;
-      default: Fail("{}: deployed input type {} cannot be given to the float shadow", source, DTypeName(d.dtype));
-    }
-    out[k] = static_cast<float>((q - zp) * scale);
-  }
-  return out;
+    Fail("{}: the {} input is {} without quantization parameters; its float shadow cannot be given real values",
+         source, role, DTypeName(d.dtype));
+  auto real = Dequantized(d.dtype, d.bytes, t);
+  if (!real) Fail("{}: {} input type {} cannot be given to the float shadow", source, role, DTypeName(d.dtype));
+  return std::move(*real);
 }
 
 RawInput Raw(TensorData d) { return {d.dtype, std::move(d.shape), std::move(d.bytes)}; }
@@ -145,14 +150,14 @@ CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
     if (run.reference && reference_shadow) {
       const Model& rm = run.reference->model();
       TensorData ref = run.reference->Prepare(item.sample, run.reference_spec, item.path);
-      std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], item.path);
+      std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], item.path, "reference");
       RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(real.size() * sizeof(float))};
       std::memcpy(r.bytes.data(), real.data(), r.bytes.size());
       s.reference.push_back(std::move(r));
     } else if (run.reference) {
       s.reference.push_back(Raw(run.reference->Prepare(item.sample, run.reference_spec, item.path)));
     } else {
-      s.values.push_back(RealValues(dep, input, item.path));
+      s.values.push_back(RealValues(dep, input, item.path, "deployed"));
     }
     s.deployed.push_back(Raw(std::move(dep)));
     return s;
