@@ -499,6 +499,13 @@ struct OwnError {
   std::vector<float> delta;
 };
 
+// deployed - reference, element by element.
+std::vector<float> Difference(const std::vector<float>& reference, const std::vector<float>& deployed) {
+  std::vector<float> delta(reference.size());
+  for (size_t i = 0; i < delta.size(); ++i) delta[i] = deployed[i] - reference[i];
+  return delta;
+}
+
 // Adds each layer's own error alone to the reference run `interp` has just
 // made (keeping all tensors) and runs the rest of the reference model, then
 // measures the outputs against that run's. Later layers first, so that each
@@ -620,45 +627,33 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
   ref_options.keep_all_tensors = carry;
   Interpreter ref_interp(reference, ref_options), dep_interp(deployed);
   const Topology ref_topology = Topology::Of(rg);
-  std::vector<bool> ref_is_input(rg.tensors.size(), false);
-  for (int32_t i : rg.inputs) ref_is_input[static_cast<size_t>(i)] = true;
+  const int iso_total = options.isolated_samples > 0 ? std::min(options.isolated_samples, inputs.count) : inputs.count;
   int isolated_seen = 0;
   std::vector<bool> impact_failed(result.layers.size(), false);
   for (int k = 0; k < inputs.count; ++k) {
+    const bool isolate = SpreadPick(k, inputs.count, options.isolated_samples);
+    const bool impact = carry && isolate && SpreadPick(isolated_seen, iso_total, options.impact_samples);
+    if (isolate) {
+      result.isolated_samples++;
+      isolated_seen++;
+    }
+    if (impact) result.impact_samples++;
+    std::vector<OwnError> own_errors;
     CompareSample sample = inputs.sample(k);
     Captured ref = Capture(ref_interp, sample, false, ref_wanted, ref_raw);
     Captured dep = Capture(dep_interp, sample, true, dep_wanted, dep_raw);
-    for (auto& layer : result.layers) {
+    for (size_t l = 0; l < result.layers.size(); ++l) {
+      LayerComparison& layer = result.layers[l];
       auto r = ref.values.find(layer.pair.reference);
       auto d = dep.values.find(layer.pair.deployed);
       if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) continue;
       layer.stats.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()),
                       layer.range ? &*layer.range : nullptr);
       // A graph input has nothing upstream: all its error is its own.
-      if (layer.pair.deployed_node < 0)
-        layer.isolated.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()));
-    }
-    const bool isolate = SpreadPick(k, inputs.count, options.isolated_samples);
-    const int iso_total = options.isolated_samples > 0 ? std::min(options.isolated_samples, inputs.count) : inputs.count;
-    const bool impact = carry && isolate && SpreadPick(isolated_seen, iso_total, options.impact_samples);
-    if (isolate) {
-      result.isolated_samples++;
-      isolated_seen++;
-    }
-    std::vector<OwnError> own_errors;
-    if (impact) {
-      result.impact_samples++;
-      // Graph inputs: their quantization is their own error.
-      for (size_t l = 0; l < result.layers.size(); ++l) {
-        const auto& pair = result.layers[l].pair;
-        if (pair.deployed_node >= 0 || !ref_is_input[static_cast<size_t>(pair.reference)]) continue;
-        auto r = ref.values.find(pair.reference);
-        auto d = dep.values.find(pair.deployed);
-        if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) continue;
-        OwnError e{l, pair.reference, -1, std::vector<float>(r->second.size())};
-        for (size_t i = 0; i < e.delta.size(); ++i) e.delta[i] = d->second[i] - r->second[i];
-        own_errors.push_back(std::move(e));
-      }
+      if (layer.pair.deployed_node >= 0) continue;
+      layer.isolated.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()));
+      const int ref_node = ref_topology.producer[static_cast<size_t>(layer.pair.reference)];
+      if (impact && ref_node < 0) own_errors.push_back({l, layer.pair.reference, -1, Difference(r->second, d->second)});
     }
     for (auto it = isolated.begin(); isolate && it != isolated.end();) {
       LayerComparison& layer = result.layers[it->layer];
@@ -675,12 +670,9 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
         continue;
       }
       layer.isolated.Add(alone->first.data(), alone->second.data(), static_cast<int64_t>(alone->first.size()));
-      if (impact) {
-        OwnError e{it->layer, layer.pair.reference, ref_topology.producer[static_cast<size_t>(layer.pair.reference)],
-                   std::vector<float>(alone->first.size())};
-        for (size_t i = 0; i < e.delta.size(); ++i) e.delta[i] = alone->second[i] - alone->first[i];
-        own_errors.push_back(std::move(e));
-      }
+      if (impact)
+        own_errors.push_back({it->layer, layer.pair.reference, ref_topology.producer[static_cast<size_t>(layer.pair.reference)],
+                              Difference(alone->first, alone->second)});
       ++it;
     }
     if (impact) CarryToOutputs(ref_interp, own_errors, ref, rg.outputs, result.layers, impact_failed);
