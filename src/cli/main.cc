@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -10,12 +11,33 @@
 #include "util/error.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"tflite-doctor: find out why a TensorFlow Lite model gives different answers on the device, and fix it"};
+  CLI::App app{"tflite-doctor: find out why a TensorFlow Lite model gives different answers on the device, and fix it",
+               "tflite-doctor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tflite-doctor 0.1.0");
   auto& commands = tfd::cli::Commands();
   std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& command : commands) command.setup(app);
+  // Run with nothing to do, a new user wants to see what it can do, not a
+  // parse error about a missing subcommand.
+  if (argc <= 1) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  }
+  // CLI11 takes an unknown first word for a stray argument and says "A
+  // subcommand is required"; name the word instead.
+  if (argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known) {
+      std::fprintf(stderr, "tflite-doctor: error: unknown command '%s' (commands: %s)\n", argv[1], names.c_str());
+      return 1;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
