@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/compare/bias_scale.h"
 #include "graph/dtype.h"
 #include "graph/topology.h"
 #include "interpreter/interpreter.h"
@@ -346,7 +347,17 @@ void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s
       }
     }
   }
-  // 3. Scale / zero-point oddities of the output.
+  // 3. A bias the kernel reads at another scale than it was stored at.
+  if (auto mm = FindBiasScaleMismatch(deployed, layer.pair.deployed_node)) {
+    s.causes.push_back("bias-scale");
+    s.evidence.push_back(fmt::format(
+        "bias '{}' is stored at scale {:.4g} but the kernel reads it at input scale x weight scale = {:.4g}, so it "
+        "counts {:.3g}x its stored value: input '{}' has a scale the bias was not quantized for. That scale is set "
+        "by the layer producing the input and charged to it; this layer's own error is measured with its bias "
+        "stored for the input it reads",
+        mm->bias, mm->stored, mm->read, mm->factor, mm->input));
+  }
+  // 4. Scale / zero-point oddities of the output.
   const Tensor& out = g.tensors[static_cast<size_t>(layer.pair.deployed)];
   if (out.quantization && out.quantization->IsAffine()) {
     for (float scale : out.quantization->scale)
@@ -391,6 +402,10 @@ std::vector<IsolatedNode> IsolateNodes(const Model& reference, const Model& depl
     IsolatedNode iso;
     iso.layer = l;
     iso.model = CutOutNode(deployed, node, iso.input_origin);
+    // The scale its bias is read at is its input's, which the layer
+    // producing that input is charged with: alone, the layer holds its bias
+    // as stored for the input it reads.
+    StoreBiasForItsInput(*iso.model, 0);
     iso.output = OutputPosition(deployed, node, layers[l].pair.deployed);
     std::vector<int> deployed_sources;
     for (int t : iso.input_origin) {
