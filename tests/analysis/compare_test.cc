@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include "format/model_writer.h"
 #include "graph/dtype.h"
 #include "graph/topology.h"
+#include "interpreter/interpreter.h"
 #include "report/compare_report.h"
 #include "test_support.h"
 #include "util/file_io.h"
@@ -487,7 +489,7 @@ TEST(ComparePlanted, ShiftedZeroPointIsFound) {
 
 // ---- The clipping plant on every activation ----
 
-// The nodes producing an int8 activation whose range is their own: not a
+// The nodes producing an 8-bit activation whose range is their own: not a
 // copy of their input's, not fixed by their kernel.
 std::vector<int> RangeProducers(const Model& m) {
   std::vector<int> nodes;
@@ -496,7 +498,8 @@ std::vector<int> RangeProducers(const Model& m) {
     const Operator& op = g.operators[n];
     const auto code = m.op_code(op).builtin;
     const Tensor& out = g.tensors[static_cast<size_t>(op.outputs[0])];
-    if (out.dtype != DType::INT8 || !out.quantization || FixesOutputQuantization(code)) continue;
+    if ((out.dtype != DType::INT8 && out.dtype != DType::UINT8) || !out.quantization || FixesOutputQuantization(code))
+      continue;
     if (SharesInputQuantization(code) && g.tensors[static_cast<size_t>(op.inputs[0])].quantization == out.quantization)
       continue;
     nodes.push_back(static_cast<int>(n));
@@ -556,6 +559,140 @@ TEST(ComparePlanted, NarrowRangeOnEveryActivationRanksItsProducerFirst) {
   }
   fmt::print("{} of {} harmful plants ranked their producer first\n", first, harmful);
   EXPECT_GE(harmful, 40);  // the sweep measures something
+}
+
+
+// ---- Evidence figures that must be true ----
+
+// VWW's logits (FULLY_CONNECTED, 2 values per sample) clip on every random
+// sample: the float model's logits lie near -2.4 and +2.4, beyond the int8
+// range [-1.8, 1.93], one on each side. "Clips 100% of values (50% below, 50%
+// above)" was true, but printed as "1e+02%" and without the counts that make
+// it believable beside a float span mostly inside the range. The figure is
+// checked here against the float model's logits computed apart.
+TEST(CompareEvidence, LogitsThatAllClipAreCountedAndSaidSo) {
+  TFD_REQUIRE_FIXTURES();
+  Model ref = Load(kVww.reference), dep = Load(kVww.deployed);
+  const int samples = 6;
+  const CompareInputs inputs = RandomCompareInputs(dep, 1, samples);
+  CompareOptions options;
+  options.isolated_samples = 2;
+  options.impact_samples = 0;
+  CompareResult r = CompareModels(ref, dep, inputs, options);
+  auto layer = std::find_if(r.layers.begin(), r.layers.end(), [](const LayerComparison& l) { return l.op == "FULLY_CONNECTED"; });
+  ASSERT_NE(layer, r.layers.end());
+  ASSERT_TRUE(layer->range.has_value());
+  // The float logits, from the float model run apart, against the range.
+  Interpreter interp(ref);
+  int64_t below = 0, above = 0, total = 0;
+  // The reference partner of the FC output is a tensor of the float model:
+  // capture it through the observer.
+  for (int k = 0; k < samples; ++k) {
+    std::vector<float> seen;
+    interp.SetObserver([&](int subgraph, int, int tensor, const RuntimeTensor& t) {
+      if (subgraph == 0 && t.data != nullptr && tensor == layer->pair.reference)
+        seen.assign(t.As<float>(), t.As<float>() + t.NumElements());
+    });
+    const auto values = inputs.sample(k).values.at(0);
+    interp.SetInput(0, DType::FLOAT32, interp.input(0).shape, values.data(), values.size() * sizeof(float));
+    interp.Invoke();
+    interp.SetObserver(nullptr);
+    ASSERT_EQ(seen.size(), 2u);
+    for (float v : seen) {
+      below += v < layer->range->min - layer->range->scale / 2;
+      above += v > layer->range->max + layer->range->scale / 2;
+      ++total;
+    }
+  }
+  EXPECT_EQ(layer->stats.clipped_low_count(), below);
+  EXPECT_EQ(layer->stats.clipped_high_count(), above);
+  EXPECT_EQ(layer->stats.range_count(), total);
+  EXPECT_EQ(below, samples);  // every sample: one logit below the range, one above
+  EXPECT_EQ(above, samples);
+  auto s = std::find_if(r.suspects.begin(), r.suspects.end(), [&](const Suspect& x) { return x.node == layer->pair.deployed_node; });
+  ASSERT_NE(s, r.suspects.end());
+  const std::string want = fmt::format("clips 100% of values ({} of {} values: {} below, {} above; 2 per sample)",
+                                       below + above, total, below, above);
+  EXPECT_NE(s->evidence.at(0).find(want), std::string::npos) << s->evidence[0];
+}
+
+// What every evidence sentence and clip figure must satisfy, whatever the
+// model: shares within [0, 1] and agreeing with the float span printed beside
+// them (values clip below only when the lowest value seen lies below the
+// range, above likewise), counts within their totals, percentages at most
+// 100% and never in exponent notation, "N of M levels" with N <= M, a
+// zero point offered as a fit within the type's integer range. On AD01
+// (unplanted) a range starting at 0 was said to be misplaced, fitting
+// "zero point -160", which int8 cannot hold and which would leave 0 out of
+// the range; and VWW's logits printed "1e+02%".
+void ExpectPossibleFigures(const CompareResult& r, const std::string& what) {
+  for (const auto& l : r.layers) {
+    SCOPED_TRACE(what + ": " + l.tensor);
+    const ErrorStats& st = l.stats;
+    if (!l.range || st.range_count() == 0) continue;
+    const double slack = l.range->scale / 2;
+    EXPECT_LE(st.clipped_low_count() + st.clipped_high_count(), st.range_count());
+    EXPECT_EQ(st.clipped_low_count() > 0, st.reference_min() < l.range->min - slack);
+    EXPECT_EQ(st.clipped_high_count() > 0, st.reference_max() > l.range->max + slack);
+    EXPECT_GE(st.clipping_error_share(), 0.0);
+    EXPECT_LE(st.clipping_error_share(), 1.0);
+  }
+  const std::regex percent(R"(([0-9.e+-]+)%)"), levels(R"(([0-9]+) of ([0-9]+) (?:quantization )?levels)"),
+      counts(R"(([0-9]+) of ([0-9]+) values: ([0-9]+) below, ([0-9]+) above)"), fit(R"(zero point (-?[0-9]+) would (?:fit|clip least))");
+  for (const auto& s : r.suspects) {
+    const ErrorStats& st = r.layers[s.layer].stats;
+    for (const auto& e : s.evidence) {
+      SCOPED_TRACE(what + ": " + e);
+      for (std::sregex_iterator it(e.begin(), e.end(), percent), end; it != end; ++it) {
+        EXPECT_EQ((*it)[1].str().find('e'), std::string::npos);
+        EXPECT_LE(std::stod((*it)[1].str()), 100.0);
+      }
+      for (std::sregex_iterator it(e.begin(), e.end(), levels), end; it != end; ++it)
+        EXPECT_LE(std::stol((*it)[1].str()), std::stol((*it)[2].str()));
+      std::smatch m;
+      if (std::regex_search(e, m, counts)) {
+        EXPECT_EQ(std::stol(m[1].str()), st.clipped_low_count() + st.clipped_high_count());
+        EXPECT_EQ(std::stol(m[2].str()), st.range_count());
+        EXPECT_EQ(std::stol(m[3].str()), st.clipped_low_count());
+        EXPECT_EQ(std::stol(m[4].str()), st.clipped_high_count());
+      }
+      if (std::regex_search(e, m, fit)) {
+        const auto dtype = r.layers[s.layer].dtype;
+        const long lo = dtype == DType::UINT8 ? 0 : dtype == DType::INT16 ? -32768 : -128;
+        const long hi = dtype == DType::UINT8 ? 255 : dtype == DType::INT16 ? 32767 : 127;
+        EXPECT_GE(std::stol(m[1].str()), lo);
+        EXPECT_LE(std::stol(m[1].str()), hi);
+      }
+    }
+  }
+}
+
+TEST(CompareEvidence, EveryFigureIsPossibleOnEveryLayer) {
+  TFD_REQUIRE_FIXTURES();
+  CompareOptions options;
+  options.isolated_samples = 2;
+  options.impact_samples = 0;
+  const std::vector<PlantCase> pairs = {
+      kVww, kResnet, kPersonDetect,
+      {"models/mlperf-tiny/kws_ref_model.tflite", "models/mlperf-tiny/kws_ref_model_float32.tflite"},
+      {"models/mlperf-tiny/ad01_int8.tflite", "models/mlperf-tiny/ad01_fp32.tflite"},
+      {"models/tflite-support/mobilenet_v1_0.25_224_quant.tflite", "models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite"},
+  };
+  for (const auto& c : pairs) {
+    Model dep = Load(c.deployed);
+    const Model ref = Reference(c, dep);
+    const CompareInputs inputs = RandomCompareInputs(dep, 7, 4);
+    ExpectPossibleFigures(CompareModels(ref, dep, inputs, options), c.deployed);
+    // And with ranges planted narrow or shifted, where most figures print.
+    const std::vector<int> producers = RangeProducers(dep);
+    ASSERT_GT(producers.size(), 2u) << c.deployed;
+    for (int node : {producers.back(), producers[producers.size() / 2]}) {
+      ExpectPossibleFigures(CompareModels(ref, PlantSmallScale(dep, node), inputs, options),
+                            fmt::format("{} narrowed at node {}", c.deployed, node));
+      ExpectPossibleFigures(CompareModels(ref, PlantShiftedZeroPoint(dep, node), inputs, options),
+                            fmt::format("{} shifted at node {}", c.deployed, node));
+    }
+  }
 }
 
 // ---- Each layer's own error carried alone to the outputs ----
