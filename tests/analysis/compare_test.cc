@@ -695,6 +695,47 @@ TEST(CompareEvidence, EveryFigureIsPossibleOnEveryLayer) {
   }
 }
 
+
+// A range narrowed on one tensor only, where the op reading it copies
+// quantized values (AVERAGE_POOL_2D must share its input's quantization, and
+// a converter ties them; TFLite only checks it in debug builds): the pool's
+// output then reads 8x the real values computed. The pool has that error of
+// its own, and says why; the conv (VWW) or ADD (ResNet) feeding it clips.
+TEST(CompareEvidence, CopiedQuantizationMismatchIsNamed) {
+  TFD_REQUIRE_FIXTURES();
+  CompareOptions options;
+  options.isolated_samples = 4;
+  options.impact_samples = 0;
+  for (const auto& c : {kVww, kResnet}) {
+    SCOPED_TRACE(c.deployed);
+    Model dep = Load(c.deployed);
+    const auto& g = dep.main();
+    int pool = -1;
+    for (size_t n = 0; n < g.operators.size(); ++n)
+      if (dep.op_code(g.operators[n]).builtin == BuiltinOp::AVERAGE_POOL_2D) pool = static_cast<int>(n);
+    ASSERT_GE(pool, 0);
+    const int32_t t = g.operators[static_cast<size_t>(pool)].inputs[0];
+    const int producer = Topology::Of(g).producer[static_cast<size_t>(t)];
+    Model planted = dep;
+    planted.subgraphs[0].tensors[static_cast<size_t>(t)].quantization->scale[0] /= 8.0f;
+    CompareResult r = CompareModels(Reference(c, dep), Rewritten(planted), RandomCompareInputs(dep, 3, 4), options);
+    auto find = [&](int node) {
+      return std::find_if(r.suspects.begin(), r.suspects.end(), [&](const Suspect& x) { return x.node == node; });
+    };
+    auto p = find(pool), q = find(producer);
+    ASSERT_NE(p, r.suspects.end());
+    ASSERT_NE(q, r.suspects.end());
+    EXPECT_EQ(std::count(p->causes.begin(), p->causes.end(), "copied-quantization"), 1);
+    EXPECT_TRUE(std::any_of(p->evidence.begin(), p->evidence.end(),
+                            [](const std::string& e) { return e.find("reads 8x the real value computed") != std::string::npos; }));
+    EXPECT_EQ(std::count(q->causes.begin(), q->causes.end(), "clipping"), 1);
+    EXPECT_EQ(std::count(q->causes.begin(), q->causes.end(), "copied-quantization"), 0);
+    // Unplanted, no op is said to have it.
+    for (const auto& s : CompareModels(Reference(c, dep), dep, RandomCompareInputs(dep, 3, 2), options).suspects)
+      EXPECT_EQ(std::count(s.causes.begin(), s.causes.end(), "copied-quantization"), 0) << s.op;
+  }
+}
+
 // ---- Each layer's own error carried alone to the outputs ----
 
 // With the same model on both sides every layer's own error is zero, and so

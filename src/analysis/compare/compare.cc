@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "analysis/compare/bias_scale.h"
+#include "analysis/compare/copied_quantization.h"
 #include "graph/dtype.h"
 #include "graph/topology.h"
 #include "interpreter/interpreter.h"
@@ -393,7 +394,21 @@ void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s
         "stored for the input it reads",
         mm->bias, mm->stored, mm->read, mm->factor, mm->input));
   }
-  // 4. Scale / zero-point oddities of the output.
+  // 4. An op that copies quantized values, its output quantized otherwise
+  // than its input.
+  if (auto mm = FindCopiedQuantizationMismatch(deployed, layer.pair.deployed_node)) {
+    s.causes.push_back("copied-quantization");
+    s.evidence.push_back(fmt::format(
+        "{} copies quantized values without requantizing them, but its output has scale {:.4g} and zero point {} "
+        "while its input '{}' has scale {:.4g} and zero point {}: every value it passes on reads {:.3g}x the real "
+        "value computed{}",
+        layer.op, mm->output_scale, mm->output_zero_point, mm->input, mm->input_scale, mm->input_zero_point,
+        mm->output_scale / mm->input_scale,
+        mm->output_zero_point != mm->input_zero_point
+            ? fmt::format(", shifted by {} steps", mm->input_zero_point - mm->output_zero_point)
+            : ""));
+  }
+  // 5. Scale / zero-point oddities of the output.
   const Tensor& out = g.tensors[static_cast<size_t>(layer.pair.deployed)];
   if (out.quantization && out.quantization->IsAffine()) {
     for (float scale : out.quantization->scale)
