@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/compare/bias_scale.h"
 #include "analysis/compare/compare.h"
 #include "analysis/compare/float_shadow.h"
 #include "analysis/compare/tensor_matching.h"
@@ -568,6 +569,33 @@ TEST(ComparePlanted, NarrowRangeOnEveryActivationRanksItsProducerFirst) {
   }
   fmt::print("{} of {} harmful plants ranked their producer first\n", first, harmful);
   EXPECT_GE(harmful, 150);  // the sweep measures something
+}
+
+
+// The layer reading a range narrowed 8x keeps a bias stored for the old
+// scale: the kernel reads it at input scale x weight scale, 1/8 of it.
+// Stored for the input it reads, its integers are 8x the old ones (the same
+// real values) and the mismatch is gone.
+TEST(CompareBiasScale, ABiasIsStoredAgainForTheInputItReads) {
+  TFD_REQUIRE_FIXTURES();
+  Model dep = Load(kVww.deployed);
+  const int producer = 4, reader = 5;
+  ASSERT_EQ(dep.main().operators[static_cast<size_t>(reader)].inputs[0], dep.main().operators[static_cast<size_t>(producer)].outputs[0]);
+  EXPECT_FALSE(FindBiasScaleMismatch(dep, reader).has_value());
+  Model planted = PlantNarrowRange(dep, producer);
+  auto mm = FindBiasScaleMismatch(planted, reader);
+  ASSERT_TRUE(mm.has_value());
+  EXPECT_NEAR(mm->factor, 1.0 / 8, 1e-6);
+  const Tensor& bias = planted.main().tensors[static_cast<size_t>(planted.main().operators[static_cast<size_t>(reader)].inputs[2])];
+  std::vector<int32_t> before(planted.ConstantData(bias)->size() / 4);
+  std::memcpy(before.data(), planted.ConstantData(bias)->data(), before.size() * 4);
+  StoreBiasForItsInput(planted, reader);
+  EXPECT_FALSE(FindBiasScaleMismatch(planted, reader).has_value());
+  const Tensor& stored = planted.main().tensors[static_cast<size_t>(planted.main().operators[static_cast<size_t>(reader)].inputs[2])];
+  std::vector<int32_t> after(planted.ConstantData(stored)->size() / 4);
+  std::memcpy(after.data(), planted.ConstantData(stored)->data(), after.size() * 4);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t c = 0; c < after.size(); ++c) EXPECT_EQ(after[c], 8 * before[c]) << "channel " << c;
 }
 
 // ---- Evidence figures that must be true ----

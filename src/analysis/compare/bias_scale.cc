@@ -90,6 +90,8 @@ void StoreBiasForItsInput(Model& m, int node) {
   const std::vector<double> read = ReadScales(m, o);
   Tensor& b = g.tensors[static_cast<size_t>(o.bias)];
   const std::vector<uint8_t> data = *m.ConstantData(b);
+  const size_t width = b.dtype == DType::INT32 ? 4 : 8;
+  if (data.size() != read.size() * width) return;  // not one value per element: left as it is
   std::vector<uint8_t> out(data.size());
   auto requantize = [&](auto dummy) {
     using T = decltype(dummy);
