@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "analysis/compare/bias_scale.h"
+#include "analysis/compare/copied_quantization.h"
 #include "graph/dtype.h"
 #include "graph/topology.h"
 #include "interpreter/interpreter.h"
@@ -260,6 +262,25 @@ std::vector<int> ChannelAbsMax(const Model& m, const Tensor& w, int axis) {
   return absmax;
 }
 
+// A share as a percentage a reader takes in at once: never in exponent
+// notation ({:.2g} printed 100% as "1e+02%"), whole numbers from 10% up.
+std::string Percent(double share) {
+  const double p = 100 * share;
+  if (p >= 10 || p == 0) return fmt::format("{:.0f}%", p);
+  if (p >= 1) return fmt::format("{:.1f}%", p);
+  return fmt::format("{:.2g}%", std::max(p, 1e-4));
+}
+
+// How many values clip, with the counts behind the shares: a layer with few
+// values per sample (a classifier's logits) can clip all of them while the
+// range it represents covers most of the span seen.
+std::string ClippedCounts(const ErrorStats& st) {
+  const int64_t per_sample = st.elements_per_sample();
+  return fmt::format("{} of {} values: {} below, {} above{}", st.clipped_low_count() + st.clipped_high_count(),
+                     st.range_count(), st.clipped_low_count(), st.clipped_high_count(),
+                     per_sample > 0 && per_sample <= 16 ? fmt::format("; {} per sample", per_sample) : "");
+}
+
 void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s) {
   const Subgraph& g = deployed.main();
   const ErrorStats& st = layer.stats;
@@ -283,29 +304,46 @@ void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s
                                           needed / r.scale)
                             : "";
       s.evidence.push_back(fmt::format(
-          "activation range clips {:.2g}% of values ({:.2g}% below, {:.2g}% above), which makes {:.0f}% of the error "
-          "here: the float values seen span [{:.4g}, {:.4g}] but scale {:.4g} and zero point {} represent only "
-          "[{:.4g}, {:.4g}]{}",
-          100 * clipped, 100 * st.clipped_low_share(), 100 * st.clipped_high_share(), 100 * clip_error,
-          st.reference_min(), st.reference_max(), r.scale, r.zero_point, r.min, r.max, why));
+          "activation range clips {} of values ({}), which makes {} of the error here: the float values seen span "
+          "[{:.4g}, {:.4g}] but scale {:.4g} and zero point {} represent only [{:.4g}, {:.4g}]{}",
+          Percent(clipped), ClippedCounts(st), Percent(clip_error), st.reference_min(), st.reference_max(), r.scale,
+          r.zero_point, r.min, r.max, why));
     }
     if (ints && seen > 0) {
-      // The zero point that fits the values seen at this scale.
-      const double fit_zp = std::round(ints->first - st.reference_min() / r.scale);
       const double used_levels = seen / r.scale;
+      // The zero point that fits the values seen at this scale: the lowest
+      // value on the lowest level, within the integer range (a range must
+      // hold 0), when one holds them all.
+      const double fit_zp =
+          std::min<double>(ints->second, std::max<double>(ints->first, std::round(ints->first - st.reference_min() / r.scale)));
+      const bool fits = (ints->first - fit_zp) * r.scale <= st.reference_min() + 0.5 * r.scale &&
+                        (ints->second - fit_zp) * r.scale >= st.reference_max() - 0.5 * r.scale;
+      const std::string fit =
+          fits ? fmt::format("at this scale zero point {:.0f} would fit the values seen", fit_zp)
+               : fmt::format("at this scale zero point {:.0f} would clip least, but no zero point holds the values "
+                             "seen, which need {:.0f} levels with 0 among them",
+                             fit_zp, (std::max(0.0, st.reference_max()) - std::min(0.0, st.reference_min())) / r.scale);
       // A misplaced range: values clip on one side while the range reaches
       // well past the values seen on the other side.
-      const double unused_low = (st.reference_min() - r.min) / r.scale;
-      const double unused_high = (r.max - st.reference_max()) / r.scale;
+      // Levels the values seen leave unused at each end; at most the whole
+      // range, even when every value lies beyond its other end.
+      const double unused_low = (std::min(st.reference_min(), r.max) - r.min) / r.scale;
+      const double unused_high = (r.max - std::max(st.reference_max(), r.min)) / r.scale;
       const bool high_clips = st.clipped_high_share() > 0.001, low_clips = st.clipped_low_share() > 0.001;
       const double wasted = high_clips && !low_clips ? unused_low : low_clips && !high_clips ? unused_high : 0;
-      if (wasted > std::max(2.0, 0.05 * levels)) {
+      // How far another zero point could move the range toward the clipped
+      // side: the range must keep 0, so a range that already starts (or
+      // ends) at 0 cannot move, however many levels it leaves unused.
+      const double movable = high_clips && !low_clips   ? std::min(wasted, static_cast<double>(r.zero_point - ints->first))
+                             : low_clips && !high_clips ? std::min(wasted, static_cast<double>(ints->second - r.zero_point))
+                                                        : 0;
+      if (movable > std::max(2.0, 0.05 * levels)) {
         s.causes.push_back("zero-point");
         s.evidence.push_back(fmt::format(
-            "zero point {} misplaces the range: {:.0f} of {:.0f} levels lie {} every value seen while {:.1f}% of "
-            "values clip {} (at this scale zero point {:.0f} would fit the values seen)",
-            r.zero_point, wasted, levels, high_clips ? "below" : "above", 100 * clipped, high_clips ? "above" : "below",
-            fit_zp));
+            "zero point {} misplaces the range: {:.0f} of {:.0f} levels lie {} every value seen while {} of "
+            "values clip {} ({})",
+            r.zero_point, wasted, levels, high_clips ? "below" : "above", Percent(clipped), high_clips ? "above" : "below",
+            fit));
       }
       if (used_levels < 0.1 * levels && clipped <= 0.001) {
         s.causes.push_back("range-too-wide");
@@ -346,7 +384,31 @@ void AddEvidence(const Model& deployed, const LayerComparison& layer, Suspect& s
       }
     }
   }
-  // 3. Scale / zero-point oddities of the output.
+  // 3. A bias the kernel reads at another scale than it was stored at.
+  if (auto mm = FindBiasScaleMismatch(deployed, layer.pair.deployed_node)) {
+    s.causes.push_back("bias-scale");
+    s.evidence.push_back(fmt::format(
+        "bias '{}' is stored at scale {:.4g} but the kernel reads it at input scale x weight scale = {:.4g}, so it "
+        "counts {:.3g}x its stored value: input '{}' has a scale the bias was not quantized for. That scale is set "
+        "by the layer producing the input and charged to it; this layer's own error is measured with its bias "
+        "stored for the input it reads",
+        mm->bias, mm->stored, mm->read, mm->factor, mm->input));
+  }
+  // 4. An op that copies quantized values, its output quantized otherwise
+  // than its input.
+  if (auto mm = FindCopiedQuantizationMismatch(deployed, layer.pair.deployed_node)) {
+    s.causes.push_back("copied-quantization");
+    s.evidence.push_back(fmt::format(
+        "{} copies quantized values without requantizing them, but its output has scale {:.4g} and zero point {} "
+        "while its input '{}' has scale {:.4g} and zero point {}: every value it passes on reads {:.3g}x the real "
+        "value computed{}",
+        layer.op, mm->output_scale, mm->output_zero_point, mm->input, mm->input_scale, mm->input_zero_point,
+        mm->output_scale / mm->input_scale,
+        mm->output_zero_point != mm->input_zero_point
+            ? fmt::format(", shifted by {} steps", mm->input_zero_point - mm->output_zero_point)
+            : ""));
+  }
+  // 5. Scale / zero-point oddities of the output.
   const Tensor& out = g.tensors[static_cast<size_t>(layer.pair.deployed)];
   if (out.quantization && out.quantization->IsAffine()) {
     for (float scale : out.quantization->scale)
@@ -391,6 +453,10 @@ std::vector<IsolatedNode> IsolateNodes(const Model& reference, const Model& depl
     IsolatedNode iso;
     iso.layer = l;
     iso.model = CutOutNode(deployed, node, iso.input_origin);
+    // The scale its bias is read at is its input's, which the layer
+    // producing that input is charged with: alone, the layer holds its bias
+    // as stored for the input it reads.
+    StoreBiasForItsInput(*iso.model, 0);
     iso.output = OutputPosition(deployed, node, layers[l].pair.deployed);
     std::vector<int> deployed_sources;
     for (int t : iso.input_origin) {

@@ -35,6 +35,11 @@ class ErrorStats {
   double clipped_share() const;
   double clipped_low_share() const;
   double clipped_high_share() const;
+  // The counts behind those shares: values compared against a range, and
+  // those below and above it.
+  int64_t range_count() const { return range_count_; }
+  int64_t clipped_low_count() const { return clipped_low_; }
+  int64_t clipped_high_count() const { return clipped_high_; }
   // Share of the squared error that clipping alone explains: the distance of
   // clipped reference values to the range's end, squared, over all squared
   // error. A few clipped outliers can dominate a layer's error.
