@@ -542,7 +542,8 @@ TEST(Acceptance, EdgeTpuRejectsFloatAndAcceptsFullInteger) {
 
 TEST(Acceptance, EdgeTpuNamesTheOpThatSplitsTheGraph) {
   TFD_REQUIRE_FIXTURES();
-  // deeplab ends in ARG_MAX (int64 output), which the Edge TPU cannot run.
+  // deeplab's image-pooling branch upscales 1x1 -> 33x33, which the compiler
+  // leaves on the CPU, and everything after it with it (ARG_MAX too).
   Model m = LoadModel(testing::Fixture("models/coral/deeplabv3_mnv2_dm05_pascal_quant.tflite"));
   TargetResult r = Check(m, "edgetpu");
   EXPECT_TRUE(r.runs);
@@ -970,6 +971,84 @@ TEST(Families, EdgeTpu) {
   EXPECT_FALSE(Taken(lead, 0));
   EXPECT_TRUE(Taken(lead, 1));
   EXPECT_FALSE(lead.first_unsupported_node.has_value());
+}
+
+// --- Edge TPU, as the compiler's files show it (tests/analysis/edgetpu_pairs_test.cc
+// holds the rules against the compiled fixtures; these are the general cases) ---
+
+// An int8 RESIZE_BILINEAR from HxW to (f*H)x(f*W).
+Model ResizeModel(int from, int to) {
+  Builder b;
+  int x = b.T("x", F::INT8, {1, from, from, 8});
+  int size = b.C("size", F::INT32, {2}, {to, to});
+  int y = b.T("y", F::INT8, {1, to, to, 8});
+  b.Quantize(x, {0.5f});
+  b.Quantize(y, {0.5f});
+  b.Op(BuiltinOp::RESIZE_BILINEAR, {x, size}, {y});
+  return b.Build();
+}
+
+TEST(Families, EdgeTpuLeavesLargeUpscalesOnTheCpu) {
+  EXPECT_TRUE(Taken(Check(ResizeModel(16, 32), "edgetpu"), 0));   // x2
+  EXPECT_TRUE(Taken(Check(ResizeModel(2, 32), "edgetpu"), 0));    // x16
+  TargetResult big = Check(ResizeModel(1, 33), "edgetpu");         // x33, DeepLab's image pooling
+  EXPECT_FALSE(Taken(big, 0));
+  EXPECT_TRUE(big.runs) << AllReasons(big);
+  ASSERT_FALSE(Problems(big, 0).empty());
+  EXPECT_NE(Problems(big, 0).at(0).reason.find("1x1 -> 33x33 (x33)"), std::string::npos) << AllReasons(big);
+  // Other targets have no such limit.
+  EXPECT_TRUE(Ok(Check(ResizeModel(1, 33), "tflite"), 0));
+}
+
+TEST(Families, EdgeTpuMapsTheQuantizedFrontOfAModelWithAFloatTail) {
+  // int8 RELU, DEQUANTIZE, float LOGISTIC: the compiler maps the RELU and
+  // leaves the float tail on the CPU; the model compiles.
+  Builder b;
+  int x = b.T("x", F::INT8, {1, 4, 4, 3});
+  int y = b.T("y", F::INT8, {1, 4, 4, 3});
+  int yf = b.T("yf", F::FLOAT32, {1, 4, 4, 3});
+  int z = b.T("z", F::FLOAT32, {1, 4, 4, 3});
+  b.Quantize(x, {0.5f});
+  b.Quantize(y, {0.5f});
+  b.Op(BuiltinOp::RELU, {x}, {y});
+  b.Op(BuiltinOp::DEQUANTIZE, {y}, {yf});
+  b.Op(BuiltinOp::LOGISTIC, {yf}, {z});
+  TargetResult r = Check(b.Build(), "edgetpu");
+  EXPECT_TRUE(r.runs) << AllReasons(r);
+  EXPECT_TRUE(Taken(r, 0));
+  EXPECT_FALSE(Taken(r, 1));
+  EXPECT_FALSE(Taken(r, 2));
+  EXPECT_EQ(r.first_unsupported_node.value_or(-1), 1);
+  // Node 2 is float: a warning that it runs on CPU, not a refused model.
+  ASSERT_FALSE(Problems(r, 2).empty()) << AllReasons(r);
+  EXPECT_EQ(Problems(r, 2).at(0).kind, "full_integer");
+  EXPECT_EQ(Problems(r, 2).at(0).severity, Severity::kWarning);
+  EXPECT_EQ(r.delegated_ops, 1);
+}
+
+TEST(Families, EdgeTpuLeavesACustomOpToTheAppsKernel) {
+  // int8 RELU then a custom op: mapped front, custom op on the CPU with a
+  // warning (the app registers it beside edgetpu-custom-op); on the stock
+  // TFLite runtime the same custom op is an error.
+  Builder b;
+  int x = b.T("x", F::INT8, {1, 4, 4, 3});
+  int y = b.T("y", F::INT8, {1, 4, 4, 3});
+  int z = b.T("z", F::INT8, {1, 4, 4, 3});
+  b.Quantize(x, {0.5f});
+  b.Quantize(y, {0.5f});
+  b.Quantize(z, {0.5f});
+  b.Op(BuiltinOp::RELU, {x}, {y});
+  b.Custom("MyDecoder", {y}, {z});
+  Model m = b.Build();
+  TargetResult r = Check(m, "edgetpu");
+  EXPECT_TRUE(r.runs) << AllReasons(r);
+  EXPECT_TRUE(Taken(r, 0));
+  EXPECT_FALSE(Taken(r, 1));
+  ASSERT_FALSE(Problems(r, 1).empty());
+  EXPECT_EQ(Problems(r, 1).at(0).severity, Severity::kWarning);
+  EXPECT_NE(Problems(r, 1).at(0).fix.find("register MyDecoder"), std::string::npos) << AllReasons(r);
+  EXPECT_FALSE(Check(m, "tflite").runs);
+  EXPECT_FALSE(Check(m, "gpu").runs);  // targets without the rule keep the error
 }
 
 // --- dynamic shapes, flagged on every target ---

@@ -379,6 +379,26 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
         Fill(d.advice.fix.empty() ? "restructure {op} to work on dimensions {allowed} only" : d.advice.fix, v2),
         d.advice.source);
   }
+  if (rule.max_upscale && !n.op->inputs.empty() && !n.op->outputs.empty()) {
+    const Tensor* in = f.tensor(n, n.op->inputs[0]);
+    const Tensor* res = f.tensor(n, n.op->outputs[0]);
+    if (in && res && in->shape.size() == 4 && res->shape.size() == 4 && in->shape[1] > 0 && in->shape[2] > 0) {
+      double factor = std::max(static_cast<double>(res->shape[1]) / in->shape[1],
+                               static_cast<double>(res->shape[2]) / in->shape[2]);
+      if (factor > *rule.max_upscale) {
+        Vars v2 = vars;
+        v2["factor"] = fmt::format("{:g}", factor);
+        v2["max"] = fmt::format("{:g}", *rule.max_upscale);
+        v2["from"] = fmt::format("{}x{}", in->shape[1], in->shape[2]);
+        v2["to"] = fmt::format("{}x{}", res->shape[1], res->shape[2]);
+        const Advice& a = rule.upscale_advice;
+        Add(out, "shape",
+            Fill(a.reason.empty() ? "{op} upscales {from} -> {to} (x{factor}); {target} takes at most x{max}" : a.reason,
+                 v2),
+            Fill(a.fix.empty() ? "upscale in smaller steps, or after the part {target} runs" : a.fix, v2), a.source);
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -923,13 +943,42 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
   RuleContext fc{facts, fallback, fallback.name, 0};
   std::string fallback_release = fallback.LatestVersion();
 
+  res.basis_kind = t.basis_kind;
+  res.basis_text = t.basis_text;
+  // A model already compiled for this target (it holds the compiled op) is
+  // not compiled again: the compiled nodes run on the accelerator, the nodes
+  // the compiler left run on the CPU.
+  auto is_compiled_op = [&](const NodeInfo& n) {
+    return !t.compiled_op.empty() && n.code->IsCustom() && n.code->custom_code == t.compiled_op;
+  };
+  for (const auto& list : facts.nodes)
+    for (const auto& n : list) res.compiled |= is_compiled_op(n);
+
   // 1. Which nodes could the delegate take?
   std::vector<std::vector<std::vector<Problem>>> problems(facts.nodes.size());
   std::vector<std::vector<bool>> candidate(facts.nodes.size());
   for (size_t s = 0; s < facts.nodes.size(); ++s)
     for (const auto& n : facts.nodes[s]) {
-      problems[s].push_back(DelegateProblems(c, n));
-      candidate[s].push_back(problems[s].back().empty());
+      if (res.compiled) {
+        std::vector<Problem> left;
+        if (!is_compiled_op(n)) {
+          Vars vars = NodeVars(c, n);
+          vars["name"] = t.compiled_op;
+          Add(&left, "compiled",
+              Fill("the model is already compiled for {target}: the compiler left {op} out of its {name} nodes, so it "
+                   "runs on the CPU",
+                   vars),
+              Fill("to move it onto {target}, change the source model (see `check --target " + t.name +
+                       "` on it) and compile again",
+                   vars),
+              t.compiled_advice.source);
+        }
+        candidate[s].push_back(left.empty());
+        problems[s].push_back(std::move(left));
+      } else {
+        problems[s].push_back(DelegateProblems(c, n));
+        candidate[s].push_back(problems[s].back().empty());
+      }
       ++res.total_ops;
       res.total_macs += n.macs;
     }
@@ -945,7 +994,10 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
     delegated[s].assign(facts.nodes[s].size(), false);
     std::vector<Run> runs;
     int n = static_cast<int>(facts.nodes[s].size());
-    if (t.partition_mode == "prefix") {
+    if (res.compiled) {
+      for (int i = 0; i < n; ++i)  // each compiled node is one partition
+        if (candidate[s][i]) runs.push_back({static_cast<int>(s), i, i + 1});
+    } else if (t.partition_mode == "prefix") {
       if (s != 0) continue;  // the compiler maps the main graph only
       int begin = 0;
       while (begin < n && !candidate[s][begin] &&
@@ -986,17 +1038,51 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
   bool runs = true;
   bool float_model = false;
   int float_nodes = 0;
+  // A full-integer compiler maps the quantized part of a model and leaves
+  // float ops to the CPU; a model of which it can map nothing is refused as
+  // a whole (a float model), said once instead of once per node.
+  bool any_delegated = false;
+  for (const auto& list : delegated) any_delegated |= std::find(list.begin(), list.end(), true) != list.end();
   for (size_t s = 0; s < facts.nodes.size(); ++s)
     for (const auto& n : facts.nodes[s]) {
       if (delegated[s][n.index]) {
         ++res.delegated_ops;
         res.delegated_macs += n.macs;
+        if (res.compiled) {
+          Vars vars = NodeVars(c, n);
+          vars["name"] = t.compiled_op;
+          const Advice& a = t.compiled_advice;
+          res.findings.push_back(NodeFinding(
+              res.target, n, Severity::kInfo,
+              {{"compiled", Fill(a.reason.empty() ? "compiled for {target}: runs there through its runtime" : a.reason, vars),
+                Fill(a.fix, vars), a.source}}));
+        }
         continue;
       }
       const auto& p = problems[s][n.index];
-      for (const auto& x : p) float_model |= x.kind == "full_integer";
+      bool only_float = !p.empty() && std::all_of(p.begin(), p.end(), [](const Problem& x) {
+        return x.kind == "full_integer";
+      });
+      if (!any_delegated)
+        for (const auto& x : p) float_model |= x.kind == "full_integer";
       auto cpu = RuntimeProblems(fc, n, fallback_release);
-      if (!cpu.empty()) {
+      // A custom op the target leaves on the CPU beside a part it takes: the
+      // app registers its kernel as it registers the target's own custom op.
+      // With nothing taken there is no such registration, and the verdict is
+      // the CPU runtime's.
+      bool app_custom_op = t.cpu_custom_op_severity && any_delegated && n.code->IsCustom() && !n.code->IsFlex() &&
+                           !cpu.empty() &&
+                           std::all_of(cpu.begin(), cpu.end(), [](const Problem& x) { return x.kind == "custom_op"; });
+      if (app_custom_op) {
+        Vars vars = NodeVars(c, n);
+        vars["name"] = n.code->custom_code;
+        const Advice& a = t.cpu_custom_op_advice;
+        // The custom op is the cause; its float outputs or absence from the
+        // op list add nothing the user can act on.
+        std::vector<Problem> all = {{"custom_op", Fill(a.reason, vars), Fill(a.fix, vars), a.source}};
+        if (*t.cpu_custom_op_severity == Severity::kError) runs = false;
+        res.findings.push_back(NodeFinding(res.target, n, *t.cpu_custom_op_severity, all, "runs on CPU: "));
+      } else if (!cpu.empty()) {
         runs = false;
         std::vector<Problem> all = p;
         all.insert(all.end(), cpu.begin(), cpu.end());
@@ -1004,10 +1090,7 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
                                            p.empty() ? "not delegated, and the CPU fallback cannot run it: "
                                                      : "not delegated, and the CPU fallback cannot run it either: "));
       } else if (!p.empty()) {
-        // On a float model a full-integer target refuses everything: the
-        // model-level error says so once instead of once per node.
-        bool only_float = std::all_of(p.begin(), p.end(), [](const Problem& x) { return x.kind == "full_integer"; });
-        if (only_float) {
+        if (only_float && !any_delegated) {
           ++float_nodes;
           continue;
         }
@@ -1035,7 +1118,7 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
               a.source};
     res.findings.push_back(NodeFinding(res.target, first, Severity::kInfo, {p}));
   }
-  if (t.partition_mode == "prefix" && res.first_unsupported_node) {
+  if (t.partition_mode == "prefix" && res.first_unsupported_node && !res.compiled) {
     int split = *res.first_unsupported_node;
     const auto& main_nodes = facts.nodes[0];
     int later_ok = 0;

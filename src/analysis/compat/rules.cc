@@ -123,7 +123,7 @@ std::string ValueText(const json& v) {
 const std::set<std::string> kOpFields = {
     "source", "supported", "reason", "fix", "max_version", "exclude_versions", "min_api", "dtypes",
     "const_dtypes", "const_inputs", "required_inputs", "input_ranks", "max_rank", "fused_activation",
-    "options", "dims", "note"};
+    "options", "dims", "max_upscale", "note"};
 
 OpRule ParseOpRule(const std::string& key, const json& j, const std::string& file, const std::string& source) {
   std::string where = "op " + key;
@@ -194,6 +194,13 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
       r.options.push_back(std::move(opt));
     }
   }
+  if (j.contains("max_upscale")) {
+    const auto& u = j["max_upscale"];
+    if (!u.is_object() || !u.contains("value") || !u["value"].is_number())
+      Bad(file, where + ": 'max_upscale' must be an object with a numeric 'value'");
+    r.max_upscale = u["value"].get<double>();
+    r.upscale_advice = ParseAdvice(u, file, where + " max_upscale", r.advice.source);
+  }
   if (j.contains("dims")) {
     if (!j["dims"].is_array()) Bad(file, where + ": 'dims' must be an array");
     for (const auto& d : j["dims"]) {
@@ -229,7 +236,7 @@ const std::set<std::string> kTopFields = {
     "schema", "target", "title", "kind", "source", "version_name", "default_version", "fallback",
     "partitioning", "tensor_dtypes", "limited_dtypes", "dynamic_shapes", "full_integer", "max_nontrivial_dims", "defaults",
     "ops", "unlisted", "numerics", "op_versions", "op_versions_source", "known_custom_ops", "flex",
-    "quantized_dimension", "stale_min_runtime_version", "notes"};
+    "quantized_dimension", "stale_min_runtime_version", "notes", "compiled_op", "cpu_custom_ops", "basis"};
 
 TargetRules ParseJson(const json& j, const std::string& file) {
   if (!j.is_object()) Bad(file, "top level must be a JSON object");
@@ -300,6 +307,27 @@ TargetRules ParseJson(const json& j, const std::string& file) {
     const auto& m = j["max_nontrivial_dims"];
     t.max_nontrivial_dims = Int(m, "value", file, "max_nontrivial_dims");
     t.nontrivial_dims_advice = ParseAdvice(m, file, "max_nontrivial_dims", t.source);
+  }
+  if (j.contains("compiled_op")) {
+    const auto& c = j["compiled_op"];
+    t.compiled_op = Str(c, "name", file, "compiled_op");
+    if (t.compiled_op.empty()) Bad(file, "compiled_op: 'name' (the custom op's code) is missing");
+    t.compiled_advice = ParseAdvice(c, file, "compiled_op", t.source);
+  }
+  if (j.contains("cpu_custom_ops")) {
+    const auto& c = j["cpu_custom_ops"];
+    t.cpu_custom_op_severity =
+        ParseSeverity(Str(c, "severity", file, "cpu_custom_ops", "warning"), file, "cpu_custom_ops");
+    t.cpu_custom_op_advice = ParseAdvice(c, file, "cpu_custom_ops", t.source);
+  }
+  if (j.contains("basis")) {
+    const auto& b = j["basis"];
+    if (!b.is_object()) Bad(file, "'basis' must be an object");
+    t.basis_kind = Str(b, "kind", file, "basis");
+    if (t.basis_kind != "rules" && t.basis_kind != "compiler" && t.basis_kind != "runtime")
+      Bad(file, "basis: kind must be rules, compiler or runtime");
+    t.basis_text = Str(b, "text", file, "basis");
+    if (t.basis_text.empty()) Bad(file, "basis: 'text' is missing");
   }
   if (j.contains("unlisted")) t.unlisted = ParseAdvice(j["unlisted"], file, "unlisted", t.source);
   else t.unlisted.source = t.source;

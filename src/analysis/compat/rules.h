@@ -59,6 +59,10 @@ struct OpRule {
   std::vector<std::string> fused_activation;  // allowed; empty: any
   std::vector<OptionRule> options;
   std::vector<DimsRule> dims;
+  // Resizes: the largest output/input size ratio along height or width
+  // (the Edge TPU compiler leaves larger upscales on the CPU).
+  std::optional<double> max_upscale;
+  Advice upscale_advice;
 };
 
 struct NumericsRule {
@@ -109,6 +113,20 @@ struct TargetRules {
   Advice full_integer_advice;
   std::optional<int> max_nontrivial_dims;
   Advice nontrivial_dims_advice;
+  // The custom op a compiler folds the part it maps into ("edgetpu-custom-op").
+  // A model holding it is already compiled: only those nodes run on the
+  // accelerator (through the vendor's runtime), every other node on the CPU.
+  std::string compiled_op;
+  Advice compiled_advice;
+  // Custom ops left on the CPU: unset, a node the fallback cannot run is an
+  // error; set, that severity (the Edge TPU runtime is itself registered as a
+  // custom op, so the app registers the others beside it).
+  std::optional<Severity> cpu_custom_op_severity;
+  Advice cpu_custom_op_advice;
+  // What the verdict rests on: "rules" (transcribed from sources, never run
+  // here) or what it was checked against ("compiler", "runtime"), in words.
+  std::string basis_kind;
+  std::string basis_text;
 
   std::map<std::string, OpRule> ops;
   Advice unlisted;
