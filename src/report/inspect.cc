@@ -270,7 +270,8 @@ std::string InspectText(const json& j) {
       out << "  on the CPU: nothing (the whole model is compiled)\n";
     } else {
       std::vector<std::string> ops;
-      for (const auto& c : cpu) ops.push_back(fmt::format("{} {}", c["node"].get<int>(), c["op"].get<std::string>()));
+      for (const auto& c : cpu)
+        ops.push_back(fmt::format("node {} {}", c["node"].get<int>(), c["op"].get<std::string>()));
       out << fmt::format("  on the CPU (stock kernels, or the app's for custom ops): {} op{}: {}\n", cpu.size(),
                          cpu.size() == 1 ? "" : "s", fmt::join(ops, ", "));
     }

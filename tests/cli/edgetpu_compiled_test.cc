@@ -53,7 +53,7 @@ TEST(EdgeTpuCompiled, InspectSaysWhatIsCompiledAndWhatStaysOnTheCpu) {
   EXPECT_NE(text.out.find("Edge TPU: compiled by edgetpu_compiler into 1 edgetpu-custom-op node"), std::string::npos)
       << text.out;
   EXPECT_NE(text.out.find("source ops it holds: not recorded"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("on the CPU (stock kernels, or the app's for custom ops): 8 ops: 1 RESIZE_BILINEAR"),
+  EXPECT_NE(text.out.find("on the CPU (stock kernels, or the app's for custom ops): 8 ops: node 1 RESIZE_BILINEAR, node 2 QUANTIZE"),
             std::string::npos)
       << text.out;
 
