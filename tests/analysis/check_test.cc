@@ -1000,6 +1000,62 @@ TEST(Families, EdgeTpuLeavesLargeUpscalesOnTheCpu) {
   EXPECT_TRUE(Ok(Check(ResizeModel(1, 33), "tflite"), 0));
 }
 
+// Coral's documented per-op limits on tensor sizes and constant inputs.
+TEST(Families, EdgeTpuSoftmaxFullyConnectedAndStridedSliceLimits) {
+  auto softmax = [](std::vector<int32_t> shape) {
+    Builder b;
+    int x = b.T("x", F::INT8, shape);
+    int y = b.T("y", F::INT8, shape);
+    b.Quantize(x, {0.5f});
+    b.Quantize(y, {1.0f / 256});
+    b.Op(BuiltinOp::SOFTMAX, {x}, {y});
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(softmax({1, 1001}), "edgetpu"), 0));
+  TargetResult big = Check(softmax({1, 20000}), "edgetpu");
+  EXPECT_FALSE(Taken(big, 0));
+  EXPECT_NE(AllReasons(big).find("20000 elements"), std::string::npos) << AllReasons(big);
+  TargetResult seg = Check(softmax({1, 8, 8, 21}), "edgetpu");  // per-pixel softmax of a segmenter
+  EXPECT_FALSE(Taken(seg, 0));
+  EXPECT_NE(AllReasons(seg).find("1-D input"), std::string::npos) << AllReasons(seg);
+  EXPECT_TRUE(Ok(Check(softmax({1, 8, 8, 21}), "tflite"), 0));
+
+  auto fc = [](int batch) {
+    Builder b;
+    int x = b.T("x", F::INT8, {batch, 16});
+    int w = b.C("w", F::INT8, {10, 16});
+    int bias = b.C("bias", F::INT32, {10});
+    int y = b.T("y", F::INT8, {batch, 10});
+    b.Quantize(x, {0.5f});
+    b.Quantize(w, {0.5f});
+    b.Quantize(bias, {0.25f});
+    b.Quantize(y, {0.5f});
+    b.Op(BuiltinOp::FULLY_CONNECTED, {x, w, bias}, {y}, 4);
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(fc(1), "edgetpu"), 0));
+  TargetResult rows = Check(fc(4), "edgetpu");
+  EXPECT_FALSE(Taken(rows, 0));
+  EXPECT_NE(AllReasons(rows).find("one-dimensional output"), std::string::npos) << AllReasons(rows);
+
+  auto slice = [](int stride) {
+    Builder b;
+    int x = b.T("x", F::INT8, {1, 8, 8, 4});
+    int begin = b.C("begin", F::INT32, {4}, {0, 0, 0, 0});
+    int end = b.C("end", F::INT32, {4}, {1, 8, 8, 4});
+    int strides = b.C("strides", F::INT32, {4}, {1, stride, stride, 1});
+    int y = b.T("y", F::INT8, {1, 8 / stride, 8 / stride, 4});
+    b.Quantize(x, {0.5f});
+    b.Quantize(y, {0.5f});
+    b.Op(BuiltinOp::STRIDED_SLICE, {x, begin, end, strides}, {y});
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(slice(1), "edgetpu"), 0));
+  TargetResult strided = Check(slice(2), "edgetpu");
+  EXPECT_FALSE(Taken(strided, 0));
+  EXPECT_NE(AllReasons(strided).find("stride 2"), std::string::npos) << AllReasons(strided);
+}
+
 TEST(Families, EdgeTpuMapsTheQuantizedFrontOfAModelWithAFloatTail) {
   // int8 RELU, DEQUANTIZE, float LOGISTIC: the compiler maps the RELU and
   // leaves the float tail on the CPU; the model compiles.
@@ -1253,6 +1309,17 @@ TEST(RuleFiles, VocabularyErrorsNameTheFileAndTheRule) {
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "source": "s"})", "fallback"},
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
            "source": "s", "ops": {"SOFTMAX": {"options": [{"field": "beta"}]}}})", "needs one of"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"SOFTMAX": {"max_elements": {"value": 1.5}}}})", "integer 'value'"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"SOFTMAX": {"max_nontrivial_dims": {"value": 1, "tensor": "weights"}}}})",
+       "'tensor' must be input or output"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"RESIZE_BILINEAR": {"max_upscale": 16}}})", "'max_upscale' must be an object"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "basis": {"kind": "guess", "text": "t"}})", "basis: kind must be"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "compiled_op": {"reason": "r"}})", "compiled_op: 'name'"},
   };
   for (const auto& c : cases) {
     try {

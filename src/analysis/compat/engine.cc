@@ -350,16 +350,18 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
     v2["allowed"] = Join(allowed, ", ");
     auto values = ConstantInts(f.model, *t);
     if (!values) {
-      Add(out, "option", Fill("{op} takes its " + std::string(d.kind == "pad" ? "paddings" : "axes") +
-                                  " at run time; {target} needs them constant", v2),
-          Fill("make the " + std::string(d.kind == "pad" ? "paddings" : "axes") + " of {op} a constant", v2),
+      const std::string what = d.kind == "pad" ? "paddings" : d.kind == "axes" ? "axes" : "input " + std::to_string(d.input);
+      Add(out, "option", Fill("{op} takes its " + what + " at run time; {target} needs them constant", v2),
+          Fill("make the " + what + " of {op} a constant", v2),
           d.advice.source);
       continue;
     }
     if (d.allowed.empty()) continue;  // only constness is required
     int rank = static_cast<int>(in0->shape.size());
     std::set<int> used;
-    if (d.kind == "axes") {
+    if (d.kind == "values") {
+      for (int64_t x : *values) used.insert(static_cast<int>(x));
+    } else if (d.kind == "axes") {
       for (int64_t x : *values) used.insert(static_cast<int>(x < 0 ? x + rank : x));
     } else {
       for (size_t i = 0; i + 1 < values->size(); i += 2)
@@ -372,12 +374,57 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
     v2["dims"] = Join(bad, ", ");
     Add(out, "option",
         Fill(d.advice.reason.empty()
-                 ? (d.kind == "pad" ? "{op} pads dimension {dims}; {target} pads only dimensions {allowed}"
-                                    : "{op} reduces over dimension {dims}; {target} takes only dimensions {allowed}")
+                 ? (d.kind == "pad"    ? "{op} pads dimension {dims}; {target} pads only dimensions {allowed}"
+                    : d.kind == "values" ? "{op} has {dims} in input " + std::to_string(d.input) +
+                                               "; {target} takes only {allowed} there"
+                                         : "{op} reduces over dimension {dims}; {target} takes only dimensions {allowed}")
                  : d.advice.reason,
              v2),
         Fill(d.advice.fix.empty() ? "restructure {op} to work on dimensions {allowed} only" : d.advice.fix, v2),
         d.advice.source);
+  }
+  auto limited = [&](const TensorLimit& limit) -> const Tensor* {
+    const auto& list = limit.tensor == "output" ? n.op->outputs : n.op->inputs;
+    return list.empty() ? nullptr : f.tensor(n, list[0]);
+  };
+  auto limit_vars = [&](const TensorLimit& limit, const Tensor& t) {
+    Vars v2 = vars;
+    v2["tensor"] = t.name;
+    v2["where"] = limit.tensor + " 0";
+    v2["shape"] = ShapeString(t.shape);
+    v2["max"] = std::to_string(limit.value);
+    return v2;
+  };
+  if (rule.max_elements) {
+    if (const Tensor* t = limited(*rule.max_elements)) {
+      int64_t count = 1;
+      for (int32_t d : t->shape) count *= d > 0 ? d : 1;
+      if (count > rule.max_elements->value) {
+        Vars v2 = limit_vars(*rule.max_elements, *t);
+        v2["count"] = std::to_string(count);
+        const Advice& a = rule.max_elements->advice;
+        Add(out, "shape",
+            Fill(a.reason.empty() ? "{where} of {op} has {count} elements; {target} takes at most {max}" : a.reason, v2),
+            Fill(a.fix.empty() ? "split {op} into parts of at most {max} elements" : a.fix, v2), a.source);
+      }
+    }
+  }
+  if (rule.max_nontrivial_dims) {
+    if (const Tensor* t = limited(*rule.max_nontrivial_dims)) {
+      int64_t nontrivial = 0;
+      for (int32_t d : t->shape) nontrivial += d > 1 ? 1 : 0;
+      if (nontrivial > rule.max_nontrivial_dims->value) {
+        Vars v2 = limit_vars(*rule.max_nontrivial_dims, *t);
+        v2["count"] = std::to_string(nontrivial);
+        const Advice& a = rule.max_nontrivial_dims->advice;
+        Add(out, "shape",
+            Fill(a.reason.empty() ? "{where} '{tensor}' of {op} is {shape}: {count} dimensions larger than 1; {target} "
+                                    "takes at most {max}"
+                                  : a.reason,
+                 v2),
+            Fill(a.fix.empty() ? "reshape around {op} so at most {max} dimensions exceed 1" : a.fix, v2), a.source);
+      }
+    }
   }
   if (rule.max_upscale && !n.op->inputs.empty() && !n.op->outputs.empty()) {
     const Tensor* in = f.tensor(n, n.op->inputs[0]);

@@ -123,7 +123,7 @@ std::string ValueText(const json& v) {
 const std::set<std::string> kOpFields = {
     "source", "supported", "reason", "fix", "max_version", "exclude_versions", "min_api", "dtypes",
     "const_dtypes", "const_inputs", "required_inputs", "input_ranks", "max_rank", "fused_activation",
-    "options", "dims", "max_upscale", "note"};
+    "options", "dims", "max_upscale", "max_elements", "max_nontrivial_dims", "note"};
 
 OpRule ParseOpRule(const std::string& key, const json& j, const std::string& file, const std::string& source) {
   std::string where = "op " + key;
@@ -194,6 +194,19 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
       r.options.push_back(std::move(opt));
     }
   }
+  for (const char* field : {"max_elements", "max_nontrivial_dims"}) {
+    if (!j.contains(field)) continue;
+    const auto& m = j[field];
+    std::string mw = where + " " + field;
+    if (!m.is_object() || !m.contains("value") || !m["value"].is_number_integer())
+      Bad(file, mw + ": must be an object with an integer 'value'");
+    TensorLimit limit;
+    limit.value = m["value"].get<int64_t>();
+    limit.tensor = Str(m, "tensor", file, mw, "input");
+    if (limit.tensor != "input" && limit.tensor != "output") Bad(file, mw + ": 'tensor' must be input or output");
+    limit.advice = ParseAdvice(m, file, mw, r.advice.source);
+    (std::string(field) == "max_elements" ? r.max_elements : r.max_nontrivial_dims) = limit;
+  }
   if (j.contains("max_upscale")) {
     const auto& u = j["max_upscale"];
     if (!u.is_object() || !u.contains("value") || !u["value"].is_number())
@@ -209,7 +222,8 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
       DimsRule dr;
       dr.input = d.contains("input") ? Int(d, "input", file, dw) : 1;
       dr.kind = Str(d, "kind", file, dw, "axes");
-      if (dr.kind != "axes" && dr.kind != "pad") Bad(file, dw + ": kind must be 'axes' or 'pad'");
+      if (dr.kind != "axes" && dr.kind != "pad" && dr.kind != "values")
+        Bad(file, dw + ": kind must be 'axes', 'pad' or 'values'");
       dr.allowed = IntList(d, "allowed", file, dw);
       dr.advice = ParseAdvice(d, file, dw, r.advice.source);
       r.dims.push_back(std::move(dr));

@@ -35,11 +35,20 @@ struct OptionRule {
 };
 
 // Constant int values of an input (axes, paddings) must stay within a set of
-// dimensions (negative axes are taken modulo the rank of input 0).
+// dimensions (negative axes are taken modulo the rank of input 0), or (kind
+// "values") be among a set of values (e.g. STRIDED_SLICE strides of 1).
 struct DimsRule {
   int input = 1;
-  std::string kind;  // "axes": the values are dimensions; "pad": a [rank, 2] paddings tensor
+  std::string kind;  // "axes": the values are dimensions; "pad": a [rank, 2] paddings tensor; "values"
   std::vector<int> allowed;
+  Advice advice;
+};
+
+// A bound on input 0 or output 0 of a node: its element count, or how many
+// of its dimensions are larger than 1.
+struct TensorLimit {
+  int64_t value = 0;
+  std::string tensor = "input";  // "input" (input 0) or "output" (output 0)
   Advice advice;
 };
 
@@ -63,6 +72,8 @@ struct OpRule {
   // (the Edge TPU compiler leaves larger upscales on the CPU).
   std::optional<double> max_upscale;
   Advice upscale_advice;
+  std::optional<TensorLimit> max_elements;
+  std::optional<TensorLimit> max_nontrivial_dims;
 };
 
 struct NumericsRule {
