@@ -156,14 +156,14 @@ TEST(EdgeTpuCompiled, RunAndCompareRefuseItInOneLineNamingTheOp) {
 // comes from the rules; the Edge TPU's says what it was checked against.
 TEST(EdgeTpuCompiled, CheckSaysWhatEachVerdictRestsOn) {
   TFD_REQUIRE_EDGETPU_PAIRS();
-  auto r = RunCli("check --target gpu --target nnapi --target coreml --target edgetpu " +
+  auto r = RunCli("check --target gpu --target nnapi --target coreml --target tflm --target edgetpu " +
                   Quote(Source("mobilenet_v1_0.75_192_quant")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   size_t from_rules = 0;
   for (size_t at = r.out.find("basis: predicted from the rules and their sources"); at != std::string::npos;
        at = r.out.find("basis: predicted from the rules and their sources", at + 1))
     ++from_rules;
-  EXPECT_EQ(from_rules, 3u) << r.out;
+  EXPECT_EQ(from_rules, 4u) << r.out;
   EXPECT_NE(r.out.find("not from a run"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("basis: checked against the Edge TPU compiler's own output"), std::string::npos) << r.out;
   auto j = RunCli("check --json --target coreml --target edgetpu " + Quote(Source("mobilenet_v1_0.75_192_quant")));

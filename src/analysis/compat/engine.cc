@@ -883,6 +883,8 @@ TargetResult EvaluateRuntime(const ModelFacts& facts, const RuleBook& book, cons
   res.name = t.name;
   res.title = t.title;
   res.kind = t.kind;
+  res.basis_kind = t.basis_kind;
+  res.basis_text = t.basis_text;
   RuleContext c{facts, t, spec.Label(), 0};
   std::string release = spec.version.empty() ? t.LatestVersion() : spec.version;
   std::vector<std::vector<bool>> executed;
