@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "format/model_reader.h"
+#include "format/model_writer.h"
 #include "test_support.h"
 
 namespace tfd {
@@ -68,6 +70,32 @@ TEST(EdgeTpuCompiled, InspectOfAFullyCompiledModel) {
   auto r = RunCli("inspect " + Quote(Compiled("mobilenet_v1_0.75_192_quant")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("on the CPU: nothing (the whole model is compiled)"), std::string::npos) << r.out;
+}
+
+// Custom options that are not libedgetpu's flexbuffer (truncated, or other
+// bytes) leave the node compiled by its name; inspect says what it cannot read.
+TEST(EdgeTpuCompiled, UnreadableCustomOptionsAreSaidNotCrashedOn) {
+  TFD_REQUIRE_EDGETPU_PAIRS();
+  Model m = LoadModel(Compiled("split_concat"));
+  auto& options = m.subgraphs.at(0).operators.at(0).custom_options;
+  ASSERT_GT(options.size(), 100u);
+  options.resize(options.size() / 2);  // the flexbuffer's root is at the end: now gone
+  auto dir = testing::TempDir("edgetpu_bad_options");
+  const std::string path = (dir / "truncated_edgetpu.tflite").string();
+  SaveModel(m, path);
+
+  auto r = RunCli("inspect --json " + Quote(path));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto node = nlohmann::json::parse(r.out).at("edgetpu").at("compiled_nodes").at(0);
+  EXPECT_FALSE(node["readable"].get<bool>());
+  EXPECT_TRUE(node["executables"].is_null());
+  EXPECT_EQ(node["custom_options_bytes"], options.size());
+  auto text = RunCli("inspect " + Quote(path));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("not in libedgetpu's format"), std::string::npos) << text.out;
+  auto check = RunCli("check --json --target edgetpu " + Quote(path));
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_TRUE(nlohmann::json::parse(check.out)["targets"][0]["compiled"].get<bool>());
 }
 
 TEST(EdgeTpuCompiled, CheckAnswersForTheEdgeTpuRuntime) {
