@@ -71,7 +71,16 @@ json CheckJson(const compat::CheckResult& result) {
     j["delegated_ops_share"] = Share(t.delegated_ops, t.total_ops);
     j["delegated_macs_share"] = Share(t.delegated_macs, t.total_macs);
     j["first_unsupported_node"] = t.first_unsupported_node ? json(*t.first_unsupported_node) : json(nullptr);
-    if (t.kind == "delegate") j["compiled"] = t.compiled;
+    if (t.kind == "delegate") {
+      j["compiled"] = t.compiled;
+      // Nodes the delegate leaves on the CPU, main subgraph first: with
+      // partitions and first_unsupported_node, the mapping node by node.
+      json cpu = json::array();
+      for (size_t s = 0; s < t.taken.size(); ++s)
+        for (size_t i = 0; i < t.taken[s].size(); ++i)
+          if (!t.taken[s][i]) cpu.push_back(s == 0 ? json(i) : json{{"subgraph", s}, {"node", i}});
+      j["cpu_nodes"] = cpu;
+    }
     j["basis"] = t.basis_kind.empty() ? json(nullptr) : json{{"kind", t.basis_kind}, {"text", t.basis_text}};
     json findings = json::array();
     for (const auto& f : t.findings) findings.push_back(FindingJson(f));
