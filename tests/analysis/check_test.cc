@@ -1056,6 +1056,31 @@ TEST(Families, EdgeTpuSoftmaxFullyConnectedAndStridedSliceLimits) {
   EXPECT_NE(AllReasons(strided).find("stride 2"), std::string::npos) << AllReasons(strided);
 }
 
+TEST(Families, EdgeTpuTakesConvolutionsDilatedAlikeInXAndY) {
+  auto conv = [](int dw, int dh) {
+    Builder b;
+    int x = b.T("x", F::INT8, {1, 8, 8, 3});
+    int w = b.C("w", F::INT8, {4, 3, 3, 3});
+    int bias = b.C("b", F::INT32, {4});
+    int y = b.T("y", F::INT8, {1, 8, 8, 4});
+    for (int t : {x, w, y}) b.Quantize(t, {0.5f});
+    b.Quantize(bias, {0.25f});
+    b.Op(BuiltinOp::CONV_2D, {x, w, bias}, {y}, 3, [=](Operator& o) {
+      tflite::Conv2DOptionsT opt;
+      opt.stride_w = opt.stride_h = 1;
+      opt.dilation_w_factor = dw;
+      opt.dilation_h_factor = dh;
+      opt.padding = tflite::Padding::SAME;
+      o.options.Set(opt);
+    });
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(conv(2, 2), "edgetpu"), 0));
+  TargetResult uneven = Check(conv(2, 1), "edgetpu");
+  EXPECT_FALSE(Taken(uneven, 0));
+  EXPECT_NE(AllReasons(uneven).find("dilates x by 2 and y by 1"), std::string::npos) << AllReasons(uneven);
+}
+
 TEST(Families, EdgeTpuMapsTheQuantizedFrontOfAModelWithAFloatTail) {
   // int8 RELU, DEQUANTIZE, float LOGISTIC: the compiler maps the RELU and
   // leaves the float tail on the CPU; the model compiles.
@@ -1309,6 +1334,9 @@ TEST(RuleFiles, VocabularyErrorsNameTheFileAndTheRule) {
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "source": "s"})", "fallback"},
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
            "source": "s", "ops": {"SOFTMAX": {"options": [{"field": "beta"}]}}})", "needs one of"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"CONV_2D": {"options": [{"field": "dilation_w_factor", "eq_field": 2}]}}})",
+       "'eq_field' must be a string"},
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
            "source": "s", "ops": {"SOFTMAX": {"max_elements": {"value": 1.5}}}})", "integer 'value'"},
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",

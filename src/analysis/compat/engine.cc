@@ -321,11 +321,18 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
       if (o.min && num < *o.min) ok = false;
       if (o.max && num > *o.max) ok = false;
     }
+    auto other = o.eq_field.empty() ? n.options.end() : n.options.find(o.eq_field);
+    if (other != n.options.end() && !SameValue(value, other->second)) ok = false;
     if (ok) continue;
     Vars v2 = vars;
     v2["field"] = o.field;
     v2["value"] = value;
+    if (other != n.options.end()) {
+      v2["other_field"] = o.eq_field;
+      v2["other"] = other->second;
+    }
     std::vector<std::string> allowed = o.allowed;
+    if (other != n.options.end()) allowed.push_back(o.eq_field + " (" + other->second + ")");
     std::ostringstream range;
     if (o.min) range << ">= " << *o.min;
     if (o.min && o.max) range << " and ";

@@ -163,8 +163,8 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
       ow += " " + opt.field;
       for (const auto& [field, _] : o.items())
         if (field != "field" && field != "in" && field != "not_in" && field != "min" && field != "max" &&
-            field != "eq" && field != "when" && field != "until_api" && field != "reason" && field != "fix" &&
-            field != "source")
+            field != "eq" && field != "eq_field" && field != "when" && field != "until_api" && field != "reason" &&
+            field != "fix" && field != "source")
           Bad(file, ow + ": unknown field '" + field + "'");
       if (o.contains("eq")) opt.allowed.push_back(ValueText(o["eq"]));
       if (o.contains("in")) {
@@ -188,8 +188,9 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
         for (const auto& [k, v] : o["when"].items()) opt.when[k] = ValueText(v);
       }
       if (o.contains("until_api")) opt.until_api = Int(o, "until_api", file, ow);
-      if (opt.allowed.empty() && opt.forbidden.empty() && !opt.min && !opt.max)
-        Bad(file, ow + ": needs one of eq, in, not_in, min, max");
+      opt.eq_field = Str(o, "eq_field", file, ow);
+      if (opt.allowed.empty() && opt.forbidden.empty() && !opt.min && !opt.max && opt.eq_field.empty())
+        Bad(file, ow + ": needs one of eq, in, not_in, min, max, eq_field");
       opt.advice = ParseAdvice(o, file, ow, r.advice.source);
       r.options.push_back(std::move(opt));
     }

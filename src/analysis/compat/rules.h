@@ -29,6 +29,7 @@ struct OptionRule {
   std::vector<std::string> allowed;     // "in": values as text (enum names, numbers)
   std::vector<std::string> forbidden;   // "not_in"
   std::optional<double> min, max;
+  std::string eq_field;  // must equal this other option field (e.g. dilation_w_factor == dilation_h_factor)
   std::map<std::string, std::string> when;  // applies only when these fields have these values
   std::optional<int> until_api;  // NNAPI: applies only below this Android API level
   Advice advice;
