@@ -64,6 +64,14 @@ CompilerOutcome ReadOutcome(const Model& source, const Model& compiled) {
   for (const auto& op : out.operators) {
     if (OpKey(compiled.op_code(op)) == kCompiledOp) {
       ++r.partitions;
+      // Its outputs are tensors of the source (where the CPU part or the
+      // graph outputs read them), with the same shapes.
+      for (int32_t o : op.outputs) {
+        const Tensor& t = out.tensors.at(o);
+        bool found = std::any_of(src.tensors.begin(), src.tensors.end(),
+                                 [&](const Tensor& x) { return x.name == t.name && x.shape == t.shape; });
+        if (!found) r.unmatched.push_back("compiled output " + t.name);
+      }
       continue;
     }
     std::string sig = Signature(compiled, out, op);
