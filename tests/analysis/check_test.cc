@@ -1081,6 +1081,36 @@ TEST(Families, EdgeTpuTakesConvolutionsDilatedAlikeInXAndY) {
   EXPECT_NE(AllReasons(uneven).find("dilates x by 2 and y by 1"), std::string::npos) << AllReasons(uneven);
 }
 
+TEST(Families, EdgeTpuTakesAConstantInConcatenationOnlyAsZeroPadding) {
+  // x [1,4,4,3] concatenated with others on the channel axis; `zeros`: the
+  // constant holds zeros; `nonzero`: a constant with data; `third`: a third input.
+  auto concat = [](bool constant, bool zeros, bool third) {
+    Builder b;
+    int x = b.T("x", F::INT8, {1, 4, 4, 3});
+    int c = !constant ? b.T("c", F::INT8, {1, 4, 4, 1})
+            : zeros   ? b.C("c", F::INT8, {1, 4, 4, 1})
+                      : b.C("c", F::INT8, {1, 4, 4, 1}, {1, 1, 1, 1});  // 16 bytes, some not zero
+    std::vector<int32_t> in = {x, c};
+    if (third) in.push_back(b.T("d", F::INT8, {1, 4, 4, 1}));
+    int y = b.T("y", F::INT8, {1, 4, 4, third ? 5 : 4});
+    for (int t : in) b.Quantize(t, {0.5f});
+    b.Quantize(y, {0.5f});
+    b.Op(BuiltinOp::CONCATENATION, in, {y}, 1, [](Operator& o) {
+      tflite::ConcatenationOptionsT opt;
+      opt.axis = 3;
+      o.options.Set(opt);
+    });
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(concat(false, false, true), "edgetpu"), 0));  // run-time inputs only
+  EXPECT_TRUE(Taken(Check(concat(true, true, false), "edgetpu"), 0));   // zero padding
+  TargetResult data = Check(concat(true, false, false), "edgetpu");
+  EXPECT_FALSE(Taken(data, 0));
+  EXPECT_NE(AllReasons(data).find("only as zero padding"), std::string::npos) << AllReasons(data);
+  EXPECT_FALSE(Taken(Check(concat(true, true, true), "edgetpu"), 0));   // zeros, but 3 inputs
+  EXPECT_TRUE(Ok(Check(concat(true, false, false), "tflite"), 0));
+}
+
 TEST(Families, EdgeTpuMapsTheQuantizedFrontOfAModelWithAFloatTail) {
   // int8 RELU, DEQUANTIZE, float LOGISTIC: the compiler maps the RELU and
   // leaves the float tail on the CPU; the model compiles.

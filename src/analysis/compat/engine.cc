@@ -433,6 +433,42 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
       }
     }
   }
+  if (rule.constant_inputs_zero_max_inputs) {
+    // Constant inputs (with data in a buffer; folded DEQUANTIZE outputs have
+    // none to read) must be all zeros in real terms: bytes equal to the zero
+    // point of a uint8 / int8 tensor, or zero bytes otherwise.
+    std::vector<const Tensor*> constants;
+    for (int32_t i : n.op->inputs)
+      if (const Tensor* t = f.tensor(n, i); t && f.constant(n, i)) constants.push_back(t);
+    if (!constants.empty()) {
+      bool zeros = true;
+      for (const Tensor* t : constants) {
+        if (t->buffer == 0 || t->buffer >= f.model.buffers.size()) continue;
+        int zp = 0;
+        if (t->quantization && !t->quantization->zero_point.empty() && IsInt8ish(t->dtype))
+          zp = static_cast<int>(t->quantization->zero_point[0]);
+        for (uint8_t b : f.model.buffers[t->buffer].data) {
+          int v = t->dtype == DType::INT8 ? static_cast<int8_t>(b) : static_cast<int>(b);
+          if (v != (IsInt8ish(t->dtype) ? zp : 0)) zeros = false;
+        }
+      }
+      int inputs = static_cast<int>(n.op->inputs.size());
+      if (!zeros || inputs > *rule.constant_inputs_zero_max_inputs) {
+        Vars v2 = vars;
+        v2["tensor"] = constants.front()->name;
+        v2["count"] = std::to_string(inputs);
+        v2["max"] = std::to_string(*rule.constant_inputs_zero_max_inputs);
+        const Advice& a = rule.constant_inputs_zero_advice;
+        Add(out, "op",
+            Fill(a.reason.empty() ? "{op} has constant input '{tensor}' ({count} inputs); {target} takes a constant "
+                                    "input only as all zeros with at most {max} inputs"
+                                  : a.reason,
+                 v2),
+            Fill(a.fix.empty() ? "feed {op} only run-time tensors, or pad with zeros (PAD) instead" : a.fix, v2),
+            a.source);
+      }
+    }
+  }
   if (rule.max_upscale && !n.op->inputs.empty() && !n.op->outputs.empty()) {
     const Tensor* in = f.tensor(n, n.op->inputs[0]);
     const Tensor* res = f.tensor(n, n.op->outputs[0]);

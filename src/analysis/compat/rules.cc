@@ -123,7 +123,7 @@ std::string ValueText(const json& v) {
 const std::set<std::string> kOpFields = {
     "source", "supported", "reason", "fix", "max_version", "exclude_versions", "min_api", "dtypes",
     "const_dtypes", "const_inputs", "required_inputs", "input_ranks", "max_rank", "fused_activation",
-    "options", "dims", "max_upscale", "max_elements", "max_nontrivial_dims", "note"};
+    "options", "dims", "max_upscale", "max_elements", "max_nontrivial_dims", "constant_inputs_zero", "note"};
 
 OpRule ParseOpRule(const std::string& key, const json& j, const std::string& file, const std::string& source) {
   std::string where = "op " + key;
@@ -207,6 +207,14 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
     if (limit.tensor != "input" && limit.tensor != "output") Bad(file, mw + ": 'tensor' must be input or output");
     limit.advice = ParseAdvice(m, file, mw, r.advice.source);
     (std::string(field) == "max_elements" ? r.max_elements : r.max_nontrivial_dims) = limit;
+  }
+  if (j.contains("constant_inputs_zero")) {
+    const auto& c = j["constant_inputs_zero"];
+    std::string cw = where + " constant_inputs_zero";
+    if (!c.is_object() || !c.contains("max_inputs") || !c["max_inputs"].is_number_integer())
+      Bad(file, cw + ": must be an object with an integer 'max_inputs'");
+    r.constant_inputs_zero_max_inputs = c["max_inputs"].get<int>();
+    r.constant_inputs_zero_advice = ParseAdvice(c, file, cw, r.advice.source);
   }
   if (j.contains("max_upscale")) {
     const auto& u = j["max_upscale"];

@@ -75,6 +75,10 @@ struct OpRule {
   Advice upscale_advice;
   std::optional<TensorLimit> max_elements;
   std::optional<TensorLimit> max_nontrivial_dims;
+  // A node with a constant input takes at most this many inputs, and its
+  // constant inputs must hold only (quantized) zeros: a zero-padding concat.
+  std::optional<int> constant_inputs_zero_max_inputs;
+  Advice constant_inputs_zero_advice;
 };
 
 struct NumericsRule {
