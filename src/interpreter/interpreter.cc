@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "graph/dtype.h"
+#include "graph/edgetpu_op.h"
 
 namespace tfd {
 
@@ -182,6 +183,10 @@ Interpreter::Interpreter(const Model& model, InterpreterOptions options) : model
                    ctx.opcode->custom_code);
         const auto& all = KernelRegistry::Global().entries();
         if (std::none_of(all.begin(), all.end(), [&](const KernelEntry& e) { return e.op == OpKey::Of(*ctx.opcode); })) {
+          if (IsEdgeTpuCustomOp(*ctx.opcode))
+            ctx.Fail("custom op '{}' is the part of the model compiled for the Edge TPU: only libedgetpu on a device "
+                     "with an Edge TPU executes it; give the source model (before edgetpu_compiler) instead",
+                     ctx.opcode->custom_code);
           if (ctx.opcode->IsCustom()) ctx.Fail("custom op '{}' has no kernel in tflite-doctor", ctx.opcode->custom_code);
           ctx.Fail("unsupported operator {} (no kernel)", ctx.opcode->Name());
         }

@@ -71,6 +71,17 @@ json CheckJson(const compat::CheckResult& result) {
     j["delegated_ops_share"] = Share(t.delegated_ops, t.total_ops);
     j["delegated_macs_share"] = Share(t.delegated_macs, t.total_macs);
     j["first_unsupported_node"] = t.first_unsupported_node ? json(*t.first_unsupported_node) : json(nullptr);
+    if (t.kind == "delegate") {
+      j["compiled"] = t.compiled;
+      // Nodes the delegate leaves on the CPU, main subgraph first: with
+      // partitions and first_unsupported_node, the mapping node by node.
+      json cpu = json::array();
+      for (size_t s = 0; s < t.taken.size(); ++s)
+        for (size_t i = 0; i < t.taken[s].size(); ++i)
+          if (!t.taken[s][i]) cpu.push_back(s == 0 ? json(i) : json{{"subgraph", s}, {"node", i}});
+      j["cpu_nodes"] = cpu;
+    }
+    j["basis"] = t.basis_kind.empty() ? json(nullptr) : json{{"kind", t.basis_kind}, {"text", t.basis_text}};
     json findings = json::array();
     for (const auto& f : t.findings) findings.push_back(FindingJson(f));
     j["findings"] = findings;
@@ -89,6 +100,9 @@ std::string CheckText(const json& check) {
     int delegated = t.at("delegated_ops").get<int>(), total = t.at("total_ops").get<int>();
     if (!runs) {
       out << "does not load";
+    } else if (t.value("compiled", false)) {
+      out << fmt::format("already compiled for it: {} compiled node{} run there, {} op{} on CPU", delegated,
+                         delegated == 1 ? "" : "s", total - delegated, total - delegated == 1 ? "" : "s");
     } else if (t.value("kind", "") == "runtime") {
       out << "runs";
     } else if (delegated == total && total > 0) {
@@ -107,6 +121,7 @@ std::string CheckText(const json& check) {
         out << " (model's entry: " << t["declared_min_runtime_version"].get<std::string>() << ")";
     }
     out << "\n";
+    if (t.contains("basis") && !t["basis"].is_null()) out << "  basis: " << t["basis"].at("text").get<std::string>() << "\n";
     // Findings that share severity, kind and fix (one cause on many nodes)
     // are shown together, a few of them; --json keeps every one.
     const json& findings = t.at("findings");

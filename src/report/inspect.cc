@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "format/edgetpu_compiled.h"
 #include "format/metadata.h"
 #include "graph/dtype.h"
 
@@ -59,6 +60,39 @@ json MetadataJson(const Model& model) {
     files.push_back({{"name", f.name}, {"type", f.type}, {"description", f.description}, {"present", f.present}});
   j["associated_files"] = files;
   return j;
+}
+
+// A model compiled by edgetpu_compiler: its compiled nodes (what is known of
+// each) and the ops left on the CPU; null for any other model.
+json EdgeTpuJson(const Model& model) {
+  auto compiled = ReadEdgeTpuCompiled(model);
+  if (!compiled) return nullptr;
+  auto names = [&](int s, const std::vector<int32_t>& list) {
+    json out = json::array();
+    for (int32_t t : list)
+      if (t >= 0 && static_cast<size_t>(t) < model.subgraphs[s].tensors.size())
+        out.push_back(model.subgraphs[s].tensors[t].name);
+    return out;
+  };
+  json nodes = json::array();
+  for (const auto& c : compiled->compiled) {
+    json n = {{"subgraph", c.subgraph}, {"node", c.node}, {"inputs", names(c.subgraph, c.inputs)},
+              {"outputs", names(c.subgraph, c.outputs)}, {"custom_options_bytes", c.options_bytes},
+              {"readable", c.readable}};
+    n["executables"] = c.readable ? json(c.executables) : json(nullptr);
+    n["executable_bytes"] = c.readable ? json(c.executable_bytes) : json(nullptr);
+    // The compiler keeps the executable, not the TFLite ops it came from.
+    n["source_ops"] = nullptr;
+    nodes.push_back(n);
+  }
+  json cpu = json::array();
+  for (const auto& [s, i] : compiled->cpu_nodes) {
+    const Operator& op = model.subgraphs[s].operators[i];
+    cpu.push_back({{"subgraph", s}, {"node", i}, {"op", model.op_code(op).Name()},
+                   {"outputs", names(s, op.outputs)}});
+  }
+  return {{"compiled_op", kEdgeTpuCustomOp}, {"partitions", nodes.size()}, {"compiled_nodes", nodes}, {"cpu_ops", cpu},
+          {"source_ops_recorded", false}};
 }
 
 }  // namespace
@@ -151,6 +185,7 @@ json InspectJson(const Model& model) {
   json files = json::array();
   for (const auto& f : model.associated_files) files.push_back({{"name", f.name}, {"bytes", f.data.size()}});
   j["associated_files"] = files;
+  j["edgetpu"] = EdgeTpuJson(model);
   return j;
 }
 
@@ -204,6 +239,43 @@ std::string InspectText(const json& j) {
     out << "Custom ops (the app must register them): " << fmt::format("{}", fmt::join(j["custom_ops"].get<std::vector<std::string>>(), ", ")) << "\n";
   if (!j["flex_ops"].empty())
     out << "Flex ops (need the TensorFlow select-ops runtime): " << fmt::format("{}", fmt::join(j["flex_ops"].get<std::vector<std::string>>(), ", ")) << "\n";
+  if (j.contains("edgetpu") && !j["edgetpu"].is_null()) {
+    const auto& e = j["edgetpu"];
+    out << fmt::format("Edge TPU: compiled by edgetpu_compiler into {} {} node{} (Edge TPU partition{}); they run only "
+                       "with libedgetpu on a device with an Edge TPU\n",
+                       e["partitions"].get<size_t>(), e["compiled_op"].get<std::string>(),
+                       e["partitions"].get<size_t>() == 1 ? "" : "s", e["partitions"].get<size_t>() == 1 ? "" : "s");
+    for (const auto& n : e["compiled_nodes"]) {
+      auto list = [](const json& names) {
+        std::vector<std::string> v;
+        for (const auto& x : names) {
+          std::string name = x.get<std::string>();
+          const size_t cut = name.find(';');
+          v.push_back(cut == std::string::npos ? name : name.substr(0, cut) + ";...");
+        }
+        return fmt::format("{}", fmt::join(v, ", "));
+      };
+      out << fmt::format("  node {}: {} -> {}", n["node"].get<int>(), list(n["inputs"]), list(n["outputs"]));
+      if (n["readable"].get<bool>())
+        out << fmt::format("; {} executable{}, {}", n["executables"].get<int>(),
+                           n["executables"].get<int>() == 1 ? "" : "s", FormatBytes(n["executable_bytes"].get<uint64_t>()));
+      else
+        out << fmt::format("; custom options ({}) not in libedgetpu's format", FormatBytes(n["custom_options_bytes"].get<uint64_t>()));
+      out << "\n";
+    }
+    out << "  source ops it holds: not recorded in the file (the compiler keeps the compiled executable, not the ops); "
+           "`check --target edgetpu` on the source model shows which ops it maps\n";
+    const auto& cpu = e["cpu_ops"];
+    if (cpu.empty()) {
+      out << "  on the CPU: nothing (the whole model is compiled)\n";
+    } else {
+      std::vector<std::string> ops;
+      for (const auto& c : cpu)
+        ops.push_back(fmt::format("node {} {}", c["node"].get<int>(), c["op"].get<std::string>()));
+      out << fmt::format("  on the CPU (stock kernels, or the app's for custom ops): {} op{}: {}\n", cpu.size(),
+                         cpu.size() == 1 ? "" : "s", fmt::join(ops, ", "));
+    }
+  }
   out << "Weights: " << FormatBytes(j["weights"]["total_bytes"].get<uint64_t>());
   std::vector<std::string> parts;
   for (const auto& [dtype, n] : j["weights"]["by_dtype"].items()) parts.push_back(dtype + " " + FormatBytes(n.get<uint64_t>()));

@@ -542,7 +542,8 @@ TEST(Acceptance, EdgeTpuRejectsFloatAndAcceptsFullInteger) {
 
 TEST(Acceptance, EdgeTpuNamesTheOpThatSplitsTheGraph) {
   TFD_REQUIRE_FIXTURES();
-  // deeplab ends in ARG_MAX (int64 output), which the Edge TPU cannot run.
+  // deeplab's image-pooling branch upscales 1x1 -> 33x33, which the compiler
+  // leaves on the CPU, and everything after it with it (ARG_MAX too).
   Model m = LoadModel(testing::Fixture("models/coral/deeplabv3_mnv2_dm05_pascal_quant.tflite"));
   TargetResult r = Check(m, "edgetpu");
   EXPECT_TRUE(r.runs);
@@ -972,6 +973,195 @@ TEST(Families, EdgeTpu) {
   EXPECT_FALSE(lead.first_unsupported_node.has_value());
 }
 
+// --- Edge TPU, as the compiler's files show it (tests/analysis/edgetpu_pairs_test.cc
+// holds the rules against the compiled fixtures; these are the general cases) ---
+
+// An int8 RESIZE_BILINEAR from HxW to (f*H)x(f*W).
+Model ResizeModel(int from, int to) {
+  Builder b;
+  int x = b.T("x", F::INT8, {1, from, from, 8});
+  int size = b.C("size", F::INT32, {2}, {to, to});
+  int y = b.T("y", F::INT8, {1, to, to, 8});
+  b.Quantize(x, {0.5f});
+  b.Quantize(y, {0.5f});
+  b.Op(BuiltinOp::RESIZE_BILINEAR, {x, size}, {y});
+  return b.Build();
+}
+
+TEST(Families, EdgeTpuLeavesLargeUpscalesOnTheCpu) {
+  EXPECT_TRUE(Taken(Check(ResizeModel(16, 32), "edgetpu"), 0));   // x2
+  EXPECT_TRUE(Taken(Check(ResizeModel(2, 32), "edgetpu"), 0));    // x16
+  TargetResult big = Check(ResizeModel(1, 33), "edgetpu");         // x33, DeepLab's image pooling
+  EXPECT_FALSE(Taken(big, 0));
+  EXPECT_TRUE(big.runs) << AllReasons(big);
+  ASSERT_FALSE(Problems(big, 0).empty());
+  EXPECT_NE(Problems(big, 0).at(0).reason.find("1x1 -> 33x33 (x33)"), std::string::npos) << AllReasons(big);
+  // Other targets have no such limit.
+  EXPECT_TRUE(Ok(Check(ResizeModel(1, 33), "tflite"), 0));
+}
+
+// Coral's documented per-op limits on tensor sizes and constant inputs.
+TEST(Families, EdgeTpuSoftmaxFullyConnectedAndStridedSliceLimits) {
+  auto softmax = [](std::vector<int32_t> shape) {
+    Builder b;
+    int x = b.T("x", F::INT8, shape);
+    int y = b.T("y", F::INT8, shape);
+    b.Quantize(x, {0.5f});
+    b.Quantize(y, {1.0f / 256});
+    b.Op(BuiltinOp::SOFTMAX, {x}, {y});
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(softmax({1, 1001}), "edgetpu"), 0));
+  TargetResult big = Check(softmax({1, 20000}), "edgetpu");
+  EXPECT_FALSE(Taken(big, 0));
+  EXPECT_NE(AllReasons(big).find("20000 elements"), std::string::npos) << AllReasons(big);
+  TargetResult seg = Check(softmax({1, 8, 8, 21}), "edgetpu");  // per-pixel softmax of a segmenter
+  EXPECT_FALSE(Taken(seg, 0));
+  EXPECT_NE(AllReasons(seg).find("1-D input"), std::string::npos) << AllReasons(seg);
+  EXPECT_TRUE(Ok(Check(softmax({1, 8, 8, 21}), "tflite"), 0));
+
+  auto fc = [](int batch) {
+    Builder b;
+    int x = b.T("x", F::INT8, {batch, 16});
+    int w = b.C("w", F::INT8, {10, 16});
+    int bias = b.C("bias", F::INT32, {10});
+    int y = b.T("y", F::INT8, {batch, 10});
+    b.Quantize(x, {0.5f});
+    b.Quantize(w, {0.5f});
+    b.Quantize(bias, {0.25f});
+    b.Quantize(y, {0.5f});
+    b.Op(BuiltinOp::FULLY_CONNECTED, {x, w, bias}, {y}, 4);
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(fc(1), "edgetpu"), 0));
+  TargetResult rows = Check(fc(4), "edgetpu");
+  EXPECT_FALSE(Taken(rows, 0));
+  EXPECT_NE(AllReasons(rows).find("one-dimensional output"), std::string::npos) << AllReasons(rows);
+
+  auto slice = [](int stride) {
+    Builder b;
+    int x = b.T("x", F::INT8, {1, 8, 8, 4});
+    int begin = b.C("begin", F::INT32, {4}, {0, 0, 0, 0});
+    int end = b.C("end", F::INT32, {4}, {1, 8, 8, 4});
+    int strides = b.C("strides", F::INT32, {4}, {1, stride, stride, 1});
+    int y = b.T("y", F::INT8, {1, 8 / stride, 8 / stride, 4});
+    b.Quantize(x, {0.5f});
+    b.Quantize(y, {0.5f});
+    b.Op(BuiltinOp::STRIDED_SLICE, {x, begin, end, strides}, {y});
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(slice(1), "edgetpu"), 0));
+  TargetResult strided = Check(slice(2), "edgetpu");
+  EXPECT_FALSE(Taken(strided, 0));
+  EXPECT_NE(AllReasons(strided).find("stride 2"), std::string::npos) << AllReasons(strided);
+}
+
+TEST(Families, EdgeTpuTakesConvolutionsDilatedAlikeInXAndY) {
+  auto conv = [](int dw, int dh) {
+    Builder b;
+    int x = b.T("x", F::INT8, {1, 8, 8, 3});
+    int w = b.C("w", F::INT8, {4, 3, 3, 3});
+    int bias = b.C("b", F::INT32, {4});
+    int y = b.T("y", F::INT8, {1, 8, 8, 4});
+    for (int t : {x, w, y}) b.Quantize(t, {0.5f});
+    b.Quantize(bias, {0.25f});
+    b.Op(BuiltinOp::CONV_2D, {x, w, bias}, {y}, 3, [=](Operator& o) {
+      tflite::Conv2DOptionsT opt;
+      opt.stride_w = opt.stride_h = 1;
+      opt.dilation_w_factor = dw;
+      opt.dilation_h_factor = dh;
+      opt.padding = tflite::Padding::SAME;
+      o.options.Set(opt);
+    });
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(conv(2, 2), "edgetpu"), 0));
+  TargetResult uneven = Check(conv(2, 1), "edgetpu");
+  EXPECT_FALSE(Taken(uneven, 0));
+  EXPECT_NE(AllReasons(uneven).find("dilates x by 2 and y by 1"), std::string::npos) << AllReasons(uneven);
+}
+
+TEST(Families, EdgeTpuTakesAConstantInConcatenationOnlyAsZeroPadding) {
+  // x [1,4,4,3] concatenated with others on the channel axis; `zeros`: the
+  // constant holds zeros; `nonzero`: a constant with data; `third`: a third input.
+  auto concat = [](bool constant, bool zeros, bool third) {
+    Builder b;
+    int x = b.T("x", F::INT8, {1, 4, 4, 3});
+    int c = !constant ? b.T("c", F::INT8, {1, 4, 4, 1})
+            : zeros   ? b.C("c", F::INT8, {1, 4, 4, 1})
+                      : b.C("c", F::INT8, {1, 4, 4, 1}, {1, 1, 1, 1});  // 16 bytes, some not zero
+    std::vector<int32_t> in = {x, c};
+    if (third) in.push_back(b.T("d", F::INT8, {1, 4, 4, 1}));
+    int y = b.T("y", F::INT8, {1, 4, 4, third ? 5 : 4});
+    for (int t : in) b.Quantize(t, {0.5f});
+    b.Quantize(y, {0.5f});
+    b.Op(BuiltinOp::CONCATENATION, in, {y}, 1, [](Operator& o) {
+      tflite::ConcatenationOptionsT opt;
+      opt.axis = 3;
+      o.options.Set(opt);
+    });
+    return b.Build();
+  };
+  EXPECT_TRUE(Taken(Check(concat(false, false, true), "edgetpu"), 0));  // run-time inputs only
+  EXPECT_TRUE(Taken(Check(concat(true, true, false), "edgetpu"), 0));   // zero padding
+  TargetResult data = Check(concat(true, false, false), "edgetpu");
+  EXPECT_FALSE(Taken(data, 0));
+  EXPECT_NE(AllReasons(data).find("only as zero padding"), std::string::npos) << AllReasons(data);
+  EXPECT_FALSE(Taken(Check(concat(true, true, true), "edgetpu"), 0));   // zeros, but 3 inputs
+  EXPECT_TRUE(Ok(Check(concat(true, false, false), "tflite"), 0));
+}
+
+TEST(Families, EdgeTpuMapsTheQuantizedFrontOfAModelWithAFloatTail) {
+  // int8 RELU, DEQUANTIZE, float LOGISTIC: the compiler maps the RELU and
+  // leaves the float tail on the CPU; the model compiles.
+  Builder b;
+  int x = b.T("x", F::INT8, {1, 4, 4, 3});
+  int y = b.T("y", F::INT8, {1, 4, 4, 3});
+  int yf = b.T("yf", F::FLOAT32, {1, 4, 4, 3});
+  int z = b.T("z", F::FLOAT32, {1, 4, 4, 3});
+  b.Quantize(x, {0.5f});
+  b.Quantize(y, {0.5f});
+  b.Op(BuiltinOp::RELU, {x}, {y});
+  b.Op(BuiltinOp::DEQUANTIZE, {y}, {yf});
+  b.Op(BuiltinOp::LOGISTIC, {yf}, {z});
+  TargetResult r = Check(b.Build(), "edgetpu");
+  EXPECT_TRUE(r.runs) << AllReasons(r);
+  EXPECT_TRUE(Taken(r, 0));
+  EXPECT_FALSE(Taken(r, 1));
+  EXPECT_FALSE(Taken(r, 2));
+  EXPECT_EQ(r.first_unsupported_node.value_or(-1), 1);
+  // Node 2 is float: a warning that it runs on CPU, not a refused model.
+  ASSERT_FALSE(Problems(r, 2).empty()) << AllReasons(r);
+  EXPECT_EQ(Problems(r, 2).at(0).kind, "full_integer");
+  EXPECT_EQ(Problems(r, 2).at(0).severity, Severity::kWarning);
+  EXPECT_EQ(r.delegated_ops, 1);
+}
+
+TEST(Families, EdgeTpuLeavesACustomOpToTheAppsKernel) {
+  // int8 RELU then a custom op: mapped front, custom op on the CPU with a
+  // warning (the app registers it beside edgetpu-custom-op); on the stock
+  // TFLite runtime the same custom op is an error.
+  Builder b;
+  int x = b.T("x", F::INT8, {1, 4, 4, 3});
+  int y = b.T("y", F::INT8, {1, 4, 4, 3});
+  int z = b.T("z", F::INT8, {1, 4, 4, 3});
+  b.Quantize(x, {0.5f});
+  b.Quantize(y, {0.5f});
+  b.Quantize(z, {0.5f});
+  b.Op(BuiltinOp::RELU, {x}, {y});
+  b.Custom("MyDecoder", {y}, {z});
+  Model m = b.Build();
+  TargetResult r = Check(m, "edgetpu");
+  EXPECT_TRUE(r.runs) << AllReasons(r);
+  EXPECT_TRUE(Taken(r, 0));
+  EXPECT_FALSE(Taken(r, 1));
+  ASSERT_FALSE(Problems(r, 1).empty());
+  EXPECT_EQ(Problems(r, 1).at(0).severity, Severity::kWarning);
+  EXPECT_NE(Problems(r, 1).at(0).fix.find("register MyDecoder"), std::string::npos) << AllReasons(r);
+  EXPECT_FALSE(Check(m, "tflite").runs);
+  EXPECT_FALSE(Check(m, "gpu").runs);  // targets without the rule keep the error
+}
+
 // --- dynamic shapes, flagged on every target ---
 TEST(Families, DynamicShapes) {
   Builder b;
@@ -1174,6 +1364,20 @@ TEST(RuleFiles, VocabularyErrorsNameTheFileAndTheRule) {
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "source": "s"})", "fallback"},
       {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
            "source": "s", "ops": {"SOFTMAX": {"options": [{"field": "beta"}]}}})", "needs one of"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"CONV_2D": {"options": [{"field": "dilation_w_factor", "eq_field": 2}]}}})",
+       "'eq_field' must be a string"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"SOFTMAX": {"max_elements": {"value": 1.5}}}})", "integer 'value'"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"SOFTMAX": {"max_nontrivial_dims": {"value": 1, "tensor": "weights"}}}})",
+       "'tensor' must be input or output"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "ops": {"RESIZE_BILINEAR": {"max_upscale": 16}}})", "'max_upscale' must be an object"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "basis": {"kind": "guess", "text": "t"}})", "basis: kind must be"},
+      {R"({"schema": "tflite-doctor-rules/1", "target": "x", "kind": "delegate", "fallback": "tflite",
+           "source": "s", "compiled_op": {"reason": "r"}})", "compiled_op: 'name'"},
   };
   for (const auto& c : cases) {
     try {

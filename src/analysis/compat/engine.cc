@@ -321,11 +321,18 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
       if (o.min && num < *o.min) ok = false;
       if (o.max && num > *o.max) ok = false;
     }
+    auto other = o.eq_field.empty() ? n.options.end() : n.options.find(o.eq_field);
+    if (other != n.options.end() && !SameValue(value, other->second)) ok = false;
     if (ok) continue;
     Vars v2 = vars;
     v2["field"] = o.field;
     v2["value"] = value;
+    if (other != n.options.end()) {
+      v2["other_field"] = o.eq_field;
+      v2["other"] = other->second;
+    }
     std::vector<std::string> allowed = o.allowed;
+    if (other != n.options.end()) allowed.push_back(o.eq_field + " (" + other->second + ")");
     std::ostringstream range;
     if (o.min) range << ">= " << *o.min;
     if (o.min && o.max) range << " and ";
@@ -350,16 +357,18 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
     v2["allowed"] = Join(allowed, ", ");
     auto values = ConstantInts(f.model, *t);
     if (!values) {
-      Add(out, "option", Fill("{op} takes its " + std::string(d.kind == "pad" ? "paddings" : "axes") +
-                                  " at run time; {target} needs them constant", v2),
-          Fill("make the " + std::string(d.kind == "pad" ? "paddings" : "axes") + " of {op} a constant", v2),
+      const std::string what = d.kind == "pad" ? "paddings" : d.kind == "axes" ? "axes" : "input " + std::to_string(d.input);
+      Add(out, "option", Fill("{op} takes its " + what + " at run time; {target} needs them constant", v2),
+          Fill("make the " + what + " of {op} a constant", v2),
           d.advice.source);
       continue;
     }
     if (d.allowed.empty()) continue;  // only constness is required
     int rank = static_cast<int>(in0->shape.size());
     std::set<int> used;
-    if (d.kind == "axes") {
+    if (d.kind == "values") {
+      for (int64_t x : *values) used.insert(static_cast<int>(x));
+    } else if (d.kind == "axes") {
       for (int64_t x : *values) used.insert(static_cast<int>(x < 0 ? x + rank : x));
     } else {
       for (size_t i = 0; i + 1 < values->size(); i += 2)
@@ -372,12 +381,113 @@ void CheckOpRule(const RuleContext& c, const NodeInfo& n, const OpRule& rule, st
     v2["dims"] = Join(bad, ", ");
     Add(out, "option",
         Fill(d.advice.reason.empty()
-                 ? (d.kind == "pad" ? "{op} pads dimension {dims}; {target} pads only dimensions {allowed}"
-                                    : "{op} reduces over dimension {dims}; {target} takes only dimensions {allowed}")
+                 ? (d.kind == "pad"    ? "{op} pads dimension {dims}; {target} pads only dimensions {allowed}"
+                    : d.kind == "values" ? "{op} has {dims} in input " + std::to_string(d.input) +
+                                               "; {target} takes only {allowed} there"
+                                         : "{op} reduces over dimension {dims}; {target} takes only dimensions {allowed}")
                  : d.advice.reason,
              v2),
         Fill(d.advice.fix.empty() ? "restructure {op} to work on dimensions {allowed} only" : d.advice.fix, v2),
         d.advice.source);
+  }
+  auto limited = [&](const TensorLimit& limit) -> const Tensor* {
+    const auto& list = limit.tensor == "output" ? n.op->outputs : n.op->inputs;
+    return list.empty() ? nullptr : f.tensor(n, list[0]);
+  };
+  auto limit_vars = [&](const TensorLimit& limit, const Tensor& t) {
+    Vars v2 = vars;
+    v2["tensor"] = t.name;
+    v2["where"] = limit.tensor + " 0";
+    v2["shape"] = ShapeString(t.shape);
+    v2["max"] = std::to_string(limit.value);
+    return v2;
+  };
+  if (rule.max_elements) {
+    if (const Tensor* t = limited(*rule.max_elements)) {
+      int64_t count = 1;
+      for (int32_t d : t->shape) count *= d > 0 ? d : 1;
+      if (count > rule.max_elements->value) {
+        Vars v2 = limit_vars(*rule.max_elements, *t);
+        v2["count"] = std::to_string(count);
+        const Advice& a = rule.max_elements->advice;
+        Add(out, "shape",
+            Fill(a.reason.empty() ? "{where} of {op} has {count} elements; {target} takes at most {max}" : a.reason, v2),
+            Fill(a.fix.empty() ? "split {op} into parts of at most {max} elements" : a.fix, v2), a.source);
+      }
+    }
+  }
+  if (rule.max_nontrivial_dims) {
+    if (const Tensor* t = limited(*rule.max_nontrivial_dims)) {
+      int64_t nontrivial = 0;
+      for (int32_t d : t->shape) nontrivial += d > 1 ? 1 : 0;
+      if (nontrivial > rule.max_nontrivial_dims->value) {
+        Vars v2 = limit_vars(*rule.max_nontrivial_dims, *t);
+        v2["count"] = std::to_string(nontrivial);
+        const Advice& a = rule.max_nontrivial_dims->advice;
+        Add(out, "shape",
+            Fill(a.reason.empty() ? "{where} '{tensor}' of {op} is {shape}: {count} dimensions larger than 1; {target} "
+                                    "takes at most {max}"
+                                  : a.reason,
+                 v2),
+            Fill(a.fix.empty() ? "reshape around {op} so at most {max} dimensions exceed 1" : a.fix, v2), a.source);
+      }
+    }
+  }
+  if (rule.constant_inputs_zero_max_inputs) {
+    // Constant inputs (with data in a buffer; folded DEQUANTIZE outputs have
+    // none to read) must be all zeros in real terms: bytes equal to the zero
+    // point of a uint8 / int8 tensor, or zero bytes otherwise.
+    std::vector<const Tensor*> constants;
+    for (int32_t i : n.op->inputs)
+      if (const Tensor* t = f.tensor(n, i); t && f.constant(n, i)) constants.push_back(t);
+    if (!constants.empty()) {
+      bool zeros = true;
+      for (const Tensor* t : constants) {
+        if (t->buffer == 0 || t->buffer >= f.model.buffers.size()) continue;
+        int zp = 0;
+        if (t->quantization && !t->quantization->zero_point.empty() && IsInt8ish(t->dtype))
+          zp = static_cast<int>(t->quantization->zero_point[0]);
+        for (uint8_t b : f.model.buffers[t->buffer].data) {
+          int v = t->dtype == DType::INT8 ? static_cast<int8_t>(b) : static_cast<int>(b);
+          if (v != (IsInt8ish(t->dtype) ? zp : 0)) zeros = false;
+        }
+      }
+      int inputs = static_cast<int>(n.op->inputs.size());
+      if (!zeros || inputs > *rule.constant_inputs_zero_max_inputs) {
+        Vars v2 = vars;
+        v2["tensor"] = constants.front()->name;
+        v2["count"] = std::to_string(inputs);
+        v2["max"] = std::to_string(*rule.constant_inputs_zero_max_inputs);
+        const Advice& a = rule.constant_inputs_zero_advice;
+        Add(out, "op",
+            Fill(a.reason.empty() ? "{op} has constant input '{tensor}' ({count} inputs); {target} takes a constant "
+                                    "input only as all zeros with at most {max} inputs"
+                                  : a.reason,
+                 v2),
+            Fill(a.fix.empty() ? "feed {op} only run-time tensors, or pad with zeros (PAD) instead" : a.fix, v2),
+            a.source);
+      }
+    }
+  }
+  if (rule.max_upscale && !n.op->inputs.empty() && !n.op->outputs.empty()) {
+    const Tensor* in = f.tensor(n, n.op->inputs[0]);
+    const Tensor* res = f.tensor(n, n.op->outputs[0]);
+    if (in && res && in->shape.size() == 4 && res->shape.size() == 4 && in->shape[1] > 0 && in->shape[2] > 0) {
+      double factor = std::max(static_cast<double>(res->shape[1]) / in->shape[1],
+                               static_cast<double>(res->shape[2]) / in->shape[2]);
+      if (factor > *rule.max_upscale) {
+        Vars v2 = vars;
+        v2["factor"] = fmt::format("{:g}", factor);
+        v2["max"] = fmt::format("{:g}", *rule.max_upscale);
+        v2["from"] = fmt::format("{}x{}", in->shape[1], in->shape[2]);
+        v2["to"] = fmt::format("{}x{}", res->shape[1], res->shape[2]);
+        const Advice& a = rule.upscale_advice;
+        Add(out, "shape",
+            Fill(a.reason.empty() ? "{op} upscales {from} -> {to} (x{factor}); {target} takes at most x{max}" : a.reason,
+                 v2),
+            Fill(a.fix.empty() ? "upscale in smaller steps, or after the part {target} runs" : a.fix, v2), a.source);
+      }
+    }
   }
 }
 
@@ -816,6 +926,8 @@ TargetResult EvaluateRuntime(const ModelFacts& facts, const RuleBook& book, cons
   res.name = t.name;
   res.title = t.title;
   res.kind = t.kind;
+  res.basis_kind = t.basis_kind;
+  res.basis_text = t.basis_text;
   RuleContext c{facts, t, spec.Label(), 0};
   std::string release = spec.version.empty() ? t.LatestVersion() : spec.version;
   std::vector<std::vector<bool>> executed;
@@ -923,13 +1035,42 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
   RuleContext fc{facts, fallback, fallback.name, 0};
   std::string fallback_release = fallback.LatestVersion();
 
+  res.basis_kind = t.basis_kind;
+  res.basis_text = t.basis_text;
+  // A model already compiled for this target (it holds the compiled op) is
+  // not compiled again: the compiled nodes run on the accelerator, the nodes
+  // the compiler left run on the CPU.
+  auto is_compiled_op = [&](const NodeInfo& n) {
+    return !t.compiled_op.empty() && n.code->IsCustom() && n.code->custom_code == t.compiled_op;
+  };
+  for (const auto& list : facts.nodes)
+    for (const auto& n : list) res.compiled |= is_compiled_op(n);
+
   // 1. Which nodes could the delegate take?
   std::vector<std::vector<std::vector<Problem>>> problems(facts.nodes.size());
   std::vector<std::vector<bool>> candidate(facts.nodes.size());
   for (size_t s = 0; s < facts.nodes.size(); ++s)
     for (const auto& n : facts.nodes[s]) {
-      problems[s].push_back(DelegateProblems(c, n));
-      candidate[s].push_back(problems[s].back().empty());
+      if (res.compiled) {
+        std::vector<Problem> left;
+        if (!is_compiled_op(n)) {
+          Vars vars = NodeVars(c, n);
+          vars["name"] = t.compiled_op;
+          Add(&left, "compiled",
+              Fill("the model is already compiled for {target}: the compiler left {op} out of its {name} nodes, so it "
+                   "runs on the CPU",
+                   vars),
+              Fill("to move it onto {target}, change the source model (see `check --target " + t.name +
+                       "` on it) and compile again",
+                   vars),
+              t.compiled_advice.source);
+        }
+        candidate[s].push_back(left.empty());
+        problems[s].push_back(std::move(left));
+      } else {
+        problems[s].push_back(DelegateProblems(c, n));
+        candidate[s].push_back(problems[s].back().empty());
+      }
       ++res.total_ops;
       res.total_macs += n.macs;
     }
@@ -945,7 +1086,10 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
     delegated[s].assign(facts.nodes[s].size(), false);
     std::vector<Run> runs;
     int n = static_cast<int>(facts.nodes[s].size());
-    if (t.partition_mode == "prefix") {
+    if (res.compiled) {
+      for (int i = 0; i < n; ++i)  // each compiled node is one partition
+        if (candidate[s][i]) runs.push_back({static_cast<int>(s), i, i + 1});
+    } else if (t.partition_mode == "prefix") {
       if (s != 0) continue;  // the compiler maps the main graph only
       int begin = 0;
       while (begin < n && !candidate[s][begin] &&
@@ -986,17 +1130,51 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
   bool runs = true;
   bool float_model = false;
   int float_nodes = 0;
+  // A full-integer compiler maps the quantized part of a model and leaves
+  // float ops to the CPU; a model of which it can map nothing is refused as
+  // a whole (a float model), said once instead of once per node.
+  bool any_delegated = false;
+  for (const auto& list : delegated) any_delegated |= std::find(list.begin(), list.end(), true) != list.end();
   for (size_t s = 0; s < facts.nodes.size(); ++s)
     for (const auto& n : facts.nodes[s]) {
       if (delegated[s][n.index]) {
         ++res.delegated_ops;
         res.delegated_macs += n.macs;
+        if (res.compiled) {
+          Vars vars = NodeVars(c, n);
+          vars["name"] = t.compiled_op;
+          const Advice& a = t.compiled_advice;
+          res.findings.push_back(NodeFinding(
+              res.target, n, Severity::kInfo,
+              {{"compiled", Fill(a.reason.empty() ? "compiled for {target}: runs there through its runtime" : a.reason, vars),
+                Fill(a.fix, vars), a.source}}));
+        }
         continue;
       }
       const auto& p = problems[s][n.index];
-      for (const auto& x : p) float_model |= x.kind == "full_integer";
+      bool only_float = !p.empty() && std::all_of(p.begin(), p.end(), [](const Problem& x) {
+        return x.kind == "full_integer";
+      });
+      if (!any_delegated)
+        for (const auto& x : p) float_model |= x.kind == "full_integer";
       auto cpu = RuntimeProblems(fc, n, fallback_release);
-      if (!cpu.empty()) {
+      // A custom op the target leaves on the CPU beside a part it takes: the
+      // app registers its kernel as it registers the target's own custom op.
+      // With nothing taken there is no such registration, and the verdict is
+      // the CPU runtime's.
+      bool app_custom_op = t.cpu_custom_op_severity && any_delegated && n.code->IsCustom() && !n.code->IsFlex() &&
+                           !cpu.empty() &&
+                           std::all_of(cpu.begin(), cpu.end(), [](const Problem& x) { return x.kind == "custom_op"; });
+      if (app_custom_op) {
+        Vars vars = NodeVars(c, n);
+        vars["name"] = n.code->custom_code;
+        const Advice& a = t.cpu_custom_op_advice;
+        // The custom op is the cause; its float outputs or absence from the
+        // op list add nothing the user can act on.
+        std::vector<Problem> all = {{"custom_op", Fill(a.reason, vars), Fill(a.fix, vars), a.source}};
+        if (*t.cpu_custom_op_severity == Severity::kError) runs = false;
+        res.findings.push_back(NodeFinding(res.target, n, *t.cpu_custom_op_severity, all, "runs on CPU: "));
+      } else if (!cpu.empty()) {
         runs = false;
         std::vector<Problem> all = p;
         all.insert(all.end(), cpu.begin(), cpu.end());
@@ -1004,10 +1182,7 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
                                            p.empty() ? "not delegated, and the CPU fallback cannot run it: "
                                                      : "not delegated, and the CPU fallback cannot run it either: "));
       } else if (!p.empty()) {
-        // On a float model a full-integer target refuses everything: the
-        // model-level error says so once instead of once per node.
-        bool only_float = std::all_of(p.begin(), p.end(), [](const Problem& x) { return x.kind == "full_integer"; });
-        if (only_float) {
+        if (only_float && !any_delegated) {
           ++float_nodes;
           continue;
         }
@@ -1035,7 +1210,7 @@ TargetResult EvaluateDelegate(const ModelFacts& facts, const RuleBook& book, con
               a.source};
     res.findings.push_back(NodeFinding(res.target, first, Severity::kInfo, {p}));
   }
-  if (t.partition_mode == "prefix" && res.first_unsupported_node) {
+  if (t.partition_mode == "prefix" && res.first_unsupported_node && !res.compiled) {
     int split = *res.first_unsupported_node;
     const auto& main_nodes = facts.nodes[0];
     int later_ok = 0;

@@ -25,7 +25,7 @@ TargetSpec ParseTargetSpec(const std::string& text, const RuleBook& book);
 
 struct Finding {
   std::string target;
-  std::string kind;  // op, custom_op, flex, version, dtype, shape, dynamic_shape, quantization,
+  std::string kind;  // op, custom_op, flex, version, dtype, shape, dynamic_shape, quantization, compiled,
                      // partition, metadata, numerics, full_integer
   Severity severity = Severity::kInfo;
   int subgraph = 0;
@@ -74,6 +74,12 @@ struct TargetResult {
   int64_t total_macs = 0;
   int64_t delegated_macs = 0;
   std::optional<int> first_unsupported_node;  // prefix partitioning (Edge TPU): where the graph splits
+  // The model is already compiled for this target (holds its compiled op):
+  // partitions are the compiled nodes, everything else runs on the CPU.
+  bool compiled = false;
+  // What the verdict rests on (the rules' "basis"): kind and wording.
+  std::string basis_kind;
+  std::string basis_text;
   // Per subgraph, per node: delegated (delegates) or has a kernel (runtimes).
   std::vector<std::vector<bool>> taken;
   std::vector<Finding> findings;  // sorted: error, warning, info; then subgraph, node

@@ -123,7 +123,7 @@ std::string ValueText(const json& v) {
 const std::set<std::string> kOpFields = {
     "source", "supported", "reason", "fix", "max_version", "exclude_versions", "min_api", "dtypes",
     "const_dtypes", "const_inputs", "required_inputs", "input_ranks", "max_rank", "fused_activation",
-    "options", "dims", "note"};
+    "options", "dims", "max_upscale", "max_elements", "max_nontrivial_dims", "constant_inputs_zero", "note"};
 
 OpRule ParseOpRule(const std::string& key, const json& j, const std::string& file, const std::string& source) {
   std::string where = "op " + key;
@@ -163,8 +163,8 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
       ow += " " + opt.field;
       for (const auto& [field, _] : o.items())
         if (field != "field" && field != "in" && field != "not_in" && field != "min" && field != "max" &&
-            field != "eq" && field != "when" && field != "until_api" && field != "reason" && field != "fix" &&
-            field != "source")
+            field != "eq" && field != "eq_field" && field != "when" && field != "until_api" && field != "reason" &&
+            field != "fix" && field != "source")
           Bad(file, ow + ": unknown field '" + field + "'");
       if (o.contains("eq")) opt.allowed.push_back(ValueText(o["eq"]));
       if (o.contains("in")) {
@@ -188,11 +188,40 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
         for (const auto& [k, v] : o["when"].items()) opt.when[k] = ValueText(v);
       }
       if (o.contains("until_api")) opt.until_api = Int(o, "until_api", file, ow);
-      if (opt.allowed.empty() && opt.forbidden.empty() && !opt.min && !opt.max)
-        Bad(file, ow + ": needs one of eq, in, not_in, min, max");
+      opt.eq_field = Str(o, "eq_field", file, ow);
+      if (opt.allowed.empty() && opt.forbidden.empty() && !opt.min && !opt.max && opt.eq_field.empty())
+        Bad(file, ow + ": needs one of eq, in, not_in, min, max, eq_field");
       opt.advice = ParseAdvice(o, file, ow, r.advice.source);
       r.options.push_back(std::move(opt));
     }
+  }
+  for (const char* field : {"max_elements", "max_nontrivial_dims"}) {
+    if (!j.contains(field)) continue;
+    const auto& m = j[field];
+    std::string mw = where + " " + field;
+    if (!m.is_object() || !m.contains("value") || !m["value"].is_number_integer())
+      Bad(file, mw + ": must be an object with an integer 'value'");
+    TensorLimit limit;
+    limit.value = m["value"].get<int64_t>();
+    limit.tensor = Str(m, "tensor", file, mw, "input");
+    if (limit.tensor != "input" && limit.tensor != "output") Bad(file, mw + ": 'tensor' must be input or output");
+    limit.advice = ParseAdvice(m, file, mw, r.advice.source);
+    (std::string(field) == "max_elements" ? r.max_elements : r.max_nontrivial_dims) = limit;
+  }
+  if (j.contains("constant_inputs_zero")) {
+    const auto& c = j["constant_inputs_zero"];
+    std::string cw = where + " constant_inputs_zero";
+    if (!c.is_object() || !c.contains("max_inputs") || !c["max_inputs"].is_number_integer())
+      Bad(file, cw + ": must be an object with an integer 'max_inputs'");
+    r.constant_inputs_zero_max_inputs = c["max_inputs"].get<int>();
+    r.constant_inputs_zero_advice = ParseAdvice(c, file, cw, r.advice.source);
+  }
+  if (j.contains("max_upscale")) {
+    const auto& u = j["max_upscale"];
+    if (!u.is_object() || !u.contains("value") || !u["value"].is_number())
+      Bad(file, where + ": 'max_upscale' must be an object with a numeric 'value'");
+    r.max_upscale = u["value"].get<double>();
+    r.upscale_advice = ParseAdvice(u, file, where + " max_upscale", r.advice.source);
   }
   if (j.contains("dims")) {
     if (!j["dims"].is_array()) Bad(file, where + ": 'dims' must be an array");
@@ -202,7 +231,8 @@ OpRule ParseOpRule(const std::string& key, const json& j, const std::string& fil
       DimsRule dr;
       dr.input = d.contains("input") ? Int(d, "input", file, dw) : 1;
       dr.kind = Str(d, "kind", file, dw, "axes");
-      if (dr.kind != "axes" && dr.kind != "pad") Bad(file, dw + ": kind must be 'axes' or 'pad'");
+      if (dr.kind != "axes" && dr.kind != "pad" && dr.kind != "values")
+        Bad(file, dw + ": kind must be 'axes', 'pad' or 'values'");
       dr.allowed = IntList(d, "allowed", file, dw);
       dr.advice = ParseAdvice(d, file, dw, r.advice.source);
       r.dims.push_back(std::move(dr));
@@ -229,7 +259,7 @@ const std::set<std::string> kTopFields = {
     "schema", "target", "title", "kind", "source", "version_name", "default_version", "fallback",
     "partitioning", "tensor_dtypes", "limited_dtypes", "dynamic_shapes", "full_integer", "max_nontrivial_dims", "defaults",
     "ops", "unlisted", "numerics", "op_versions", "op_versions_source", "known_custom_ops", "flex",
-    "quantized_dimension", "stale_min_runtime_version", "notes"};
+    "quantized_dimension", "stale_min_runtime_version", "notes", "compiled_op", "cpu_custom_ops", "basis"};
 
 TargetRules ParseJson(const json& j, const std::string& file) {
   if (!j.is_object()) Bad(file, "top level must be a JSON object");
@@ -300,6 +330,27 @@ TargetRules ParseJson(const json& j, const std::string& file) {
     const auto& m = j["max_nontrivial_dims"];
     t.max_nontrivial_dims = Int(m, "value", file, "max_nontrivial_dims");
     t.nontrivial_dims_advice = ParseAdvice(m, file, "max_nontrivial_dims", t.source);
+  }
+  if (j.contains("compiled_op")) {
+    const auto& c = j["compiled_op"];
+    t.compiled_op = Str(c, "name", file, "compiled_op");
+    if (t.compiled_op.empty()) Bad(file, "compiled_op: 'name' (the custom op's code) is missing");
+    t.compiled_advice = ParseAdvice(c, file, "compiled_op", t.source);
+  }
+  if (j.contains("cpu_custom_ops")) {
+    const auto& c = j["cpu_custom_ops"];
+    t.cpu_custom_op_severity =
+        ParseSeverity(Str(c, "severity", file, "cpu_custom_ops", "warning"), file, "cpu_custom_ops");
+    t.cpu_custom_op_advice = ParseAdvice(c, file, "cpu_custom_ops", t.source);
+  }
+  if (j.contains("basis")) {
+    const auto& b = j["basis"];
+    if (!b.is_object()) Bad(file, "'basis' must be an object");
+    t.basis_kind = Str(b, "kind", file, "basis");
+    if (t.basis_kind != "rules" && t.basis_kind != "compiler" && t.basis_kind != "runtime")
+      Bad(file, "basis: kind must be rules, compiler or runtime");
+    t.basis_text = Str(b, "text", file, "basis");
+    if (t.basis_text.empty()) Bad(file, "basis: 'text' is missing");
   }
   if (j.contains("unlisted")) t.unlisted = ParseAdvice(j["unlisted"], file, "unlisted", t.source);
   else t.unlisted.source = t.source;

@@ -29,17 +29,27 @@ struct OptionRule {
   std::vector<std::string> allowed;     // "in": values as text (enum names, numbers)
   std::vector<std::string> forbidden;   // "not_in"
   std::optional<double> min, max;
+  std::string eq_field;  // must equal this other option field (e.g. dilation_w_factor == dilation_h_factor)
   std::map<std::string, std::string> when;  // applies only when these fields have these values
   std::optional<int> until_api;  // NNAPI: applies only below this Android API level
   Advice advice;
 };
 
 // Constant int values of an input (axes, paddings) must stay within a set of
-// dimensions (negative axes are taken modulo the rank of input 0).
+// dimensions (negative axes are taken modulo the rank of input 0), or (kind
+// "values") be among a set of values (e.g. STRIDED_SLICE strides of 1).
 struct DimsRule {
   int input = 1;
-  std::string kind;  // "axes": the values are dimensions; "pad": a [rank, 2] paddings tensor
+  std::string kind;  // "axes": the values are dimensions; "pad": a [rank, 2] paddings tensor; "values"
   std::vector<int> allowed;
+  Advice advice;
+};
+
+// A bound on input 0 or output 0 of a node: its element count, or how many
+// of its dimensions are larger than 1.
+struct TensorLimit {
+  int64_t value = 0;
+  std::string tensor = "input";  // "input" (input 0) or "output" (output 0)
   Advice advice;
 };
 
@@ -59,6 +69,16 @@ struct OpRule {
   std::vector<std::string> fused_activation;  // allowed; empty: any
   std::vector<OptionRule> options;
   std::vector<DimsRule> dims;
+  // Resizes: the largest output/input size ratio along height or width
+  // (the Edge TPU compiler leaves larger upscales on the CPU).
+  std::optional<double> max_upscale;
+  Advice upscale_advice;
+  std::optional<TensorLimit> max_elements;
+  std::optional<TensorLimit> max_nontrivial_dims;
+  // A node with a constant input takes at most this many inputs, and its
+  // constant inputs must hold only (quantized) zeros: a zero-padding concat.
+  std::optional<int> constant_inputs_zero_max_inputs;
+  Advice constant_inputs_zero_advice;
 };
 
 struct NumericsRule {
@@ -109,6 +129,20 @@ struct TargetRules {
   Advice full_integer_advice;
   std::optional<int> max_nontrivial_dims;
   Advice nontrivial_dims_advice;
+  // The custom op a compiler folds the part it maps into ("edgetpu-custom-op").
+  // A model holding it is already compiled: only those nodes run on the
+  // accelerator (through the vendor's runtime), every other node on the CPU.
+  std::string compiled_op;
+  Advice compiled_advice;
+  // Custom ops left on the CPU: unset, a node the fallback cannot run is an
+  // error; set, that severity (the Edge TPU runtime is itself registered as a
+  // custom op, so the app registers the others beside it).
+  std::optional<Severity> cpu_custom_op_severity;
+  Advice cpu_custom_op_advice;
+  // What the verdict rests on: "rules" (transcribed from sources, never run
+  // here) or what it was checked against ("compiler", "runtime"), in words.
+  std::string basis_kind;
+  std::string basis_text;
 
   std::map<std::string, OpRule> ops;
   Advice unlisted;
