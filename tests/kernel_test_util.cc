@@ -128,6 +128,26 @@ static std::vector<Array> RunWith(const Model& model, const std::vector<Array>& 
   return out;
 }
 
+std::vector<std::vector<Array>> RunOursInSequence(const Model& model, const std::vector<std::vector<Array>>& runs,
+                                                  Arithmetic arithmetic) {
+  InterpreterOptions options;
+  options.reference_kernels_only = true;
+  options.arithmetic = arithmetic;
+  Interpreter interp(model, options);
+  std::vector<std::vector<Array>> out;
+  for (const auto& inputs : runs) {
+    for (size_t i = 0; i < inputs.size(); ++i)
+      interp.SetInput(i, inputs[i].dtype, inputs[i].shape, inputs[i].bytes.data(), inputs[i].bytes.size());
+    interp.Invoke();
+    auto& outputs = out.emplace_back();
+    for (size_t i = 0; i < interp.num_outputs(); ++i) {
+      const RuntimeTensor& t = interp.output(i);
+      outputs.push_back({t.dtype, t.shape, std::vector<uint8_t>(t.data, t.data + t.bytes)});
+    }
+  }
+  return out;
+}
+
 std::vector<Array> RandomInputs(const Model& model, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<Array> out;
@@ -217,6 +237,49 @@ void OracleBatch::Run() {
     }
   }
   std::filesystem::remove_all(dir);
+}
+
+std::vector<std::vector<Array>> OracleInSequence(const std::vector<uint8_t>& model_bytes,
+                                                 const std::vector<std::vector<Array>>& runs) {
+  auto dir = std::filesystem::temp_directory_path() / ("tfd-oracle-sequence-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  WriteFileBytes((dir / "model.tflite").string(), model_bytes);
+  nlohmann::json entries = nlohmann::json::array();
+  for (size_t r = 0; r < runs.size(); ++r) {
+    nlohmann::json inputs = nlohmann::json::array();
+    for (size_t i = 0; i < runs[r].size(); ++i) {
+      const Array& a = runs[r][i];
+      std::string file = "run" + std::to_string(r) + "_in" + std::to_string(i) + ".npy";
+      WriteNpy((dir / file).string(), a.dtype, a.shape, a.bytes.data(), a.bytes.size());
+      inputs.push_back(file);
+    }
+    entries.push_back({{"inputs", inputs}, {"output_dir", "run" + std::to_string(r)}});
+  }
+  std::ofstream(dir / "batch.json") << entries.dump();
+  std::string cmd = "node '" + OracleScript().string() + "' '" + (dir / "model.tflite").string() + "' --batch '" +
+                    (dir / "batch.json").string() + "' --keep-state 2>'" + (dir / "stderr").string() + "'";
+  int status = std::system(cmd.c_str());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::ifstream err(dir / "stderr");
+    std::string line;
+    std::getline(err, line);
+    std::filesystem::remove_all(dir);
+    throw std::runtime_error("oracle failed: " + line);
+  }
+  std::vector<std::vector<Array>> out;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    auto run_dir = dir / ("run" + std::to_string(r));
+    std::ifstream f(run_dir / "outputs.json");
+    auto& outputs = out.emplace_back();
+    for (const auto& entry : nlohmann::json::parse(f)) {
+      if (entry["file"].is_null()) throw std::runtime_error("oracle cannot read output '" + entry["name"].get<std::string>() + "'");
+      NpyArray a = ReadNpy((run_dir / entry["file"].get<std::string>()).string());
+      outputs.push_back({a.dtype, a.shape, std::move(a.data)});
+    }
+  }
+  std::filesystem::remove_all(dir);
+  return out;
 }
 
 namespace {

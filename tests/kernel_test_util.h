@@ -125,6 +125,15 @@ class OracleBatch {
     if (!::tfd::testing::OracleBatch::Available(&why)) GTEST_SKIP() << why;      \
   } while (0)
 
+// Consecutive runs of one interpreter: a stateful model (LSTM, SVDF...)
+// carries its variable tensors from one run to the next, as TFLite does.
+std::vector<std::vector<Array>> RunOursInSequence(const Model& model, const std::vector<std::vector<Array>>& runs,
+                                                  Arithmetic arithmetic);
+// The real runtime's outputs for the same: one interpreter, one Infer() per
+// run (oracle --batch --keep-state). Throws if the runtime fails.
+std::vector<std::vector<Array>> OracleInSequence(const std::vector<uint8_t>& model_bytes,
+                                                 const std::vector<std::vector<Array>>& runs);
+
 // Same dtype, shape and bytes.
 ::testing::AssertionResult Identical(const Array& ours, const Array& oracle);
 // Integer outputs differing by at most `steps` quantization steps.

@@ -12,6 +12,7 @@
 #include "data/random_fill.h"
 #include "format/model_reader.h"
 #include "graph/dtype.h"
+#include "graph/topology.h"
 #include "interpreter/interpreter.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -41,6 +42,27 @@ void MakeDir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec || !std::filesystem::is_directory(dir)) Fail("{}: cannot create directory ({})", dir, ec.message());
+}
+
+// A stateful model's answer depends on what ran before it in the same
+// interpreter: say which state these outputs start from, as a user comparing
+// them with an application's (or the real runtime's) second answer would
+// otherwise see a difference with no cause.
+void PrintStateNote(const Model& model) {
+  const auto stateful = StatefulOperators(model);
+  if (stateful.empty()) return;
+  std::string which;
+  for (size_t i = 0; i < stateful.size() && i < 3; ++i) {
+    if (i > 0) which += ", ";
+    which += stateful[i].op + " (node " + std::to_string(stateful[i].node) +
+             (stateful[i].subgraph != 0 ? " of subgraph " + std::to_string(stateful[i].subgraph) : "") + ")";
+  }
+  if (stateful.size() > 3) which += " and " + std::to_string(stateful.size() - 3) + " more";
+  std::cout << "note: stateful model: " << which
+            << " keeps state between runs. These outputs are for one run from the initial state (variables at their "
+               "stored values, zeros for LSTM/SVDF state). TFLite's Interpreter carries the state into the next "
+               "Invoke() until ResetVariableTensors() or a new interpreter, so an application that feeds several "
+               "inputs to one interpreter gets other answers from its second input on.\n";
 }
 
 void Run(const RunArgs& args) {
@@ -114,6 +136,7 @@ void Run(const RunArgs& args) {
   for (const auto& o : outputs)
     std::cout << o["file"].get<std::string>() << ": " << o["name"].get<std::string>() << " "
               << o["dtype"].get<std::string>() << " " << o["shape"].dump() << "\n";
+  PrintStateNote(model);
 }
 
 void SetupRun(CLI::App& app) {

@@ -15,4 +15,21 @@ Topology Topology::Of(const Subgraph& subgraph) {
   return t;
 }
 
+std::vector<StatefulOperator> StatefulOperators(const Model& model) {
+  std::vector<StatefulOperator> out;
+  for (size_t g = 0; g < model.subgraphs.size(); ++g) {
+    const Subgraph& sg = model.subgraphs[g];
+    for (size_t n = 0; n < sg.operators.size(); ++n) {
+      const Operator& op = sg.operators[n];
+      const OpCode& code = model.op_code(op);
+      bool stateful = code.builtin == BuiltinOp::VAR_HANDLE || code.builtin == BuiltinOp::ASSIGN_VARIABLE;
+      for (int32_t i : op.inputs)
+        if (i >= 0 && static_cast<size_t>(i) < sg.tensors.size() && sg.tensors[static_cast<size_t>(i)].is_variable)
+          stateful = true;
+      if (stateful) out.push_back({static_cast<int>(g), static_cast<int>(n), code.Name()});
+    }
+  }
+  return out;
+}
+
 }  // namespace tfd

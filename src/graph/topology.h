@@ -1,5 +1,6 @@
 #pragma once
 // Who produces and who reads each tensor of a subgraph.
+#include <string>
 #include <vector>
 
 #include "graph/model.h"
@@ -12,5 +13,17 @@ struct Topology {
 
   static Topology Of(const Subgraph& subgraph);
 };
+
+// Operators of a model's subgraphs that keep state from one run to the next:
+// readers of variable tensors (the state of UNIDIRECTIONAL_SEQUENCE_LSTM,
+// SVDF...) and resource-variable ops (VAR_HANDLE, ASSIGN_VARIABLE). TFLite's
+// Interpreter keeps that state across Invoke() calls until
+// ResetVariableTensors() or a new interpreter.
+struct StatefulOperator {
+  int subgraph = 0;
+  int node = 0;
+  std::string op;  // "UNIDIRECTIONAL_SEQUENCE_LSTM"
+};
+std::vector<StatefulOperator> StatefulOperators(const Model& model);
 
 }  // namespace tfd

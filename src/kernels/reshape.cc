@@ -18,7 +18,9 @@ void Prepare(KernelContext& ctx) {
   ctx.CheckArity(1, 2, 1);
   const RuntimeTensor& in = ctx.input(0);
   const RuntimeTensor& out = ctx.output(0);
-  shape::MovableElementSize(ctx, in.dtype);
+  // TFLite's RESHAPE moves any element type: complex64 too, as RFFT2D's
+  // spectrum goes through it in YAMNet.
+  if (in.dtype != DType::COMPLEX64) shape::MovableElementSize(ctx, in.dtype);
   shape::CheckSameType(ctx, in, out, "RESHAPE input and output");
 
   std::vector<int64_t> requested;
@@ -77,5 +79,6 @@ void Eval(KernelContext& ctx) {
 }  // namespace
 
 TFD_SHAPE_REGISTER_MOVABLE(RESHAPE, Prepare, Eval);
+TFD_REGISTER_KERNEL(RESHAPE, DType::COMPLEX64, Prepare, Eval);
 
 }  // namespace tfd

@@ -1,4 +1,7 @@
+#include "format/model_reader.h"
 #include "kernel_test_util.h"
+#include "kernels/internal/seq_testing.h"
+#include "test_support.h"
 #include "kernels/internal/shape_test_util.h"
 
 namespace tfd {
@@ -106,6 +109,40 @@ TEST(Reshape, MatchesTfliteRuntime) {
     cases.push_back({"run-time shape", model, {testing::RandomInputs(model, 5)[0], Array::Of<int32_t>(DType::INT32, {2}, {-1, 6})}});
   }
   testing::shape::ExpectMatchesOracle(cases);
+}
+
+// complex64 through RESHAPE, as in YAMNet (tflite-support
+// yamnet_wavin_quantized_mel_relu6): its RFFT2D -> RESHAPE -> COMPLEX_ABS
+// nodes cut out of the model, against the runtime (which cannot expose a
+// complex64 tensor, hence COMPLEX_ABS after it).
+TEST(Reshape, Complex64AsInYamnetMatchesTfliteRuntime) {
+  TFD_REQUIRE_FIXTURES();
+  TFD_REQUIRE_ORACLE();
+  const Model yamnet = LoadModel(testing::Fixture("models/tflite-support/yamnet_wavin_quantized_mel_relu6.tflite"));
+  const Subgraph& g = yamnet.main();
+  std::vector<size_t> nodes;
+  for (size_t n = 0; n < g.operators.size() && nodes.empty(); ++n) {
+    const Operator& op = g.operators[n];
+    if (yamnet.op_code(op).builtin == BuiltinOp::RESHAPE &&
+        g.tensors[static_cast<size_t>(op.inputs[0])].dtype == DType::COMPLEX64)
+      nodes = {n - 1, n, n + 1};
+  }
+  ASSERT_EQ(nodes.size(), 3u) << "no complex64 RESHAPE in YAMNet";
+  ASSERT_EQ(yamnet.op_code(g.operators[nodes[0]]).builtin, BuiltinOp::RFFT2D);
+  ASSERT_EQ(yamnet.op_code(g.operators[nodes[2]]).builtin, BuiltinOp::COMPLEX_ABS);
+  const Model cut = testing::seq::ExtractNodes(yamnet, nodes);
+  testing::OracleBatch oracle;
+  std::vector<std::vector<Array>> inputs;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    inputs.push_back(testing::RandomInputs(cut, seed));
+    oracle.Add(cut, inputs.back());
+  }
+  oracle.Run();
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    ASSERT_TRUE(oracle.ok(static_cast<int>(k))) << oracle.error(static_cast<int>(k));
+    const auto ours = testing::RunOurs(cut, inputs[k]);
+    EXPECT_TRUE(testing::FloatClose(ours.at(0), oracle.outputs(static_cast<int>(k))[0], 1e-6));
+  }
 }
 
 }  // namespace

@@ -41,6 +41,49 @@ TEST(RunCli, ArithmeticXnnpackMatchesTheTfliteRuntime) {
   std::filesystem::remove_all(dir);
 }
 
+// A stateful model's outputs depend on what ran before in the same
+// interpreter: run says that its outputs start from the initial state, and
+// that is true: they are the real runtime's answers on a fresh interpreter,
+// while the runtime's answer to the same input after another one differs.
+TEST(RunCli, StatefulModelSaysItsOutputsStartFromTheInitialState) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("run-stateful");
+  for (const char* name : {"models/coral/keras_lstm_mnist_ptq.tflite", "models/tflite-micro/trained_lstm.tflite"}) {
+    SCOPED_TRACE(name);
+    const std::string model = Fixture(name);
+    auto r = RunCli("run " + Quote(model) + " --seed 2 --arithmetic xnnpack --output-dir " + Quote(dir.string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("note: stateful model: UNIDIRECTIONAL_SEQUENCE_LSTM (node "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("outputs are for one run from the initial state"), std::string::npos) << r.out;
+    std::string no_oracle;
+    if (!testing::OracleBatch::Available(&no_oracle)) continue;
+    const auto ours = ReadNpy((dir / "output_0.npy").string());
+    const Model m = LoadModel(model);
+    const auto input = testing::RandomInputs(m, 2);
+    testing::OracleBatch fresh;
+    const int id = fresh.AddBytes(ReadFileBytes(model), input);
+    fresh.Run();
+    ASSERT_TRUE(fresh.ok(id)) << fresh.error(id);
+    const testing::Array ours_array{ours.dtype, ours.shape, ours.data};
+    EXPECT_TRUE(testing::FloatClose(ours_array, fresh.outputs(id)[0], 1e-5));
+    // After an input at the top of its range (255, 1.0), the same input
+    // gets another answer (by 2 steps, and by 0.5).
+    testing::Array top = input[0];
+    if (top.dtype == DType::UINT8) {
+      std::fill(top.bytes.begin(), top.bytes.end(), uint8_t{255});
+    } else {
+      top = testing::Array::Of<float>(top.dtype, top.shape, std::vector<float>(static_cast<size_t>(top.count()), 1.0f));
+    }
+    const auto after_another = testing::OracleInSequence(ReadFileBytes(model), {{top}, input});
+    EXPECT_FALSE(testing::FloatClose(ours_array, after_another[1][0], 1e-3));
+  }
+  auto r = RunCli("run " + Quote(Fixture("models/tflite-micro/hello_world_int8.tflite")) + " --seed 1 --output-dir " +
+                  Quote(dir.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("stateful"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RunCli, UnknownArithmeticIsAOneLineError) {
   TFD_REQUIRE_FIXTURES();
   auto r = RunCli("run " + Quote(Fixture("models/tflite-micro/simple_add_model.tflite")) +

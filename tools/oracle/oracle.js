@@ -13,7 +13,7 @@ const EXIT_LOAD = 3;
 
 const USAGE = `usage: oracle.js MODEL.tflite [--info]
                  [--output-dir DIR] [--input A.npy [B.npy ...]] [--random SEED]
-                 [--batch FILE.json] [--time N] [--verbose]
+                 [--batch FILE.json [--keep-state]] [--time N] [--verbose]
        oracle.js --jobs FILE.json   (many models in one process)`;
 
 class CliError extends Error {
@@ -41,6 +41,7 @@ function parseArgs(argv) {
     };
     if (a === '--info') opts.info = true;
     else if (a === '--verbose') opts.verbose = true;
+    else if (a === '--keep-state') opts.keepState = true;
     else if (a === '--output-dir') opts.outputDir = value();
     else if (a === '--batch') opts.batch = value();
     else if (a === '--jobs') opts.jobs = value();
@@ -71,6 +72,7 @@ function parseArgs(argv) {
     throw usageError('need --output-dir DIR (or --info, --batch FILE.json, --time N)');
   }
   if (opts.inputs.length && opts.random !== undefined) throw usageError('use either --input or --random, not both');
+  if (opts.keepState && opts.batch === undefined) throw usageError('--keep-state only applies to --batch');
   if (opts.time === 0) throw usageError('--time needs N >= 1');
   return opts;
 }
@@ -252,7 +254,13 @@ function writeOutputs(specs, dir) {
 
 // --- modes -------------------------------------------------------------------
 
-function runBatch(runner, batchFile, log) {
+// Each entry is one Infer(). TFLite keeps a model's variable tensors (the
+// state of UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF...) from one Infer() to the
+// next until the interpreter is rebuilt, so by default every entry gets a
+// freshly loaded model: its outputs are what --input gives for that entry
+// alone. --keep-state runs the entries one after another on one interpreter,
+// as an application that calls Invoke() repeatedly does.
+function runBatch(mod, modelPath, batchFile, log, keepState) {
   let jobs;
   try {
     jobs = JSON.parse(fs.readFileSync(batchFile, 'utf8'));
@@ -262,7 +270,12 @@ function runBatch(runner, batchFile, log) {
   const ok = Array.isArray(jobs) && jobs.every((j) => j && Array.isArray(j.inputs) && typeof j.output_dir === 'string');
   if (!ok) throw usageError(`${batchFile}: expected [{"inputs": [...], "output_dir": "..."}, ...]`);
   const base = path.dirname(path.resolve(batchFile));
+  let runner = null;
   jobs.forEach((job, k) => {
+    if (runner === null || !keepState) {
+      if (runner !== null) runner.delete();
+      runner = loadModel(mod, modelPath, log);
+    }
     const files = job.inputs.map((f) => path.resolve(base, f));
     try {
       const inSpecs = snapshot(runner.GetInputs());
@@ -347,6 +360,10 @@ async function main(argv) {
   if (!fs.existsSync(opts.model)) throw usageError(`no such model file: ${opts.model}`);
   const log = [];
   const mod = await loadRuntime(log, opts.verbose);
+  if (opts.batch !== undefined) {
+    runBatch(mod, opts.model, opts.batch, log, opts.keepState);
+    return;
+  }
   const runner = loadModel(mod, opts.model, log);
 
   if (opts.info) {
@@ -355,11 +372,6 @@ async function main(argv) {
     process.stdout.write(JSON.stringify({ model: opts.model, runtime: mod.variant, inputs, outputs }) + '\n');
     return;
   }
-  if (opts.batch !== undefined) {
-    runBatch(runner, opts.batch, log);
-    return;
-  }
-
   const inSpecs = snapshot(runner.GetInputs());
   if (opts.random !== undefined) {
     const rand = prng(opts.random);
@@ -381,13 +393,14 @@ async function main(argv) {
   }
 
   infer(runner, log);
+  // Before timing: the timed runs would carry a stateful model's state on.
+  if (opts.outputDir !== undefined) writeOutputs(snapshot(runner.GetOutputs()), opts.outputDir);
   if (opts.time !== undefined) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < opts.time; i++) infer(runner, log);
     const meanMs = Number(process.hrtime.bigint() - t0) / 1e6 / opts.time;
     process.stdout.write(JSON.stringify({ mean_ms: Number(meanMs.toFixed(4)) }) + '\n');
   }
-  if (opts.outputDir !== undefined) writeOutputs(snapshot(runner.GetOutputs()), opts.outputDir);
 }
 
 main(process.argv.slice(2)).then(

@@ -160,6 +160,39 @@ if (!fs.existsSync(FIXTURES)) {
     });
   });
 
+  // An LSTM keeps its state in variable tensors, which TFLite carries from
+  // one Infer() to the next: batch entries start from a fresh model unless
+  // --keep-state chains them like an application's repeated Invoke().
+  const lstm = path.join(FIXTURES, 'models', 'coral', 'keras_lstm_mnist_ptq.tflite');
+  check('batch entries of a stateful model (LSTM) start from its initial state; --keep-state chains them', () => {
+    const shape = [1, 28, 28];
+    const inputs = [11, 12].map((seed, k) => {
+      const file = path.join(tmp, `lstm_in${k}.npy`);
+      const data = new Uint8Array(28 * 28);
+      let s = seed;
+      for (let i = 0; i < data.length; i++) data[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+      npy.write(file, { dtype: 'uint8', shape, data });
+      return file;
+    });
+    const single = oracle(lstm, '--input', inputs[1], '--output-dir', path.join(tmp, 'lstm_single'));
+    assert.strictEqual(single.code, 0, single.stderr);
+    const alone = Array.from(npy.read(path.join(tmp, 'lstm_single', 'output_0.npy')).data);
+    const second = (keep) => {
+      const jobs = inputs.map((f, k) => ({ inputs: [f], output_dir: `lstm_${keep ? 'kept' : 'fresh'}${k}` }));
+      fs.writeFileSync(path.join(tmp, 'lstm_batch.json'), JSON.stringify(jobs));
+      const r = oracle(lstm, '--batch', path.join(tmp, 'lstm_batch.json'), ...(keep ? ['--keep-state'] : []));
+      assert.strictEqual(r.code, 0, r.stderr);
+      return Array.from(npy.read(path.join(tmp, `lstm_${keep ? 'kept' : 'fresh'}1`, 'output_0.npy')).data);
+    };
+    assert.deepStrictEqual(second(false), alone);
+    assert.notDeepStrictEqual(second(true), alone, 'the second run with the first run\'s state should differ');
+  });
+
+  check('--keep-state without --batch -> exit 2', () => {
+    const r = oracle(helloWorld, '--keep-state', '--output-dir', path.join(tmp, 'ks'));
+    assert.strictEqual(r.code, 2, r.stderr);
+  });
+
   check('wrong input dtype -> exit 2, one line', () => {
     const bad = path.join(tmp, 'bad.npy');
     npy.write(bad, { dtype: 'float64', shape: info.inputs[0].shape, data: [1] });

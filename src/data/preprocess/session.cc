@@ -106,6 +106,9 @@ TensorData ModelSession::Prepare(const Sample& sample, const PreprocessSpec& spe
 std::vector<float> ModelSession::Run(const TensorData& input) {
   try {
     interp_->SetInput(0, input.dtype, input.shape, input.bytes.data(), input.bytes.size());
+    // Items are independent: a stateful model (LSTM, SVDF) starts each from
+    // its initial state, not from the state the item before left.
+    interp_->ResetVariables();
     interp_->Invoke();
   } catch (const Error& e) {
     Fail("{}: {}", path_, e.what());
