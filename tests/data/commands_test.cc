@@ -2,6 +2,7 @@
 // and the acceptance case checked against the real TFLite runtime.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -309,6 +310,49 @@ TEST(AuditCommandTest, InDomainLabelledDataKeepsTheMetadataDecisively) {
   }
   EXPECT_GE(wrong_values, 2u) << j["ranking"].dump(1);
   EXPECT_GT(j["declared_rank"].get<int>(), 1);
+  fs::remove_all(dir);
+}
+
+// A copy of the float MobileNet whose metadata claims [0,1] inputs
+// (mean 0, std 255) instead of its true [-1,1] (mean 127.5, std 127.5): the
+// two floats 127.5 of its NormalizationOptions are rewritten in place.
+std::string WrongMetadataModel(const fs::path& dir) {
+  std::vector<uint8_t> bytes = ReadFileBytes(Fixture(kFloat));
+  const float half = 127.5f;
+  std::vector<size_t> at;
+  for (size_t i = 0; i + 4 <= bytes.size(); ++i)
+    if (std::memcmp(&bytes[i], &half, 4) == 0) at.push_back(i);
+  if (at.size() != 2) return "";
+  std::string path = (dir / "wrong_metadata.tflite").string();
+  for (bool swap : {false, true}) {
+    const float mean = 0, stdev = 255;
+    std::memcpy(&bytes[at[swap ? 1 : 0]], &mean, 4);
+    std::memcpy(&bytes[at[swap ? 0 : 1]], &stdev, 4);
+    WriteFileBytes(path, bytes);
+    ExpectedPreprocessing e = ExpectedFor(LoadModel(path));
+    if (e.spec.mean == std::vector<float>{0} && e.spec.std == std::vector<float>{255}) return path;
+  }
+  return "";
+}
+
+TEST(AuditCommandTest, MetadataContradictedByLabelledDataIsBeatenBeyondTheNoise) {
+  // The rule that keeps the metadata's pipeline on noise must not keep it
+  // against evidence: with metadata that is wrong, 20 labelled photos rank
+  // the true [-1,1] first, by a significant margin.
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("audit-wrong-metadata");
+  std::string model = WrongMetadataModel(dir);
+  ASSERT_FALSE(model.empty()) << "could not find the normalization floats in " << kFloat;
+  CliResult r = RunCli("audit-preprocessing " + Quote(model) + " --data " + Quote(ImagenetSubset(dir, 25, 3)) + " --json");
+  TFD_SKIP_IF_NO_KERNEL(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["verdict"]["kind"], "expected_beaten") << j["verdict"].dump();
+  EXPECT_GT(j["expected_rank"].get<int>(), 1);
+  const auto& best = j["ranking"][0];
+  EXPECT_EQ(best["name"].get<std::string>().rfind("[-1,1] RGB NHWC", 0), 0u) << best.dump();
+  EXPECT_TRUE(best["significant"].get<bool>()) << best.dump();
+  EXPECT_GT(best["lead_spread"][0].get<double>(), 0.0) << best.dump();
   fs::remove_all(dir);
 }
 
