@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "data/dataset.h"
 #include "data/item_stream.h"
 #include "data/preprocess/expected.h"
@@ -116,6 +118,39 @@ TEST(StreamingMemoryTest, EvalPeakMemoryDoesNotGrowWithTheNumberOfItems) {
   ASSERT_GT(small_kb, 0) << "eval failed";
   ASSERT_GT(large_kb, 0) << "eval failed";
   EXPECT_LT(large_kb - small_kb, 8 * 1024) << "30 items: " << small_kb << " KB, 120 items: " << large_kb << " KB";
+  fs::remove_all(dir);
+}
+
+TEST(CompareDataTest, ItemsAreReadWhenComparedAndOnlyAsManyAsAskedFor) {
+  // compare --data decodes items one at a time: the readable ones are found
+  // first (compare needs their number), then decoded again when compared.
+  // With --samples K only the first K readable items are ever read, so a
+  // broken file after them does not stop the run.
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("compare-stream");
+  fs::create_directories(dir / "data");
+  fs::copy_file(Fixture("images/burger.jpg"), dir / "data" / "a.jpg");
+  fs::copy_file(Fixture("images/cat.jpg"), dir / "data" / "b.jpg");
+  std::ofstream(dir / "data" / "z.png") << "not a png";
+  const std::string base = "compare --self " + testing::Quote(Fixture("models/tflite-support/mobilenet_v1_0.25_224_quant.tflite")) +
+                           " --data " + testing::Quote((dir / "data").string()) + " --impact-samples 0 --json";
+  testing::CliResult r = testing::RunCli(base);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("1 of 3 items could not be used"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("z.png"), std::string::npos) << r.err;
+  r = testing::RunCli(base + " --skip-bad");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["data"]["items"], 3);
+  EXPECT_EQ(j["data"]["compared"], 2);
+  EXPECT_EQ(j["data"]["skipped"], 1);
+  r = testing::RunCli(base + " --samples 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto k = nlohmann::json::parse(r.out);
+  EXPECT_EQ(k["data"]["compared"], 2);
+  EXPECT_EQ(k["data"]["skipped"], 0);
+  // The same two items, so the same figures as with --skip-bad.
+  EXPECT_EQ(k["outputs"], j["outputs"]);
   fs::remove_all(dir);
 }
 
