@@ -456,8 +456,10 @@ AuditReport AuditPreprocessing(ModelSession& model, ModelSession* reference, con
   if (rep.verdict == Verdict::kNoExpectation && results.size() > 1 && results[0].ok && results[1].ok) {
     Interval d = results[0].boot.DifferenceSpread(results[1].boot);
     bool significant = d.lo > 0;
+    const bool failed = prior && expected_at < results.size();  // the expected pipeline could not run
     rep.verdict_sentence = fmt::format(
-        "the model does not say what it expects; '{}' leads '{}' by {} of {} ({} over {} items): {}",
+        "{}; '{}' leads '{}' by {} of {} ({} over {} items): {}",
+        failed ? "the expected pipeline could not run on these items" : "the model does not say what it expects",
         results[0].candidate.name, results[1].candidate.name, Figure(results[0].primary - results[1].primary, rep.rank_by),
         RankByName(rep.rank_by), IntervalPhrase(d, rep.rank_by), pass.usable,
         significant ? "a significant margin" : "within the noise, inconclusive");
