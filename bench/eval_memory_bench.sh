@@ -5,6 +5,10 @@
 # Usage: bench/eval_memory_bench.sh [BUILD_DIR] [MODEL] [--json]
 # (MODEL defaults to the float MobileNet v1 0.25 with metadata; --json also
 # measures the JSON report, which lists every item.)
+# Measured 2026-12-06 (2 shared cores, float MobileNet v1 0.25 with metadata):
+#   text report: 500 items 77.3 MB, 5000 items 78.0 MB, ratio 1.009
+#   --json:      500 items 77.7 MB, 5000 items 78.3 MB, ratio 1.008
+#   before streaming, 500 items: 606 MB (every decoded photo held).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
