@@ -42,15 +42,31 @@ nlohmann::json ResultJson(const AuditCandidateResult& r, bool labeled, bool refe
                    {"spec", PreprocessSpecJson(r.candidate.spec)}};
   if (labeled) e["accuracy"] = r.accuracy, e["label_probability"] = r.label_prob;
   if (reference) e["agreement"] = r.agreement, e["sqnr_db"] = r.sqnr_db;
+  e["spread"] = {r.spread.lo, r.spread.hi};
+  e["lead"] = r.lead;
+  e["lead_spread"] = {r.lead_spread.lo, r.lead_spread.hi};
+  e["significant"] = r.significant;
   if (!r.ok) e["error"] = r.error;
   return e;
 }
 
-void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, bool reference) {
+// The lead over the incumbent in the ranking metric, with its 95% interval.
+std::string Lead(const AuditCandidateResult& r, RankBy by) {
+  auto f = [&](double v) {
+    if (by == RankBy::kSqnr) return fmt::format("{:+.1f}", v);
+    if (by == RankBy::kAccuracy || by == RankBy::kAgreement) return fmt::format("{:+.1f}", 100 * v);
+    return fmt::format("{:+.3f}", v);
+  };
+  return f(r.lead) + " [" + f(r.lead_spread.lo) + ", " + f(r.lead_spread.hi) + "]" + (r.significant ? "*" : " ");
+}
+
+void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, bool reference, RankBy by,
+                const std::string& incumbent) {
   std::string head = fmt::format("  {:>4}", "rank");
   if (labeled) head += fmt::format("  {:>6}  {:>8}", "top-1", "p(label)");
   if (reference) head += fmt::format("  {:>6}  {:>8}", "agree", "SQNR");
   if (!labeled && !reference) head += fmt::format("  {:>10}", "confidence");
+  head += fmt::format("  {:>26}", "vs " + incumbent + " [95%]");
   std::cout << head << "  pipeline\n";
   for (const auto& r : rows) {
     std::string mark = r.candidate.declared && r.candidate.expected ? "  <- declared, expected"
@@ -65,6 +81,7 @@ void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, boo
     if (labeled) line += fmt::format("  {:>6}  {:>8.3f}", Percent(r.accuracy), r.label_prob);
     if (reference) line += fmt::format("  {:>6}  {:>8}", Percent(r.agreement), Db(r.sqnr_db));
     if (!labeled && !reference) line += fmt::format("  {:>10.3f}", r.confidence);
+    line += fmt::format("  {:>26}", Lead(r, by));
     std::cout << line << "  " << r.candidate.name << mark << "\n";
   }
 }
@@ -103,6 +120,7 @@ void Audit(const AuditArgs& args) {
     j["ranking"] = ranking;
     j["geometry"] = geometry;
     j["best"] = best.candidate.name;
+    j["verdict"] = {{"kind", VerdictName(rep.verdict)}, {"sentence", rep.verdict_sentence}};
     j["expected_rank"] = rep.expected_rank;
     if (rep.declared) j["declared_rank"] = rep.declared_rank, j["loss"] = rep.loss, j["top1_loss"] = rep.top1_loss;
     nlohmann::json bad = nlohmann::json::array();
@@ -126,7 +144,9 @@ void Audit(const AuditArgs& args) {
   bool labeled = rep.labeled > 0, has_ref = ref != nullptr;
   std::cout << fmt::format("\nValue pipelines on {} items{}, ranked by {}:\n", rep.items,
                            labeled ? fmt::format(" ({} labeled)", rep.labeled) : "", RankByName(rep.rank_by));
-  PrintTable(rep.ranking, labeled, has_ref);
+  PrintTable(rep.ranking, labeled, has_ref, rep.rank_by, "expected");
+  std::cout << "  (* a lead beyond the noise: its 95% bootstrap interval excludes 0)\n";
+  if (!rep.verdict_sentence.empty()) std::cout << "\nVerdict: " << rep.verdict_sentence << "\n";
   std::cout << "\nBest: " << best.candidate.name << "\n  spec: " << PreprocessSpecJson(best.candidate.spec).dump()
             << "\n";
   if (rep.expected_rank)
@@ -155,7 +175,7 @@ void Audit(const AuditArgs& args) {
   }
   if (rep.geometry.size() > 1) {
     std::cout << "\nResize and crop, with the best value pipeline:\n";
-    PrintTable(rep.geometry, labeled, has_ref);
+    PrintTable(rep.geometry, labeled, has_ref, rep.rank_by, "best");
   }
   if (!rep.bad.empty()) {
     std::cout << fmt::format("Skipped {} items:\n", rep.bad.size());

@@ -8,6 +8,7 @@
 #include "analysis/compare/float_shadow.h"
 #include "cli/command_registry.h"
 #include "data/dataset.h"
+#include "data/item_stream.h"
 #include "data/npy.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/session.h"
@@ -110,10 +111,14 @@ std::vector<float> RealValues(const TensorData& d, const Tensor& t, const std::s
 RawInput Raw(TensorData d) { return {d.dtype, std::move(d.shape), std::move(d.bytes)}; }
 
 // Everything --data needs alive while comparing: the sessions (which own
-// the models), the decoded items and the resolved preprocessing.
+// the models), the dataset listing and which of its items can be read, and
+// the resolved preprocessing. Items are decoded when compare asks for them,
+// one at a time, never all at once.
 struct DataRun {
   std::unique_ptr<ModelSession> reference, deployed;
-  LoadedData loaded;
+  Dataset dataset;
+  std::vector<size_t> readable;  // indices of the items compared, in order
+  std::vector<BadItem> bad;      // unreadable items met before enough readable ones
   PreprocessSpec reference_spec, deployed_spec;
   std::string reference_desc, deployed_desc;
 };
@@ -122,9 +127,11 @@ struct DataRun {
 // metadata, the partner's, or a spec file). With --self the float shadow is
 // given the deployed input's real values, so both see the same input; with
 // --reference-shadow the reference's shadow gets the real values its own
-// conversion gives.
+// conversion gives. The items compared are the dataset's readable ones (the
+// first K with --samples K): a first pass decodes items one at a time to
+// find them, as compare needs their number before it starts.
 CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
-  Dataset dataset = OpenDataset(args.data);
+  run.dataset = OpenDataset(args.data);
   if (!args.self) run.reference = std::make_unique<ModelSession>(args.models.front());
   run.deployed = std::make_unique<ModelSession>(args.models.back(), run.reference ? &run.reference->expected() : nullptr);
   if (run.reference) run.reference->SetPartner(run.deployed->expected());
@@ -136,26 +143,38 @@ CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
     run.reference_spec = rs.spec;
     run.reference_desc = rs.description;
   }
-  run.loaded = LoadItems(dataset, TerminalProgressBar("load"));
-  RequireNoBad(run.loaded.bad, run.loaded.total, args.skip_bad);
-  if (run.loaded.items.empty()) Fail("{}: no item could be read", args.data);
+  const size_t wanted = args.samples_given ? static_cast<size_t>(args.samples) : run.dataset.items.size();
+  Progress progress = TerminalProgressBar("check");
+  ItemStream stream(run.dataset);
+  while (run.readable.size() < wanted) {
+    std::optional<StreamItem> item = stream.Next();
+    if (!item) break;
+    if (progress) progress(item->index + 1, stream.size(), item->entry->path);
+    if (item->ok())
+      run.readable.push_back(item->index);
+    else
+      run.bad.push_back({item->entry->path, item->error});
+  }
+  if (progress) progress(stream.size(), stream.size(), "");
+  RequireNoBad(run.bad, run.dataset.items.size(), args.skip_bad);
+  if (run.readable.empty()) Fail("{}: no item could be read", args.data);
   CompareInputs in;
-  in.count = static_cast<int>(run.loaded.items.size());
-  if (args.samples_given) in.count = std::min(in.count, args.samples);
+  in.count = static_cast<int>(run.readable.size());
   const Tensor& input = run.deployed->model().main().tensors[static_cast<size_t>(run.deployed->model().main().inputs[0])];
   in.sample = [&run, &input, reference_shadow = args.reference_shadow](int k) {
-    const LoadedItem& item = run.loaded.items[static_cast<size_t>(k)];
+    const DatasetItem& item = run.dataset.items[run.readable[static_cast<size_t>(k)]];
+    const Sample sample = LoadSample(item.path);
     CompareSample s;
-    TensorData dep = run.deployed->Prepare(item.sample, run.deployed_spec, item.path);
+    TensorData dep = run.deployed->Prepare(sample, run.deployed_spec, item.path);
     if (run.reference && reference_shadow) {
       const Model& rm = run.reference->model();
-      TensorData ref = run.reference->Prepare(item.sample, run.reference_spec, item.path);
+      TensorData ref = run.reference->Prepare(sample, run.reference_spec, item.path);
       std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], item.path, "reference");
       RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(real.size() * sizeof(float))};
       std::memcpy(r.bytes.data(), real.data(), r.bytes.size());
       s.reference.push_back(std::move(r));
     } else if (run.reference) {
-      s.reference.push_back(Raw(run.reference->Prepare(item.sample, run.reference_spec, item.path)));
+      s.reference.push_back(Raw(run.reference->Prepare(sample, run.reference_spec, item.path)));
     } else {
       s.values.push_back(RealValues(dep, input, item.path, "deployed"));
     }
@@ -220,8 +239,8 @@ void RunCompare(const CompareArgs& args) {
     j["reference"] = reference_name;
     j["deployed"] = args.models.back();
     if (!args.data.empty()) {
-      j["data"] = {{"source", args.data}, {"items", run.loaded.total}, {"compared", result.samples},
-                   {"skipped", run.loaded.bad.size()}};
+      j["data"] = {{"source", args.data}, {"items", run.dataset.items.size()}, {"compared", result.samples},
+                   {"skipped", run.bad.size()}};
       j["preprocessing"] = {{"deployed", run.deployed_desc}};
       if (!args.self) j["preprocessing"]["reference"] = run.reference_desc;
     }
@@ -229,8 +248,8 @@ void RunCompare(const CompareArgs& args) {
   } else {
     std::cout << "Reference: " << reference_name << "\nDeployed:  " << args.models.back() << "\n";
     if (!args.data.empty()) {
-      std::cout << "Data: " << args.data << " (" << result.samples << " of " << run.loaded.total << " items";
-      if (!run.loaded.bad.empty()) std::cout << ", " << run.loaded.bad.size() << " unreadable skipped";
+      std::cout << "Data: " << args.data << " (" << result.samples << " of " << run.dataset.items.size() << " items";
+      if (!run.bad.empty()) std::cout << ", " << run.bad.size() << " unreadable skipped";
       std::cout << ")\n  deployed preprocessing: " << run.deployed_desc << "\n";
       if (!args.self) std::cout << "  reference preprocessing: " << run.reference_desc << "\n";
     }

@@ -1,5 +1,6 @@
 // tflite-doctor eval MODEL --data DIR: accuracy over a labeled dataset, and
 // agreement / SQNR against a reference model fed its own preprocessing.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -37,6 +38,57 @@ std::string LabelName(const ModelSession& s, int idx) {
   return "#" + std::to_string(idx);
 }
 
+// Said on the report's first lines: accuracy over part of the data only.
+std::vector<std::string> Warnings(const EvalResult& r, const ModelSession& model) {
+  std::vector<std::string> out;
+  if (!r.warn_unmapped()) return out;
+  std::string names;
+  for (size_t i = 0; i < std::min<size_t>(r.unmapped_labels.size(), 3); ++i)
+    names += (i ? ", '" : "'") + r.unmapped_labels[i] + "'";
+  if (r.unmapped_labels.size() > 3) names += fmt::format(" and {} more", r.unmapped_labels.size() - 3);
+  out.push_back(fmt::format(
+      "{} of {} labelled items ({} of {} labels: {}) have a label that is not among the model's{}; accuracy is "
+      "measured on the other {} items only",
+      r.unmapped_items, r.unmapped_items + r.labeled, r.unmapped_labels.size(), r.per_class.size(), names,
+      model.labels().empty() ? " (the model has no labels: pass --labels)" : " (pass --labels to name its classes)",
+      r.labeled));
+  return out;
+}
+
+// The report as one JSON object, "warnings" first; items are written one by
+// one, so that the report never holds a JSON tree per item.
+void PrintJson(nlohmann::json& j, const std::vector<std::string>& warnings, const EvalResult& r,
+               const Dataset& dataset, bool has_reference) {
+  const std::string marker = "@@tflite-doctor items@@";
+  j["items"] = marker;
+  std::string text = j.dump(2);
+  size_t at = text.find("\"" + marker + "\"");
+  std::string head = text.substr(0, at), tail = text.substr(at + marker.size() + 2);
+  if (!warnings.empty()) head = "{\n  \"warnings\": " + nlohmann::json(warnings).dump() + "," + head.substr(1);
+  std::cout << head;
+  if (r.items.empty()) {
+    std::cout << "[]";
+  } else {
+    std::cout << "[";
+    for (size_t i = 0; i < r.items.size(); ++i) {
+      const EvalItem& e = r.items[i];
+      const DatasetItem& d = dataset.items[e.index];
+      nlohmann::json it{{"file", d.path}, {"top5", e.top5()}, {"top1_score", e.top1_score}};
+      if (!d.label.empty()) it["label"] = d.label, it["label_index"] = e.label_index;
+      if (has_reference) it["reference_top1"] = e.ref_top1, it["sqnr_db"] = Num(e.sqnr_db);
+      std::string one = it.dump(2);
+      std::string indented;
+      for (char c : one) {
+        indented += c;
+        if (c == '\n') indented += "    ";
+      }
+      std::cout << (i ? ",\n    " : "\n    ") << indented;
+    }
+    std::cout << "\n  ]";
+  }
+  std::cout << tail << "\n";
+}
+
 void Eval(const EvalArgs& args) {
   Dataset dataset = OpenDataset(args.data);
   std::unique_ptr<ModelSession> ref;
@@ -68,7 +120,7 @@ void Eval(const EvalArgs& args) {
   j["bad"] = bad;
   if (dataset.labeled()) {
     j["accuracy"] = {{"labeled", r.labeled}, {"top1", r.top1}, {"top5", r.top5}, {"mean_label_probability", r.mean_true_prob},
-                     {"unmapped_labels", r.unmapped_labels}};
+                     {"unmapped_labels", r.unmapped_labels}, {"unmapped_items", r.unmapped_items}};
     nlohmann::json pc = nlohmann::json::array();
     for (const auto& c : r.per_class)
       pc.push_back({{"label", c.label}, {"index", c.index}, {"count", c.count},
@@ -89,18 +141,12 @@ void Eval(const EvalArgs& args) {
                       {"mean_sqnr_db", Num(r.mean_sqnr_db)},
                       {"min_sqnr_db", Num(r.min_sqnr_db)}};
   }
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& e : r.items) {
-    nlohmann::json it{{"file", e.path}, {"top5", e.top5}, {"top1_score", e.top1_score}};
-    if (!e.label.empty()) it["label"] = e.label, it["label_index"] = e.label_index;
-    if (ref) it["reference_top1"] = e.ref_top1, it["sqnr_db"] = Num(e.sqnr_db);
-    items.push_back(it);
-  }
-  j["items"] = items;
+  const std::vector<std::string> warnings = Warnings(r, model);
   if (args.json) {
-    std::cout << j.dump(2) << "\n";
+    PrintJson(j, warnings, r, dataset, ref != nullptr);
     return;
   }
+  for (const auto& w : warnings) std::cout << "Warning: " << w << "\n";
   std::cout << "Model: " << args.model << "\n";
   std::cout << fmt::format("Data: {} ({}, {} items{})\n", args.data, DatasetKindName(dataset.kind), r.total,
                            dataset.labeled() ? fmt::format(", {} classes", dataset.classes.size()) : "");

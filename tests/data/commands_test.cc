@@ -2,6 +2,7 @@
 // and the acceptance case checked against the real TFLite runtime.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -189,6 +190,195 @@ TEST(EvalCommandTest, ReferenceAgreementAndSqnr) {
             std::string::npos);
   EXPECT_GE(j["reference"]["agreement"].get<double>(), 0.75);
   EXPECT_GT(j["reference"]["sqnr_db"].get<double>(), 5.0);
+  fs::remove_all(dir);
+}
+
+// Every `step`-th item of imagenet-sample (500 ImageNet photos, full
+// ImageNet names as labels), as a CSV with absolute paths.
+std::string ImagenetSubset(const fs::path& dir, size_t step, size_t offset = 0) {
+  Dataset sample = OpenDataset(Fixture("imagenet-sample/labels.csv"));
+  std::string path = (dir / ("imagenet-" + std::to_string(step) + "-" + std::to_string(offset) + ".csv")).string();
+  std::ofstream f(path);
+  f << "path,label\n";
+  for (size_t i = offset; i < sample.items.size(); i += step)
+    f << sample.items[i].path << ",\"" << sample.items[i].label << "\"\n";
+  return path;
+}
+
+TEST(EvalCommandTest, ImagenetNamesMapToTheModelsShortLabels) {
+  // "goldfish, Carassius auratus" is "goldfish" in the model's label file:
+  // every item counts (today's matching counted about half).
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("eval-imagenet");
+  CliResult r = RunCli("eval " + Quote(Fixture(kFloat)) + " --data " + Quote(ImagenetSubset(dir, 10)) + " --json");
+  TFD_SKIP_IF_NO_KERNEL(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["accuracy"]["labeled"], 50);
+  EXPECT_EQ(j["accuracy"]["unmapped_items"], 0);
+  EXPECT_TRUE(j["accuracy"]["unmapped_labels"].empty());
+  EXPECT_FALSE(j.contains("warnings"));
+  ASSERT_EQ(j["items"].size(), 50u);
+  // MobileNet v1 0.25 is about 50% top-1 on ImageNet.
+  EXPECT_GT(j["accuracy"]["top1"].get<double>(), 0.25);
+  for (const auto& item : j["items"]) {
+    EXPECT_GE(item["label_index"].get<int>(), 1) << item.dump();
+    EXPECT_EQ(item["top5"].size(), 5u);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(EvalCommandTest, UnmappedLabelsAreSaidFirst) {
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("eval-unmapped");
+  std::string csv = (dir / "data.csv").string();
+  {
+    std::ofstream f(csv);
+    f << "path,label\n";
+    f << Fixture("images/burger.jpg") << ",cheeseburger\n";
+    f << Fixture("images/cat.bmp") << ",Egyptian cat\n";
+    // Four labels the model does not know: more than a few.
+    for (const char* l : {"burger-thing", "kitty", "bug", "flower"}) f << Fixture("images/dragonfly.bmp") << "," << l << "\n";
+  }
+  CliResult r = RunCli("eval " + Quote(Fixture(kFloat)) + " --data " + Quote(csv));
+  TFD_SKIP_IF_NO_KERNEL(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string first = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(first.rfind("Warning: 4 of 6 labelled items (4 of 6 labels: 'burger-thing', 'kitty', 'bug' and 1 more) have a "
+                        "label that is not among the model's",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_NE(first.find("accuracy is measured on the other 2 items only"), std::string::npos) << first;
+  r = RunCli("eval " + Quote(Fixture(kFloat)) + " --data " + Quote(csv) + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The first key of the JSON object, on its first lines.
+  EXPECT_EQ(r.out.rfind("{\n  \"warnings\": [", 0), 0u) << r.out.substr(0, 200);
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["warnings"].size(), 1u);
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("4 of 6 labelled items"), std::string::npos);
+  EXPECT_EQ(j["accuracy"]["labeled"], 2);
+  EXPECT_EQ(j["accuracy"]["unmapped_items"], 4);
+  EXPECT_EQ(j["items"].size(), 6u);
+
+  // Two rare unknown labels (2 of 62 items): no warning.
+  {
+    std::ofstream f(csv);
+    f << "path,label\n";
+    for (int i = 0; i < 60; ++i) f << Fixture("images/burger.jpg") << ",cheeseburger\n";
+    for (const char* l : {"kitty", "bug"}) f << Fixture("images/dragonfly.bmp") << "," << l << "\n";
+  }
+  r = RunCli("eval " + Quote(Fixture(kFloat)) + " --data " + Quote(csv) + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j.contains("warnings")) << j.dump();
+  EXPECT_EQ(j["accuracy"]["unmapped_labels"].size(), 2u);
+  fs::remove_all(dir);
+}
+
+TEST(AuditCommandTest, OutOfDomainConfidenceIsInconclusiveAndKeepsTheMetadata) {
+  // MNIST digits on an ImageNet classifier: confidence moves a little from
+  // one pipeline to another, and by chance one that contradicts the
+  // metadata leads. Within the noise, the metadata's pipeline stays first.
+  TFD_REQUIRE_FIXTURES();
+  CliResult r = RunCli("audit-preprocessing " + Quote(Fixture(kFloat)) + " --data " +
+                       Quote(Fixture("images/mnist")) + " --json");
+  TFD_SKIP_IF_NO_KERNEL(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ranked_by"], "mean confidence");
+  EXPECT_EQ(j["expected_rank"], 1) << j["ranking"].dump(1);
+  EXPECT_TRUE(j["ranking"][0]["expected"].get<bool>());
+  EXPECT_EQ(j["verdict"]["kind"], "inconclusive") << j["verdict"].dump();
+  EXPECT_EQ(j["verdict"]["sentence"].get<std::string>().rfind("inconclusive, keep the metadata's pipeline", 0), 0u)
+      << j["verdict"].dump();
+  // The case itself: a pipeline that contradicts the metadata scores higher
+  // than it, and the bootstrap interval of that lead holds 0.
+  double best_other = -1;
+  for (const auto& c : j["ranking"]) {
+    if (c["expected"].get<bool>()) continue;
+    EXPECT_FALSE(c["significant"].get<bool>() && c["lead"].get<double>() > 0) << c.dump();
+    best_other = std::max(best_other, c["score"].get<double>());
+    EXPECT_LE(c["lead_spread"][0].get<double>(), c["lead"].get<double>()) << c.dump();
+    EXPECT_GE(c["lead_spread"][1].get<double>(), c["lead"].get<double>()) << c.dump();
+  }
+  EXPECT_GT(best_other, j["ranking"][0]["score"].get<double>()) << j["ranking"].dump(1);
+  CliResult text = RunCli("audit-preprocessing " + Quote(Fixture(kFloat)) + " --data " + Quote(Fixture("images/mnist")));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("Verdict: inconclusive, keep the metadata's pipeline"), std::string::npos) << text.out;
+}
+
+TEST(AuditCommandTest, InDomainLabelledDataKeepsTheMetadataDecisively) {
+  // 60 labelled ImageNet photos: the metadata's [-1,1] ranks first by top-1
+  // accuracy, and the pipelines that get the values wrong trail it by a
+  // margin beyond the noise; a declared [0,1] is named and measured.
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("audit-imagenet");
+  std::string spec = WriteSpec(dir, "declared.json", R"({"range": [0, 1]})");
+  CliResult r = RunCli("audit-preprocessing " + Quote(Fixture(kFloat)) + " --data " +
+                       Quote(ImagenetSubset(dir, 25, 3)) + " --declared " + Quote(spec) + " --json");
+  TFD_SKIP_IF_NO_KERNEL(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["data"]["labeled"], 20);
+  EXPECT_EQ(j["expected_rank"], 1) << j["ranking"].dump(1);
+  EXPECT_EQ(j["verdict"]["kind"], "expected_best") << j["verdict"].dump();
+  size_t wrong_values = 0;
+  for (const auto& c : j["ranking"]) {
+    const std::string name = c["name"];
+    if (c["expected"].get<bool>() || name.find("RGB NHWC") == std::string::npos) continue;
+    if (name.find("[0,1]") == 0 || name.find("declared: [0,1]") != std::string::npos ||
+        name.find("[0,255] RGB") == 0) {
+      ++wrong_values;
+      EXPECT_TRUE(c["significant"].get<bool>()) << c.dump();
+      EXPECT_LT(c["lead_spread"][1].get<double>(), 0.0) << c.dump();
+    }
+  }
+  EXPECT_GE(wrong_values, 2u) << j["ranking"].dump(1);
+  EXPECT_GT(j["declared_rank"].get<int>(), 1);
+  fs::remove_all(dir);
+}
+
+// A copy of the float MobileNet whose metadata claims [0,1] inputs
+// (mean 0, std 255) instead of its true [-1,1] (mean 127.5, std 127.5): the
+// two floats 127.5 of its NormalizationOptions are rewritten in place.
+std::string WrongMetadataModel(const fs::path& dir) {
+  std::vector<uint8_t> bytes = ReadFileBytes(Fixture(kFloat));
+  const float half = 127.5f;
+  std::vector<size_t> at;
+  for (size_t i = 0; i + 4 <= bytes.size(); ++i)
+    if (std::memcmp(&bytes[i], &half, 4) == 0) at.push_back(i);
+  if (at.size() != 2) return "";
+  std::string path = (dir / "wrong_metadata.tflite").string();
+  for (bool swap : {false, true}) {
+    const float mean = 0, stdev = 255;
+    std::memcpy(&bytes[at[swap ? 1 : 0]], &mean, 4);
+    std::memcpy(&bytes[at[swap ? 0 : 1]], &stdev, 4);
+    WriteFileBytes(path, bytes);
+    ExpectedPreprocessing e = ExpectedFor(LoadModel(path));
+    if (e.spec.mean == std::vector<float>{0} && e.spec.std == std::vector<float>{255}) return path;
+  }
+  return "";
+}
+
+TEST(AuditCommandTest, MetadataContradictedByLabelledDataIsBeatenBeyondTheNoise) {
+  // The rule that keeps the metadata's pipeline on noise must not keep it
+  // against evidence: with metadata that is wrong, 20 labelled photos rank
+  // the true [-1,1] first, by a significant margin.
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("audit-wrong-metadata");
+  std::string model = WrongMetadataModel(dir);
+  ASSERT_FALSE(model.empty()) << "could not find the normalization floats in " << kFloat;
+  CliResult r = RunCli("audit-preprocessing " + Quote(model) + " --data " + Quote(ImagenetSubset(dir, 25, 3)) + " --json");
+  TFD_SKIP_IF_NO_KERNEL(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["verdict"]["kind"], "expected_beaten") << j["verdict"].dump();
+  EXPECT_GT(j["expected_rank"].get<int>(), 1);
+  const auto& best = j["ranking"][0];
+  EXPECT_EQ(best["name"].get<std::string>().rfind("[-1,1] RGB NHWC", 0), 0u) << best.dump();
+  EXPECT_TRUE(best["significant"].get<bool>()) << best.dump();
+  EXPECT_GT(best["lead_spread"][0].get<double>(), 0.0) << best.dump();
   fs::remove_all(dir);
 }
 

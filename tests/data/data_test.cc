@@ -7,6 +7,7 @@
 
 #include "data/dataset.h"
 #include "data/image.h"
+#include "data/item_stream.h"
 #include "data/preprocess/evaluate.h"
 #include "data/wav.h"
 #include "test_support.h"
@@ -193,9 +194,25 @@ TEST(DatasetTest, BadItemsAreCountedAndStopTheRunUnlessSkipped) {
   fs::copy_file(Fixture("images/burger.jpg"), dir / "good.jpg");
   WriteBytes(dir / "broken.png", {'n', 'o', 'p', 'e'});
   Dataset d = OpenDataset(dir.string());
-  LoadedData data = LoadItems(d);
+  // Streamed: the bad item comes back with its error, the good one decoded.
+  ItemStream stream(d);
+  std::vector<BadItem> bad;
+  size_t good = 0, seen = 0;
+  while (std::optional<StreamItem> item = stream.Next()) {
+    EXPECT_EQ(item->index, seen++);
+    if (item->ok()) {
+      ++good;
+      EXPECT_GT(std::get<Image>(item->sample).width, 0);
+    } else {
+      bad.push_back({item->entry->path, item->error});
+    }
+  }
+  struct {
+    size_t total;
+    std::vector<BadItem> bad;
+  } data{seen, bad};
   EXPECT_EQ(data.total, 2u);
-  EXPECT_EQ(data.items.size(), 1u);
+  EXPECT_EQ(good, 1u);
   ASSERT_EQ(data.bad.size(), 1u);
   EXPECT_EQ(data.bad[0].path, (dir / "broken.png").string());
   EXPECT_NE(data.bad[0].error.find("not a JPEG, PNG or BMP"), std::string::npos) << data.bad[0].error;

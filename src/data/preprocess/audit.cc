@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "data/preprocess/candidate_scores.h"
 #include "graph/dtype.h"
 #include "util/error.h"
 
@@ -288,6 +289,82 @@ std::vector<AuditCandidate> GeometryCandidates(const AuditCandidate& base, const
   return out;
 }
 
+std::string VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kExpectedBest: return "expected_best";
+    case Verdict::kInconclusive: return "inconclusive";
+    case Verdict::kExpectedBeaten: return "expected_beaten";
+    case Verdict::kNoExpectation: return "no_expectation";
+  }
+  return "?";
+}
+
+namespace {
+
+AuditCandidateResult Result(const AuditCandidate& c, CandidateScores&& s, RankBy rank_by) {
+  AuditCandidateResult r;
+  r.candidate = c;
+  r.ok = s.ok;
+  r.error = s.error;
+  r.items = s.items;
+  r.accuracy = s.accuracy, r.label_prob = s.label_prob, r.confidence = s.confidence;
+  r.agreement = s.agreement, r.sqnr_db = s.sqnr_db;
+  if (s.labeled) r.accuracy /= s.labeled, r.label_prob /= s.labeled;
+  if (s.items) r.confidence /= s.items, r.agreement /= s.items, r.sqnr_db /= s.items;
+  switch (rank_by) {
+    case RankBy::kAccuracy: r.primary = r.accuracy, r.secondary = r.label_prob, r.boot = std::move(s.boot_accuracy); break;
+    case RankBy::kLabelProbability:
+      r.primary = r.label_prob, r.secondary = r.accuracy, r.boot = std::move(s.boot_label_prob);
+      break;
+    case RankBy::kAgreement: r.primary = r.agreement, r.secondary = r.sqnr_db, r.boot = std::move(s.boot_agreement); break;
+    case RankBy::kSqnr: r.primary = r.sqnr_db, r.secondary = r.agreement, r.boot = std::move(s.boot_sqnr_db); break;
+    case RankBy::kConfidence: r.primary = r.confidence, r.boot = std::move(s.boot_confidence); break;
+  }
+  r.spread = r.boot.Spread();
+  return r;
+}
+
+// Each result's lead over `incumbent` and its spread.
+void Leads(std::vector<AuditCandidateResult>& results, const AuditCandidateResult& incumbent) {
+  for (auto& r : results) {
+    r.lead = r.primary - incumbent.primary;
+    r.lead_spread = r.boot.DifferenceSpread(incumbent.boot);
+    r.significant = r.ok && incumbent.ok && (r.lead_spread.lo > 0 || r.lead_spread.hi < 0);
+  }
+}
+
+// Sorted by `better`, except that what does not beat the incumbent
+// significantly ranks after it.
+template <typename Better>
+void RankAgainst(std::vector<AuditCandidateResult>& results, size_t incumbent, const Better& better) {
+  const AuditCandidateResult inc = results[incumbent];
+  Leads(results, inc);
+  std::vector<AuditCandidateResult> above, rest;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (i == incumbent) continue;
+    auto& r = results[i];
+    (r.ok && inc.ok && r.significant && r.lead > 0 ? above : rest).push_back(std::move(r));
+  }
+  std::stable_sort(above.begin(), above.end(), better);
+  std::stable_sort(rest.begin(), rest.end(), better);
+  results.clear();
+  for (auto& r : above) results.push_back(std::move(r));
+  results.push_back(inc);
+  for (auto& r : rest) results.push_back(std::move(r));
+}
+
+std::string Figure(double v, RankBy by) {
+  if (by == RankBy::kSqnr) return fmt::format("{:.1f} dB", v);
+  if (by == RankBy::kAccuracy || by == RankBy::kAgreement) return fmt::format("{:.1f} points", 100 * v);
+  return fmt::format("{:.3f}", v);
+}
+
+std::string IntervalPhrase(const Interval& i, RankBy by) {
+  return fmt::format("95% interval {} to {}", Figure(i.lo, by), Figure(i.hi, by));
+}
+
+}  // namespace
+
 AuditReport AuditPreprocessing(ModelSession& model, ModelSession* reference, const Dataset& dataset,
                                const AuditOptions& options) {
   AuditReport rep;
@@ -295,87 +372,24 @@ AuditReport AuditPreprocessing(ModelSession& model, ModelSession* reference, con
   rep.declared = options.declared;
   if (options.declared) rep.mismatches = CompareSpecs(*options.declared, rep.expected);
 
-  LoadedData data = LoadItems(dataset);
-  RequireNoBad(data.bad, data.total, options.skip_bad);
-  rep.bad = data.bad;
-  std::vector<LoadedItem>& items = data.items;
-  if (items.empty()) Fail("{}: no usable items", dataset.source);
-
-  // Labels and reference outputs, once.
-  std::vector<int> label_index(items.size(), -1);
-  for (size_t i = 0; i < items.size(); ++i)
-    if (!items[i].label.empty()) {
-      label_index[i] = LabelIndex(items[i].label, model.labels());
-      if (label_index[i] >= 0) ++rep.labeled;
-    }
-  std::vector<std::vector<float>> ref_out(items.size());
-  std::vector<int> ref_top(items.size(), -1);
-  std::vector<bool> usable(items.size(), true);
-  if (reference) {
-    for (size_t i = 0; i < items.size(); ++i) {
-      try {
-        ref_out[i] = reference->Run(reference->Prepare(items[i].sample, reference->expected().spec, items[i].path));
-        ref_top[i] = TopK(ref_out[i], 1).at(0);
-      } catch (const Error& e) {
-        if (!options.skip_bad) throw;
-        usable[i] = false;
-        rep.bad.push_back({items[i].path, e.what()});
-      }
-    }
-  }
-  size_t usable_count = static_cast<size_t>(std::count(usable.begin(), usable.end(), true));
+  std::vector<AuditCandidate> cands = ValueCandidates(rep.expected, options.declared);
+  std::vector<PreprocessSpec> specs;
+  for (const auto& c : cands) specs.push_back(c.spec);
+  ScoringOptions so;
+  so.skip_bad = options.skip_bad;
+  so.progress = options.progress;
+  ScoringPass pass = ScoreCandidates(model, reference, dataset, specs, so);
+  rep.bad = pass.unreadable;
+  rep.bad.insert(rep.bad.end(), pass.reference_failed.begin(), pass.reference_failed.end());
+  if (pass.decoded == 0) Fail("{}: no usable items", dataset.source);
+  rep.labeled = pass.labeled;
   if (rep.labeled)
     rep.rank_by = rep.labeled >= kMinItemsForTop1 ? RankBy::kAccuracy : RankBy::kLabelProbability;
   else if (reference)
-    rep.rank_by = usable_count >= kMinItemsForTop1 ? RankBy::kAgreement : RankBy::kSqnr;
+    rep.rank_by = pass.usable >= kMinItemsForTop1 ? RankBy::kAgreement : RankBy::kSqnr;
   else
     rep.rank_by = RankBy::kConfidence;
 
-  auto run = [&](const AuditCandidate& c) {
-    AuditCandidateResult r;
-    r.candidate = c;
-    size_t n = 0, labeled = 0;
-    try {
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (!usable[i]) continue;
-        std::vector<float> scores = model.Run(model.Prepare(items[i].sample, c.spec, items[i].path, true));
-        std::vector<float> probs = model.Probabilities(scores);
-        int top = TopK(scores, 1).at(0);
-        ++n;
-        r.confidence += probs[static_cast<size_t>(top)];
-        if (label_index[i] >= 0 && static_cast<size_t>(label_index[i]) < probs.size()) {
-          ++labeled;
-          r.accuracy += top == label_index[i];
-          r.label_prob += probs[static_cast<size_t>(label_index[i])];
-        }
-        if (reference) {
-          r.agreement += top == ref_top[i];
-          double s = SqnrDb(scores, ref_out[i]);
-          r.sqnr_db += std::isfinite(s) ? std::min(s, 100.0) : (s > 0 ? 100.0 : -100.0);
-        }
-      }
-    } catch (const Error& e) {
-      r.ok = false;
-      r.error = e.what();
-    }
-    r.items = n;
-    if (labeled) r.accuracy /= labeled, r.label_prob /= labeled;
-    if (n) r.confidence /= n, r.agreement /= n, r.sqnr_db /= n;
-    switch (rep.rank_by) {
-      case RankBy::kAccuracy: r.primary = r.accuracy, r.secondary = r.label_prob; break;
-      case RankBy::kLabelProbability: r.primary = r.label_prob, r.secondary = r.accuracy; break;
-      case RankBy::kAgreement: r.primary = r.agreement, r.secondary = r.sqnr_db; break;
-      case RankBy::kSqnr: r.primary = r.sqnr_db, r.secondary = r.agreement; break;
-      case RankBy::kConfidence: r.primary = r.confidence; break;
-    }
-    return r;
-  };
-
-  std::vector<AuditCandidate> cands = ValueCandidates(rep.expected, options.declared);
-  size_t done = 0;
-  auto progress = [&](const AuditCandidate& c, size_t total) {
-    if (options.progress) options.progress(++done, total, c.name);
-  };
   auto better = [&](const AuditCandidateResult& a, const AuditCandidateResult& b) {
     if (a.ok != b.ok) return a.ok;
     // Differences below the metric's resolution on this data are ties, so
@@ -390,31 +404,96 @@ AuditReport AuditPreprocessing(ModelSession& model, ModelSession* reference, con
     return a.candidate.name < b.candidate.name;
   };
   std::vector<AuditCandidateResult> results;
-  size_t total_estimate = cands.size() + 9;
-  for (const auto& c : cands) {
-    results.push_back(run(c));
-    progress(c, total_estimate);
-  }
+  for (size_t i = 0; i < cands.size(); ++i) results.push_back(Result(cands[i], std::move(pass.scores[i]), rep.rank_by));
   std::sort(results.begin(), results.end(), better);
+
+  // The expected pipeline is kept first unless the data shows, beyond its
+  // noise, that another does better.
+  const bool prior = rep.expected.values_known();
+  size_t expected_at = results.size();
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].candidate.expected && expected_at == results.size()) expected_at = i;
+  const std::string what = rep.expected.source == SpecSource::kMetadata ? "the metadata's pipeline"
+                                                                         : "the expected pipeline (" + SourcePhrase(rep.expected) + ")";
+  if (expected_at < results.size() && results[expected_at].ok) {
+    const AuditCandidateResult top_by_score = results[0];
+    RankAgainst(results, expected_at, better);
+    if (!prior) {
+      // Nothing to keep: the ranking is by score alone.
+      std::sort(results.begin(), results.end(), better);
+      rep.verdict = Verdict::kNoExpectation;
+    } else if (!results[0].candidate.expected) {
+      rep.verdict = Verdict::kExpectedBeaten;
+      rep.verdict_sentence = fmt::format("'{}' beats {} by {} of {} ({} over {} items): the data contradicts {}",
+                                         results[0].candidate.name, what, Figure(results[0].lead, rep.rank_by),
+                                         RankByName(rep.rank_by), IntervalPhrase(results[0].lead_spread, rep.rank_by),
+                                         pass.usable, what);
+    } else if (!top_by_score.candidate.expected) {
+      rep.verdict = Verdict::kInconclusive;
+      const AuditCandidateResult* leader = nullptr;
+      for (const auto& r : results)
+        if (r.candidate.name == top_by_score.candidate.name) leader = &r;
+      rep.verdict_sentence = fmt::format(
+          "inconclusive, keep {}: '{}' leads it by {} of {}, within the noise ({} over {} items)", what,
+          leader->candidate.name, Figure(leader->lead, rep.rank_by), RankByName(rep.rank_by),
+          IntervalPhrase(leader->lead_spread, rep.rank_by), pass.usable);
+    } else {
+      rep.verdict = Verdict::kExpectedBest;
+      if (results.size() > 1 && results[1].ok) {
+        const auto& second = results[1];
+        rep.verdict_sentence = fmt::format(
+            "{} scores best; the runner-up '{}' trails it by {} of {} ({} over {} items): {}", what,
+            second.candidate.name, Figure(-second.lead, rep.rank_by), RankByName(rep.rank_by),
+            IntervalPhrase({-second.lead_spread.hi, -second.lead_spread.lo}, rep.rank_by), pass.usable,
+            second.significant ? "a significant margin" : "within the noise");
+      } else {
+        rep.verdict_sentence = what + " scores best";
+      }
+    }
+  } else {
+    rep.verdict = Verdict::kNoExpectation;
+  }
+  if (rep.verdict == Verdict::kNoExpectation && results.size() > 1 && results[0].ok && results[1].ok) {
+    Interval d = results[0].boot.DifferenceSpread(results[1].boot);
+    bool significant = d.lo > 0;
+    const bool failed = prior && expected_at < results.size();  // the expected pipeline could not run
+    rep.verdict_sentence = fmt::format(
+        "{}; '{}' leads '{}' by {} of {} ({} over {} items): {}",
+        failed ? "the expected pipeline could not run on these items" : "the model does not say what it expects",
+        results[0].candidate.name, results[1].candidate.name, Figure(results[0].primary - results[1].primary, rep.rank_by),
+        RankByName(rep.rank_by), IntervalPhrase(d, rep.rank_by), pass.usable,
+        significant ? "a significant margin" : "within the noise, inconclusive");
+  }
   for (size_t i = 0; i < results.size(); ++i) {
     results[i].rank = static_cast<int>(i + 1);
     if (results[i].candidate.declared && !rep.declared_rank) rep.declared_rank = results[i].rank;
     if (results[i].candidate.expected && !rep.expected_rank) rep.expected_rank = results[i].rank;
   }
-  rep.items = items.size();
+  rep.items = pass.decoded;
   if (rep.declared_rank) {
     const auto& d = results[static_cast<size_t>(rep.declared_rank - 1)];
     rep.loss = results[0].primary - d.primary;
     rep.top1_loss = rep.labeled ? results[0].accuracy - d.accuracy : reference ? results[0].agreement - d.agreement : 0;
   }
-  // Geometry variants around the best value pipeline.
+  // Geometry variants around the first value pipeline, in a second pass
+  // over the items (the first had to finish to know which pipeline that is).
   if (!results.empty() && results[0].ok) {
+    std::vector<AuditCandidate> geometry = GeometryCandidates(results[0].candidate, rep.expected);
+    std::vector<PreprocessSpec> gspecs;
+    for (const auto& c : geometry) gspecs.push_back(c.spec);
+    ScoringOptions go;
+    go.skip_bad = true;  // bad items were dealt with in the first pass
+    go.left_out = &pass.left_out;
+    go.progress = options.progress;
+    ScoringPass gpass = ScoreCandidates(model, reference, dataset, gspecs, go);
     rep.geometry.push_back(results[0]);
-    for (const auto& c : GeometryCandidates(results[0].candidate, rep.expected)) {
-      rep.geometry.push_back(run(c));
-      progress(c, total_estimate);
-    }
+    for (size_t i = 0; i < geometry.size(); ++i)
+      rep.geometry.push_back(Result(geometry[i], std::move(gpass.scores[i]), rep.rank_by));
     std::stable_sort(rep.geometry.begin(), rep.geometry.end(), better);
+    size_t base = 0;
+    for (size_t i = 0; i < rep.geometry.size(); ++i)
+      if (rep.geometry[i].candidate.name == results[0].candidate.name) base = i;
+    RankAgainst(rep.geometry, base, better);
     for (size_t i = 0; i < rep.geometry.size(); ++i) rep.geometry[i].rank = static_cast<int>(i + 1);
   }
   rep.ranking = std::move(results);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "data/preprocess/bootstrap.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/expected.h"
 #include "data/preprocess/session.h"
@@ -56,7 +57,25 @@ struct AuditCandidateResult {
   double primary = 0;      // the ranking metric
   double secondary = 0;    // its tie-break
   int rank = 0;            // 1-based
+  // The spread of `primary` over the items (95% Poisson-bootstrap interval),
+  // and of its difference to the incumbent's (the expected pipeline for
+  // value pipelines, the best value pipeline for geometry variants) on the
+  // same resampled items. `significant`: that interval excludes 0.
+  Interval spread;
+  double lead = 0;  // primary - the incumbent's
+  Interval lead_spread;
+  bool significant = false;
+  BootstrapMean boot;  // the primary metric, per replicate
 };
+
+// What the data says about the expected pipeline.
+enum class Verdict {
+  kExpectedBest,   // the expected pipeline scores highest
+  kInconclusive,   // another scores higher, within the noise: keep the expected one
+  kExpectedBeaten, // another is better by a significant margin
+  kNoExpectation,  // the model says nothing about its values: ranked by score alone
+};
+std::string VerdictName(Verdict v);  // "expected_best", "inconclusive", "expected_beaten", "no_expectation"
 
 struct AuditOptions {
   std::optional<PreprocessSpec> declared;
@@ -81,6 +100,10 @@ struct AuditReport {
   int expected_rank = 0;
   double loss = 0;        // best primary - declared primary
   double top1_loss = 0;   // the same in top-1 accuracy (or agreement) when available
+  Verdict verdict = Verdict::kNoExpectation;
+  // One sentence: the verdict with the figures behind it ("inconclusive,
+  // keep the metadata's pipeline: ...").
+  std::string verdict_sentence;
 };
 
 // The candidates the search tries for this input (value ranges x channel
@@ -90,6 +113,13 @@ std::vector<AuditCandidate> ValueCandidates(const ExpectedPreprocessing& expecte
                                             const std::optional<PreprocessSpec>& declared);
 std::vector<AuditCandidate> GeometryCandidates(const AuditCandidate& base, const ExpectedPreprocessing& expected);
 
+// Ranks pipelines by their score, except that a pipeline other than the
+// expected one (the model's metadata, its input quantization or the
+// reference's) ranks above it only with a significant lead: confidence on
+// data the model was not trained for moves by a few points from one
+// pipeline to another, and a lead within the noise says nothing. Items are
+// streamed (decoded once for all value pipelines, once more for the
+// geometry variants).
 AuditReport AuditPreprocessing(ModelSession& model, ModelSession* reference, const Dataset& dataset,
                                const AuditOptions& options);
 

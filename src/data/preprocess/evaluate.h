@@ -1,6 +1,8 @@
 #pragma once
 // Running a model over a dataset: accuracy against labels, and agreement and
 // SQNR against a reference model fed its own preprocessing.
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -15,41 +17,27 @@ namespace tfd {
 
 using Progress = std::function<void(size_t done, size_t total, const std::string& item)>;
 
-struct LoadedItem {
-  std::string path;
-  std::string label;
-  Sample sample;
-};
-
 struct BadItem {
   std::string path;
   std::string error;
 };
 
-struct LoadedData {
-  std::vector<LoadedItem> items;
-  std::vector<BadItem> bad;
-  size_t total = 0;
-};
-
-// Decodes every item. Unreadable ones are collected in `bad`.
-LoadedData LoadItems(const Dataset& dataset, const Progress& progress = {});
-
 // When there are bad items and the user did not ask to skip them: tfd::Error
 // with how many failed and the first reasons.
 void RequireNoBad(const std::vector<BadItem>& bad, size_t total, bool skip_bad);
 
+// What the report keeps of each item: small, so that a run over 50,000
+// items holds a few MB (the decoded items are never kept).
 struct EvalItem {
-  std::string path;
-  std::string label;
+  size_t index = 0;      // position in the dataset listing (its path and label)
   int label_index = -1;  // -1: unlabeled or not among the model's labels
-  std::vector<int> top5;
+  int ref_top1 = -1;     // with a reference
   float top1_score = 0;
   float true_prob = 0;  // probability of the label (when labeled)
-  // With a reference:
-  int ref_top1 = -1;
-  double sqnr_db = 0;
-  double signal = 0, noise = 0;
+  std::array<int32_t, 5> top5_index{};
+  uint8_t top5_count = 0;
+  double sqnr_db = 0;  // with a reference
+  std::vector<int> top5() const { return {top5_index.begin(), top5_index.begin() + top5_count}; }
 };
 
 struct ClassStats {
@@ -75,6 +63,9 @@ struct EvalResult {
   double agreement = 0;  // top-1 agreement with the reference
   double sqnr_db = 0;    // pooled over all items
   double mean_sqnr_db = 0, min_sqnr_db = 0;
+  size_t unmapped_items = 0;  // labelled items whose label the model does not know
+  // The report must say first that accuracy covers only part of the data.
+  bool warn_unmapped() const;
 };
 
 struct EvalOptions {
@@ -85,11 +76,11 @@ struct EvalOptions {
   Progress progress;
 };
 
-// Runs `model` (and `reference`, if given) on every item.
+// Runs `model` (and `reference`, if given) on every item, streamed: one
+// decoded item in memory at a time. An item that cannot be decoded or fed
+// stops the run (after the others are checked, so that the error names them
+// all) unless options.skip_bad.
 EvalResult Evaluate(ModelSession& model, ModelSession* reference, const Dataset& dataset, const EvalOptions& options);
-// Same, on items already decoded (bad items already handled).
-EvalResult EvaluateLoaded(ModelSession& model, ModelSession* reference, const std::vector<LoadedItem>& items,
-                          const EvalOptions& options);
 
 }  // namespace tfd
 

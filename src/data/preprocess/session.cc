@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 
+#include "data/item_stream.h"
 #include "format/metadata.h"
 #include "format/model_reader.h"
 #include "graph/dtype.h"
@@ -43,15 +44,6 @@ void Dequantize(const RuntimeTensor& t, std::vector<float>& out) {
   float scale = q ? t.scale() : 1.0f;
   int32_t zp = q ? t.zero_point() : 0;
   for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = scale * (static_cast<float>(p[i]) - static_cast<float>(zp));
-}
-
-std::string Norm(std::string s) {
-  std::string out;
-  for (char c : s) out += c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  size_t i = 0;
-  while (i < out.size() && out[i] == ' ') ++i;
-  return out.substr(i);
 }
 
 }  // namespace
@@ -91,16 +83,7 @@ void ModelSession::SetLabels(std::vector<std::string> labels, std::string source
 
 TensorData ModelSession::Prepare(const Sample& sample, const PreprocessSpec& spec, const std::string& source,
                                  bool allow_cast) const {
-  const InputTarget& t = expected_.target;
-  try {
-    if (const Image* img = std::get_if<Image>(&sample)) return PreprocessImage(*img, spec, t, allow_cast);
-    if (const NpyArray* a = std::get_if<NpyArray>(&sample)) return TensorFromNpy(*a, spec, t, source);
-    return TensorFromAudio(std::get<Audio>(sample), spec, t);
-  } catch (const Error& e) {
-    std::string msg = e.what();
-    if (msg.rfind(source, 0) == 0) throw;
-    Fail("{}: {}", source, msg);
-  }
+  return PrepareSample(sample, spec, expected_.target, source, allow_cast);
 }
 
 std::vector<float> ModelSession::Run(const TensorData& input) {
@@ -146,30 +129,6 @@ std::vector<int> TopK(const std::vector<float>& scores, size_t k) {
   });
   idx.resize(k);
   return idx;
-}
-
-int LabelIndex(const std::string& label, const std::vector<std::string>& labels) {
-  std::string want = Norm(label);
-  if (want.empty()) return -1;
-  for (size_t i = 0; i < labels.size(); ++i)
-    if (Norm(labels[i]) == want) return static_cast<int>(i);
-  for (size_t i = 0; i < labels.size(); ++i) {
-    size_t start = 0;
-    const std::string& l = labels[i];
-    while (start <= l.size()) {
-      size_t comma = l.find(',', start);
-      std::string part = l.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (Norm(part) == want) return static_cast<int>(i);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  if (std::all_of(want.begin(), want.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
-      want.size() < 9) {
-    int v = std::stoi(want);
-    if (labels.empty() || static_cast<size_t>(v) < labels.size()) return v;
-  }
-  return -1;
 }
 
 double SqnrDb(const std::vector<float>& x, const std::vector<float>& ref) {

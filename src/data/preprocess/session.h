@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "data/preprocess/expected.h"
+#include "data/preprocess/label_match.h"
 #include "data/dataset.h"
 #include "data/preprocess.h"
 #include "graph/model.h"
@@ -56,11 +57,6 @@ class ModelSession {
 
 // Indices of the k highest scores, highest first (ties: lower index first).
 std::vector<int> TopK(const std::vector<float>& scores, size_t k);
-
-// The index of a dataset label among the model's labels: a number is an
-// index; otherwise a case-insensitive match ('_' as ' ') of the whole label
-// or one of its comma-separated synonyms. -1 when none matches.
-int LabelIndex(const std::string& label, const std::vector<std::string>& labels);
 
 // 10 log10(sum ref^2 / sum (x - ref)^2); +inf when identical.
 double SqnrDb(const std::vector<float>& x, const std::vector<float>& ref);
