@@ -24,6 +24,15 @@ inline bool HaveFixtures() { return std::filesystem::is_directory(FixturesDir() 
                    << " (tests that need ../shared/fixtures skip where it is absent)";          \
   } while (0)
 
+// The Edge TPU compiler's pairs (a source model beside the file the compiler
+// made of it) are a later addition to the fixtures.
+#define TFD_REQUIRE_EDGETPU_PAIRS()                                                                       \
+  do {                                                                                                    \
+    TFD_REQUIRE_FIXTURES();                                                                               \
+    if (!std::filesystem::is_directory(::tfd::testing::FixturesDir() / "edgetpu"))                       \
+      GTEST_SKIP() << "no Edge TPU compiler pairs at " << (::tfd::testing::FixturesDir() / "edgetpu").string(); \
+  } while (0)
+
 inline std::string Fixture(const std::string& relative) { return (FixturesDir() / relative).string(); }
 
 inline std::vector<std::string> FilesUnder(const std::filesystem::path& root, const std::string& extension) {

@@ -11,6 +11,7 @@
 
 #include "analysis/compare/bias_scale.h"
 #include "analysis/compare/compare.h"
+#include "analysis/compare/copied_quantization.h"
 #include "analysis/compare/float_shadow.h"
 #include "analysis/compare/tensor_matching.h"
 #include "format/model_reader.h"
@@ -144,41 +145,21 @@ int PickConv(const Model& m, int nth_from_end = 3) {
 
 Model Rewritten(const Model& m) { return ReadModel(WriteModel(m), "planted"); }
 
-// Ops whose kernels copy or select quantized values without requantizing:
-// TFLite requires their output to share their input's quantization, so a
-// converter gives both one range, and a range planted on one is planted on
-// the other.
-bool SharesInputQuantization(BuiltinOp op) {
-  switch (op) {
-    case BuiltinOp::AVERAGE_POOL_2D:
-    case BuiltinOp::MAX_POOL_2D:
-    case BuiltinOp::RESHAPE:
-    case BuiltinOp::SQUEEZE:
-    case BuiltinOp::EXPAND_DIMS:
-    case BuiltinOp::PAD:
-    case BuiltinOp::TRANSPOSE:
-    case BuiltinOp::STRIDED_SLICE:
-    case BuiltinOp::SLICE:
-    case BuiltinOp::GATHER:
-    case BuiltinOp::SPACE_TO_DEPTH:
-    case BuiltinOp::DEPTH_TO_SPACE: return true;
-    default: return false;
-  }
-}
-
 // Outputs with a quantization the kernel fixes (softmax's 1/256...).
 bool FixesOutputQuantization(BuiltinOp op) {
   return op == BuiltinOp::SOFTMAX || op == BuiltinOp::LOGISTIC || op == BuiltinOp::TANH;
 }
 
 // The tensors sharing tensor `t`'s range: it, and the outputs of the ops
-// that share their input's quantization reading them, recursively.
+// that copy its quantized values (CopiesQuantizedValues: a converter gives
+// such an op's input and output one range, so a range planted on one is
+// planted on the other), recursively.
 std::vector<int32_t> RangeGroup(const Model& m, int32_t t) {
   std::vector<int32_t> group = {t};
   const auto& g = m.main();
   for (size_t i = 0; i < group.size(); ++i)
     for (const Operator& op : g.operators)
-      if (SharesInputQuantization(m.op_code(op).builtin) && !op.inputs.empty() && op.inputs[0] == group[i] &&
+      if (CopiesQuantizedValues(m.op_code(op).builtin) && !op.inputs.empty() && op.inputs[0] == group[i] &&
           g.tensors[static_cast<size_t>(op.outputs[0])].quantization == g.tensors[static_cast<size_t>(t)].quantization)
         group.push_back(op.outputs[0]);
   return group;
@@ -501,7 +482,7 @@ std::vector<int> RangeProducers(const Model& m) {
     const Tensor& out = g.tensors[static_cast<size_t>(op.outputs[0])];
     if ((out.dtype != DType::INT8 && out.dtype != DType::UINT8) || !out.quantization || FixesOutputQuantization(code))
       continue;
-    if (SharesInputQuantization(code) && g.tensors[static_cast<size_t>(op.inputs[0])].quantization == out.quantization)
+    if (CopiesQuantizedValues(code) && g.tensors[static_cast<size_t>(op.inputs[0])].quantization == out.quantization)
       continue;
     nodes.push_back(static_cast<int>(n));
   }

@@ -107,13 +107,6 @@ const Pair kPairs[] = {
     {"deeplabv3_mnv2_dm05_pascal_quant", 1, {64, 65, 66, 67, 68, 69, 70, 71}},
 };
 
-#define TFD_REQUIRE_EDGETPU_PAIRS()                                                                     \
-  do {                                                                                                  \
-    TFD_REQUIRE_FIXTURES();                                                                             \
-    if (!std::filesystem::is_directory(testing::FixturesDir() / "edgetpu"))                             \
-      GTEST_SKIP() << "no Edge TPU compiler pairs at " << (testing::FixturesDir() / "edgetpu").string(); \
-  } while (0)
-
 std::string PairPath(const std::string& name, bool compiled) {
   return testing::Fixture("edgetpu/" + name + (compiled ? "_edgetpu" : "") + ".tflite");
 }

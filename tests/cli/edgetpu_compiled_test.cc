@@ -17,13 +17,6 @@ namespace {
 using testing::Quote;
 using testing::RunCli;
 
-#define TFD_REQUIRE_EDGETPU_PAIRS()                                                                     \
-  do {                                                                                                  \
-    TFD_REQUIRE_FIXTURES();                                                                             \
-    if (!std::filesystem::is_directory(testing::FixturesDir() / "edgetpu"))                             \
-      GTEST_SKIP() << "no Edge TPU compiler pairs at " << (testing::FixturesDir() / "edgetpu").string(); \
-  } while (0)
-
 std::string Compiled(const std::string& name) { return testing::Fixture("edgetpu/" + name + "_edgetpu.tflite"); }
 std::string Source(const std::string& name) { return testing::Fixture("edgetpu/" + name + ".tflite"); }
 

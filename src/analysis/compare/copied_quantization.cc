@@ -3,10 +3,7 @@
 #include <cmath>
 
 namespace tfd {
-namespace {
 
-// Ops whose kernels (here and in TFLite) copy or select the quantized values
-// of input 0.
 bool CopiesQuantizedValues(BuiltinOp op) {
   switch (op) {
     case BuiltinOp::AVERAGE_POOL_2D:
@@ -29,6 +26,8 @@ bool CopiesQuantizedValues(BuiltinOp op) {
     default: return false;
   }
 }
+
+namespace {
 
 bool Quantized8or16(DType t) { return t == DType::INT8 || t == DType::UINT8 || t == DType::INT16; }
 

@@ -18,6 +18,10 @@ struct CopiedQuantizationMismatch {
   int64_t input_zero_point = 0, output_zero_point = 0;
 };
 
+// Ops whose kernels (here and in TFLite) copy or select the quantized values
+// of input 0, so their output must share its quantization.
+bool CopiesQuantizedValues(BuiltinOp op);
+
 // The mismatch at node `node` of `m`'s main subgraph, when it is such an op
 // on 8- or 16-bit quantized values and its output's per-tensor quantization
 // differs from its input's.
