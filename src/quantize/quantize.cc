@@ -1,0 +1,42 @@
+#include "quantize/quantize.h"
+
+#include "format/model_reader.h"
+#include "quantize/writer.h"
+#include "util/error.h"
+#include "util/file_io.h"
+
+namespace tfd::quantize {
+
+Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSample>& samples,
+                    const RewriteOptions& options, RewriteSummary* summary) {
+  RequireQuantizableFloatModel(float_model);
+  size_t folded = 0;
+  Model model = FoldConstantDequantize(float_model, &folded);
+  CalibrationOptions copt;
+  copt.histograms = options.method.needs_histogram();
+  Calibration cal = Calibrate(model, samples, copt);
+  RewriteSummary sum;
+  Model out = RewriteInt8(model, cal, options, &sum);
+  sum.folded_dequantize = folded;
+  if (summary) *summary = sum;
+  return out;
+}
+
+QuantizeResult QuantizeFile(const QuantizeRequest& r) {
+  if (r.scheme != "int8") Fail("--scheme '{}' is not available; this build quantizes --scheme int8", r.scheme);
+  RequireDistinctPaths(r.input, r.output);
+  QuantizeResult res;
+  const std::vector<uint8_t> bytes = ReadFileBytes(r.input);
+  res.input_bytes = bytes.size();
+  Model model = ReadModel(bytes, r.input);
+  RequireQuantizableFloatModel(model);
+  res.source = CalibrationSamples(r.input, r.calibration);
+  Model out = QuantizeModel(model, res.source.samples, r.rewrite, &res.summary);
+  res.source.samples.clear();
+  WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
+  res.output_bytes = w.bytes;
+  res.min_runtime_version = w.min_runtime_version;
+  return res;
+}
+
+}  // namespace tfd::quantize

@@ -1,0 +1,174 @@
+// The quantizer against the real TFLite runtime: every float fixture model
+// quantized to int8 (float I/O, and int8 I/O), written, loaded by the oracle,
+// whose outputs must equal ours under the xnnpack arithmetic profile bit for
+// bit. Op versions must equal those the TFLite converter wrote for the same
+// ops in the fixtures' int8 twins.
+#include <cstring>
+#include <map>
+#include <random>
+
+#include "data/dataset.h"
+#include "data/preprocess/session.h"
+#include "format/model_reader.h"
+#include "graph/dtype.h"
+#include "format/model_writer.h"
+#include "kernel_test_util.h"
+#include "quantize/quantize.h"
+#include "quantize/writer.h"
+#include "test_support.h"
+#include "util/file_io.h"
+
+namespace tfd {
+namespace {
+
+using quantize::CalibrationSample;
+
+struct FloatFixture {
+  std::string path;       // relative to the fixtures
+  std::string converter;  // the converter's int8 twin ("" if none)
+  bool images;            // calibrate on imagenet-sample images
+};
+
+const std::vector<FloatFixture>& Fixtures() {
+  static const std::vector<FloatFixture> f = {
+      {"models/mlperf-tiny/vww_96_float.tflite", "models/mlperf-tiny/vww_96_int8.tflite", true},
+      {"models/mlperf-tiny/pretrainedResnet.tflite", "models/mlperf-tiny/pretrainedResnet_quant.tflite", true},
+      {"models/mlperf-tiny/kws_ref_model_float32.tflite", "models/mlperf-tiny/kws_ref_model.tflite", false},
+      {"models/mlperf-tiny/ad01_fp32.tflite", "models/mlperf-tiny/ad01_int8.tflite", false},
+      {"models/tflite-micro/hello_world_float.tflite", "models/tflite-micro/hello_world_int8.tflite", false},
+      {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite", "", true},
+  };
+  return f;
+}
+
+// Random float inputs in [lo, hi] for every graph input.
+std::vector<testing::Array> UniformInputs(const Model& m, uint64_t seed, float lo, float hi) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<testing::Array> out;
+  for (int32_t i : m.main().inputs) {
+    const Tensor& t = m.main().tensors[static_cast<size_t>(i)];
+    std::vector<float> v(static_cast<size_t>(*ElementCount(t.shape)));
+    for (auto& x : v) x = dist(rng);
+    out.push_back(testing::Array::Of(DType::FLOAT32, t.shape, v));
+  }
+  return out;
+}
+
+// Calibration samples: a few real images through the model's preprocessing
+// for image models, else seeded uniform inputs over [-1, 1].
+std::vector<CalibrationSample> Samples(const FloatFixture& f, const Model& m, size_t n) {
+  std::vector<CalibrationSample> out;
+  if (f.images) {
+    ModelSession session(testing::Fixture(f.path));
+    Dataset ds = OpenDataset(testing::Fixture("imagenet-sample"));
+    for (size_t k = 0; k < n; ++k) {
+      const auto& item = ds.items[k * ds.items.size() / n];
+      out.push_back({session.Prepare(LoadSample(item.path), session.expected().spec, item.path)});
+    }
+    return out;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    CalibrationSample s;
+    for (const auto& a : UniformInputs(m, 100 + k, -1.0f, 1.0f)) s.push_back({a.dtype, a.shape, a.bytes});
+    out.push_back(s);
+  }
+  return out;
+}
+
+// Float inputs a quarter step off the int8 grid of the QUANTIZE node each
+// input feeds: every runtime rounds them to the same integer, whatever its
+// rounding of ties (XNNPACK multiplies by 1/scale in float and rounds ties
+// to even; TFLite's reference kernel divides and rounds them away from 0).
+std::vector<testing::Array> GridInputs(const Model& m, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> q(-128, 127);
+  std::vector<testing::Array> out;
+  for (int32_t i : m.main().inputs) {
+    const Tensor& t = m.main().tensors[static_cast<size_t>(i)];
+    const Quantization* qp = nullptr;
+    for (const auto& op : m.main().operators)
+      if (op.inputs.size() == 1 && op.inputs[0] == i) qp = &*m.main().tensors[static_cast<size_t>(op.outputs[0])].quantization;
+    EXPECT_NE(qp, nullptr) << t.name;
+    if (!qp) return {};
+    std::vector<float> v(static_cast<size_t>(*ElementCount(t.shape)));
+    for (auto& x : v) x = static_cast<float>(qp->scale[0] * (q(rng) - qp->zero_point[0] + 0.25));
+    out.push_back(testing::Array::Of(DType::FLOAT32, t.shape, v));
+  }
+  return out;
+}
+
+std::map<std::string, int> OpVersions(const Model& m) {
+  std::map<std::string, int> v;
+  for (const auto& op : m.main().operators) v[m.op_code(op).Name()] = m.op_code(op).version;
+  return v;
+}
+
+void RoundTrip(quantize::IoType io, bool per_channel) {
+  TFD_REQUIRE_FIXTURES();
+  TFD_REQUIRE_ORACLE();
+  testing::OracleBatch oracle;
+  struct Case {
+    std::string path;
+    Model model;
+    std::vector<std::vector<testing::Array>> inputs;
+    std::vector<int> ids;
+  };
+  std::vector<Case> cases;
+  for (const auto& f : Fixtures()) {
+    SCOPED_TRACE(f.path);
+    const Model float_model = LoadModel(testing::Fixture(f.path));
+    quantize::RewriteOptions options;
+    options.io = io;
+    options.spec.per_channel = per_channel;
+    quantize::RewriteSummary summary;
+    Model q = quantize::QuantizeModel(float_model, Samples(f, float_model, 4), options, &summary);
+    quantize::SetMinRuntimeVersion(q, quantize::RequiredRuntimeVersion(q));
+    std::vector<uint8_t> bytes = WriteModel(q);
+    Case c{f.path, ReadModel(bytes, f.path), {}, {}};
+    EXPECT_GT(summary.weight_tensors, 0u);
+    // Every activation is int8 now; the graph edges are what --io asks.
+    const Subgraph& g = c.model.main();
+    for (const auto& op : g.operators)
+      for (int32_t t : op.outputs) {
+        const Tensor& tensor = g.tensors[static_cast<size_t>(t)];
+        const bool edge = std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
+        if (!edge) EXPECT_EQ(tensor.dtype, DType::INT8) << tensor.name;
+      }
+    for (int32_t t : g.inputs)
+      EXPECT_EQ(g.tensors[static_cast<size_t>(t)].dtype,
+                io == quantize::IoType::kFloat32 ? DType::FLOAT32 : io == quantize::IoType::kInt8 ? DType::INT8 : DType::UINT8);
+    // Op versions as the converter wrote them for the same ops.
+    if (!f.converter.empty() && per_channel) {
+      auto theirs = OpVersions(LoadModel(testing::Fixture(f.converter)));
+      for (const auto& [name, version] : OpVersions(c.model))
+        if (theirs.count(name)) EXPECT_EQ(version, theirs[name]) << name;
+    }
+    // Inputs: seeded uniform values over the input's range (float or integer).
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+      std::vector<testing::Array> in = io == quantize::IoType::kFloat32 ? GridInputs(c.model, seed)
+                                                                        : testing::RandomInputs(c.model, seed);
+      c.ids.push_back(oracle.AddBytes(bytes, in));
+      c.inputs.push_back(std::move(in));
+    }
+    cases.push_back(std::move(c));
+  }
+  oracle.Run();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    for (size_t s = 0; s < c.ids.size(); ++s) {
+      ASSERT_TRUE(oracle.ok(c.ids[s])) << oracle.error(c.ids[s]);
+      auto ours = testing::RunOurs(c.model, c.inputs[s], Arithmetic::kXnnpack);
+      const auto& theirs = oracle.outputs(c.ids[s]);
+      ASSERT_EQ(ours.size(), theirs.size());
+      for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "sample " << s << " output " << o;
+    }
+  }
+}
+
+TEST(QuantizeRoundTrip, FloatIoMatchesOracleBitExact) { RoundTrip(quantize::IoType::kFloat32, true); }
+TEST(QuantizeRoundTrip, Int8IoMatchesOracleBitExact) { RoundTrip(quantize::IoType::kInt8, true); }
+TEST(QuantizeRoundTrip, Uint8IoPerTensorMatchesOracleBitExact) { RoundTrip(quantize::IoType::kUint8, false); }
+
+}  // namespace
+}  // namespace tfd
