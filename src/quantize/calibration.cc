@@ -52,7 +52,16 @@ Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& 
     }
     st.seen = st.seen || n > 0;
     st.count += static_cast<uint64_t>(n);
+    // Running sums first; divided into means once every sample is in.
+    const size_t channels = t.shape.empty() || t.shape.back() <= 0 ? 1 : static_cast<size_t>(t.shape.back());
+    if (st.channel_mean.size() != channels) st.channel_mean.assign(channels, 0.0);
+    for (int64_t i = 0; i < n; ++i) st.channel_mean[static_cast<size_t>(i) % channels] += v[i];
   });
+  for (auto& st : cal.tensors) {
+    if (!st.seen || st.channel_mean.empty()) continue;
+    const double per_channel = static_cast<double>(st.count) / static_cast<double>(st.channel_mean.size());
+    for (auto& m : st.channel_mean) m /= per_channel;
+  }
   if (!options.histograms) return cal;
   for (auto& st : cal.tensors)
     if (st.seen) st.histogram.assign(kHistogramBins, 0);

@@ -23,6 +23,10 @@ struct TensorStatistics {
   uint64_t count = 0;
   // Counts over [min, max] in kHistogramBins equal bins (empty unless asked for).
   std::vector<uint64_t> histogram;
+  // Mean of the values at each index of the last dimension (the channel of
+  // an NHWC activation, the feature of a FULLY_CONNECTED input), over every
+  // other position and sample: what bias correction weighs weight errors by.
+  std::vector<double> channel_mean;
 };
 
 struct Calibration {

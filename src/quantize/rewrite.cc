@@ -176,6 +176,36 @@ QuantizedWeights SymmetricInt8(const std::vector<float>& w, const std::vector<in
   return q;
 }
 
+// The mean change of each output channel that weight errors `err` cause,
+// given the mean of each input channel: conv [O,KH,KW,I] and fully
+// connected [O,I] sum err * mean over their input channels; depthwise
+// [1,KH,KW,O] reads input channel o / multiplier. Padding is not modelled
+// (border positions see zeros, not the mean). Empty when shapes do not match.
+std::vector<double> OutputShift(BuiltinOp op, const std::vector<int32_t>& shape, const std::vector<float>& err,
+                                const std::vector<double>& mean) {
+  if (err.empty() || mean.empty() || shape.empty()) return {};
+  std::vector<double> shift;
+  if (op == BuiltinOperator::CONV_2D || op == BuiltinOperator::FULLY_CONNECTED) {
+    const size_t out = static_cast<size_t>(shape[0]);
+    const size_t in = static_cast<size_t>(shape.back());
+    if (in != mean.size() || out == 0) return {};
+    const size_t per_out = err.size() / out;
+    shift.assign(out, 0.0);
+    for (size_t o = 0; o < out; ++o)
+      for (size_t k = 0; k < per_out; ++k) shift[o] += err[o * per_out + k] * mean[k % in];
+    return shift;
+  }
+  if (op == BuiltinOperator::DEPTHWISE_CONV_2D) {
+    const size_t out = static_cast<size_t>(shape.back());
+    if (out == 0 || out % mean.size() != 0) return {};
+    const size_t multiplier = out / mean.size();
+    shift.assign(out, 0.0);
+    for (size_t i = 0; i < err.size(); ++i) shift[i % out] += err[i] * mean[(i % out) / multiplier];
+    return shift;
+  }
+  return {};
+}
+
 }  // namespace
 
 void RequireQuantizableFloatModel(const Model& model) {
@@ -312,6 +342,24 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     std::optional<AffineParams> fixed;
     int fixed_from = -1;
   };
+  // Clipping trades the rare large values for resolution; at a classifier's
+  // logits (what SOFTMAX/LOGISTIC read, and the graph outputs) the largest
+  // value is the answer, so those keep the whole calibrated range.
+  std::vector<bool> keeps_extremes(num_tensors, false);
+  for (int32_t t : g.outputs) keeps_extremes[static_cast<size_t>(t)] = true;
+  for (const Operator& op : g.operators) {
+    const BuiltinOp b = m.op_code(op).builtin;
+    if ((b == BuiltinOperator::SOFTMAX || b == BuiltinOperator::LOGISTIC) && !op.inputs.empty() && op.inputs[0] >= 0)
+      keeps_extremes[static_cast<size_t>(op.inputs[0])] = true;
+  }
+  // ...and so does every tensor sharing parameters with one of them.
+  {
+    std::set<int> roots;
+    for (size_t t = 0; t < num_tensors; ++t)
+      if (keeps_extremes[t]) roots.insert(groups.Find(static_cast<int>(t)));
+    for (size_t t = 0; t < num_tensors; ++t)
+      if (roots.count(groups.Find(static_cast<int>(t)))) keeps_extremes[t] = true;
+  }
   std::map<int, Group> group_of;
   for (size_t t = 0; t < num_tensors; ++t) {
     if (role[t] != Role::kActivation) continue;
@@ -327,7 +375,7 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
         have = true;
       }
     } else if (cal.tensors[t].seen) {
-      r = ChooseRange(cal.tensors[t], options.method);
+      r = ChooseRange(cal.tensors[t], keeps_extremes[t] ? RangeMethod{} : options.method);
       have = true;
     }
     if (have) {
@@ -390,6 +438,7 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     }
   }
   std::vector<std::vector<float>> weight_scales(num_tensors);
+  std::vector<std::vector<float>> weight_error(num_tensors);  // dequantized - float, for bias correction
   for (size_t t = 0; t < num_tensors; ++t) {
     if (role[t] != Role::kWeights) continue;
     Tensor& tensor = g.tensors[t];
@@ -404,6 +453,16 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     qp.axis = axis >= 0 ? axis : 0;
     tensor.quantization = qp;
     weight_scales[t] = q.scales;
+    if (options.bias_correction) {
+      const auto w = ConstantFloats(model, model.main().tensors[t]);
+      std::vector<float>& err = weight_error[t];
+      err.resize(w.size());
+      size_t inner = 1, channels = q.scales.size();
+      if (axis >= 0)
+        for (size_t d = static_cast<size_t>(axis) + 1; d < tensor.shape.size(); ++d) inner *= static_cast<size_t>(tensor.shape[d]);
+      for (size_t i = 0; i < w.size(); ++i)
+        err[i] = q.values[i] * q.scales[axis >= 0 ? (i / inner) % channels : 0] - w[i];
+    }
     ++sum.weight_tensors;
     if (axis >= 0) ++sum.per_channel_weights;
   }
@@ -424,6 +483,15 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
       for (size_t c = 0; c < ws.size(); ++c) scales[c] = in_scale * ws[c];
       if (ws.size() > 1 && v.size() != ws.size())
         Fail("{}: bias '{}' has {} values for {} weight channels", NodeName(m, i), bias.name, v.size(), ws.size());
+      if (options.bias_correction) {
+        const size_t in = static_cast<size_t>(op.inputs[0]);
+        const auto shift = OutputShift(m.op_code(op).builtin, g.tensors[static_cast<size_t>(op.inputs[1])].shape,
+                                       weight_error[static_cast<size_t>(op.inputs[1])], cal.tensors[in].channel_mean);
+        if (shift.size() == v.size()) {
+          for (size_t j = 0; j < v.size(); ++j) v[j] -= static_cast<float>(shift[j]);
+          ++sum.corrected_biases;
+        }
+      }
       std::vector<int32_t> q(v.size());
       for (size_t j = 0; j < v.size(); ++j) {
         const double r = std::round(static_cast<double>(v[j]) / scales[ws.size() > 1 ? j : 0]);

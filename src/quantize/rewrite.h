@@ -22,6 +22,10 @@ struct RewriteOptions {
   SpecOptions spec;
   IoType io = IoType::kFloat32;
   RangeMethod method;
+  // Fold the mean output shift that weight rounding causes (per output
+  // channel: the weight errors weighted by the calibrated mean of each input
+  // channel) back into the float bias before quantizing it.
+  bool bias_correction = false;
 };
 
 struct RewriteSummary {
@@ -29,6 +33,7 @@ struct RewriteSummary {
   size_t weight_tensors = 0;     // int8 weights written
   size_t per_channel_weights = 0;
   size_t bias_tensors = 0;       // int32 biases written
+  size_t corrected_biases = 0;   // biases bias correction changed
   size_t edge_nodes = 0;         // QUANTIZE/DEQUANTIZE added at the inputs and outputs
   size_t folded_dequantize = 0;  // DEQUANTIZE of constant weights folded back to float before quantizing
 };
