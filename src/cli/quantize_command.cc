@@ -38,7 +38,7 @@ void Quantize(const QuantizeArgs& args) {
   r.input = args.model;
   r.output = args.output;
   r.scheme = args.scheme;
-  if (args.calibration.empty())
+  if (args.calibration.empty() && args.scheme != "float16")
     Fail("--calibration DATA is required: a dataset (folder, class folders, CSV) fed through the model's "
          "preprocessing, or 'random' for seeded random inputs");
   r.calibration.data = args.calibration;
@@ -50,6 +50,8 @@ void Quantize(const QuantizeArgs& args) {
   r.rewrite.io = quantize::ParseIoType(args.io);
   r.rewrite.spec.per_channel = !args.per_tensor;
   r.rewrite.bias_correction = args.bias_correction;
+  if (args.scheme == "float16" && !args.calibration.empty())
+    Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
   quantize::QuantizeResult res = quantize::QuantizeFile(r);
   const auto& s = res.summary;
   std::string warning;
@@ -75,6 +77,14 @@ void Quantize(const QuantizeArgs& args) {
     std::cout << j.dump(2) << "\n";
   } else {
     if (!warning.empty()) std::cerr << "tflite-doctor: warning: " << warning << "\n";
+    if (args.scheme == "float16") {
+      std::cout << fmt::format("Quantized {} -> {} (float16 weights, float32 activations and I/O)\n", args.model, args.output);
+      std::cout << fmt::format("Weights: {} float32 constants stored as float16, each widened by a DEQUANTIZE\n", s.weight_tensors);
+      std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
+                               100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
+      std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+      return;
+    }
     std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
     std::cout << "Calibration: " << res.source.description << ", ranges by " << args.method << "\n";
     std::cout << fmt::format("Nodes: {} int8 + {} QUANTIZE/DEQUANTIZE at the edges{}\n", s.quantized_nodes, s.edge_nodes,
@@ -93,7 +103,7 @@ void SetupQuantize(CLI::App& app) {
   auto* cmd = app.add_subcommand("quantize", "Post-training quantization of a float model into a new .tflite");
   cmd->add_option("MODEL", args->model, "the float .tflite file (never modified)")->required();
   cmd->add_option("-o,--output", args->output, "where to write the quantized .tflite")->required();
-  cmd->add_option("--scheme", args->scheme, "int8 (full integer)");
+  cmd->add_option("--scheme", args->scheme, "int8 (full integer) or float16 (float16 weights, float activations)");
   cmd->add_option("--calibration", args->calibration,
                   "calibration data: a folder, class folders or CSV of path,label; 'random' for seeded random inputs");
   cmd->add_option("--preprocess", args->preprocess, "auto (from the model) or a JSON spec file");

@@ -1,6 +1,7 @@
 #include "quantize/quantize.h"
 
 #include "format/model_reader.h"
+#include "quantize/float16.h"
 #include "quantize/writer.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -23,12 +24,22 @@ Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSampl
 }
 
 QuantizeResult QuantizeFile(const QuantizeRequest& r) {
-  if (r.scheme != "int8") Fail("--scheme '{}' is not available; this build quantizes --scheme int8", r.scheme);
+  if (r.scheme != "int8" && r.scheme != "float16")
+    Fail("--scheme '{}' is not available; this build writes --scheme int8 or float16", r.scheme);
   RequireDistinctPaths(r.input, r.output);
   QuantizeResult res;
   const std::vector<uint8_t> bytes = ReadFileBytes(r.input);
   res.input_bytes = bytes.size();
   Model model = ReadModel(bytes, r.input);
+  if (r.scheme == "float16") {
+    Float16Summary f16;
+    Model out = RewriteFloat16(model, &f16);
+    res.summary.weight_tensors = f16.tensors;
+    WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
+    res.output_bytes = w.bytes;
+    res.min_runtime_version = w.min_runtime_version;
+    return res;
+  }
   RequireQuantizableFloatModel(model);
   res.source = CalibrationSamples(r.input, r.calibration);
   Model out = QuantizeModel(model, res.source.samples, r.rewrite, &res.summary);

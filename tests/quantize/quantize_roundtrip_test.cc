@@ -13,6 +13,7 @@
 #include "graph/dtype.h"
 #include "format/model_writer.h"
 #include "kernel_test_util.h"
+#include "quantize/float16.h"
 #include "quantize/quantize.h"
 #include "quantize/writer.h"
 #include "test_support.h"
@@ -169,6 +170,66 @@ void RoundTrip(quantize::IoType io, bool per_channel) {
 TEST(QuantizeRoundTrip, FloatIoMatchesOracleBitExact) { RoundTrip(quantize::IoType::kFloat32, true); }
 TEST(QuantizeRoundTrip, Int8IoMatchesOracleBitExact) { RoundTrip(quantize::IoType::kInt8, true); }
 TEST(QuantizeRoundTrip, Uint8IoPerTensorMatchesOracleBitExact) { RoundTrip(quantize::IoType::kUint8, false); }
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// --scheme float16: the converter's form (float16 constants, DEQUANTIZE v3,
+// float arithmetic). The oracle's outputs equal ours under xnnpack within
+// float tolerance, and every weight is its float16 rounding.
+TEST(QuantizeRoundTrip, Float16MatchesOracle) {
+  TFD_REQUIRE_FIXTURES();
+  TFD_REQUIRE_ORACLE();
+  testing::OracleBatch oracle;
+  struct Case {
+    std::string path;
+    Model model;
+    std::vector<std::vector<testing::Array>> inputs;
+    std::vector<int> ids;
+  };
+  std::vector<Case> cases;
+  for (const auto& f : Fixtures()) {
+    SCOPED_TRACE(f.path);
+    const Model float_model = LoadModel(testing::Fixture(f.path));
+    if (f.path.find("kws") != std::string::npos) continue;  // its weights are int8 already (hybrid)
+    quantize::Float16Summary summary;
+    Model q = quantize::RewriteFloat16(float_model, &summary);
+    EXPECT_GT(summary.tensors, 0u);
+    std::vector<uint8_t> bytes = WriteModel(q);
+    Case c{f.path, ReadModel(bytes, f.path), {}, {}};
+    for (const auto& op : c.model.main().operators)
+      if (c.model.op_code(op).builtin == tflite::BuiltinOperator::DEQUANTIZE) EXPECT_EQ(c.model.op_code(op).version, 3);
+    for (uint64_t seed = 1; seed <= 2; ++seed) {
+      auto in = UniformInputs(c.model, seed, -1.0f, 1.0f);
+      c.ids.push_back(oracle.AddBytes(bytes, in));
+      c.inputs.push_back(std::move(in));
+    }
+    cases.push_back(std::move(c));
+  }
+  oracle.Run();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    for (size_t s = 0; s < c.ids.size(); ++s) {
+      ASSERT_TRUE(oracle.ok(c.ids[s])) << oracle.error(c.ids[s]);
+      auto ours = testing::RunOurs(c.model, c.inputs[s], Arithmetic::kXnnpack);
+      const auto& theirs = oracle.outputs(c.ids[s]);
+      ASSERT_EQ(ours.size(), theirs.size());
+      for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::FloatClose(ours[o], theirs[o], 1e-5)) << "output " << o;
+    }
+  }
+  // The already-quantized and the hybrid model are refused by name.
+  for (const char* p : {"models/mlperf-tiny/vww_96_int8.tflite", "models/mlperf-tiny/kws_ref_model_float32.tflite"}) {
+    try {
+      quantize::RewriteFloat16(LoadModel(testing::Fixture(p)));
+      ADD_FAILURE() << p << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("already"), std::string::npos) << e.what();
+    }
+  }
+}
 
 }  // namespace
 }  // namespace tfd
