@@ -28,7 +28,7 @@ struct QuantizeArgs {
   size_t samples = 0;
   uint64_t seed = 0;
   bool per_tensor = false;
-  bool bias_correction = false;
+  bool bias_correction = true;  // measures best on every fixture (README)
   bool skip_bad = false;
   bool json = false;
 };
@@ -112,8 +112,9 @@ void SetupQuantize(CLI::App& app) {
   cmd->add_option("--calibration-method", args->method, "mse (default: the clipping range of least expected squared error), minmax or percentile:P");
   cmd->add_option("--io", args->io, "float32 (QUANTIZE/DEQUANTIZE at the edges, default), int8 or uint8");
   cmd->add_flag("--per-tensor", args->per_tensor, "per-tensor weights (default: per-channel on conv and depthwise)");
-  cmd->add_flag("--bias-correction", args->bias_correction,
-                "fold the mean output shift of weight rounding (weighted by calibrated input means) into each bias");
+  cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,
+                "fold the mean output shift of weight rounding (weighted by calibrated input means) into each bias "
+                "(default on; --no-bias-correction to leave biases as they are)");
   cmd->add_flag("--skip-bad", args->skip_bad, "go on without calibration items that cannot be read");
   cmd->add_flag("--json", args->json, "print one JSON object");
   cmd->callback([args] { Quantize(*args); });

@@ -102,6 +102,14 @@ std::vector<float> ConstantFloats(const Model& model, const Tensor& t) {
         out[i] = value(i, v);
       }
       break;
+    case DType::INT32:
+      need(n * 4);
+      for (size_t i = 0; i < n; ++i) {
+        int32_t v;
+        std::memcpy(&v, data->data() + 4 * i, 4);
+        out[i] = value(i, v);
+      }
+      break;
     default:
       Fail("tensor '{}': cannot read {} weights as float", t.name, DTypeName(t.dtype));
   }

@@ -39,7 +39,7 @@ struct RewriteSummary {
 };
 
 // The float values of a constant tensor: float32 as is, float16 widened,
-// affine int8/uint8/int16 dequantized (per tensor or per channel).
+// affine int8/uint8/int16/int32 dequantized (per tensor or per channel).
 std::vector<float> ConstantFloats(const Model& model, const Tensor& tensor);
 
 // tfd::Error with one line when the model is not a float model this step

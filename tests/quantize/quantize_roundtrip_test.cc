@@ -105,7 +105,7 @@ std::map<std::string, int> OpVersions(const Model& m) {
   return v;
 }
 
-void RoundTrip(quantize::IoType io, bool per_channel) {
+void RoundTrip(quantize::IoType io, bool per_channel, const std::string& method = "minmax", bool bias_correction = false) {
   TFD_REQUIRE_FIXTURES();
   TFD_REQUIRE_ORACLE();
   testing::OracleBatch oracle;
@@ -122,6 +122,8 @@ void RoundTrip(quantize::IoType io, bool per_channel) {
     quantize::RewriteOptions options;
     options.io = io;
     options.spec.per_channel = per_channel;
+    options.method = quantize::ParseRangeMethod(method);
+    options.bias_correction = bias_correction;
     quantize::RewriteSummary summary;
     Model q = quantize::QuantizeModel(float_model, Samples(f, float_model, 4), options, &summary);
     quantize::SetMinRuntimeVersion(q, quantize::RequiredRuntimeVersion(q));
@@ -169,6 +171,7 @@ void RoundTrip(quantize::IoType io, bool per_channel) {
 
 TEST(QuantizeRoundTrip, FloatIoMatchesOracleBitExact) { RoundTrip(quantize::IoType::kFloat32, true); }
 TEST(QuantizeRoundTrip, Int8IoMatchesOracleBitExact) { RoundTrip(quantize::IoType::kInt8, true); }
+TEST(QuantizeRoundTrip, MseBiasCorrectedMatchesOracleBitExact) { RoundTrip(quantize::IoType::kFloat32, true, "mse", true); }
 TEST(QuantizeRoundTrip, Uint8IoPerTensorMatchesOracleBitExact) { RoundTrip(quantize::IoType::kUint8, false); }
 
 }  // namespace

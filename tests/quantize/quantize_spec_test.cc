@@ -229,5 +229,57 @@ TEST(QuantizeSpec, PercentileAndMseClipInsideMinMax) {
   EXPECT_GT(narrower_m, 0);
 }
 
+
+// --bias-correction: each corrected bias moves by minus the mean output
+// shift weight rounding causes, i.e. sum over the filter of (dequantized -
+// float weight) x the calibrated mean of the input channel it reads.
+TEST(QuantizeSpec, BiasCorrectionCancelsTheMeanShiftOfWeightRounding) {
+  TFD_REQUIRE_FIXTURES();
+  for (const char* path : {"models/mlperf-tiny/vww_96_float.tflite", "models/mlperf-tiny/pretrainedResnet.tflite",
+                           "models/mlperf-tiny/ad01_fp32.tflite"}) {
+    SCOPED_TRACE(path);
+    const Model f = LoadModel(testing::Fixture(path));
+    const auto samples = UniformSamples(f, 3, 0.0f, 1.0f);
+    const quantize::Calibration cal = quantize::Calibrate(f, samples);
+    quantize::RewriteOptions options;
+    options.bias_correction = true;
+    quantize::RewriteSummary summary;
+    const Model q = quantize::QuantizeModel(f, samples, options, &summary);
+    size_t checked = 0, moved = 0;
+    for (const Operator& op : q.main().operators) {
+      const BuiltinOp b = q.op_code(op).builtin;
+      if ((b != BuiltinOp::CONV_2D && b != BuiltinOp::DEPTHWISE_CONV_2D && b != BuiltinOp::FULLY_CONNECTED) ||
+          op.inputs.size() < 3 || op.inputs[2] < 0)
+        continue;
+      const Tensor& qw = q.main().tensors[static_cast<size_t>(op.inputs[1])];
+      const Tensor& qb = q.main().tensors[static_cast<size_t>(op.inputs[2])];
+      const auto w = quantize::ConstantFloats(f, f.main().tensors[static_cast<size_t>(op.inputs[1])]);
+      const auto wq = quantize::ConstantFloats(q, qw);
+      const auto bias = quantize::ConstantFloats(f, f.main().tensors[static_cast<size_t>(op.inputs[2])]);
+      const auto bq = quantize::ConstantFloats(q, qb);
+      const auto& mean = cal.tensors[static_cast<size_t>(op.inputs[0])].channel_mean;
+      const size_t out = b == BuiltinOp::DEPTHWISE_CONV_2D ? static_cast<size_t>(qw.shape.back()) : static_cast<size_t>(qw.shape[0]);
+      ASSERT_EQ(bias.size(), out);
+      std::vector<double> shift(out, 0.0);
+      for (size_t i = 0; i < w.size(); ++i) {
+        const double e = static_cast<double>(wq[i]) - w[i];
+        if (b == BuiltinOp::DEPTHWISE_CONV_2D)
+          shift[i % out] += e * mean[(i % out) / (out / mean.size())];
+        else
+          shift[i / (w.size() / out)] += e * mean[i % mean.size()];
+      }
+      for (size_t c = 0; c < out; ++c) {
+        const double step = qb.quantization->scale[qb.quantization->scale.size() > 1 ? c : 0];
+        EXPECT_NEAR(bq[c] - bias[c], -shift[c], step * 0.5001 + 1e-6 * std::fabs(bias[c])) << qb.name << "[" << c << "]";
+        moved += std::fabs(shift[c]) > step;
+      }
+      ++checked;
+    }
+    EXPECT_GT(checked, 0u);
+    EXPECT_EQ(summary.corrected_biases, checked);
+    EXPECT_GT(moved, 0u);  // the correction is larger than a bias step somewhere
+  }
+}
+
 }  // namespace
 }  // namespace tfd
