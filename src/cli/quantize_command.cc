@@ -30,6 +30,7 @@ struct QuantizeArgs {
   bool per_tensor = false;
   bool bias_correction = true;  // measures best on every fixture (README)
   bool skip_bad = false;
+  bool strict = false;
   bool json = false;
 };
 
@@ -50,14 +51,16 @@ void Quantize(const QuantizeArgs& args) {
   r.rewrite.io = quantize::ParseIoType(args.io);
   r.rewrite.spec.per_channel = !args.per_tensor;
   r.rewrite.bias_correction = args.bias_correction;
+  r.strict = args.strict;
   if (args.scheme == "float16" && !args.calibration.empty())
     Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
   quantize::QuantizeResult res = quantize::QuantizeFile(r);
   const auto& s = res.summary;
-  std::string warning;
+  std::vector<std::string> warnings;
   if (res.source.random)
-    warning = "calibrated on random inputs, not data: activation ranges reflect noise, not the model's domain; "
-              "give --calibration DATA with real inputs";
+    warnings.push_back("calibrated on random inputs, not data: activation ranges reflect noise, not the model's "
+                       "domain; give --calibration DATA with real inputs");
+  for (const auto& f : res.audit.findings) warnings.push_back(f);
   if (args.json) {
     nlohmann::json j;
     j["model"] = args.model;
@@ -73,10 +76,15 @@ void Quantize(const QuantizeArgs& args) {
     j["folded_dequantize"] = s.folded_dequantize;
     j["size"] = {{"before", res.input_bytes}, {"after", res.output_bytes}};
     j["min_runtime_version"] = res.min_runtime_version;
-    j["warnings"] = warning.empty() ? nlohmann::json::array() : nlohmann::json::array({warning});
+    j["warnings"] = warnings;
+    j["audit"] = {{"image_input", res.audit.image_input},
+                  {"neighbour_correlation", res.audit.image_input ? nlohmann::json(res.audit.neighbour_correlation) : nlohmann::json(nullptr)},
+                  {"looks_like_noise", res.audit.looks_like_noise},
+                  {"samples", res.audit.samples},
+                  {"duplicates", res.audit.duplicates}};
     std::cout << j.dump(2) << "\n";
   } else {
-    if (!warning.empty()) std::cerr << "tflite-doctor: warning: " << warning << "\n";
+    for (const auto& w : warnings) std::cerr << "tflite-doctor: warning: " << w << "\n";
     if (args.scheme == "float16") {
       std::cout << fmt::format("Quantized {} -> {} (float16 weights, float32 activations and I/O)\n", args.model, args.output);
       std::cout << fmt::format("Weights: {} float32 constants stored as float16, each widened by a DEQUANTIZE\n", s.weight_tensors);
@@ -115,6 +123,7 @@ void SetupQuantize(CLI::App& app) {
   cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,
                 "fold the mean output shift of weight rounding (weighted by calibrated input means) into each bias "
                 "(default on; --no-bias-correction to leave biases as they are)");
+  cmd->add_flag("--strict", args->strict, "refuse calibration data the audit calls noise, and random inputs");
   cmd->add_flag("--skip-bad", args->skip_bad, "go on without calibration items that cannot be read");
   cmd->add_flag("--json", args->json, "print one JSON object");
   cmd->callback([args] { Quantize(*args); });

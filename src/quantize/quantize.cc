@@ -42,6 +42,10 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   }
   RequireQuantizableFloatModel(model);
   res.source = CalibrationSamples(r.input, r.calibration);
+  res.audit = AuditCalibration(model, res.source.samples);
+  if (r.strict && res.source.random)
+    Fail("--strict: calibration on random inputs refused; give --calibration DATA with real inputs");
+  if (r.strict && res.audit.looks_like_noise) Fail("--strict: {}", res.audit.findings.front());
   Model out = QuantizeModel(model, res.source.samples, r.rewrite, &res.summary);
   res.source.samples.clear();
   WrittenModel w = WriteQuantizedModel(out, r.input, r.output);

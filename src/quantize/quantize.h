@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "graph/model.h"
+#include "quantize/calibration_audit.h"
 #include "quantize/calibration_source.h"
 #include "quantize/rewrite.h"
 
@@ -16,10 +17,13 @@ struct QuantizeRequest {
   std::string scheme = "int8";
   CalibrationSourceOptions calibration;
   RewriteOptions rewrite;
+  // Refuse calibration data the audit calls noise (and random inputs).
+  bool strict = false;
 };
 
 struct QuantizeResult {
   CalibrationSource source;  // samples dropped after calibration
+  CalibrationAudit audit;
   RewriteSummary summary;
   size_t input_bytes = 0;
   size_t output_bytes = 0;

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
 #include "format/metadata.h"
+#include "data/npy.h"
 #include "format/model_reader.h"
 #include "test_support.h"
 #include "util/file_io.h"
@@ -95,6 +97,68 @@ TEST(QuantizeCli, BadInputsAreOneLineErrors) {
     EXPECT_FALSE(std::filesystem::exists(out)) << c.args;
   }
   EXPECT_EQ(ReadFileBytes(vww), vww_before);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// The calibration audit: a folder of noise arrays and random inputs are
+// called noise by name (and refused under --strict); real photos are not;
+// duplicates are counted.
+TEST(QuantizeCli, AuditFlagsNoiseCalibrationAndStaysQuietOnPhotos) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-audit");
+  const std::string out = (dir / "out.tflite").string();
+  std::filesystem::create_directories(dir / "noise");
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (int i = 0; i < 5; ++i) {
+    std::vector<float> v(96 * 96 * 3);
+    for (auto& x : v) x = u(rng);
+    WriteNpy((dir / "noise" / ("n" + std::to_string(i) + ".npy")).string(), DType::FLOAT32, {1, 96, 96, 3}, v.data(),
+             v.size() * 4);
+  }
+  const std::string vww = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  const std::string mnet = Fixture("models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite");
+  auto noise = RunCli("quantize " + Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote((dir / "noise").string()) + " --json");
+  ASSERT_EQ(noise.exit_code, 0) << noise.err;
+  auto j = nlohmann::json::parse(noise.out);
+  EXPECT_TRUE(j["audit"]["looks_like_noise"].get<bool>());
+  EXPECT_LT(j["audit"]["neighbour_correlation"].get<double>(), 0.1);
+  ASSERT_FALSE(j["warnings"].empty());
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("look like noise"), std::string::npos);
+  std::filesystem::remove(out);
+  auto strict = RunCli("quantize " + Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote((dir / "noise").string()) + " --strict");
+  EXPECT_TRUE(OneLineError(strict)) << strict.err;
+  EXPECT_NE(strict.err.find("--strict: the calibration inputs look like noise"), std::string::npos) << strict.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const std::string& model : {vww, mnet}) {
+    auto random = RunCli("quantize " + Quote(model) + " -o " + Quote(out) + " --calibration random --samples 3 --json");
+    ASSERT_EQ(random.exit_code, 0) << random.err;
+    EXPECT_TRUE(nlohmann::json::parse(random.out)["audit"]["looks_like_noise"].get<bool>()) << model;
+    std::filesystem::remove(out);
+    auto refused = RunCli("quantize " + Quote(model) + " -o " + Quote(out) + " --calibration random --strict");
+    EXPECT_TRUE(OneLineError(refused)) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  // Photos (and one of them twice).
+  std::filesystem::create_directories(dir / "photos");
+  for (const char* f : {"images/cat.jpg", "images/dogs.jpg", "images/burger.jpg"})
+    std::filesystem::copy_file(Fixture(f), dir / "photos" / std::filesystem::path(f).filename());
+  std::filesystem::copy_file(Fixture("images/cat.jpg"), dir / "photos" / "cat_again.jpg");
+  for (const std::string& model : {vww, mnet}) {
+    auto photos = RunCli("quantize " + Quote(model) + " -o " + Quote(out) + " --calibration " + Quote((dir / "photos").string()) + " --json --strict");
+    ASSERT_EQ(photos.exit_code, 0) << photos.err;
+    auto p = nlohmann::json::parse(photos.out);
+    EXPECT_FALSE(p["audit"]["looks_like_noise"].get<bool>()) << model;
+    EXPECT_GT(p["audit"]["neighbour_correlation"].get<double>(), 0.5) << model;
+    EXPECT_EQ(p["audit"]["duplicates"], 1) << model;
+    std::filesystem::remove(out);
+  }
   std::filesystem::remove_all(dir);
 }
 
