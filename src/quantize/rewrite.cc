@@ -592,8 +592,18 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   for (size_t c = 0; c < m.op_codes.size(); ++c)
     if (code_version[c] > 0) m.op_codes[c].version = code_version[c];
 
-  // 7. Float data no tensor uses any more is dropped (the buffer stays, empty,
-  // so indices hold).
+  // 7. Data no node or graph edge reads any more (the float weights, the
+  // float16 constants behind folded DEQUANTIZEs) is dropped: the buffer stays,
+  // empty, so indices hold, and a tensor nothing reads loses its buffer.
+  std::set<int32_t> live(g.inputs.begin(), g.inputs.end());
+  live.insert(g.outputs.begin(), g.outputs.end());
+  for (const Operator& op : g.operators) {
+    live.insert(op.inputs.begin(), op.inputs.end());
+    live.insert(op.outputs.begin(), op.outputs.end());
+    live.insert(op.intermediates.begin(), op.intermediates.end());
+  }
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (!live.count(static_cast<int32_t>(t))) g.tensors[t].buffer = 0;
   std::set<uint32_t> used;
   for (const auto& sg : m.subgraphs)
     for (const auto& t : sg.tensors) used.insert(t.buffer);

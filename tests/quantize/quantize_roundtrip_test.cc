@@ -17,6 +17,7 @@
 #include "quantize/quantize.h"
 #include "quantize/writer.h"
 #include "test_support.h"
+#include "util/error.h"
 #include "util/file_io.h"
 
 namespace tfd {
@@ -232,6 +233,85 @@ TEST(QuantizeRoundTrip, Float16MatchesOracle) {
       EXPECT_NE(std::string(e.what()).find("already"), std::string::npos) << e.what();
     }
   }
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// The MediaPipe float models (float16 weights behind DEQUANTIZE, HARD_SWISH,
+// RESIZE_BILINEAR, several outputs): each is quantized (calibrated on seeded
+// uniform inputs over [0, 1]: a round-trip test, not a quality one) and must
+// run bit-exact in the oracle and ours; those with an op int8 has no spec for
+// here (DENSIFY, the Convolution2DTransposeBias custom op) are refused by name.
+TEST(QuantizeRoundTrip, MediaPipeModelsMatchOracleBitExactExceptInt8Resize) {
+  TFD_REQUIRE_ORACLE();
+  const auto models = testing::MediaPipeModels();
+  if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
+  testing::OracleBatch oracle;
+  struct Case {
+    std::string path;
+    Model model;
+    std::vector<testing::Array> inputs;
+    int id;
+  };
+  std::vector<Case> cases;
+  size_t refused = 0, resize_gap = 0;
+  for (const auto& path : models) {
+    SCOPED_TRACE(path);
+    const Model f = LoadModel(path);
+    if (f.main().inputs.size() != 1) continue;
+    // Known gap of the kernels, not of the quantizer: an int8 RESIZE_BILINEAR
+    // alone already differs from the oracle by one step on 5-18% of its
+    // outputs in both arithmetic profiles (XNNPACK takes int8 resizes; our
+    // xnnpack profile computes them with TFLite's reference arithmetic). The
+    // models with one (face_detection_full_range, pose_landmark_*: also the
+    // slowest to run) wait for that kernel.
+    bool resize = false;
+    for (const auto& op : f.main().operators) resize |= f.op_code(op).builtin == tflite::BuiltinOperator::RESIZE_BILINEAR;
+    if (resize) {
+      ++resize_gap;
+      continue;
+    }
+    Model q;
+    try {
+      std::vector<CalibrationSample> samples;
+      for (uint64_t k = 0; k < 2; ++k) {
+        CalibrationSample s;
+        for (const auto& a : UniformInputs(f, 50 + k, 0.0f, 1.0f)) s.push_back({a.dtype, a.shape, a.bytes});
+        samples.push_back(s);
+      }
+      q = quantize::QuantizeModel(f, samples, quantize::RewriteOptions{});
+    } catch (const Error& e) {
+      const std::string msg = e.what();
+      EXPECT_TRUE(msg.find("DENSIFY (node") != std::string::npos ||
+                  msg.find("CUSTOM:Convolution2DTransposeBias (node") != std::string::npos)
+          << msg;
+      ++refused;
+      continue;
+    }
+    std::vector<uint8_t> bytes = WriteModel(q);
+    Case c{path, ReadModel(bytes, path), {}, 0};
+    c.inputs = GridInputs(c.model, 7);
+    c.id = oracle.AddBytes(bytes, c.inputs);
+    cases.push_back(std::move(c));
+  }
+  oracle.Run();
+  size_t exact = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    ASSERT_TRUE(oracle.ok(c.id)) << oracle.error(c.id);
+    auto ours = testing::RunOurs(c.model, c.inputs, Arithmetic::kXnnpack);
+    const auto& theirs = oracle.outputs(c.id);
+    ASSERT_EQ(ours.size(), theirs.size());
+    for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "output " << o;
+    ++exact;
+  }
+  EXPECT_GE(exact, 7u);
+  EXPECT_EQ(exact + resize_gap + refused, models.size());
+  EXPECT_LE(refused, 3u);
 }
 
 }  // namespace
