@@ -137,7 +137,7 @@ void RoundTrip(quantize::IoType io, bool per_channel, const std::string& method 
       for (int32_t t : op.outputs) {
         const Tensor& tensor = g.tensors[static_cast<size_t>(t)];
         const bool edge = std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
-        if (!edge) EXPECT_EQ(tensor.dtype, DType::INT8) << tensor.name;
+        if (!edge) { EXPECT_EQ(tensor.dtype, DType::INT8) << tensor.name; }
       }
     for (int32_t t : g.inputs)
       EXPECT_EQ(g.tensors[static_cast<size_t>(t)].dtype,
@@ -146,7 +146,7 @@ void RoundTrip(quantize::IoType io, bool per_channel, const std::string& method 
     if (!f.converter.empty() && per_channel) {
       auto theirs = OpVersions(LoadModel(testing::Fixture(f.converter)));
       for (const auto& [name, version] : OpVersions(c.model))
-        if (theirs.count(name)) EXPECT_EQ(version, theirs[name]) << name;
+        if (theirs.count(name)) { EXPECT_EQ(version, theirs[name]) << name; }
     }
     // Inputs: seeded uniform values over the input's range (float or integer).
     for (uint64_t seed = 1; seed <= 3; ++seed) {
@@ -205,7 +205,7 @@ TEST(QuantizeRoundTrip, Float16MatchesOracle) {
     std::vector<uint8_t> bytes = WriteModel(q);
     Case c{f.path, ReadModel(bytes, f.path), {}, {}};
     for (const auto& op : c.model.main().operators)
-      if (c.model.op_code(op).builtin == tflite::BuiltinOperator::DEQUANTIZE) EXPECT_EQ(c.model.op_code(op).version, 3);
+      if (c.model.op_code(op).builtin == tflite::BuiltinOperator::DEQUANTIZE) { EXPECT_EQ(c.model.op_code(op).version, 3); }
     for (uint64_t seed = 1; seed <= 2; ++seed) {
       auto in = UniformInputs(c.model, seed, -1.0f, 1.0f);
       c.ids.push_back(oracle.AddBytes(bytes, in));

@@ -113,7 +113,7 @@ void CheckSpec(const std::string& path, bool per_channel) {
       const int axis = name == "CONV_2D" ? 0 : 3;
       const bool pc = per_channel && name != "FULLY_CONNECTED";
       ASSERT_EQ(wq.scale.size(), pc ? static_cast<size_t>(w.shape[static_cast<size_t>(axis)]) : 1u) << w.name;
-      if (pc) EXPECT_EQ(wq.axis, axis);
+      if (pc) { EXPECT_EQ(wq.axis, axis); }
       for (int64_t z : wq.zero_point) EXPECT_EQ(z, 0);
       // Symmetric in [-127, 127]; each channel's largest weight at +-127; within half a step of the float.
       const auto qv = Values<int8_t>(q, w);
@@ -181,7 +181,7 @@ void CheckSpec(const std::string& path, bool per_channel) {
     const auto* a = f.MetadataBytes(md.name);
     const auto* b = q.MetadataBytes(md.name);
     ASSERT_NE(b, nullptr) << md.name;
-    if (md.name != "min_runtime_version") EXPECT_EQ(*a, *b) << md.name;
+    if (md.name != "min_runtime_version") { EXPECT_EQ(*a, *b) << md.name; }
   }
   EXPECT_EQ(q.associated_files, f.associated_files);
   (void)fixed;
