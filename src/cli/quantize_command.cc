@@ -31,6 +31,7 @@ struct QuantizeArgs {
   bool bias_correction = true;  // measures best on every fixture (README)
   bool skip_bad = false;
   bool strict = false;
+  std::vector<std::string> keep_float;
   bool json = false;
 };
 
@@ -52,6 +53,7 @@ void Quantize(const QuantizeArgs& args) {
   r.rewrite.spec.per_channel = !args.per_tensor;
   r.rewrite.bias_correction = args.bias_correction;
   r.strict = args.strict;
+  r.rewrite.keep_float = args.keep_float;
   if (args.scheme == "float16" && !args.calibration.empty())
     Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
   quantize::QuantizeResult res = quantize::QuantizeFile(r);
@@ -73,6 +75,8 @@ void Quantize(const QuantizeArgs& args) {
                     {"corrected_biases", s.corrected_biases}};
     j["quantized_nodes"] = s.quantized_nodes;
     j["edge_nodes"] = s.edge_nodes;
+    j["float_nodes"] = s.float_nodes;
+    j["float_boundary_nodes"] = s.float_boundary_nodes;
     j["folded_dequantize"] = s.folded_dequantize;
     j["size"] = {{"before", res.input_bytes}, {"after", res.output_bytes}};
     j["min_runtime_version"] = res.min_runtime_version;
@@ -95,6 +99,9 @@ void Quantize(const QuantizeArgs& args) {
     }
     std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
     std::cout << "Calibration: " << res.source.description << ", ranges by " << args.method << "\n";
+    if (s.float_nodes)
+      std::cout << fmt::format("Kept in float: {} nodes, with {} QUANTIZE/DEQUANTIZE around them\n", s.float_nodes,
+                               s.float_boundary_nodes);
     std::cout << fmt::format("Nodes: {} int8 + {} QUANTIZE/DEQUANTIZE at the edges{}\n", s.quantized_nodes, s.edge_nodes,
                              s.folded_dequantize ? fmt::format(" ({} constant DEQUANTIZE folded)", s.folded_dequantize) : "");
     std::cout << fmt::format("Weights: {} int8 tensors ({} per-channel), {} int32 biases{}\n", s.weight_tensors,
@@ -123,6 +130,8 @@ void SetupQuantize(CLI::App& app) {
   cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,
                 "fold the mean output shift of weight rounding (weighted by calibrated input means) into each bias "
                 "(default on; --no-bias-correction to leave biases as they are)");
+  cmd->add_option("--keep-float", args->keep_float, "ops (SOFTMAX) or node output tensors to leave in float, comma-separated")
+      ->delimiter(',');
   cmd->add_flag("--strict", args->strict, "refuse calibration data the audit calls noise, and random inputs");
   cmd->add_flag("--skip-bad", args->skip_bad, "go on without calibration items that cannot be read");
   cmd->add_flag("--json", args->json, "print one JSON object");

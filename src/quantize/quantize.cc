@@ -10,7 +10,7 @@ namespace tfd::quantize {
 
 Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSample>& samples,
                     const RewriteOptions& options, RewriteSummary* summary) {
-  RequireQuantizableFloatModel(float_model);
+  RequireQuantizableFloatModel(float_model, options.keep_float);
   size_t folded = 0;
   Model model = FoldConstantDequantize(float_model, &folded);
   CalibrationOptions copt;
@@ -32,6 +32,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   res.input_bytes = bytes.size();
   Model model = ReadModel(bytes, r.input);
   if (r.scheme == "float16") {
+    if (!r.rewrite.keep_float.empty()) Fail("--keep-float applies to --scheme int8");
     Float16Summary f16;
     Model out = RewriteFloat16(model, &f16);
     res.summary.weight_tensors = f16.tensors;
@@ -40,7 +41,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
     res.min_runtime_version = w.min_runtime_version;
     return res;
   }
-  RequireQuantizableFloatModel(model);
+  RequireQuantizableFloatModel(model, r.rewrite.keep_float);
   res.source = CalibrationSamples(r.input, r.calibration);
   res.audit = AuditCalibration(model, res.source.samples);
   if (r.strict && res.source.random)

@@ -216,7 +216,23 @@ std::vector<double> OutputShift(BuiltinOp op, const std::vector<int32_t>& shape,
 
 }  // namespace
 
-void RequireQuantizableFloatModel(const Model& model) {
+std::vector<bool> KeptFloatNodes(const Model& model, const std::vector<std::string>& keep_float) {
+  const Subgraph& g = model.main();
+  std::vector<bool> kept(g.operators.size(), false);
+  for (const std::string& name : keep_float) {
+    bool matched = false;
+    for (size_t i = 0; i < g.operators.size(); ++i) {
+      const Operator& op = g.operators[i];
+      bool hit = model.op_code(op).Name() == name;
+      for (int32_t t : op.outputs) hit = hit || (t >= 0 && g.tensors[static_cast<size_t>(t)].name == name);
+      if (hit) kept[i] = matched = true;
+    }
+    if (!matched) Fail("--keep-float '{}' names no op and no node output of the model", name);
+  }
+  return kept;
+}
+
+void RequireQuantizableFloatModel(const Model& model, const std::vector<std::string>& keep_float) {
   if (model.subgraphs.empty()) Fail("the model has no subgraph");
   if (model.subgraphs.size() > 1)
     Fail("the model has {} subgraphs (control flow); quantize takes single-subgraph models", model.subgraphs.size());
@@ -242,8 +258,10 @@ void RequireQuantizableFloatModel(const Model& model) {
            DTypeName(tensor.dtype));
   }
   SpecOptions probe;
+  const std::vector<bool> kept = KeptFloatNodes(model, keep_float);
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const Operator& op = g.operators[i];
+    if (kept[i]) continue;
     const OpCode& code = model.op_code(op);
     if (code.builtin == BuiltinOperator::DEQUANTIZE) {
       const Tensor& in = g.tensors[static_cast<size_t>(op.inputs.at(0))];
@@ -298,8 +316,16 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
            g.tensors[static_cast<size_t>(t)].name, NodeName(m, node));
     cur = r;
   };
+  const std::vector<bool> kept = KeptFloatNodes(m, options.keep_float);
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const Operator& op = g.operators[i];
+    if (kept[i]) {
+      // Float: its operands keep their roles from the int8 nodes around it.
+      OpQuantSpec none;
+      none.inputs.assign(op.inputs.size(), Operand::kUntouched);
+      specs.push_back(none);
+      continue;
+    }
     auto spec = Int8Spec(m, op, options.spec);
     if (!spec) Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(m, i));
     for (size_t k = 0; k < op.inputs.size(); ++k) {
@@ -325,8 +351,13 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
       if (t >= 0 && g.tensors[static_cast<size_t>(t)].dtype == DType::FLOAT32) assign(t, Role::kActivation, i);
     specs.push_back(*spec);
   }
+  // Graph inputs become int8 unless only float nodes read them.
+  std::set<int32_t> read_by_int8, read_by_float;
+  for (size_t i = 0; i < g.operators.size(); ++i)
+    for (int32_t t : g.operators[i].inputs) (kept[i] ? read_by_float : read_by_int8).insert(t);
   for (int32_t t : g.inputs)
-    if (g.tensors[static_cast<size_t>(t)].dtype == DType::FLOAT32) role[static_cast<size_t>(t)] = Role::kActivation;
+    if (g.tensors[static_cast<size_t>(t)].dtype == DType::FLOAT32 && (read_by_int8.count(t) || !read_by_float.count(t)))
+      role[static_cast<size_t>(t)] = Role::kActivation;
 
   // 2. Groups of activations that must share parameters, and fixed ranges.
   UnionFind groups(num_tensors);
@@ -517,9 +548,80 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   }
   sum.quantized_nodes = g.operators.size();
 
-  // 5. Edges: QUANTIZE/DEQUANTIZE for float I/O, requantizing to uint8 for uint8 I/O.
+  // 5a. Float nodes: DEQUANTIZE for each int8 input, and where an int8 node
+  // (or an int8 graph edge) reads an output, the node writes a float copy
+  // that a QUANTIZE turns into it.
   std::vector<int> float_versions;
-  for (const Operator& op : g.operators) float_versions.push_back(m.op_code(op).version);
+  std::vector<bool> float_node;
+  {
+    std::vector<Operator> core;
+    const uint32_t dequantize_code = FindOrAddOpCode(m, BuiltinOperator::DEQUANTIZE);
+    const uint32_t quantize_code = FindOrAddOpCode(m, BuiltinOperator::QUANTIZE);
+    std::map<int32_t, int32_t> dequantized;  // int8 tensor -> its float copy
+    auto float_copy = [&](int32_t t, const char* suffix) {
+      Tensor copy = g.tensors[static_cast<size_t>(t)];
+      copy.dtype = DType::FLOAT32;
+      copy.quantization.reset();
+      copy.buffer = 0;
+      copy.name += suffix;
+      g.tensors.push_back(copy);
+      return static_cast<int32_t>(g.tensors.size() - 1);
+    };
+    for (size_t i = 0; i < g.operators.size(); ++i) {
+      Operator op = g.operators[i];
+      const int version = m.op_code(op).version;
+      if (!kept[i]) {
+        core.push_back(op);
+        float_versions.push_back(version);
+        float_node.push_back(false);
+        continue;
+      }
+      ++sum.float_nodes;
+      --sum.quantized_nodes;
+      for (int32_t& in : op.inputs) {
+        if (in < 0 || static_cast<size_t>(in) >= num_tensors || role[static_cast<size_t>(in)] != Role::kActivation) continue;
+        auto it = dequantized.find(in);
+        if (it == dequantized.end()) {
+          Operator d;
+          d.opcode_index = dequantize_code;
+          d.inputs = {in};
+          const int32_t f = float_copy(in, "_float");
+          d.outputs = {f};
+          d.options.Set(tflite::DequantizeOptionsT{});
+          core.push_back(d);
+          float_versions.push_back(1);
+          float_node.push_back(false);
+          ++sum.float_boundary_nodes;
+          it = dequantized.emplace(in, f).first;
+        }
+        in = it->second;
+      }
+      std::vector<Operator> after;
+      for (int32_t& out : op.outputs) {
+        if (out < 0 || role[static_cast<size_t>(out)] != Role::kActivation) continue;
+        const int32_t f = float_copy(out, "_float");
+        Operator q;
+        q.opcode_index = quantize_code;
+        q.inputs = {f};
+        q.outputs = {out};
+        q.options.Set(tflite::QuantizeOptionsT{});
+        after.push_back(q);
+        out = f;
+      }
+      core.push_back(op);
+      float_versions.push_back(version);
+      float_node.push_back(true);
+      for (auto& q : after) {
+        core.push_back(q);
+        float_versions.push_back(1);
+        float_node.push_back(false);
+        ++sum.float_boundary_nodes;
+      }
+    }
+    g.operators = std::move(core);
+  }
+
+  // 5b. Edges: QUANTIZE/DEQUANTIZE for float I/O, requantizing to uint8 for uint8 I/O.
   std::vector<Operator> head, tail;
   std::map<int32_t, int32_t> renamed;  // old graph I/O tensor -> new
   auto edge_tensor = [&](int32_t old_index) -> int32_t {
@@ -574,6 +676,9 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   std::vector<int> versions(head.size(), 1);
   versions.insert(versions.end(), float_versions.begin(), float_versions.end());
   versions.insert(versions.end(), tail.size(), 1);
+  std::vector<bool> is_float(head.size(), false);
+  is_float.insert(is_float.end(), float_node.begin(), float_node.end());
+  is_float.insert(is_float.end(), tail.size(), false);
   g.operators = std::move(ops);
   for (auto& sig : m.signatures) {
     if (sig.subgraph_index != 0) continue;
@@ -587,7 +692,8 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   std::vector<int> code_version(m.op_codes.size(), 0);
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const Operator& op = g.operators[i];
-    code_version[op.opcode_index] = std::max(code_version[op.opcode_index], Int8OpVersion(m, g, op, versions[i]));
+    const int v = is_float[i] ? versions[i] : Int8OpVersion(m, g, op, versions[i]);
+    code_version[op.opcode_index] = std::max(code_version[op.opcode_index], v);
   }
   for (size_t c = 0; c < m.op_codes.size(); ++c)
     if (code_version[c] > 0) m.op_codes[c].version = code_version[c];

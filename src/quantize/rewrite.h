@@ -26,6 +26,10 @@ struct RewriteOptions {
   // channel: the weight errors weighted by the calibrated mean of each input
   // channel) back into the float bias before quantizing it.
   bool bias_correction = false;
+  // Nodes left in float, by op name ("SOFTMAX") or by the name of a tensor
+  // they produce: DEQUANTIZE before them, QUANTIZE after them where an int8
+  // node reads their output (the converter's denylist).
+  std::vector<std::string> keep_float;
 };
 
 struct RewriteSummary {
@@ -35,6 +39,8 @@ struct RewriteSummary {
   size_t bias_tensors = 0;       // int32 biases written
   size_t corrected_biases = 0;   // biases bias correction changed
   size_t edge_nodes = 0;         // QUANTIZE/DEQUANTIZE added at the inputs and outputs
+  size_t float_nodes = 0;        // nodes kept in float (--keep-float)
+  size_t float_boundary_nodes = 0;  // QUANTIZE/DEQUANTIZE added around them
   size_t folded_dequantize = 0;  // DEQUANTIZE of constant weights folded back to float before quantizing
 };
 
@@ -45,7 +51,11 @@ std::vector<float> ConstantFloats(const Model& model, const Tensor& tensor);
 // tfd::Error with one line when the model is not a float model this step
 // can take: already quantized (an int8/uint8/int16 activation, a QUANTIZE
 // node), several subgraphs, or an op int8 has no spec for (named).
-void RequireQuantizableFloatModel(const Model& model);
+void RequireQuantizableFloatModel(const Model& model, const std::vector<std::string>& keep_float = {});
+
+// Which nodes of the main subgraph `keep_float` names; tfd::Error for a
+// name that matches no op and no node output.
+std::vector<bool> KeptFloatNodes(const Model& model, const std::vector<std::string>& keep_float);
 
 // The float model with constant DEQUANTIZE nodes (float16 or int8 weights
 // stored compactly) folded into float32 constants: the form calibration and
