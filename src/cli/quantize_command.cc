@@ -1,0 +1,145 @@
+// tflite-doctor quantize FLOAT.tflite -o OUT.tflite --scheme int8: our own
+// post-training quantizer (src/quantize). This file only parses arguments
+// and prints the result.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.h"
+#include "quantize/quantize.h"
+#include "util/error.h"
+
+namespace tfd::cli {
+namespace {
+
+struct QuantizeArgs {
+  std::string model;
+  std::string output;
+  std::string scheme = "int8";
+  std::string calibration;
+  std::string preprocess = "auto";
+  // The default is what measures best against the converter on the
+  // mlperf-tiny pairs (bench/quantize_vs_converter.sh; README).
+  std::string method = "mse";
+  std::string io = "float32";
+  size_t samples = 0;
+  uint64_t seed = 0;
+  bool per_tensor = false;
+  bool bias_correction = true;  // measures best on every fixture (README)
+  bool skip_bad = false;
+  bool strict = false;
+  std::vector<std::string> keep_float;
+  bool json = false;
+};
+
+void Quantize(const QuantizeArgs& args) {
+  quantize::QuantizeRequest r;
+  r.input = args.model;
+  r.output = args.output;
+  r.scheme = args.scheme;
+  if (args.calibration.empty() && args.scheme != "float16")
+    Fail("--calibration DATA is required: a dataset (folder, class folders, CSV) fed through the model's "
+         "preprocessing, or 'random' for seeded random inputs");
+  r.calibration.data = args.calibration;
+  r.calibration.preprocess = args.preprocess;
+  r.calibration.samples = args.samples;
+  r.calibration.seed = args.seed;
+  r.calibration.skip_bad = args.skip_bad;
+  r.rewrite.method = quantize::ParseRangeMethod(args.method);
+  r.rewrite.io = quantize::ParseIoType(args.io);
+  r.rewrite.spec.per_channel = !args.per_tensor;
+  r.rewrite.bias_correction = args.bias_correction;
+  r.strict = args.strict;
+  r.rewrite.keep_float = args.keep_float;
+  if (args.scheme == "float16" && !args.calibration.empty())
+    Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
+  quantize::QuantizeResult res = quantize::QuantizeFile(r);
+  const auto& s = res.summary;
+  std::vector<std::string> warnings;
+  if (res.source.random)
+    warnings.push_back("calibrated on random inputs, not data: activation ranges reflect noise, not the model's "
+                       "domain; give --calibration DATA with real inputs");
+  for (const auto& f : res.audit.findings) warnings.push_back(f);
+  if (args.json) {
+    nlohmann::json j;
+    j["model"] = args.model;
+    j["output"] = args.output;
+    j["scheme"] = args.scheme;
+    j["io"] = args.io;
+    j["calibration"] = {{"source", res.source.description}, {"samples", res.source.items.empty() ? nlohmann::json(nullptr) : nlohmann::json(res.source.items.size())},
+                        {"random", res.source.random}, {"skipped", res.source.skipped}, {"method", args.method}};
+    j["weights"] = {{"tensors", s.weight_tensors}, {"per_channel", s.per_channel_weights}, {"biases", s.bias_tensors},
+                    {"corrected_biases", s.corrected_biases}};
+    j["quantized_nodes"] = s.quantized_nodes;
+    j["edge_nodes"] = s.edge_nodes;
+    j["float_nodes"] = s.float_nodes;
+    j["float_boundary_nodes"] = s.float_boundary_nodes;
+    j["folded_dequantize"] = s.folded_dequantize;
+    j["size"] = {{"before", res.input_bytes}, {"after", res.output_bytes}};
+    j["min_runtime_version"] = res.min_runtime_version;
+    j["warnings"] = warnings;
+    j["audit"] = {{"image_input", res.audit.image_input},
+                  {"neighbour_correlation", res.audit.image_input ? nlohmann::json(res.audit.neighbour_correlation) : nlohmann::json(nullptr)},
+                  {"looks_like_noise", res.audit.looks_like_noise},
+                  {"samples", res.audit.samples},
+                  {"duplicates", res.audit.duplicates}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    for (const auto& w : warnings) std::cerr << "tflite-doctor: warning: " << w << "\n";
+    if (args.scheme == "float16") {
+      std::cout << fmt::format("Quantized {} -> {} (float16 weights, float32 activations and I/O)\n", args.model, args.output);
+      std::cout << fmt::format("Weights: {} float32 constants stored as float16, each widened by a DEQUANTIZE\n", s.weight_tensors);
+      std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
+                               100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
+      std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+      return;
+    }
+    std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
+    std::cout << "Calibration: " << res.source.description << ", ranges by " << args.method << "\n";
+    if (s.float_nodes)
+      std::cout << fmt::format("Kept in float: {} nodes, with {} QUANTIZE/DEQUANTIZE around them\n", s.float_nodes,
+                               s.float_boundary_nodes);
+    std::cout << fmt::format("Nodes: {} int8 + {} QUANTIZE/DEQUANTIZE at the edges{}\n", s.quantized_nodes, s.edge_nodes,
+                             s.folded_dequantize ? fmt::format(" ({} constant DEQUANTIZE folded)", s.folded_dequantize) : "");
+    std::cout << fmt::format("Weights: {} int8 tensors ({} per-channel), {} int32 biases{}\n", s.weight_tensors,
+                             s.per_channel_weights, s.bias_tensors,
+                             args.bias_correction ? fmt::format(" ({} bias-corrected)", s.corrected_biases) : "");
+    std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
+                             100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
+    std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+  }
+}
+
+void SetupQuantize(CLI::App& app) {
+  auto args = std::make_shared<QuantizeArgs>();
+  auto* cmd = app.add_subcommand("quantize", "Post-training quantization of a float model into a new .tflite");
+  cmd->add_option("MODEL", args->model, "the float .tflite file (never modified)")->required();
+  cmd->add_option("-o,--output", args->output, "where to write the quantized .tflite")->required();
+  cmd->add_option("--scheme", args->scheme, "int8 (full integer) or float16 (float16 weights, float activations)");
+  cmd->add_option("--calibration", args->calibration,
+                  "calibration data: a folder, class folders or CSV of path,label; 'random' for seeded random inputs");
+  cmd->add_option("--preprocess", args->preprocess, "auto (from the model) or a JSON spec file");
+  cmd->add_option("--samples", args->samples, "calibration items to use, spread over the dataset (default: all; random: 100)");
+  cmd->add_option("--seed", args->seed, "seed for --calibration random");
+  cmd->add_option("--calibration-method", args->method, "mse (default: the clipping range of least expected squared error), minmax or percentile:P");
+  cmd->add_option("--io", args->io, "float32 (QUANTIZE/DEQUANTIZE at the edges, default), int8 or uint8");
+  cmd->add_flag("--per-tensor", args->per_tensor, "per-tensor weights (default: per-channel on conv and depthwise)");
+  cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,
+                "fold the mean output shift of weight rounding (weighted by calibrated input means) into each bias "
+                "(default on; --no-bias-correction to leave biases as they are)");
+  cmd->add_option("--keep-float", args->keep_float, "ops (SOFTMAX) or node output tensors to leave in float, comma-separated")
+      ->delimiter(',');
+  cmd->add_flag("--strict", args->strict, "refuse calibration data the audit calls noise, and random inputs");
+  cmd->add_flag("--skip-bad", args->skip_bad, "go on without calibration items that cannot be read");
+  cmd->add_flag("--json", args->json, "print one JSON object");
+  cmd->callback([args] { Quantize(*args); });
+}
+
+}  // namespace
+
+TFD_REGISTER_COMMAND(quantize, SetupQuantize);
+
+}  // namespace tfd::cli

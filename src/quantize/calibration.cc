@@ -1,0 +1,82 @@
+// Calibration observes every float tensor the interpreter produces (graph
+// inputs included) through its observer hook; arena reuse does not matter as
+// the statistics are updated during the call.
+#include "quantize/calibration.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "interpreter/interpreter.h"
+#include "util/error.h"
+
+namespace tfd::quantize {
+namespace {
+
+void RunAll(const Model& model, const std::vector<CalibrationSample>& samples, const TensorObserver& observer) {
+  Interpreter interp(model);
+  interp.AllocateTensors();
+  interp.SetObserver(observer);
+  for (size_t s = 0; s < samples.size(); ++s) {
+    const CalibrationSample& sample = samples[s];
+    if (sample.size() != interp.num_inputs())
+      Fail("calibration sample {} has {} tensors; the model has {} inputs", s, sample.size(), interp.num_inputs());
+    try {
+      for (size_t i = 0; i < sample.size(); ++i)
+        interp.SetInput(i, sample[i].dtype, sample[i].shape, sample[i].bytes.data(), sample[i].bytes.size());
+      interp.ResetVariables();
+      interp.Invoke();
+    } catch (const Error& e) {
+      Fail("calibration sample {}: {}", s, e.what());
+    }
+  }
+}
+
+}  // namespace
+
+Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& samples,
+                      const CalibrationOptions& options) {
+  if (samples.empty()) Fail("calibration needs at least one sample");
+  Calibration cal;
+  cal.samples = samples.size();
+  cal.tensors.resize(model.main().tensors.size());
+  RunAll(model, samples, [&](int subgraph, int, int tensor_index, const RuntimeTensor& t) {
+    if (subgraph != 0 || t.dtype != DType::FLOAT32) return;
+    TensorStatistics& st = cal.tensors[static_cast<size_t>(tensor_index)];
+    const float* v = t.As<float>();
+    const int64_t n = t.NumElements();
+    for (int64_t i = 0; i < n; ++i) {
+      if (!std::isfinite(v[i]))
+        Fail("calibration: tensor '{}' holds a non-finite value ({}); its range cannot be quantized", t.name(), v[i]);
+      st.min = std::min(st.min, v[i]);
+      st.max = std::max(st.max, v[i]);
+    }
+    st.seen = st.seen || n > 0;
+    st.count += static_cast<uint64_t>(n);
+    // Running sums first; divided into means once every sample is in.
+    const size_t channels = t.shape.empty() || t.shape.back() <= 0 ? 1 : static_cast<size_t>(t.shape.back());
+    if (st.channel_mean.size() != channels) st.channel_mean.assign(channels, 0.0);
+    for (int64_t i = 0; i < n; ++i) st.channel_mean[static_cast<size_t>(i) % channels] += v[i];
+  });
+  for (auto& st : cal.tensors) {
+    if (!st.seen || st.channel_mean.empty()) continue;
+    const double per_channel = static_cast<double>(st.count) / static_cast<double>(st.channel_mean.size());
+    for (auto& m : st.channel_mean) m /= per_channel;
+  }
+  if (!options.histograms) return cal;
+  for (auto& st : cal.tensors)
+    if (st.seen) st.histogram.assign(kHistogramBins, 0);
+  RunAll(model, samples, [&](int subgraph, int, int tensor_index, const RuntimeTensor& t) {
+    if (subgraph != 0 || t.dtype != DType::FLOAT32) return;
+    TensorStatistics& st = cal.tensors[static_cast<size_t>(tensor_index)];
+    if (st.histogram.empty()) return;
+    const double width = static_cast<double>(st.max) - st.min;
+    const float* v = t.As<float>();
+    for (int64_t i = 0; i < t.NumElements(); ++i) {
+      int bin = width > 0 ? static_cast<int>((v[i] - st.min) / width * kHistogramBins) : 0;
+      ++st.histogram[static_cast<size_t>(std::clamp(bin, 0, kHistogramBins - 1))];
+    }
+  });
+  return cal;
+}
+
+}  // namespace tfd::quantize

@@ -1,0 +1,48 @@
+#pragma once
+// Calibration: run the float model over a set of inputs and record, for
+// every activation tensor of the main subgraph, the statistics the range
+// methods need (min/max, and a histogram for percentile and MSE clipping).
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "data/preprocess.h"
+#include "graph/model.h"
+
+namespace tfd::quantize {
+
+// One calibration sample: one tensor per model input, in input order.
+using CalibrationSample = std::vector<TensorData>;
+
+inline constexpr int kHistogramBins = 2048;
+
+struct TensorStatistics {
+  bool seen = false;
+  float min = std::numeric_limits<float>::infinity();
+  float max = -std::numeric_limits<float>::infinity();
+  uint64_t count = 0;
+  // Counts over [min, max] in kHistogramBins equal bins (empty unless asked for).
+  std::vector<uint64_t> histogram;
+  // Mean of the values at each index of the last dimension (the channel of
+  // an NHWC activation, the feature of a FULLY_CONNECTED input), over every
+  // other position and sample: what bias correction weighs weight errors by.
+  std::vector<double> channel_mean;
+};
+
+struct Calibration {
+  std::vector<TensorStatistics> tensors;  // indexed like the main subgraph's tensors
+  size_t samples = 0;
+};
+
+struct CalibrationOptions {
+  // A second pass over the samples fills the histograms (percentile, MSE).
+  bool histograms = false;
+};
+
+// Runs `model` (float activations) on every sample. tfd::Error naming the
+// sample when one does not fit the model's inputs, or when a sample yields
+// a non-finite activation.
+Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& samples,
+                      const CalibrationOptions& options = {});
+
+}  // namespace tfd::quantize

@@ -1,0 +1,35 @@
+#pragma once
+// Where calibration samples come from: a dataset `eval` reads (image
+// folders, class folders, CSV, .npy, WAV), each item through the model's
+// own preprocessing; or, only when asked for by name, seeded random inputs.
+// Every item goes through CalibrationSamples(), the one place to switch to
+// a streaming item source.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "quantize/calibration.h"
+
+namespace tfd::quantize {
+
+struct CalibrationSourceOptions {
+  std::string data;                 // dataset path, or "random" (seeded uniform inputs)
+  std::string preprocess = "auto";  // "auto" or a JSON spec file (as `eval`)
+  size_t samples = 0;               // 0: every item; else the first N, spread evenly over the dataset
+  uint64_t seed = 0;                // for "random"
+  bool skip_bad = false;
+};
+
+struct CalibrationSource {
+  std::vector<CalibrationSample> samples;
+  std::string description;      // "250 of 500 items of DIR, preprocessing auto (metadata): ..."
+  bool random = false;          // seeded random inputs, not data
+  std::vector<std::string> items;  // the item paths used
+  size_t skipped = 0;           // unreadable items skipped (with skip_bad)
+};
+
+// `model_path`: the float model (its preprocessing is derived from it).
+// tfd::Error naming the dataset or item that cannot feed the model.
+CalibrationSource CalibrationSamples(const std::string& model_path, const CalibrationSourceOptions& options);
+
+}  // namespace tfd::quantize

@@ -1,0 +1,200 @@
+#include "quantize/op_spec.h"
+
+#include <algorithm>
+
+namespace tfd::quantize {
+namespace {
+
+using tflite::BuiltinOperator;
+
+const Tensor* InputTensor(const Model& model, const Operator& op, size_t i) {
+  if (i >= op.inputs.size() || op.inputs[i] < 0) return nullptr;
+  return &model.main().tensors.at(static_cast<size_t>(op.inputs[i]));
+}
+
+// Float inputs are activations, anything else is left alone.
+std::vector<Operand> ByDtype(const Model& model, const Operator& op) {
+  std::vector<Operand> roles;
+  for (size_t i = 0; i < op.inputs.size(); ++i) {
+    const Tensor* t = InputTensor(model, op, i);
+    roles.push_back(t && t->dtype == DType::FLOAT32 ? Operand::kActivation : Operand::kUntouched);
+  }
+  return roles;
+}
+
+}  // namespace
+
+std::optional<OpQuantSpec> Int8Spec(const Model& model, const Operator& op, const SpecOptions& options) {
+  const OpCode& code = model.op_code(op);
+  OpQuantSpec s;
+  s.inputs = ByDtype(model, op);
+  auto weights_and_bias = [&](int axis) {
+    if (s.inputs.size() < 2) return false;
+    s.inputs[0] = Operand::kActivation;
+    s.inputs[1] = Operand::kWeights;
+    if (s.inputs.size() > 2 && op.inputs[2] >= 0) s.inputs[2] = Operand::kBias;
+    s.weight_axis = axis;
+    return true;
+  };
+  switch (code.builtin) {
+    case BuiltinOperator::CONV_2D:
+      if (!weights_and_bias(options.per_channel ? 0 : -1)) return std::nullopt;
+      return s;
+    case BuiltinOperator::DEPTHWISE_CONV_2D:
+      if (!weights_and_bias(options.per_channel ? 3 : -1)) return std::nullopt;
+      return s;
+    case BuiltinOperator::FULLY_CONNECTED:
+      // Per-tensor, as the converter writes int8 FULLY_CONNECTED.
+      if (!weights_and_bias(-1)) return std::nullopt;
+      return s;
+    case BuiltinOperator::ADD:
+    case BuiltinOperator::SUB:
+    case BuiltinOperator::MUL:
+    case BuiltinOperator::MEAN:
+    case BuiltinOperator::RELU:
+    case BuiltinOperator::RELU6:
+    case BuiltinOperator::HARD_SWISH:
+    case BuiltinOperator::LEAKY_RELU:
+    case BuiltinOperator::SQUARED_DIFFERENCE:
+      return s;
+    case BuiltinOperator::AVERAGE_POOL_2D:
+    case BuiltinOperator::MAX_POOL_2D:
+    case BuiltinOperator::RESHAPE:
+    case BuiltinOperator::SQUEEZE:
+    case BuiltinOperator::EXPAND_DIMS:
+    case BuiltinOperator::PAD:
+    case BuiltinOperator::TRANSPOSE:
+    case BuiltinOperator::STRIDED_SLICE:
+    case BuiltinOperator::SLICE:
+    case BuiltinOperator::DEPTH_TO_SPACE:
+    case BuiltinOperator::SPACE_TO_DEPTH:
+    case BuiltinOperator::RESIZE_BILINEAR:
+    case BuiltinOperator::RESIZE_NEAREST_NEIGHBOR:
+    case BuiltinOperator::REDUCE_MAX:
+    case BuiltinOperator::REDUCE_MIN:
+      s.output = OutputRule::kSameAsInput;
+      return s;
+    case BuiltinOperator::CONCATENATION:
+    case BuiltinOperator::MAXIMUM:
+    case BuiltinOperator::MINIMUM:
+      s.output = OutputRule::kSameAsInput;
+      s.inputs_share_output = true;
+      return s;
+    case BuiltinOperator::SOFTMAX:
+    case BuiltinOperator::LOGISTIC:
+      s.output = OutputRule::kFixed;
+      s.fixed_scale = 1.0f / 256.0f;
+      s.fixed_zero_point = -128;
+      return s;
+    case BuiltinOperator::TANH:
+      s.output = OutputRule::kFixed;
+      s.fixed_scale = 1.0f / 128.0f;
+      s.fixed_zero_point = 0;
+      return s;
+    default:
+      return std::nullopt;
+  }
+}
+
+int Int8OpVersion(const Model& model, const Subgraph& g, const Operator& op, int float_version) {
+  const OpCode& code = model.op_code(op);
+  auto type = [&](size_t i) {
+    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].dtype
+                                                     : DType::FLOAT32;
+  };
+  auto rank = [&](size_t i) {
+    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].shape.size() : 0;
+  };
+  const bool int8 = type(0) == DType::INT8;
+  int v = 1;
+  switch (code.builtin) {
+    // Hybrid float models number these differently: the float version is no floor.
+    case BuiltinOperator::CONV_2D: {
+      const Tensor& in = g.tensors[static_cast<size_t>(op.inputs[0])];
+      const Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
+      const bool grouped = !in.shape.empty() && !w.shape.empty() && in.shape.back() != w.shape.back();
+      return grouped ? 6 : 3;
+    }
+    case BuiltinOperator::DEPTHWISE_CONV_2D:
+      return 3;
+    case BuiltinOperator::FULLY_CONNECTED: {
+      if (op.inputs.size() == 2) return 6;
+      const auto* o = op.options.AsFullyConnectedOptions();
+      if (o && o->keep_num_dims) return 5;
+      return 4;
+    }
+    case BuiltinOperator::MUL: {
+      const auto& q1 = g.tensors[static_cast<size_t>(op.inputs[0])].quantization;
+      const auto& q2 = g.tensors[static_cast<size_t>(op.inputs[1])].quantization;
+      const auto& qo = g.tensors[static_cast<size_t>(op.outputs[0])].quantization;
+      if (q1 && q2 && qo && q1->IsAffine() && q2->IsAffine() && qo->IsAffine() &&
+          static_cast<double>(q1->scale[0]) * q2->scale[0] / qo->scale[0] >= 1.0)
+        v = 3;
+      else
+        v = int8 ? 2 : 1;
+      break;
+    }
+    case BuiltinOperator::SUB: {
+      const bool broadcast = op.inputs.size() > 1 && g.tensors[static_cast<size_t>(op.inputs[0])].shape !=
+                                                         g.tensors[static_cast<size_t>(op.inputs[1])].shape;
+      v = broadcast && std::max(rank(0), rank(1)) > 4 ? 3 : (int8 ? 2 : 1);
+      break;
+    }
+    case BuiltinOperator::PAD:
+      v = rank(0) > 4 ? 4 : (int8 ? 2 : 1);
+      break;
+    case BuiltinOperator::TRANSPOSE:
+      v = rank(0) > 5 ? 6 : rank(0) > 4 ? 4 : (int8 ? 2 : 1);
+      break;
+    case BuiltinOperator::RESIZE_BILINEAR: {
+      const auto* o = op.options.AsResizeBilinearOptions();
+      v = o && o->half_pixel_centers ? 3 : (int8 ? 2 : 1);
+      break;
+    }
+    case BuiltinOperator::RESIZE_NEAREST_NEIGHBOR: {
+      const auto* o = op.options.AsResizeNearestNeighborOptions();
+      v = o && (o->half_pixel_centers || o->align_corners) ? 3 : (int8 ? 2 : 1);
+      break;
+    }
+    case BuiltinOperator::DEQUANTIZE:
+      v = type(0) == DType::INT8 ? 2 : 1;
+      break;
+    case BuiltinOperator::QUANTIZE:
+    case BuiltinOperator::RESHAPE:
+    case BuiltinOperator::SQUEEZE:
+    case BuiltinOperator::EXPAND_DIMS:
+    case BuiltinOperator::HARD_SWISH:
+    case BuiltinOperator::LEAKY_RELU:
+      v = 1;
+      break;
+    case BuiltinOperator::ADD:
+    case BuiltinOperator::AVERAGE_POOL_2D:
+    case BuiltinOperator::MAX_POOL_2D:
+    case BuiltinOperator::SOFTMAX:
+    case BuiltinOperator::MEAN:
+    case BuiltinOperator::RELU:
+    case BuiltinOperator::RELU6:
+    case BuiltinOperator::REDUCE_MAX:
+    case BuiltinOperator::REDUCE_MIN:
+    case BuiltinOperator::LOGISTIC:
+    case BuiltinOperator::TANH:
+    case BuiltinOperator::CONCATENATION:
+    case BuiltinOperator::MAXIMUM:
+    case BuiltinOperator::MINIMUM:
+    case BuiltinOperator::STRIDED_SLICE:
+    case BuiltinOperator::SLICE:
+    case BuiltinOperator::DEPTH_TO_SPACE:
+    case BuiltinOperator::SPACE_TO_DEPTH:
+    case BuiltinOperator::SQUARED_DIFFERENCE:
+      v = int8 ? 2 : 1;
+      break;
+    default:
+      v = 1;
+      break;
+  }
+  // A float-only feature (dilation, ellipsis masks, >4-D inputs...) keeps
+  // the version it already needed.
+  return std::max(v, float_version);
+}
+
+}  // namespace tfd::quantize

@@ -1,0 +1,58 @@
+#include "quantize/quantize.h"
+
+#include "format/model_reader.h"
+#include "quantize/float16.h"
+#include "quantize/writer.h"
+#include "util/error.h"
+#include "util/file_io.h"
+
+namespace tfd::quantize {
+
+Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSample>& samples,
+                    const RewriteOptions& options, RewriteSummary* summary) {
+  RequireQuantizableFloatModel(float_model, options.keep_float);
+  size_t folded = 0;
+  Model model = FoldConstantDequantize(float_model, &folded);
+  CalibrationOptions copt;
+  copt.histograms = options.method.needs_histogram();
+  Calibration cal = Calibrate(model, samples, copt);
+  RewriteSummary sum;
+  Model out = RewriteInt8(model, cal, options, &sum);
+  sum.folded_dequantize = folded;
+  if (summary) *summary = sum;
+  return out;
+}
+
+QuantizeResult QuantizeFile(const QuantizeRequest& r) {
+  if (r.scheme != "int8" && r.scheme != "float16")
+    Fail("--scheme '{}' is not available; this build writes --scheme int8 or float16", r.scheme);
+  RequireDistinctPaths(r.input, r.output);
+  QuantizeResult res;
+  const std::vector<uint8_t> bytes = ReadFileBytes(r.input);
+  res.input_bytes = bytes.size();
+  Model model = ReadModel(bytes, r.input);
+  if (r.scheme == "float16") {
+    if (!r.rewrite.keep_float.empty()) Fail("--keep-float applies to --scheme int8");
+    Float16Summary f16;
+    Model out = RewriteFloat16(model, &f16);
+    res.summary.weight_tensors = f16.tensors;
+    WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
+    res.output_bytes = w.bytes;
+    res.min_runtime_version = w.min_runtime_version;
+    return res;
+  }
+  RequireQuantizableFloatModel(model, r.rewrite.keep_float);
+  res.source = CalibrationSamples(r.input, r.calibration);
+  res.audit = AuditCalibration(model, res.source.samples);
+  if (r.strict && res.source.random)
+    Fail("--strict: calibration on random inputs refused; give --calibration DATA with real inputs");
+  if (r.strict && res.audit.looks_like_noise) Fail("--strict: {}", res.audit.findings.front());
+  Model out = QuantizeModel(model, res.source.samples, r.rewrite, &res.summary);
+  res.source.samples.clear();
+  WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
+  res.output_bytes = w.bytes;
+  res.min_runtime_version = w.min_runtime_version;
+  return res;
+}
+
+}  // namespace tfd::quantize

@@ -1,0 +1,40 @@
+#pragma once
+// The quantizer's steps in order: fold constant DEQUANTIZE, check the model,
+// take calibration samples, calibrate, rewrite to int8, write.
+#include <string>
+#include <vector>
+
+#include "graph/model.h"
+#include "quantize/calibration_audit.h"
+#include "quantize/calibration_source.h"
+#include "quantize/rewrite.h"
+
+namespace tfd::quantize {
+
+struct QuantizeRequest {
+  std::string input;   // the float .tflite
+  std::string output;  // where the int8 .tflite goes (never the input)
+  std::string scheme = "int8";
+  CalibrationSourceOptions calibration;
+  RewriteOptions rewrite;
+  // Refuse calibration data the audit calls noise (and random inputs).
+  bool strict = false;
+};
+
+struct QuantizeResult {
+  CalibrationSource source;  // samples dropped after calibration
+  CalibrationAudit audit;
+  RewriteSummary summary;
+  size_t input_bytes = 0;
+  size_t output_bytes = 0;
+  std::string min_runtime_version;
+};
+
+// In memory: `float_model` calibrated on `samples` and rewritten.
+Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSample>& samples,
+                    const RewriteOptions& options, RewriteSummary* summary = nullptr);
+
+// From file to file. tfd::Error (one line) for every bad input.
+QuantizeResult QuantizeFile(const QuantizeRequest& request);
+
+}  // namespace tfd::quantize

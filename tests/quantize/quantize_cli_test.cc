@@ -1,0 +1,166 @@
+// `tflite-doctor quantize` from the command line: what it writes loads and
+// carries the float model's metadata; every bad input is one line and a
+// non-zero exit, and the input file is never changed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "format/metadata.h"
+#include "data/npy.h"
+#include "format/model_reader.h"
+#include "test_support.h"
+#include "util/file_io.h"
+
+namespace tfd {
+namespace {
+
+using testing::Fixture;
+using testing::Quote;
+using testing::RunCli;
+
+bool OneLineError(const testing::CliResult& r) {
+  return r.exit_code == 1 && r.err.rfind("tflite-doctor: error: ", 0) == 0 &&
+         r.err.find('\n') == r.err.size() - 1;
+}
+
+TEST(QuantizeCli, WritesAModelThatCarriesMetadataAndLeavesTheInputAlone) {
+  TFD_REQUIRE_FIXTURES();
+  const std::string in = Fixture("models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite");
+  const auto before = ReadFileBytes(in);
+  const auto out = testing::TempDir("quantize") / "mobilenet_int8.tflite";
+  auto r = RunCli("quantize " + Quote(in) + " -o " + Quote(out.string()) + " --calibration " +
+                  Quote(Fixture("imagenet-sample")) + " --samples 6 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFileBytes(in), before);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["calibration"]["samples"], 6);
+  EXPECT_EQ(j["calibration"]["random"], false);
+  EXPECT_TRUE(j["warnings"].empty());
+  EXPECT_LT(j["size"]["after"].get<size_t>(), j["size"]["before"].get<size_t>() / 3);
+  const Model f = ReadModel(before, in);
+  const Model q = LoadModel(out.string());
+  EXPECT_EQ(q.associated_files, f.associated_files);
+  ASSERT_NE(q.MetadataBytes("TFLITE_METADATA"), nullptr);
+  EXPECT_EQ(*q.MetadataBytes("TFLITE_METADATA"), *f.MetadataBytes("TFLITE_METADATA"));
+  // The float model had no min_runtime_version; int8 CONV_2D v3 needs 1.14.0.
+  EXPECT_EQ(ReadMinRuntimeVersion(q).value_or(""), j["min_runtime_version"].get<std::string>());
+  EXPECT_EQ(j["min_runtime_version"], "1.14.0");
+  // Same input/output names and float I/O.
+  const auto& fi = f.main().tensors[static_cast<size_t>(f.main().inputs[0])];
+  const auto& qi = q.main().tensors[static_cast<size_t>(q.main().inputs[0])];
+  EXPECT_EQ(qi.name, fi.name);
+  EXPECT_EQ(qi.dtype, DType::FLOAT32);
+  std::filesystem::remove_all(out.parent_path());
+}
+
+TEST(QuantizeCli, RandomCalibrationWarnsByName) {
+  TFD_REQUIRE_FIXTURES();
+  const auto out = testing::TempDir("quantize-random") / "hello.tflite";
+  auto r = RunCli("quantize " + Quote(Fixture("models/tflite-micro/hello_world_float.tflite")) + " -o " +
+                  Quote(out.string()) + " --calibration random --samples 20");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: calibrated on random inputs"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(out));
+  std::filesystem::remove_all(out.parent_path());
+}
+
+TEST(QuantizeCli, BadInputsAreOneLineErrors) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-bad");
+  const std::string vww = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  const auto vww_before = ReadFileBytes(vww);
+  const std::string out = (dir / "out.tflite").string();
+  struct Case {
+    std::string args, message;
+  };
+  const std::vector<Case> cases = {
+      {Quote(Fixture("models/mlperf-tiny/vww_96_int8.tflite")) + " -o " + Quote(out) + " --calibration random",
+       "already quantized"},
+      {Quote(vww) + " -o " + Quote(vww) + " --calibration random", "is the input model"},
+      {Quote(Fixture("models/tflite-micro/trained_lstm.tflite")) + " -o " + Quote(out) + " --calibration random",
+       "UNIDIRECTIONAL_SEQUENCE_LSTM (node"},
+      {Quote(vww) + " -o " + Quote(out), "--calibration DATA is required"},
+      {Quote(vww) + " -o " + Quote(out) + " --calibration random --io int16", "--io must be"},
+      {Quote(vww) + " -o " + Quote(out) + " --calibration random --calibration-method kl", "--calibration-method"},
+      {Quote(vww) + " -o " + Quote(out) + " --calibration random --scheme int16x8", "--scheme 'int16x8'"},
+      {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote(Fixture("audio")) + " --samples 2", "audio"},
+      {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote((dir / "missing").string()), "missing"},
+      {Quote(Fixture("images/cat.jpg")) + " -o " + Quote(out) + " --calibration random", "cat.jpg"},
+  };
+  for (const auto& c : cases) {
+    auto r = RunCli("quantize " + c.args);
+    EXPECT_TRUE(OneLineError(r)) << c.args << "\nexit " << r.exit_code << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << c.args;
+  }
+  EXPECT_EQ(ReadFileBytes(vww), vww_before);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// The calibration audit: a folder of noise arrays and random inputs are
+// called noise by name (and refused under --strict); real photos are not;
+// duplicates are counted.
+TEST(QuantizeCli, AuditFlagsNoiseCalibrationAndStaysQuietOnPhotos) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-audit");
+  const std::string out = (dir / "out.tflite").string();
+  std::filesystem::create_directories(dir / "noise");
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (int i = 0; i < 5; ++i) {
+    std::vector<float> v(96 * 96 * 3);
+    for (auto& x : v) x = u(rng);
+    WriteNpy((dir / "noise" / ("n" + std::to_string(i) + ".npy")).string(), DType::FLOAT32, {1, 96, 96, 3}, v.data(),
+             v.size() * 4);
+  }
+  const std::string vww = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  const std::string mnet = Fixture("models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite");
+  auto noise = RunCli("quantize " + Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote((dir / "noise").string()) + " --json");
+  ASSERT_EQ(noise.exit_code, 0) << noise.err;
+  auto j = nlohmann::json::parse(noise.out);
+  EXPECT_TRUE(j["audit"]["looks_like_noise"].get<bool>());
+  EXPECT_LT(j["audit"]["neighbour_correlation"].get<double>(), 0.1);
+  ASSERT_FALSE(j["warnings"].empty());
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("look like noise"), std::string::npos);
+  std::filesystem::remove(out);
+  auto strict = RunCli("quantize " + Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote((dir / "noise").string()) + " --strict");
+  EXPECT_TRUE(OneLineError(strict)) << strict.err;
+  EXPECT_NE(strict.err.find("--strict: the calibration inputs look like noise"), std::string::npos) << strict.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const std::string& model : {vww, mnet}) {
+    auto random = RunCli("quantize " + Quote(model) + " -o " + Quote(out) + " --calibration random --samples 3 --json");
+    ASSERT_EQ(random.exit_code, 0) << random.err;
+    EXPECT_TRUE(nlohmann::json::parse(random.out)["audit"]["looks_like_noise"].get<bool>()) << model;
+    std::filesystem::remove(out);
+    auto refused = RunCli("quantize " + Quote(model) + " -o " + Quote(out) + " --calibration random --strict");
+    EXPECT_TRUE(OneLineError(refused)) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  // Photos (and one of them twice).
+  std::filesystem::create_directories(dir / "photos");
+  for (const char* f : {"images/cat.jpg", "images/dogs.jpg", "images/burger.jpg"})
+    std::filesystem::copy_file(Fixture(f), dir / "photos" / std::filesystem::path(f).filename());
+  std::filesystem::copy_file(Fixture("images/cat.jpg"), dir / "photos" / "cat_again.jpg");
+  for (const std::string& model : {vww, mnet}) {
+    auto photos = RunCli("quantize " + Quote(model) + " -o " + Quote(out) + " --calibration " + Quote((dir / "photos").string()) + " --json --strict");
+    ASSERT_EQ(photos.exit_code, 0) << photos.err;
+    auto p = nlohmann::json::parse(photos.out);
+    EXPECT_FALSE(p["audit"]["looks_like_noise"].get<bool>()) << model;
+    EXPECT_GT(p["audit"]["neighbour_correlation"].get<double>(), 0.5) << model;
+    EXPECT_EQ(p["audit"]["duplicates"], 1) << model;
+    std::filesystem::remove(out);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
