@@ -104,6 +104,9 @@ class OracleBatch {
   bool ok(int id) const { return results_.at(static_cast<size_t>(id)).ok; }
   const std::string& error(int id) const { return results_.at(static_cast<size_t>(id)).error; }
   const std::vector<Array>& outputs(int id) const { return results_.at(static_cast<size_t>(id)).outputs; }
+  // Indices of the main subgraph's nodes the runtime's XNNPACK delegate took
+  // (oracle.js --delegation), for a case that ran.
+  const std::vector<int>& delegated(int id) const { return results_.at(static_cast<size_t>(id)).delegated; }
 
  private:
   struct Case {
@@ -114,6 +117,7 @@ class OracleBatch {
     bool ok = false;
     std::string error;
     std::vector<Array> outputs;
+    std::vector<int> delegated;
   };
   std::vector<Case> cases_;
   std::vector<Result> results_;

@@ -13,11 +13,19 @@
 //    round(sum/count * in/out - in_zp * in/out) + out_zp, clamped
 //    (int16 4-D means included: the optimized kernel has no int16 4-D path).
 // An empty input gives NaN (float) or 0.
+//
+// xnnpack flavor (int8, uint8): the nodes TFLite's XNNPACK delegate takes (a
+// mean over height and width, or width, of a 4-D input: global average
+// pooling), with
+// XNNPACK's arithmetic: the exact int32 sum of the centered inputs, times
+// in_scale / (out_scale * count) in float, rounded half to even.
 #include <cmath>
 #include <limits>
 
+#include "interpreter/kernel_registry.h"
 #include "kernels/internal/quant_math.h"
 #include "kernels/internal/shape_reduce.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -30,6 +38,8 @@ struct MeanState : KernelState {
   int32_t multiplier = 0;
   int shift = 0;
   int32_t bias = 0;  // 8-bit 4-D kernels: output zero point minus the rescaled input one
+  bool xnn = false;   // xnnpack flavor
+  float xnn_scale = 0;
 };
 
 bool IsSpatialMean(const RuntimeTensor& in, const RuntimeTensor& axis, bool keep_dims) {
@@ -112,6 +122,12 @@ void EvalQuantized(const RuntimeTensor& in, RuntimeTensor& out, const MeanState&
   const int32_t count = static_cast<int32_t>(s.layout.reduced_count);
   T* dst = out.As<T>();
   const std::vector<int32_t> sums = Sums<T, int32_t>(in, s.layout);
+  if (s.xnn) {
+    const QuantRange range = xnn::TypeRange(out.dtype);
+    for (size_t o = 0; o < sums.size(); ++o)
+      dst[o] = static_cast<T>(xnn::Requantize(sums[o] - count * in_zp, s.xnn_scale, out_zp, range.min, range.max));
+    return;
+  }
   switch (s.path) {
     case QuantPath::kFourDim:
       if constexpr (!std::is_same_v<T, int16_t>) {
@@ -157,6 +173,43 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitMeanNode for 8-bit tensors (checked against the
+// oracle's --delegation): a 4-D input and an output of one type with
+// per-tensor quantization, constant int32 axes {1, 2}, {2, 1} or {2}, keep_dims
+// or not, and an input-to-output scale ratio XNNPACK's global average
+// pooling accepts, [2^-8, 2^8).
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* in = ctx.inputs[0];
+  const RuntimeTensor* axes = ctx.inputs[1];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (in == nullptr || axes == nullptr || out == nullptr) return false;
+  const DType t = in->dtype;
+  if ((t != DType::INT8 && t != DType::UINT8) || !xnn::PerTensor8(*in, t) || !xnn::PerTensor8(*out, t)) return false;
+  if (in->rank() != 4 || !axes->is_constant() || axes->dtype != DType::INT32 || axes->rank() != 1) return false;
+  const int32_t* a = axes->As<int32_t>();
+  // Width alone, or height and width in either order (as written: -3 and -2
+  // are refused); with or without keep_dims.
+  if (axes->NumElements() == 1) {
+    if (a[0] != 2) return false;
+  } else if (axes->NumElements() != 2 || std::min(a[0], a[1]) != 1 || std::max(a[0], a[1]) != 2) {
+    return false;
+  }
+  const float ratio = in->scale() / out->scale();
+  return ratio >= 0x1.0p-8f && ratio < 0x1.0p+8f;
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<MeanState>();
+  const RuntimeTensor& in = ctx.input(0);
+  const RuntimeTensor& out = ctx.output(0);
+  s.xnn = true;
+  s.xnn_scale = in.scale() / (out.scale() * static_cast<float>(s.layout.reduced_count));
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(MEAN, DType::FLOAT32, Prepare, Eval);
@@ -165,5 +218,7 @@ TFD_REGISTER_KERNEL(MEAN, DType::INT64, Prepare, Eval);
 TFD_REGISTER_KERNEL(MEAN, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(MEAN, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(MEAN, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(MEAN, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(MEAN, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

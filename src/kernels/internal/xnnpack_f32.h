@@ -63,6 +63,14 @@ ResizeTap ResizeCoordinate(int32_t o, float scale, bool half_pixel, int32_t in_s
 // step rounded), then along y between them.
 float BilinearF32(float tl, float tr, float bl, float br, float alpha_x, float alpha_y);
 
+// XNNPACK's f32 sigmoid (the wasm SIMD rr2-p5-div kernel): exp(-|x|) from a
+// 2^n scaling and a degree-5 polynomial, e / (e + 1), mirrored for x >= 0;
+// 0 past the denormal cutoff.
+float SigmoidF32(float x);
+
+// XNNPACK's f32 hard swish: clamp(x + 3, 0, 6) * (x * (1/6 in float)).
+float HardSwishF32(float x);
+
 // The delegate's rule for a float32 tensor it can use as static weights:
 // float32 and not quantized; constant, or the output of a DEQUANTIZE of a
 // constant float16 tensor (which the delegate unpacks once, exactly as the
