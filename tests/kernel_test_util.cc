@@ -218,7 +218,9 @@ void OracleBatch::Run() {
     }
     std::ifstream d(out_dir / "delegation.json");
     if (!d) throw std::runtime_error("oracle harness wrote no delegation.json for case " + std::to_string(c));
-    r.delegated = nlohmann::json::parse(d)["delegated"].get<std::vector<int>>();
+    const auto delegation = nlohmann::json::parse(d);
+    if (delegation.contains("error")) r.delegation_error = delegation["error"].get<std::string>();
+    else r.delegated = delegation["delegated"].get<std::vector<int>>();
   }
   std::filesystem::remove_all(dir);
 }

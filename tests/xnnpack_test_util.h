@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,27 @@ inline Case RandomCase(std::string label, Model model, uint64_t seed = 61) {
       for (size_t i = 0; i < every.size(); ++i) every[i] = static_cast<uint8_t>(i);
       c.inputs.push_back({Array{t.dtype, t.shape, every}});
     }
+  }
+  return c;
+}
+
+// A float32 case: three seeded runs of values uniform in [lo, hi] for every
+// graph input.
+inline Case FloatCase(std::string label, Model model, float lo, float hi, uint64_t seed = 91) {
+  Case c{std::move(label), std::move(model), {}};
+  for (uint64_t s = seed; s < seed + 3; ++s) {
+    std::mt19937_64 rng(s);
+    std::uniform_real_distribution<float> u(lo, hi);
+    std::vector<Array> inputs;
+    for (int32_t i : c.model.main().inputs) {
+      const Tensor& t = c.model.main().tensors.at(static_cast<size_t>(i));
+      int64_t n = 1;
+      for (int32_t d : t.shape) n *= d;
+      std::vector<float> v(static_cast<size_t>(n));
+      for (float& x : v) x = u(rng);
+      inputs.push_back(Array::Of<float>(DType::FLOAT32, t.shape, v));
+    }
+    c.inputs.push_back(std::move(inputs));
   }
   return c;
 }
@@ -81,7 +103,11 @@ inline Tally ExpectProfileMatchesOracle(const std::vector<Case>& cases) {
       ADD_FAILURE() << "oracle: " << oracle.error(id);
       continue;
     }
-    const bool delegated = !oracle.delegated(id).empty();
+    if (oracle.delegated(id) == nullptr) {
+      ADD_FAILURE() << "the oracle cannot tell what its delegate took: " << oracle.delegation_error(id);
+      continue;
+    }
+    const bool delegated = !oracle.delegated(id)->empty();
     if (runs[i].second == 0) ++(delegated ? tally.delegated : tally.declined);
     if (HasXnnpackFlavor(c.model)) {
       InterpreterOptions options;

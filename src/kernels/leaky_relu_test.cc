@@ -144,5 +144,19 @@ TEST(LeakyRelu, XnnpackProfileMatchesTfliteRuntimeExactly) {
   EXPECT_GT(tally.reference_differences, 0);
 }
 
+
+// float32 LEAKY_RELU in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK computes what TFLite does, so no flavor.
+TEST(LeakyRelu, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(
+      {testing::xnnpack::FloatCase("float32", [] {
+      tflite::LeakyReluOptionsT o;
+      o.alpha = 0.2f;
+      return acttest::Unary(BuiltinOp::LEAKY_RELU, acttest::Spec(DType::FLOAT32, {3, 256}), acttest::Spec(DType::FLOAT32, {3, 256}), o);
+    }(), -8.0f, 8.0f)});
+  EXPECT_EQ(tally.delegated, 1);
+}
+
 }  // namespace
 }  // namespace tfd

@@ -184,5 +184,23 @@ TEST(Sub, XnnpackProfileMatchesTfliteRuntimeExactly) {
   EXPECT_GT(tally.reference_differences, 0);
 }
 
+
+// float32 SUB in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK's IEEE single operation equals TFLite's, so
+// no flavor (broadcast second input, RELU6 (clamped as XNNPACK does: max, then min)).
+TEST(Sub, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  std::vector<testing::xnnpack::Case> cases;
+  {
+    tflite::SubOptionsT o;
+    o.fused_activation_function = tflite::ActivationFunctionType::RELU6;
+    cases.push_back(testing::xnnpack::FloatCase("float32", testing::elementwise::BinaryModel(BuiltinOp::SUB, testing::elementwise::T(DType::FLOAT32, {2, 5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {2, 5, 40}), std::optional(o)), -8.0f, 8.0f));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 1);
+}
+
 }  // namespace
 }  // namespace tfd

@@ -376,7 +376,8 @@ TEST(XnnpackPtqModel, Tf2StyleInt8MobileNetV2MatchesTfliteRuntimeExactly) {
       max_reference_steps = std::max<int64_t>(max_reference_steps, std::abs(int{reference[0].bytes[k]} - int{theirs[0].bytes[k]}));
     if (r % 6 != 0) continue;  // once per network
     // Which nodes took XNNPACK's arithmetic.
-    const std::vector<int>& delegated = oracle.delegated(static_cast<int>(r));
+    ASSERT_NE(oracle.delegated(static_cast<int>(r)), nullptr) << oracle.delegation_error(static_cast<int>(r));
+    const std::vector<int>& delegated = *oracle.delegated(static_cast<int>(r));
     InterpreterOptions options;
     options.arithmetic = Arithmetic::kXnnpack;
     Interpreter interp(model, options);

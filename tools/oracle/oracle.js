@@ -265,7 +265,7 @@ function delegation(runner) {
   const summary = runner.GetProfilingSummary();
   const lines = summary.split('\n');
   const start = lines.findIndex((l) => /Run Order/.test(l));
-  if (start < 0) throw new CliError('the runtime returned no profile (was profiling enabled?)', EXIT_OTHER);
+  if (start < 0) throw new CliError('the runtime profiled no node (it ran none, or profiling is off)', EXIT_OTHER);
   const cpu = [];
   const partitions = [];
   for (const line of lines.slice(start + 2)) {
@@ -318,7 +318,8 @@ function runBatch(runner, batchFile, log) {
 // single-op models: [{"model": "m.tflite", "inputs": ["a.npy"], "output_dir": "d"}].
 // Each job's outcome goes to its output_dir: outputs as usual, or error.json
 // {"code", "message"} (code 3: the runtime cannot load the model); with
-// "delegation": true also delegation.json (see delegation()). Paths are
+// "delegation": true also delegation.json (see delegation(); {"error": ...}
+// when the profile cannot tell, e.g. the runtime ran no node). Paths are
 // relative to the jobs file. A runtime abort restarts the runtime.
 async function runJobs(jobsFile, verbose) {
   let jobs;
@@ -358,7 +359,15 @@ async function runJobs(jobsFile, verbose) {
       infer(runner, log);
       writeOutputs(snapshot(runner.GetOutputs()), outDir);
       if (job.delegation === true) {
-        fs.writeFileSync(path.join(outDir, 'delegation.json'), JSON.stringify(delegation(runner)) + '\n');
+        // The outputs stand even when the profile cannot tell the delegation.
+        let d;
+        try {
+          d = delegation(runner);
+        } catch (e) {
+          if (!(e instanceof CliError)) throw e;
+          d = { error: e.message };
+        }
+        fs.writeFileSync(path.join(outDir, 'delegation.json'), JSON.stringify(d) + '\n');
       }
       return true;
     } catch (e) {

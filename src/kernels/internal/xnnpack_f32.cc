@@ -89,6 +89,16 @@ float SigmoidF32(float x) {
   return std::signbit(x) ? f : 1.0f - f;
 }
 
+float GlobalSumF32(const float* x, int64_t rows, int64_t stride) {
+  auto row = [&](int64_t r) { return r < rows ? x[r * stride] : 0.0f; };
+  float acc = ((row(0) + row(1)) + row(6)) + ((row(2) + row(3)) + (row(4) + row(5)));
+  for (int64_t first = 7; first < rows; first += 7) {
+    auto g = [&](int64_t k) { return row(first + k); };
+    acc = ((g(0) + g(1)) + (g(2) + g(3))) + ((g(4) + g(5)) + (g(6) + acc));
+  }
+  return acc;
+}
+
 float HardSwishF32(float x) {
   const float sixth = 0x1.555556p-3f;
   float acc = x + 3.0f;
