@@ -202,7 +202,8 @@ void OracleBatch::Run() {
       WriteNpy((dir / file).string(), a.dtype, a.shape, a.bytes.data(), a.bytes.size());
       inputs.push_back(file);
     }
-    jobs.push_back({{"model", name + ".tflite"}, {"inputs", inputs}, {"output_dir", name + "_out"}});
+    jobs.push_back(
+        {{"model", name + ".tflite"}, {"inputs", inputs}, {"output_dir", name + "_out"}, {"delegation", true}});
   }
   std::ofstream(dir / "jobs.json") << jobs.dump();
   std::string cmd = "node '" + OracleScript().string() + "' --jobs '" + (dir / "jobs.json").string() + "' 2>'" +
@@ -235,6 +236,11 @@ void OracleBatch::Run() {
       NpyArray a = ReadNpy((out_dir / entry["file"].get<std::string>()).string());
       r.outputs.push_back({a.dtype, a.shape, std::move(a.data)});
     }
+    std::ifstream d(out_dir / "delegation.json");
+    if (!d) throw std::runtime_error("oracle harness wrote no delegation.json for case " + std::to_string(c));
+    const auto delegation = nlohmann::json::parse(d);
+    if (delegation.contains("error")) r.delegation_error = delegation["error"].get<std::string>();
+    else r.delegated = delegation["delegated"].get<std::vector<int>>();
   }
   std::filesystem::remove_all(dir);
 }

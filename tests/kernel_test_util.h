@@ -104,6 +104,14 @@ class OracleBatch {
   bool ok(int id) const { return results_.at(static_cast<size_t>(id)).ok; }
   const std::string& error(int id) const { return results_.at(static_cast<size_t>(id)).error; }
   const std::vector<Array>& outputs(int id) const { return results_.at(static_cast<size_t>(id)).outputs; }
+  // Indices of the main subgraph's nodes the runtime's XNNPACK delegate took
+  // (oracle.js --delegation), for a case that ran; nullptr when the runtime's
+  // profile could not tell (delegation_error says why).
+  const std::vector<int>* delegated(int id) const {
+    const Result& r = results_.at(static_cast<size_t>(id));
+    return r.delegation_error.empty() ? &r.delegated : nullptr;
+  }
+  const std::string& delegation_error(int id) const { return results_.at(static_cast<size_t>(id)).delegation_error; }
 
  private:
   struct Case {
@@ -114,6 +122,8 @@ class OracleBatch {
     bool ok = false;
     std::string error;
     std::vector<Array> outputs;
+    std::vector<int> delegated;
+    std::string delegation_error;
   };
   std::vector<Case> cases_;
   std::vector<Result> results_;

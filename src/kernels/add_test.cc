@@ -1,4 +1,6 @@
 #include "kernel_test_util.h"
+#include "kernels/internal/elementwise_testing.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -156,6 +158,24 @@ TEST(Add, XnnpackProfileMatchesTfliteRuntimeExactly) {
     for (size_t k = 0; k < reference.bytes.size(); ++k) reference_differences += reference.bytes[k] != theirs[0].bytes[k];
   }
   EXPECT_GT(reference_differences, 0);  // the ties do part the two arithmetics
+}
+
+
+// float32 ADD in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK's IEEE single operation equals TFLite's, so
+// no flavor (broadcast second input, RELU6 (clamped as XNNPACK does: max, then min)).
+TEST(Add, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  std::vector<testing::xnnpack::Case> cases;
+  {
+    tflite::AddOptionsT o;
+    o.fused_activation_function = tflite::ActivationFunctionType::RELU6;
+    cases.push_back(testing::xnnpack::FloatCase("float32", testing::elementwise::BinaryModel(BuiltinOp::ADD, testing::elementwise::T(DType::FLOAT32, {2, 5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {2, 5, 40}), std::optional(o)), -8.0f, 8.0f));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 1);
 }
 
 }  // namespace

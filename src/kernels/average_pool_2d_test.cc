@@ -1,6 +1,7 @@
 #include "graph/dtype.h"
 #include "kernel_test_util.h"
 #include "kernels/internal/conv_testing.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -51,6 +52,29 @@ TEST(AveragePool2D, MatchesTfliteRuntime) {
     cases.push_back(conv_testing::MakePoolCase(kOp, n + " same 2x3 s1 relu", t, {1, 5, 6, 2}, P::SAME, 2, 3, 1, 1, A::RELU, 74));
   }
   conv_testing::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit average pooling against the oracle over whole ranges, three seeds:
+// the oracle's delegate leaves it to TFLite's kernel (no flavor), which ours
+// matches.
+TEST(AveragePool2D, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  std::vector<testing::xnnpack::Case> cases;
+  using testing::xnnpack::RandomCase;
+  for (DType t : {I8, U8}) {
+    const int64_t zp = t == I8 ? -3 : 125;
+    cases.push_back(RandomCase("2x2 s2 valid", PoolModel(kOp, {t, {1, 8, 8, 12}, 0.05f, zp}, {t, {1, 4, 4, 12}, 0.05f, zp},
+                                                         PoolOptions(P::VALID, 2, 2, 2, 2))));
+    cases.push_back(RandomCase("3x3 s1 same relu6", PoolModel(kOp, {t, {1, 8, 8, 12}, 0.05f, zp}, {t, {1, 8, 8, 12}, 0.05f, zp},
+                                                              PoolOptions(P::SAME, 3, 3, 1, 1, A::RELU6))));
+    cases.push_back(RandomCase("3x3 s2 same", PoolModel(kOp, {t, {1, 8, 8, 12}, 0.05f, zp}, {t, {1, 4, 4, 12}, 0.05f, zp},
+                                                        PoolOptions(P::SAME, 3, 3, 2, 2))));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.declined, 6);
 }
 
 }  // namespace

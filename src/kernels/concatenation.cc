@@ -6,10 +6,17 @@
 // points 0) is copied as TFLite does. Two extensions beyond TFLite, which
 // rejects such nodes in Prepare: int8 inputs with differing quantization are
 // requantized like uint8, and float32 applies a fused activation.
+//
+// xnnpack flavor (int8, uint8): the nodes TFLite's XNNPACK delegate takes.
+// XNNPACK's concatenation copies bytes: an input whose quantization differs
+// from the output's is NOT requantized (the oracle's runtime does exactly
+// that for uint8; for int8 TFLite refuses such a node before delegating).
 #include <cmath>
 
+#include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/shape_util.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -130,8 +137,31 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitConcatenationNode for 8-bit tensors: two to four
+// inputs (XNNPACK's concatenate2..4) of the output's type, per-tensor
+// quantization (whatever its values), rank 1 or more.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() < 2 || ctx.inputs.size() > 4 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (out == nullptr || (out->dtype != DType::INT8 && out->dtype != DType::UINT8)) return false;
+  if (!xnn::PerTensor8(*out, out->dtype) || out->rank() < 1) return false;
+  for (const RuntimeTensor* in : ctx.inputs)
+    if (in == nullptr || !xnn::PerTensor8(*in, out->dtype) || in->rank() != out->rank()) return false;
+  return ctx.options_or_default<tflite::ConcatenationOptionsT>().fused_activation_function == Activation::NONE;
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<ConcatState>();
+  s.rescale.assign(s.rescale.size(), false);  // bytes copied as they are
+}
+
 }  // namespace
 
 TFD_SHAPE_REGISTER_MOVABLE(CONCATENATION, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(CONCATENATION, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(CONCATENATION, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

@@ -2,6 +2,7 @@
 
 #include "kernels/internal/act_half.h"
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -109,6 +110,24 @@ TEST(Dequantize, MatchesTfliteRuntime) {
                      {acttest::RandomInts(DType::INT8, {3, 4, 5}, -128, 127, 60 + axis)}, Compare::Exact()});
   }
   acttest::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit DEQUANTIZE against the oracle, every input value and three seeds:
+// XNNPACK's (q - zp) * scale in float rounds once, as TFLite's does.
+TEST(Dequantize, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  std::vector<testing::xnnpack::Case> cases;
+  for (DType t : {I8, U8})
+    for (float scale : {0.0235f, 0.1f, 3.7e-5f}) {
+      Model m = acttest::Unary(BuiltinOp::DEQUANTIZE, Spec(t, {3, 256}, scale, t == I8 ? 5 : 128),
+                               Spec(DType::FLOAT32, {3, 256}));
+      cases.push_back(testing::xnnpack::RandomCase(std::string(DTypeName(t)) + " " + std::to_string(scale), m));
+    }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 6);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "kernels/internal/elementwise_testing.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -104,6 +105,24 @@ TEST(Div, MatchesTfliteRuntime) {
     }
   }
   ExpectMatchesOracle(runs);
+}
+
+
+// float32 DIV in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK's IEEE single operation equals TFLite's, so
+// no flavor (broadcast second input, RELU6 (clamped as XNNPACK does: max, then min)).
+TEST(Div, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  std::vector<testing::xnnpack::Case> cases;
+  {
+    tflite::DivOptionsT o;
+    o.fused_activation_function = tflite::ActivationFunctionType::RELU6;
+    cases.push_back(testing::xnnpack::FloatCase("float32", testing::elementwise::BinaryModel(BuiltinOp::DIV, testing::elementwise::T(DType::FLOAT32, {2, 5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {2, 5, 40}), std::optional(o)), -8.0f, 8.0f));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 1);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // HARD_SWISH: x * relu6(x + 3) / 6.
 //   float32: computed in float.
+// xnnpack flavor (float32): XNNPACK's order of operations
+// (kernels/internal/xnnpack_f32.h).
 //   int8, uint8: TFLite's 16-bit fixed-point kernel. The input is moved to a
 //   "hires" scale (input_scale / 128), rescaled once to the output scale and
 //   once to a "reluish" scale on which +-3.0 maps to +-32768, the latter is
@@ -11,6 +13,7 @@
 #include <memory>
 
 #include "interpreter/kernel_registry.h"
+#include "kernels/internal/xnnpack_f32.h"
 #include "kernels/internal/act_common.h"
 #include "kernels/internal/act_fixedpoint.h"
 
@@ -114,10 +117,27 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitHardSwishNode: float32 in and out (XNNPACK of the
+// oracle's version has no 8-bit hard swish).
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 1 || ctx.outputs.size() != 1 || !ctx.inputs[0] || !ctx.outputs[0]) return false;
+  return ctx.inputs[0]->dtype == DType::FLOAT32 && ctx.outputs[0]->dtype == DType::FLOAT32;
+}
+
+void EvalXnnpack(KernelContext& ctx) {
+  const float* x = ctx.input(0).As<float>();
+  float* y = ctx.output(0).As<float>();
+  const int64_t n = ctx.output(0).NumElements();
+  for (int64_t i = 0; i < n; ++i) y[i] = xnn::HardSwishF32(x[i]);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(HARD_SWISH, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(HARD_SWISH, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(HARD_SWISH, DType::UINT8, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(HARD_SWISH, DType::FLOAT32, XnnpackAccepts, Prepare, EvalXnnpack);
 
 }  // namespace tfd

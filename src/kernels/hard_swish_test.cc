@@ -1,4 +1,5 @@
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -63,6 +64,43 @@ TEST(HardSwish, MatchesTfliteRuntime) {
                      {acttest::AllValues8(DType::UINT8)}});
   }
   acttest::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit HARD_SWISH against the oracle, every input value and three seeds:
+// XNNPACK of the oracle's version has no 8-bit hard swish, so TFLite's
+// kernel runs it.
+TEST(HardSwish, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  std::vector<testing::xnnpack::Case> cases;
+  for (DType t : {I8, U8}) {
+    Model m = HardSwish(Spec(t, {3, 256}, 0.05f, t == I8 ? 5 : 128), Spec(t, {3, 256}, 0.04f, t == I8 ? -30 : 20));
+    cases.push_back(testing::xnnpack::RandomCase(std::string(DTypeName(t)), m));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.declined, 2);
+}
+
+
+// float32 HARDSWISH against the oracle, bit for bit: seeded values over [-8, 8]
+// (past where the function saturates), special values included.
+TEST(HardSwish, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  const std::vector<int32_t> shape = {4, 1000};
+  Model m = HardSwish(Spec(DType::FLOAT32, shape), Spec(DType::FLOAT32, shape));
+  testing::xnnpack::Case c{"float32", m, {}};
+  for (uint64_t seed : {71, 72, 73}) {
+    Array a = acttest::RandomFloats(shape, -8.0f, 8.0f, seed);
+    std::vector<float> v = a.values<float>();
+    const float specials[] = {0.0f, -0.0f, 1e-30f, -1e-30f, 3.0f, -3.0f, 6.0f, 87.0f, -87.0f, 88.8f, -88.8f, 1e30f, -1e30f};
+    std::copy(std::begin(specials), std::end(specials), v.begin());
+    c.inputs.push_back({Array::Of<float>(DType::FLOAT32, shape, v)});
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle({c});
+  EXPECT_EQ(tally.delegated, 1);
+  EXPECT_GT(tally.reference_differences, 0);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -95,6 +96,66 @@ TEST(LeakyRelu, MatchesTflmGoldenData) {
   const std::string dir = std::string(TFD_FIXTURES_DIR) + "/golden/tflm-seanet/leaky_relu";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "fixtures not found at " << dir;
   for (int i = 0; i <= 22; ++i) acttest::ExpectGoldenMatch(dir, "leaky_relu" + std::to_string(i));
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit LEAKY_RELU against the oracle over every input value, three seeds, at
+// scales inside and outside what the delegate takes. Bit-exact; the
+// delegate's choice must be ours; the reference arithmetic must differ
+// from the runtime somewhere.
+TEST(LeakyRelu, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  struct Config {
+    DType dtype;
+    float in_scale;
+    int64_t in_zp;
+    float out_scale;
+    int64_t out_zp;
+    float alpha;
+  };
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  const std::vector<Config> configs = {
+      {I8, 0.0235f, -5, 0.0117f, 3, 0.2f},      {I8, 0.05f, 0, 0.05f, 0, 0.1f},
+      {I8, 0.03f, -128, 0.02f, -100, 0.3f},     {I8, 0.02f, 7, 0.04f, -7, -0.5f},
+      {I8, 0.01f, 0, 0.02f, 0, 2.5f},           {U8, 0.0235f, 128, 0.0117f, 120, 0.2f},
+      {U8, 0.1f, 60, 0.12f, 40, 0.01f},         {I8, 0.001f, 0, 0.5f, 0, 0.2f},   // ratio 2^-9
+      {I8, 0.05f, 0, 0.05f, 0, 0.001f},         // negative ratio under 2^-8
+      {I8, 1.0f, 0, 0.005f, 0, 0.2f},           // ratio 200
+  };
+  std::vector<testing::xnnpack::Case> cases;
+  for (const Config& c : configs) {
+    const std::vector<int32_t> shape = {3, 256};
+    Model m = LeakyRelu(Spec(c.dtype, shape, c.in_scale, c.in_zp), Spec(c.dtype, shape, c.out_scale, c.out_zp), c.alpha);
+    testing::xnnpack::Case xc{std::string(DTypeName(c.dtype)) + " scale " + std::to_string(c.in_scale) + " zp " +
+                                  std::to_string(c.in_zp) + " -> " + std::to_string(c.out_scale) + " zp " +
+                                  std::to_string(c.out_zp) + " alpha " + std::to_string(c.alpha),
+                              m, {}};
+    for (uint64_t seed : {51, 52, 53}) xc.inputs.push_back(testing::RandomInputs(m, seed));
+    // And every input value once.
+    std::vector<uint8_t> every(3 * 256);
+    for (size_t i = 0; i < every.size(); ++i) every[i] = static_cast<uint8_t>(i);
+    xc.inputs.push_back({Array{c.dtype, shape, every}});
+    cases.push_back(std::move(xc));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_GT(tally.delegated, 0);
+  EXPECT_GT(tally.declined, 0);
+  EXPECT_GT(tally.reference_differences, 0);
+}
+
+
+// float32 LEAKY_RELU in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK computes what TFLite does, so no flavor.
+TEST(LeakyRelu, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(
+      {testing::xnnpack::FloatCase("float32", [] {
+      tflite::LeakyReluOptionsT o;
+      o.alpha = 0.2f;
+      return acttest::Unary(BuiltinOp::LEAKY_RELU, acttest::Spec(DType::FLOAT32, {3, 256}), acttest::Spec(DType::FLOAT32, {3, 256}), o);
+    }(), -8.0f, 8.0f)});
+  EXPECT_EQ(tally.delegated, 1);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -76,6 +77,69 @@ TEST(Logistic, MatchesTfliteRuntime) {
                      Logistic(Spec(DType::INT16, sweep.shape, s, 0), Spec(DType::INT16, sweep.shape, 1.0f / 32768, 0)), {sweep}});
   }
   acttest::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit LOGISTIC against the oracle over every input value, three seeds:
+// the delegate takes every node TFLite itself accepts (output scale 1/256,
+// zero point the type's minimum), and XNNPACK's table (computed from the
+// other side of 0 for x >= 0, rounded half to even) must match bit for bit.
+// On these scales it happens to equal TFLite's table too.
+TEST(Logistic, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  struct Config {
+    DType dtype;
+    float in_scale;
+    int64_t in_zp;
+    float out_scale;
+    int64_t out_zp;
+    float alpha;
+  };
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  const std::vector<Config> configs = {
+      {I8, 0.0235f, -5, 1.0f / 256, -128, 0},   {I8, 0.1f, 0, 1.0f / 256, -128, 0},
+      {I8, 0.0625f, 3, 1.0f / 256, -128, 0},    {I8, 0.5f, -128, 1.0f / 256, -128, 0},
+      {U8, 0.0235f, 128, 1.0f / 256, 0, 0},     {U8, 0.07f, 100, 1.0f / 256, 0, 0},
+      {I8, 0.25f, 0, 1.0f / 256, -128, 0},      {U8, 0.0039f, 0, 1.0f / 256, 0, 0},
+  };
+  std::vector<testing::xnnpack::Case> cases;
+  for (const Config& c : configs) {
+    const std::vector<int32_t> shape = {3, 256};
+    Model m = Logistic(Spec(c.dtype, shape, c.in_scale, c.in_zp), Spec(c.dtype, shape, c.out_scale, c.out_zp));
+    testing::xnnpack::Case xc{std::string(DTypeName(c.dtype)) + " scale " + std::to_string(c.in_scale) + " zp " +
+                                  std::to_string(c.in_zp) + " -> " + std::to_string(c.out_scale) + " zp " +
+                                  std::to_string(c.out_zp) + " alpha " + std::to_string(c.alpha),
+                              m, {}};
+    for (uint64_t seed : {51, 52, 53}) xc.inputs.push_back(testing::RandomInputs(m, seed));
+    // And every input value once.
+    std::vector<uint8_t> every(3 * 256);
+    for (size_t i = 0; i < every.size(); ++i) every[i] = static_cast<uint8_t>(i);
+    xc.inputs.push_back({Array{c.dtype, shape, every}});
+    cases.push_back(std::move(xc));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 8);
+}
+
+
+// float32 LOGISTIC against the oracle, bit for bit: seeded values over [-30, 30]
+// (past where the function saturates), special values included.
+TEST(Logistic, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  const std::vector<int32_t> shape = {4, 1000};
+  Model m = Logistic(Spec(DType::FLOAT32, shape), Spec(DType::FLOAT32, shape));
+  testing::xnnpack::Case c{"float32", m, {}};
+  for (uint64_t seed : {71, 72, 73}) {
+    Array a = acttest::RandomFloats(shape, -30.0f, 30.0f, seed);
+    std::vector<float> v = a.values<float>();
+    const float specials[] = {0.0f, -0.0f, 1e-30f, -1e-30f, 3.0f, -3.0f, 6.0f, 87.0f, -87.0f, 88.8f, -88.8f, 1e30f, -1e30f};
+    std::copy(std::begin(specials), std::end(specials), v.begin());
+    c.inputs.push_back({Array::Of<float>(DType::FLOAT32, shape, v)});
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle({c});
+  EXPECT_EQ(tally.delegated, 1);
+  EXPECT_GT(tally.reference_differences, 0);
 }
 
 }  // namespace

@@ -13,11 +13,22 @@
 //    round(sum/count * in/out - in_zp * in/out) + out_zp, clamped
 //    (int16 4-D means included: the optimized kernel has no int16 4-D path).
 // An empty input gives NaN (float) or 0.
+//
+// xnnpack flavor (int8, uint8): the nodes TFLite's XNNPACK delegate takes (a
+// mean over height and width, or width, of a 4-D input: global average
+// pooling), with
+// XNNPACK's arithmetic: the exact int32 sum of the centered inputs, times
+// in_scale / (out_scale * count) in float, rounded half to even.
+// float32: XNNPACK's global average pooling: its summation tree
+// (kernels/internal/xnnpack_f32.h) times 1.0f / count.
 #include <cmath>
 #include <limits>
 
+#include "interpreter/kernel_registry.h"
 #include "kernels/internal/quant_math.h"
 #include "kernels/internal/shape_reduce.h"
+#include "kernels/internal/xnnpack.h"
+#include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
 namespace {
@@ -30,6 +41,8 @@ struct MeanState : KernelState {
   int32_t multiplier = 0;
   int shift = 0;
   int32_t bias = 0;  // 8-bit 4-D kernels: output zero point minus the rescaled input one
+  bool xnn = false;   // xnnpack flavor
+  float xnn_scale = 0;
 };
 
 bool IsSpatialMean(const RuntimeTensor& in, const RuntimeTensor& axis, bool keep_dims) {
@@ -93,7 +106,23 @@ std::vector<Acc> Sums(const RuntimeTensor& in, const shape::ReduceLayout& layout
   return sums;
 }
 
+// The xnnpack flavor's float mean of a 4-D NHWC input over {1, 2} or {2}:
+// for each (batch[, row]) and channel, the rows reduced are the spatial
+// positions in order, `channels` apart.
+void EvalFloatXnnpack(const RuntimeTensor& in, RuntimeTensor& out, const MeanState& s) {
+  const int64_t channels = in.dim(3);
+  const int64_t rows = s.layout.reduced_count;
+  const int64_t groups = in.NumElements() / (rows * channels);
+  const float scale = 1.0f / static_cast<float>(rows);
+  const float* x = in.As<float>();
+  float* y = out.As<float>();
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t c = 0; c < channels; ++c)
+      y[g * channels + c] = xnn::GlobalSumF32(x + g * rows * channels + c, rows, channels) * scale;
+}
+
 void EvalFloat(const RuntimeTensor& in, RuntimeTensor& out, const MeanState& s) {
+  if (s.xnn) return EvalFloatXnnpack(in, out, s);
   const std::vector<float> sums = Sums<float, float>(in, s.layout);
   const float count = static_cast<float>(s.layout.reduced_count);
   for (size_t o = 0; o < sums.size(); ++o) out.As<float>()[o] = sums[o] / count;
@@ -112,6 +141,12 @@ void EvalQuantized(const RuntimeTensor& in, RuntimeTensor& out, const MeanState&
   const int32_t count = static_cast<int32_t>(s.layout.reduced_count);
   T* dst = out.As<T>();
   const std::vector<int32_t> sums = Sums<T, int32_t>(in, s.layout);
+  if (s.xnn) {
+    const QuantRange range = xnn::TypeRange(out.dtype);
+    for (size_t o = 0; o < sums.size(); ++o)
+      dst[o] = static_cast<T>(xnn::Requantize(sums[o] - count * in_zp, s.xnn_scale, out_zp, range.min, range.max));
+    return;
+  }
   switch (s.path) {
     case QuantPath::kFourDim:
       if constexpr (!std::is_same_v<T, int16_t>) {
@@ -157,6 +192,46 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitMeanNode (checked against the oracle's --delegation):
+// a 4-D input and an output of one type, float32 or 8-bit with per-tensor
+// quantization, constant int32 axes {1, 2}, {2, 1} or {2}, keep_dims
+// or not, and (8-bit) an input-to-output scale ratio XNNPACK's global
+// average pooling accepts, [2^-8, 2^8).
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* in = ctx.inputs[0];
+  const RuntimeTensor* axes = ctx.inputs[1];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (in == nullptr || axes == nullptr || out == nullptr) return false;
+  const DType t = in->dtype;
+  const bool f32 = t == DType::FLOAT32 && out->dtype == t;
+  if (!f32 && ((t != DType::INT8 && t != DType::UINT8) || !xnn::PerTensor8(*in, t) || !xnn::PerTensor8(*out, t)))
+    return false;
+  if (in->rank() != 4 || !axes->is_constant() || axes->dtype != DType::INT32 || axes->rank() != 1) return false;
+  const int32_t* a = axes->As<int32_t>();
+  // Width alone, or height and width in either order (as written: -3 and -2
+  // are refused); with or without keep_dims.
+  if (axes->NumElements() == 1) {
+    if (a[0] != 2) return false;
+  } else if (axes->NumElements() != 2 || std::min(a[0], a[1]) != 1 || std::max(a[0], a[1]) != 2) {
+    return false;
+  }
+  if (f32) return true;
+  const float ratio = in->scale() / out->scale();
+  return ratio >= 0x1.0p-8f && ratio < 0x1.0p+8f;
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<MeanState>();
+  const RuntimeTensor& in = ctx.input(0);
+  const RuntimeTensor& out = ctx.output(0);
+  s.xnn = true;
+  if (in.dtype != DType::FLOAT32) s.xnn_scale = in.scale() / (out.scale() * static_cast<float>(s.layout.reduced_count));
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(MEAN, DType::FLOAT32, Prepare, Eval);
@@ -165,5 +240,8 @@ TFD_REGISTER_KERNEL(MEAN, DType::INT64, Prepare, Eval);
 TFD_REGISTER_KERNEL(MEAN, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(MEAN, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(MEAN, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(MEAN, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(MEAN, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(MEAN, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

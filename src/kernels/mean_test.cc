@@ -1,5 +1,8 @@
 #include "kernel_test_util.h"
 #include "kernels/internal/shape_test_util.h"
+#include "xnnpack_test_util.h"
+
+#include <random>
 
 namespace tfd {
 namespace {
@@ -111,6 +114,100 @@ TEST(Mean, MatchesTfliteRuntime) {
   cases.push_back(ReduceCase("uint8 {1,2} XNNPACK", op, u8, u8_out, {1, 2}, true, false, Compare::kWithinOneStep));
   cases.push_back(ReduceCase("int8 {2} XNNPACK", op, i8, i8_out, {2}, false, false, Compare::kWithinOneStep));
   testing::shape::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit means over the whole range of inputs, three seeds, against the
+// oracle: the global-average-pool shapes the delegate takes (axes {1, 2} or
+// {2, 1}, keep_dims) and the ones it leaves to TFLite's kernels (other axes,
+// no keep_dims, a scale ratio outside [2^-8, 2^8)). Every run must match
+// bit for bit, the delegate's choice must be ours, and the reference
+// arithmetic must differ somewhere (else the flavor would be pointless).
+TEST(Mean, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  struct Config {
+    DType dtype;
+    std::vector<int32_t> shape;
+    std::vector<int32_t> axes;
+    bool keep_dims;
+    float in_scale, out_scale;
+    int64_t in_zp, out_zp;
+  };
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  const std::vector<Config> configs = {
+      {I8, {1, 7, 7, 32}, {1, 2}, true, 0.0235f, 0.0117f, -5, 3},
+      {I8, {1, 7, 7, 32}, {1, 2}, true, 0.05f, 0.05f, -128, -128},  // one quantization, as TF2 converters write
+      {I8, {2, 5, 3, 8}, {2, 1}, true, 0.1f, 0.013f, 7, -20},
+      {I8, {1, 1, 1, 16}, {1, 2}, true, 0.02f, 0.03f, 0, 1},
+      {I8, {1, 14, 14, 20}, {1, 2}, true, 0.0039f, 0.00071f, -128, -9},
+      {U8, {1, 7, 7, 24}, {1, 2}, true, 0.0235f, 0.0117f, 128, 120},
+      {U8, {1, 3, 9, 5}, {1, 2}, true, 0.5f, 0.25f, 0, 255},
+      {I8, {1, 7, 7, 32}, {1, 2}, false, 0.0235f, 0.0117f, -5, 3},  // no keep_dims
+      {U8, {1, 6, 6, 8}, {1, 2}, false, 0.03f, 0.02f, 100, 90},
+      {I8, {1, 5, 5, 8}, {-3, -2}, true, 0.04f, 0.02f, 1, 2},      // negative axes
+      {I8, {1, 5, 5, 8}, {1}, true, 0.04f, 0.02f, 1, 2},           // one axis
+      {I8, {1, 5, 6, 8}, {2}, true, 0.04f, 0.02f, 1, 2},           // width only
+      {U8, {2, 5, 6, 8}, {2}, false, 0.04f, 0.02f, 1, 2},
+      {I8, {1, 5, 5, 8}, {2, 3}, true, 0.04f, 0.02f, 1, 2},        // not the spatial axes
+      {I8, {1, 5, 5, 8}, {1, 2}, true, 0.001f, 0.5f, 1, 2},        // ratio 2^-9
+      {I8, {1, 5, 5, 8}, {1, 2}, true, 0.9f, 0.003f, 1, 2},        // ratio 300
+      {I8, {5, 8}, {0}, true, 0.04f, 0.02f, 1, 2},                 // 2-D
+  };
+  std::vector<testing::xnnpack::Case> cases;
+  for (const Config& c : configs) {
+    Model m = testing::shape::ReduceModel(BuiltinOp::MEAN, {c.dtype, c.shape, c.in_scale, c.in_zp},
+                                          {c.dtype, {1}, c.out_scale, c.out_zp}, c.axes, c.keep_dims, false);
+    m = testing::shape::WithOurOutputShapes(std::move(m), {});
+    testing::xnnpack::Case xc{std::string(DTypeName(c.dtype)) + " " + ShapeString(c.shape) + " axes " +
+                                  std::to_string(c.axes[0]) + (c.keep_dims ? " keep" : ""),
+                              m, {}};
+    for (uint64_t seed : {11, 12, 13}) xc.inputs.push_back(testing::RandomInputs(m, seed));
+    cases.push_back(std::move(xc));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 11);
+  EXPECT_EQ(tally.declined, 6);
+  EXPECT_GT(tally.reference_differences, 0);
+}
+
+
+// float32 means bit for bit against the oracle: XNNPACK's global average
+// pooling sums in groups of 7 rows (one group, several, a partial last one),
+// seeded values in [-6, 6], three seeds; axes it leaves to TFLite too.
+TEST(Mean, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  struct Config {
+    std::vector<int32_t> shape;
+    std::vector<int32_t> axes;
+    bool keep_dims;
+  };
+  const std::vector<Config> configs = {
+      {{1, 7, 7, 32}, {1, 2}, true},  {{1, 7, 7, 32}, {1, 2}, false}, {{2, 2, 3, 5}, {2, 1}, true},
+      {{1, 4, 5, 9}, {1, 2}, false},  {{1, 10, 9, 6}, {1, 2}, true},  {{2, 3, 15, 4}, {2}, true},
+      {{1, 1, 1, 7}, {1, 2}, true},   {{1, 6, 6, 8}, {1}, true},      {{1, 6, 6, 8}, {3}, false},
+  };
+  std::vector<testing::xnnpack::Case> cases;
+  for (const Config& c : configs) {
+    Model m = testing::shape::ReduceModel(BuiltinOp::MEAN, {DType::FLOAT32, c.shape}, {DType::FLOAT32, {1}}, c.axes,
+                                          c.keep_dims, false);
+    m = testing::shape::WithOurOutputShapes(std::move(m), {});
+    testing::xnnpack::Case xc{"float32 " + ShapeString(c.shape) + " axes " + std::to_string(c.axes[0]), m, {}};
+    for (uint64_t seed : {81, 82, 83}) {
+      std::mt19937_64 rng(seed);
+      std::uniform_real_distribution<float> u(-6.0f, 6.0f);
+      int64_t n = 1;
+      for (int32_t d : c.shape) n *= d;
+      std::vector<float> v(static_cast<size_t>(n));
+      for (float& x : v) x = u(rng);
+      xc.inputs.push_back({Array::Of<float>(DType::FLOAT32, c.shape, v)});
+    }
+    cases.push_back(std::move(xc));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 7);
+  EXPECT_EQ(tally.declined, 2);
+  EXPECT_GT(tally.reference_differences, 0);
 }
 
 }  // namespace

@@ -3,10 +3,16 @@
 // int8/uint8/int16 with one fixed-point output rescale (int16 needs zero
 // points of 0); and int16 x int16 -> int8/uint8, TFLite's fixed-point path
 // for LSTM gates: the Q0.15 product shifted down to 8 bits.
+//
+// xnnpack flavor (int8, uint8): the nodes TFLite's XNNPACK delegate takes,
+// with XNNPACK's multiply: the exact product of the centered inputs times
+// a_scale * b_scale / out_scale in float, rounded half to even
+// (kernels/internal/xnnpack.h).
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/elementwise_binary.h"
 #include "kernels/internal/quant_math.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -22,6 +28,8 @@ struct MulState : KernelState {
   int output_shift = 0;
   QuantRange range;
   bool int16_to_8bit = false;
+  bool xnn = false;  // xnnpack flavor: XNNPACK's float requantization
+  float xnn_scale = 0;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -65,6 +73,12 @@ void Prepare(KernelContext& ctx) {
 
 template <typename T>
 void EvalQuantized(KernelContext& ctx, const MulState& s) {
+  if (s.xnn) {
+    return elementwise::ApplyBinary<T, T>(ctx, s.index, [&](T x, T y) {
+      const int32_t product = (s.input1_offset + x) * (s.input2_offset + y);
+      return static_cast<T>(xnn::Requantize(product, s.xnn_scale, s.output_offset, s.range.min, s.range.max));
+    });
+  }
   elementwise::ApplyBinary<T, T>(ctx, s.index, [&](T x, T y) {
     const int32_t product = (s.input1_offset + x) * (s.input2_offset + y);
     const int32_t result = s.output_offset + qmath::MultiplyByQuantizedMultiplier(product, s.output_multiplier, s.output_shift);
@@ -109,6 +123,35 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitMulNode for 8-bit tensors: inputs and output of one
+// type, per-tensor quantization, a product-to-output scale ratio
+// a_scale * b_scale / out_scale in [2^-16, 2^8), an activation XNNPACK can
+// clamp.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* a = ctx.inputs[0];
+  const RuntimeTensor* b = ctx.inputs[1];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (a == nullptr || b == nullptr || out == nullptr) return false;
+  const DType t = out->dtype;
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (!xnn::PerTensor8(*a, t) || !xnn::PerTensor8(*b, t) || !xnn::PerTensor8(*out, t)) return false;
+  const float ratio = a->scale() * b->scale() / out->scale();
+  if (!(ratio >= 0x1.0p-16f && ratio < 0x1.0p+8f)) return false;
+  return xnn::ActivationSupported(ctx.options_or_default<tflite::MulOptionsT>().fused_activation_function);
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<MulState>();
+  const RuntimeTensor& out = ctx.output(0);
+  s.xnn = true;
+  s.xnn_scale = ctx.input(0).scale() * ctx.input(1).scale() / out.scale();
+  s.range = xnn::ActivationRange(ctx, ctx.options_or_default<tflite::MulOptionsT>().fused_activation_function, out);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(MUL, DType::FLOAT32, Prepare, Eval);
@@ -117,5 +160,7 @@ TFD_REGISTER_KERNEL(MUL, DType::INT64, Prepare, Eval);
 TFD_REGISTER_KERNEL(MUL, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(MUL, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(MUL, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(MUL, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(MUL, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

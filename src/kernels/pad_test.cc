@@ -1,5 +1,6 @@
 #include "kernel_test_util.h"
 #include "kernels/internal/shape_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -110,6 +111,25 @@ TEST(Pad, MatchesTfliteRuntime) {
                      {testing::RandomInputs(model, 6)[0], Array::Of<int32_t>(DType::INT32, {2, 2}, {1, 0, 2, 2})}});
   }
   testing::shape::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit PAD with constant paddings against the oracle, whole ranges, three
+// seeds: data movement, the same in XNNPACK and TFLite.
+TEST(Pad, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  std::vector<testing::xnnpack::Case> cases;
+  for (DType t : {I8, U8}) {
+    OpModel m(BuiltinOp::PAD);
+    m.Input({t, {1, 8, 8, 12}, 0.05f, t == I8 ? -7 : 130});
+    m.Const<int32_t>({DType::INT32, {4, 2}}, {0, 0, 1, 2, 2, 1, 0, 0});
+    m.Output({t, {1, 11, 11, 12}, 0.05f, t == I8 ? -7 : 130});
+    cases.push_back(testing::xnnpack::RandomCase(std::string(DTypeName(t)), m.Build()));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 2);
 }
 
 }  // namespace

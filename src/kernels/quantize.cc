@@ -8,6 +8,11 @@
 //     PerChannelQuantize, which its builtin kernel calls).
 //   Requantize: (q - zp_in) * (scale_in / scale_out) with TFLite's fixed-point
 //     multiplier, plus zp_out, saturated.
+//
+// xnnpack flavor (float32 -> int8/uint8, int8 -> int8, uint8 -> uint8): the
+// nodes TFLite's XNNPACK delegate takes, computed as XNNPACK's CONVERT
+// (kernels/internal/xnnpack.h): x * (1 / scale) rounded half to even; or
+// (q - zp_in) * round(256 * ratio), rounded half up, in 1/256 steps.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -16,6 +21,7 @@
 
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/act_common.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -31,6 +37,10 @@ struct QuantizeState : KernelState {
   // integer input
   act::Rescale rescale;
   int32_t input_zero_point = 0;
+  // xnnpack flavor
+  bool xnn = false;
+  float xnn_inv_scale = 0;     // float input: 1 / output scale
+  int32_t xnn_multiplier = 0;  // 8-bit input: round(256 * in / out)
 };
 
 bool RequantizePairSupported(DType in, DType out) {
@@ -158,6 +168,56 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitQuantizeNode: float32 to int8 or uint8, or int8 to
+// int8 / uint8 to uint8 with an input-to-output scale ratio in [2^-8, 2^7]
+// (XNNPACK's CONVERT); per-tensor quantization.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 1 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* in = ctx.inputs[0];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (in == nullptr || out == nullptr) return false;
+  const DType t = out->dtype;
+  if ((t != DType::INT8 && t != DType::UINT8) || !xnn::PerTensor8(*out, t)) return false;
+  if (in->dtype == DType::FLOAT32) return in->quant() == nullptr || in->quant()->scale.empty();
+  if (in->dtype != t || !xnn::PerTensor8(*in, t)) return false;
+  const float ratio = in->scale() / out->scale();
+  return ratio >= 0x1.0p-8f && ratio <= 0x1.0p+7f;
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<QuantizeState>();
+  const RuntimeTensor& in = ctx.input(0);
+  const RuntimeTensor& out = ctx.output(0);
+  s.xnn = true;
+  if (in.dtype == DType::FLOAT32) s.xnn_inv_scale = 1.0f / out.scale();
+  else s.xnn_multiplier = xnn::Multiplier256(in.scale() / out.scale());
+}
+
+template <typename T>
+void EvalXnnpackTyped(KernelContext& ctx, const QuantizeState& s) {
+  const RuntimeTensor& in = ctx.input(0);
+  T* y = ctx.output(0).As<T>();
+  const QuantRange range = xnn::TypeRange(ctx.output(0).dtype);
+  const int64_t n = ctx.output(0).NumElements();
+  if (in.dtype == DType::FLOAT32) {
+    const float* x = in.As<float>();
+    for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(xnn::QuantizeF32(x[i], s.xnn_inv_scale, s.zero_point, range));
+    return;
+  }
+  const T* x = in.As<T>();
+  for (int64_t i = 0; i < n; ++i)
+    y[i] = static_cast<T>(xnn::Rescale256(x[i] - s.input_zero_point, s.xnn_multiplier, s.zero_point, range));
+}
+
+void EvalXnnpack(KernelContext& ctx) {
+  const auto& s = ctx.state_as<QuantizeState>();
+  if (ctx.output(0).dtype == DType::INT8) return EvalXnnpackTyped<int8_t>(ctx, s);
+  EvalXnnpackTyped<uint8_t>(ctx, s);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(QUANTIZE, DType::FLOAT32, Prepare, Eval);
@@ -165,5 +225,8 @@ TFD_REGISTER_KERNEL(QUANTIZE, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(QUANTIZE, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(QUANTIZE, DType::INT16, Prepare, Eval);
 TFD_REGISTER_KERNEL(QUANTIZE, DType::INT32, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(QUANTIZE, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, EvalXnnpack);
+TFD_REGISTER_XNNPACK_KERNEL(QUANTIZE, DType::INT8, XnnpackAccepts, XnnpackPrepare, EvalXnnpack);
+TFD_REGISTER_XNNPACK_KERNEL(QUANTIZE, DType::UINT8, XnnpackAccepts, XnnpackPrepare, EvalXnnpack);
 
 }  // namespace tfd

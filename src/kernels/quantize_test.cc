@@ -1,7 +1,10 @@
+#include <algorithm>
 #include <filesystem>
+#include <random>
 
 #include "kernels/internal/act_common.h"
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -153,6 +156,69 @@ TEST(Quantize, MatchesTflmGoldenData) {
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "fixtures not found at " << dir;
   acttest::ExpectGoldenMatch(dir, "quantize0");
   acttest::ExpectGoldenMatch(dir, "quantize1");
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// Float inputs spread past both ends of the output's range: every exact tie
+// (k + 1/2) * scale over the range and beyond, then seeded uniform values.
+std::vector<float> FloatSweep(float scale, int32_t zero_point, DType out, uint64_t seed, int32_t count) {
+  const int32_t lo = out == DType::INT8 ? -128 : 0, hi = lo + 255;
+  std::vector<float> v;
+  for (int32_t q = lo - 4; q <= hi + 4 && static_cast<int32_t>(v.size()) < count; ++q)
+    v.push_back((static_cast<float>(q - zero_point) + 0.5f) * scale);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> u(static_cast<float>(lo - zero_point - 20) * scale,
+                                          static_cast<float>(hi - zero_point + 20) * scale);
+  while (static_cast<int32_t>(v.size()) < count) v.push_back(u(rng));
+  if (seed % 2) std::shuffle(v.begin(), v.end(), rng);
+  return v;
+}
+
+// QUANTIZE against the oracle over whole ranges and three seeds: float to
+// int8/uint8 (every tie and beyond saturation) and 8-bit requantization at
+// ratios inside and outside what XNNPACK takes, plus the type pairs the
+// delegate leaves to TFLite (uint8 <-> int8 as TF2 converters write at a
+// model's ends, int16). Bit-exact; the delegate's choice must be ours.
+TEST(Quantize, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  struct Config {
+    DType in;
+    float in_scale;
+    int64_t in_zp;
+    DType out;
+    float out_scale;
+    int64_t out_zp;
+  };
+  const DType F = DType::FLOAT32, I8 = DType::INT8, U8 = DType::UINT8;
+  const std::vector<Config> configs = {
+      {F, 0, 0, I8, 1.0f / 128, 0},        {F, 0, 0, I8, 0.0235f, -7},       {F, 0, 0, I8, 0.00392157f, -128},
+      {F, 0, 0, U8, 0.00392157f, 0},       {F, 0, 0, U8, 0.0731f, 131},      {I8, 0.5f, 3, I8, 1.0f, -2},
+      {I8, 0.0235f, -7, I8, 0.0117f, 5},   {I8, 0.03f, 0, I8, 0.0021f, -100},  {I8, 0.001f, 1, I8, 0.1f, 0},
+      {I8, 0.9f, 0, I8, 0.005f, 0},        {I8, 0.001f, 1, I8, 0.5f, 0},      {U8, 0.5f, 128, U8, 0.25f, 120},
+      {U8, 0.0117f, 3, U8, 0.0235f, 250},  {U8, 0.00392157f, 0, I8, 0.00392157f, -128},
+      {I8, 0.00390625f, -128, U8, 0.00390625f, 0}, {U8, 0.1f, 128, I8, 0.07f, 3},
+      {DType::INT16, 0.001f, 0, I8, 0.02f, 1},
+  };
+  std::vector<testing::xnnpack::Case> cases;
+  for (const Config& c : configs) {
+    const std::vector<int32_t> shape = {2, 300};
+    Model m = Quantize(Spec(c.in, shape, c.in_scale, c.in_zp), Spec(c.out, shape, c.out_scale, c.out_zp));
+    testing::xnnpack::Case xc{std::string(DTypeName(c.in)) + " -> " + DTypeName(c.out) + " scale " +
+                                  std::to_string(c.in_scale) + " -> " + std::to_string(c.out_scale),
+                              m, {}};
+    for (uint64_t seed : {21, 22, 23}) {
+      if (c.in == F)
+        xc.inputs.push_back({Array::Of<float>(F, shape, FloatSweep(c.out_scale, static_cast<int32_t>(c.out_zp), c.out, seed, 600))});
+      else
+        xc.inputs.push_back(testing::RandomInputs(m, seed));
+    }
+    cases.push_back(std::move(xc));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_GT(tally.delegated, 0);
+  EXPECT_GT(tally.declined, 0);
+  EXPECT_GT(tally.reference_differences, 0);
 }
 
 }  // namespace

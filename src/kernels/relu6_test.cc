@@ -1,4 +1,5 @@
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -55,6 +56,21 @@ TEST(Relu6, MatchesTfliteRuntime) {
                      {sweep}});
   }
   acttest::ExpectMatchesOracle(cases);
+}
+
+
+// float32 RELU6 in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK computes what TFLite does, so no flavor.
+TEST(Relu6, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(
+      {testing::xnnpack::FloatCase("float32", [] {
+      testing::OpModel m(BuiltinOp::RELU6);
+      m.Input({DType::FLOAT32, {3, 256}});
+      m.Output({DType::FLOAT32, {3, 256}});
+      return m.Build();
+    }(), -8.0f, 8.0f)});
+  EXPECT_EQ(tally.delegated, 1);
 }
 
 }  // namespace

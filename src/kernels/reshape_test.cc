@@ -3,6 +3,7 @@
 #include "kernels/internal/seq_testing.h"
 #include "test_support.h"
 #include "kernels/internal/shape_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -143,6 +144,24 @@ TEST(Reshape, Complex64AsInYamnetMatchesTfliteRuntime) {
     const auto ours = testing::RunOurs(cut, inputs[k]);
     EXPECT_TRUE(testing::FloatClose(ours.at(0), oracle.outputs(static_cast<int>(k))[0], 1e-6));
   }
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit RESHAPE against the oracle (the delegate leaves it to TFLite).
+TEST(Reshape, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  std::vector<testing::xnnpack::Case> cases;
+  for (DType t : {I8, U8}) {
+    OpModel m(BuiltinOp::RESHAPE);
+    m.Input({t, {1, 8, 8, 12}, 0.05f, t == I8 ? -7 : 130});
+    m.Const<int32_t>({DType::INT32, {2}}, {1, 768});
+    m.Output({t, {1, 768}, 0.05f, t == I8 ? -7 : 130});
+    cases.push_back(testing::xnnpack::RandomCase(std::string(DTypeName(t)), m.Build()));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.declined, 2);
 }
 
 }  // namespace

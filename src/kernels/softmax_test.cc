@@ -2,6 +2,7 @@
 
 #include "kernels/internal/act_common.h"
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -91,6 +92,26 @@ TEST(Softmax, MatchesTfliteRuntime) {
                      {acttest::RandomInts(q.in, q.shape, r.min, r.max, seed++)}});
   }
   acttest::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit SOFTMAX against the oracle, every input value and three seeds (the
+// delegate leaves it to TFLite).
+TEST(Softmax, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  std::vector<testing::xnnpack::Case> cases;
+  for (DType t : {I8, U8})
+    for (float scale : {0.0235f, 0.1f}) {
+      tflite::SoftmaxOptionsT o;
+      o.beta = 1.0f;
+      Model m = acttest::Unary(BuiltinOp::SOFTMAX, Spec(t, {3, 256}, scale, t == I8 ? 5 : 128),
+                               Spec(t, {3, 256}, 1.0f / 256, t == I8 ? -128 : 0), o);
+      cases.push_back(testing::xnnpack::RandomCase(std::string(DTypeName(t)) + " " + std::to_string(scale), m));
+    }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.declined, 4);
 }
 
 }  // namespace

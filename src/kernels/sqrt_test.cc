@@ -1,4 +1,5 @@
 #include "kernels/internal/elementwise_testing.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -24,6 +25,21 @@ TEST(Sqrt, RejectsOtherTypes) {
 TEST(Sqrt, MatchesTfliteRuntime) {
   TFD_REQUIRE_ORACLE();
   ExpectMatchesOracle(FloatUnaryRuns(BuiltinOp::SQRT, 0, 10));
+}
+
+
+// float32 SQRT in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK computes what TFLite does, so no flavor.
+TEST(Sqrt, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(
+      {testing::xnnpack::FloatCase("float32", [] {
+      testing::OpModel m(BuiltinOp::SQRT);
+      m.Input({DType::FLOAT32, {3, 256}});
+      m.Output({DType::FLOAT32, {3, 256}});
+      return m.Build();
+    }(), 0.0f, 8.0f)});
+  EXPECT_EQ(tally.delegated, 1);
 }
 
 }  // namespace

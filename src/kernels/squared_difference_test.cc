@@ -1,4 +1,5 @@
 #include "kernels/internal/elementwise_testing.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -67,6 +68,22 @@ TEST(SquaredDifference, MatchesTfliteRuntime) {
                       testing::RandomInputs(model, seed), c.dtype == DType::FLOAT32 ? Check::kFloat : Check::kIdentical});
   }
   ExpectMatchesOracle(runs);
+}
+
+
+// float32 SQUARED_DIFFERENCE in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK's IEEE single operation equals TFLite's, so
+// no flavor (broadcast second input, no activation).
+TEST(SquaredDifference, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  std::vector<testing::xnnpack::Case> cases;
+  {
+    cases.push_back(testing::xnnpack::FloatCase("float32", testing::elementwise::BinaryModel<tflite::AddOptionsT>(
+        BuiltinOp::SQUARED_DIFFERENCE, testing::elementwise::T(DType::FLOAT32, {2, 5, 40}), testing::elementwise::T(DType::FLOAT32, {5, 40}),
+        testing::elementwise::T(DType::FLOAT32, {2, 5, 40})), -8.0f, 8.0f));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 1);
 }
 
 }  // namespace

@@ -2,9 +2,14 @@
 // float32, int32, int64 (wrapping, activation clamp at 0/6/+-1); int8/uint8
 // and int16 with ADD's general-scale fixed-point arithmetic, subtracting the
 // rescaled second input; int16 also with the power-of-two-scale path.
+//
+// xnnpack flavor (int8, uint8): the nodes TFLite's XNNPACK delegate takes,
+// with XNNPACK's subtract: its fixed-point add with the second input's ratio
+// negated (kernels/internal/xnnpack.h).
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/elementwise_binary.h"
+#include "kernels/internal/xnnpack.h"
 
 namespace tfd {
 namespace {
@@ -16,6 +21,7 @@ struct SubState : KernelState {
   elementwise::IntegerRange<int64_t> int64_range;
   elementwise::QuantizedAddSubParams general;
   std::optional<elementwise::PotInt16Params> pot_int16;
+  std::optional<xnn::AddParams> xnn;  // xnnpack flavor
 };
 
 void Prepare(KernelContext& ctx) {
@@ -54,8 +60,14 @@ void EvalQuantized(KernelContext& ctx, const SubState& s) {
   elementwise::ApplyBinary<T, T>(ctx, s.index, [&](T x, T y) { return elementwise::QuantizedAddSub(s.general, x, y); });
 }
 
+template <typename T>
+void EvalXnnpack(KernelContext& ctx, const SubState& s) {
+  elementwise::ApplyBinary<T, T>(ctx, s.index, [&](T x, T y) { return static_cast<T>(xnn::Add(*s.xnn, x, y)); });
+}
+
 void Eval(KernelContext& ctx) {
   const auto& s = ctx.state_as<SubState>();
+  if (s.xnn) return ctx.output(0).dtype == DType::INT8 ? EvalXnnpack<int8_t>(ctx, s) : EvalXnnpack<uint8_t>(ctx, s);
   switch (ctx.output(0).dtype) {
     case DType::FLOAT32:
       return elementwise::ApplyBinary<float, float>(ctx, s.index,
@@ -77,6 +89,34 @@ void Eval(KernelContext& ctx) {
   }
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitSubNode for 8-bit tensors, as for ADD: inputs and
+// output of one type with per-tensor quantization, each input-to-output
+// scale ratio in [2^-10, 2^8), an activation XNNPACK can clamp.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* a = ctx.inputs[0];
+  const RuntimeTensor* b = ctx.inputs[1];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (a == nullptr || b == nullptr || out == nullptr) return false;
+  const DType t = out->dtype;
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (!xnn::PerTensor8(*a, t) || !xnn::PerTensor8(*b, t) || !xnn::PerTensor8(*out, t)) return false;
+  for (const RuntimeTensor* in : {a, b}) {
+    const float ratio = in->scale() / out->scale();
+    if (!(ratio >= 1.0f / 1024.0f && ratio < 256.0f)) return false;
+  }
+  return xnn::ActivationSupported(ctx.options_or_default<tflite::SubOptionsT>().fused_activation_function);
+}
+
+void XnnpackPrepare(KernelContext& ctx) {
+  Prepare(ctx);
+  auto& s = ctx.state_as<SubState>();
+  s.xnn = xnn::PrepareSubtract(ctx, ctx.input(0), ctx.input(1), ctx.output(0),
+                               ctx.options_or_default<tflite::SubOptionsT>().fused_activation_function);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(SUB, DType::FLOAT32, Prepare, Eval);
@@ -85,5 +125,7 @@ TFD_REGISTER_KERNEL(SUB, DType::INT64, Prepare, Eval);
 TFD_REGISTER_KERNEL(SUB, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(SUB, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(SUB, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(SUB, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(SUB, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
 }  // namespace tfd

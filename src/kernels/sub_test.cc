@@ -1,4 +1,5 @@
 #include "kernels/internal/elementwise_testing.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -137,6 +138,68 @@ TEST(Sub, MatchesTfliteRuntime) {
       runs.push_back({DTypeName(d) + " rank 7 (TFLite kernel)", model, testing::RandomInputs(model, seed), Check::kIdentical});
   }
   ExpectMatchesOracle(runs);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit SUB against the oracle over the whole input range, three seeds:
+// shapes with and without broadcasting, each fused activation XNNPACK can
+// clamp, scale ratios inside and outside the range the
+// delegate takes. Bit-exact; the delegate's choice must be ours, and the
+// reference arithmetic must differ from the runtime somewhere.
+TEST(Sub, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  struct Config {
+    DType dtype;
+    std::vector<int32_t> a, b, out;
+    A act;
+    float sa, sb, so;
+    int64_t za, zb, zo;
+  };
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  const std::vector<Config> configs = {
+      {I8, {1, 8, 8, 4}, {1, 8, 8, 4}, {1, 8, 8, 4}, A::NONE, 0.5f, 0.25f, 1.0f, 3, -2, 1},
+      {I8, {1, 8, 8, 4}, {1, 8, 8, 4}, {1, 8, 8, 4}, A::NONE, 0.0235f, 0.0117f, 0.031f, -5, 3, 7},
+      {I8, {1, 5, 5, 3}, {3}, {1, 5, 5, 3}, A::RELU6, 0.05f, 0.1f, 0.1f, 10, -20, -128},
+      {I8, {2, 16}, {2, 16}, {2, 16}, A::RELU, 0.0407254f, 0.0412456f, 0.0583774f, -2, -1, -3},
+      {U8, {2, 3, 7}, {2, 3, 7}, {2, 3, 7}, A::NONE, 0.5f, 0.5f, 1.0f, 128, 120, 5},
+      {U8, {4, 1, 6}, {3, 1}, {4, 3, 6}, A::RELU_N1_TO_1, 0.1f, 0.07f, 0.12f, 128, 120, 131},
+      {I8, {2, 9}, {2, 9}, {2, 9}, A::NONE, 0.00001f, 0.5f, 1.0f, 0, 0, 0},      // ratio 1e-5
+      {I8, {2, 9}, {2, 9}, {2, 9}, A::NONE, 3.0f, 0.5f, 0.01f, 0, 0, 0},         // ratio 300
+  };
+  std::vector<testing::xnnpack::Case> cases;
+  for (const Config& c : configs) {
+    Model m = BinaryModel(BuiltinOp::SUB, Q(c.dtype, c.a, c.sa, c.za), Q(c.dtype, c.b, c.sb, c.zb),
+                          Q(c.dtype, c.out, c.so, c.zo), std::optional(SubOptions(c.act)));
+    testing::xnnpack::Case xc{std::string(DTypeName(c.dtype)) + " " + ShapeString(c.a) + " x " + ShapeString(c.b) +
+                                  " scales " + std::to_string(c.sa) + " " + std::to_string(c.sb) + " -> " +
+                                  std::to_string(c.so) + " " + tflite::EnumNameActivationFunctionType(c.act),
+                              m, {}};
+    for (uint64_t seed : {41, 42, 43}) xc.inputs.push_back(testing::RandomInputs(m, seed));
+    cases.push_back(std::move(xc));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_GT(tally.delegated, 0);
+  EXPECT_GT(tally.declined, 0);
+  EXPECT_GT(tally.reference_differences, 0);
+}
+
+
+// float32 SUB in the xnnpack profile against the oracle, bit for bit: the
+// delegate takes it and XNNPACK's IEEE single operation equals TFLite's, so
+// no flavor (broadcast second input, RELU6 (clamped as XNNPACK does: max, then min)).
+TEST(Sub, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  std::vector<testing::xnnpack::Case> cases;
+  {
+    tflite::SubOptionsT o;
+    o.fused_activation_function = tflite::ActivationFunctionType::RELU6;
+    cases.push_back(testing::xnnpack::FloatCase("float32", testing::elementwise::BinaryModel(BuiltinOp::SUB, testing::elementwise::T(DType::FLOAT32, {2, 5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {5, 40}),
+                                                 testing::elementwise::T(DType::FLOAT32, {2, 5, 40}), std::optional(o)), -8.0f, 8.0f));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, 1);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "kernels/internal/act_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -76,6 +77,21 @@ TEST(Tanh, MatchesTfliteRuntime) {
                      Tanh(Spec(DType::INT16, sweep.shape, s, 0), Spec(DType::INT16, sweep.shape, 1.0f / 32768, 0)), {sweep}});
   }
   acttest::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+// 8-bit TANH against the oracle, every input value and three seeds.
+TEST(Tanh, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  const DType I8 = DType::INT8, U8 = DType::UINT8;
+  std::vector<testing::xnnpack::Case> cases;
+  for (DType t : {I8, U8}) {
+    Model m = Tanh(Spec(t, {3, 256}, 0.05f, t == I8 ? 5 : 128), Spec(t, {3, 256}, 1.0f / 128, t == I8 ? 0 : 128));
+    cases.push_back(testing::xnnpack::RandomCase(std::string(DTypeName(t)), m));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.declined, 2);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ const EXIT_LOAD = 3;
 
 const USAGE = `usage: oracle.js MODEL.tflite [--info]
                  [--output-dir DIR] [--input A.npy [B.npy ...]] [--random SEED]
-                 [--batch FILE.json [--keep-state]] [--time N] [--verbose]
+                 [--batch FILE.json [--keep-state]] [--time N] [--delegation] [--verbose]
        oracle.js --jobs FILE.json   (many models in one process)`;
 
 class CliError extends Error {
@@ -42,6 +42,7 @@ function parseArgs(argv) {
     if (a === '--info') opts.info = true;
     else if (a === '--verbose') opts.verbose = true;
     else if (a === '--keep-state') opts.keepState = true;
+    else if (a === '--delegation') opts.delegation = true;
     else if (a === '--output-dir') opts.outputDir = value();
     else if (a === '--batch') opts.batch = value();
     else if (a === '--jobs') opts.jobs = value();
@@ -68,12 +69,13 @@ function parseArgs(argv) {
     if (opts.inputs.length || opts.outputDir !== undefined || opts.random !== undefined || opts.time !== undefined) {
       throw usageError('--batch cannot be combined with --input, --output-dir, --random or --time');
     }
-  } else if (opts.outputDir === undefined && opts.time === undefined) {
-    throw usageError('need --output-dir DIR (or --info, --batch FILE.json, --time N)');
+  } else if (opts.outputDir === undefined && opts.time === undefined && !opts.delegation) {
+    throw usageError('need --output-dir DIR (or --info, --batch FILE.json, --time N, --delegation)');
   }
   if (opts.inputs.length && opts.random !== undefined) throw usageError('use either --input or --random, not both');
   if (opts.keepState && opts.batch === undefined) throw usageError('--keep-state only applies to --batch');
   if (opts.time === 0) throw usageError('--time needs N >= 1');
+  if (opts.delegation && (opts.batch !== undefined || opts.time !== undefined)) throw usageError('--delegation cannot be combined with --batch or --time');
   return opts;
 }
 
@@ -117,7 +119,7 @@ function logReason(log) {
   return firstLine(line.replace(/^ERROR:\s*/, ''));
 }
 
-function loadModel(mod, modelPath, log) {
+function loadModel(mod, modelPath, log, profiling = false) {
   let bytes;
   try {
     bytes = fs.readFileSync(modelPath);
@@ -132,8 +134,8 @@ function loadModel(mod, modelPath, log) {
   try {
     status = mod.TFLiteWebModelRunner.CreateFromBufferAndOptions(ptr, bytes.length, {
       numThreads: 1,
-      enableProfiling: false,
-      maxProfilingBufferEntries: 1024,
+      enableProfiling: profiling,
+      maxProfilingBufferEntries: 1 << 16,
     });
   } catch (e) {
     // An abort inside the runtime: a Flex (Select TF ops) model makes it try
@@ -252,6 +254,41 @@ function writeOutputs(specs, dir) {
   fs.writeFileSync(path.join(dir, 'outputs.json'), `[\n${listing.map((e) => '  ' + JSON.stringify(e)).join(',\n')}\n]\n`);
 }
 
+// Which of the model's nodes the XNNPACK delegate took, from the profile of
+// the Infer() just run (the runner must have been created with profiling).
+// The profiler lists every node of the execution plan as "[names]:INDEX",
+// typed by its kernel: a node left on the CPU keeps its own index and op
+// name; the delegate's partitions are new nodes "TfLiteXNNPackDelegate"
+// appended after the model's N nodes, so N is the first partition's index
+// (or the number of nodes run, when there is no partition), and the
+// delegated nodes are those of 0..N-1 not run on the CPU.
+// Only the main subgraph's plan is profiled.
+function delegation(runner) {
+  const summary = runner.GetProfilingSummary();
+  const lines = summary.split('\n');
+  const start = lines.findIndex((l) => /Run Order/.test(l));
+  if (start < 0) throw new CliError('the runtime profiled no node (it ran none, or profiling is off)', EXIT_OTHER);
+  const cpu = [];
+  const partitions = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.trim()) break;
+    const fields = line.split('\t').map((f) => f.trim()).filter((f) => f);
+    const m = /:(\d+)$/.exec(fields[fields.length - 1]);
+    if (!m) throw new CliError(`cannot read the profile line '${line.trim()}'`, EXIT_OTHER);
+    const entry = { index: Number(m[1]), op: fields[0] };
+    (entry.op === 'TfLiteXNNPackDelegate' ? partitions : cpu).push(entry);
+  }
+  const nodes = partitions.length ? Math.min(...partitions.map((p) => p.index)) : cpu.length;
+  if (cpu.length && Math.max(...cpu.map((c) => c.index)) >= nodes) {
+    throw new CliError('the profile lists a CPU node after the delegate partitions', EXIT_OTHER);
+  }
+  cpu.sort((a, b) => a.index - b.index);
+  const onCpu = new Set(cpu.map((c) => c.index));
+  const delegated = [];
+  for (let i = 0; i < nodes; i++) if (!onCpu.has(i)) delegated.push(i);
+  return { nodes, partitions: partitions.length, delegated, cpu };
+}
+
 // --- modes -------------------------------------------------------------------
 
 // Each entry is one Infer(). TFLite keeps a model's variable tensors (the
@@ -293,7 +330,9 @@ function runBatch(mod, modelPath, batchFile, log, keepState) {
 // Many (model, inputs) jobs in one process, for test suites that build many
 // single-op models: [{"model": "m.tflite", "inputs": ["a.npy"], "output_dir": "d"}].
 // Each job's outcome goes to its output_dir: outputs as usual, or error.json
-// {"code", "message"} (code 3: the runtime cannot load the model). Paths are
+// {"code", "message"} (code 3: the runtime cannot load the model); with
+// "delegation": true also delegation.json (see delegation(); {"error": ...}
+// when the profile cannot tell, e.g. the runtime ran no node). Paths are
 // relative to the jobs file. A runtime abort restarts the runtime.
 async function runJobs(jobsFile, verbose) {
   let jobs;
@@ -325,13 +364,24 @@ async function runJobs(jobsFile, verbose) {
   async function runJob(job, outDir, lastAttempt) {
     let runner = null;
     try {
-      runner = loadModel(mod, path.resolve(base, job.model), log);
+      runner = loadModel(mod, path.resolve(base, job.model), log, job.delegation === true);
       const files = job.inputs.map((f) => path.resolve(base, f));
       const inSpecs = snapshot(runner.GetInputs());
       const arrays = readInputFiles(inSpecs, files);
       arrays.forEach((a, i) => setInput(inSpecs[i], a, files[i]));
       infer(runner, log);
       writeOutputs(snapshot(runner.GetOutputs()), outDir);
+      if (job.delegation === true) {
+        // The outputs stand even when the profile cannot tell the delegation.
+        let d;
+        try {
+          d = delegation(runner);
+        } catch (e) {
+          if (!(e instanceof CliError)) throw e;
+          d = { error: e.message };
+        }
+        fs.writeFileSync(path.join(outDir, 'delegation.json'), JSON.stringify(d) + '\n');
+      }
       return true;
     } catch (e) {
       if (trapped(e) && !lastAttempt) return false;
@@ -364,7 +414,7 @@ async function main(argv) {
     runBatch(mod, opts.model, opts.batch, log, opts.keepState);
     return;
   }
-  const runner = loadModel(mod, opts.model, log);
+  const runner = loadModel(mod, opts.model, log, opts.delegation === true);
 
   if (opts.info) {
     // Shapes as known after loading; a dynamic output may change on Infer().
@@ -401,6 +451,7 @@ async function main(argv) {
     const meanMs = Number(process.hrtime.bigint() - t0) / 1e6 / opts.time;
     process.stdout.write(JSON.stringify({ mean_ms: Number(meanMs.toFixed(4)) }) + '\n');
   }
+  if (opts.delegation) process.stdout.write(JSON.stringify(delegation(runner)) + '\n');
 }
 
 main(process.argv.slice(2)).then(

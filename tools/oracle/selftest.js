@@ -229,6 +229,20 @@ if (!fs.existsSync(FIXTURES)) {
     want.forEach((w, i) => assert(Math.abs(got[i] - w) <= 1, `element ${i}: ${got[i]} vs golden ${w}`));
   });
 
+  check('--delegation: XNNPACK takes hello_world_float whole, leaves 8-bit AVERAGE_POOL_2D/RESHAPE/SOFTMAX of mobilenet_v2 quant', () => {
+    const r = oracle(helloWorld, '--delegation');
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout), { nodes: 3, partitions: 1, delegated: [0, 1, 2], cpu: [] });
+    const mnv2 = path.join(FIXTURES, 'models', 'coral', 'mobilenet_v2_1.0_224_quant.tflite');
+    const q = oracle(mnv2, '--delegation');
+    assert.strictEqual(q.code, 0, q.stderr);
+    const d = JSON.parse(q.stdout);
+    assert.deepStrictEqual(d.cpu, [{ index: 62, op: 'AVERAGE_POOL_2D' }, { index: 64, op: 'RESHAPE' }, { index: 65, op: 'SOFTMAX' }]);
+    assert.strictEqual(d.nodes, 66);
+    assert.strictEqual(d.partitions, 2);
+    assert.deepStrictEqual(d.delegated, [...Array(66).keys()].filter((i) => ![62, 64, 65].includes(i)));
+  });
+
   check('Flex model fails to load with exit 3', () => {
     const r = oracle(flexModel, '--info');
     assert.strictEqual(r.code, 3, `exit ${r.code}: ${r.stderr}`);

@@ -28,10 +28,10 @@ QuantRange ActivationRange(const KernelContext& ctx, Activation act, const Runti
   return {quantize(lo), quantize(hi)};
 }
 
-AddParams PrepareAdd(const KernelContext& ctx, const RuntimeTensor& a, const RuntimeTensor& b,
-                     const RuntimeTensor& output, Activation act) {
-  const float a_ratio = a.scale() / output.scale();
-  const float b_ratio = b.scale() / output.scale();
+namespace {
+
+AddParams PrepareAddRatios(const KernelContext& ctx, const RuntimeTensor& a, const RuntimeTensor& b,
+                           const RuntimeTensor& output, Activation act, float a_ratio, float b_ratio) {
   const float max_ratio = std::max(std::fabs(a_ratio), std::fabs(b_ratio));
   // The delegate refuses ratios outside [2^-10, 2^8), so the exponent is in
   // [-10, 7] and the shift in [13, 30].
@@ -54,6 +54,35 @@ AddParams PrepareAdd(const KernelContext& ctx, const RuntimeTensor& a, const Run
   p.output_zero_point = output.zero_point();
   p.range = ActivationRange(ctx, act, output);
   return p;
+}
+
+}  // namespace
+
+AddParams PrepareAdd(const KernelContext& ctx, const RuntimeTensor& a, const RuntimeTensor& b,
+                     const RuntimeTensor& output, Activation act) {
+  return PrepareAddRatios(ctx, a, b, output, act, a.scale() / output.scale(), b.scale() / output.scale());
+}
+
+AddParams PrepareSubtract(const KernelContext& ctx, const RuntimeTensor& a, const RuntimeTensor& b,
+                          const RuntimeTensor& output, Activation act) {
+  return PrepareAddRatios(ctx, a, b, output, act, a.scale() / output.scale(), -(b.scale() / output.scale()));
+}
+
+std::vector<int32_t> SigmoidTable(float input_scale, int32_t input_zero_point, float output_scale,
+                                  int32_t output_zero_point, DType dtype) {
+  const QuantRange range = TypeRange(dtype);
+  const float inv_output_scale = 1.0f / output_scale;
+  std::vector<int32_t> table;
+  for (int32_t i = range.min; i <= range.max; ++i) {
+    const float x = input_scale * static_cast<float>(i - input_zero_point);
+    // sigmoid(x) / output scale, from the side where exp does not overflow.
+    const float scaled = x < 0.0f ? inv_output_scale / (1.0f + std::exp(-x))
+                                  : inv_output_scale - inv_output_scale / (1.0f + std::exp(x));
+    float y = std::nearbyint(scaled) + static_cast<float>(output_zero_point);
+    y = std::min(std::max(y, static_cast<float>(range.min)), static_cast<float>(range.max));
+    table.push_back(static_cast<int32_t>(y));
+  }
+  return table;
 }
 
 bool Quantized8(const RuntimeTensor& t, DType dtype, int channel_axis) {

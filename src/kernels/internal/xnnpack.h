@@ -13,9 +13,20 @@
 //   to the output scale, summed with a rounding bias, one arithmetic shift.
 // - fused activations become a quantized [min, max] rounded half to even
 //   (TFLite rounds half away).
+// - multiply, global average pooling (MEAN over height and width): the same
+//   float requantization of an exact int32 product or sum.
+// - convert float -> 8-bit (QUANTIZE): x * (1 / scale) in float, rounded
+//   half to even (TFLite: x / scale, half away).
+// - convert 8-bit -> 8-bit (QUANTIZE requantizing), LEAKY_RELU: the centered
+//   input times an integer multiplier round(256 * ratio), plus 128, shifted
+//   right by 8 (round half up; TFLite: a Q31 multiplier, half away).
+// - subtract: add with the second input's ratio negated.
+// - sigmoid (LOGISTIC): a 256-entry table of the float sigmoid of each input
+//   value, scaled to the output and rounded half to even.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
 
 #include "interpreter/kernel.h"
@@ -59,6 +70,36 @@ inline int32_t Add(const AddParams& p, int32_t a, int32_t b) {
   v = std::min(std::max(v, p.range.min - p.output_zero_point), p.range.max - p.output_zero_point);
   return v + p.output_zero_point;
 }
+
+// XNNPACK's QS8/QU8 SUBTRACT: ADD with the second input's ratio negated.
+AddParams PrepareSubtract(const KernelContext& ctx, const RuntimeTensor& a, const RuntimeTensor& b,
+                          const RuntimeTensor& output, Activation act);
+
+// The type's range, [-128, 127] or [0, 255].
+inline QuantRange TypeRange(DType t) { return t == DType::INT8 ? QuantRange{-128, 127} : QuantRange{0, 255}; }
+
+// Convert f32 -> QS8/QU8: `inv_scale` is 1.0f / output scale, in float. NaN
+// saturates to the maximum, as the wasm SIMD kernel's magic-bias trick does.
+inline int32_t QuantizeF32(float x, float inv_scale, int32_t zero_point, QuantRange range) {
+  float v = x * inv_scale;
+  if (std::isnan(v)) return range.max;
+  v = std::min(std::max(v, static_cast<float>(range.min - zero_point)), static_cast<float>(range.max - zero_point));
+  return static_cast<int32_t>(std::nearbyint(v)) + zero_point;
+}
+
+// The fixed-point rescale of CONVERT (QS8 -> QS8, QU8 -> QU8) and
+// LEAKY_RELU: multiplier = round(256 * ratio) (half to even, in float).
+inline int32_t Multiplier256(float ratio) { return static_cast<int32_t>(std::lrintf(256.0f * ratio)); }
+inline int32_t Rescale256(int32_t centered, int32_t multiplier, int32_t zero_point, QuantRange range) {
+  const int32_t v = ((centered * multiplier + 128) >> 8) + zero_point;  // arithmetic shift: half up
+  return std::min(std::max(v, range.min), range.max);
+}
+
+// XNNPACK's QS8/QU8 sigmoid table, indexed by the input value minus the
+// type's minimum (output scale 1/256 and zero point -128 or 0 assumed by the
+// delegate's rule).
+std::vector<int32_t> SigmoidTable(float input_scale, int32_t input_zero_point, float output_scale,
+                                  int32_t output_zero_point, DType dtype);
 
 // ---- The delegate's rules (what it takes), on model metadata ----
 

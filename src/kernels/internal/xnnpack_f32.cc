@@ -1,5 +1,8 @@
 #include "kernels/internal/xnnpack_f32.h"
 
+#include <cmath>
+#include <cstring>
+
 #include <algorithm>
 
 namespace tfd::xnn {
@@ -56,6 +59,55 @@ float BilinearF32(float tl, float tr, float bl, float br, float alpha_x, float a
   const float bottom = bottom_step + bl;
   const float vertical_step = (bottom - top) * alpha_y;
   return vertical_step + top;
+}
+
+float SigmoidF32(float x) {
+  const float magic_bias = 0x1.8000FEp23f, minus_log2e = -0x1.715476p+0f;
+  const float ln2_hi = 0x1.62E400p-1f, ln2_lo = 0x1.7F7D1Cp-20f;
+  const float c5 = -0x1.0F9F9Cp-7f, c4 = 0x1.573A1Ap-5f, c3 = -0x1.555A80p-3f, c2 = 0x1.FFFDC6p-2f,
+              c1 = -0x1.FFFFF6p-1f;
+  const float denorm_cutoff = 0x1.5D589Ep+6f;
+  const float z = std::fabs(x);
+  float n = magic_bias + z * minus_log2e;
+  uint32_t n_bits;
+  std::memcpy(&n_bits, &n, sizeof n_bits);
+  const uint32_t s_bits = n_bits << 23;
+  float s;
+  std::memcpy(&s, &s_bits, sizeof s);
+  n = n - magic_bias;
+  float t = z + n * ln2_hi;
+  t = t + n * ln2_lo;
+  float p = c4 + t * c5;
+  p = c3 + t * p;
+  p = c2 + t * p;
+  p = c1 + t * p;
+  t = t * s;
+  const float e = s + t * p;
+  const float d = e + 1.0f;
+  float f = e / d;
+  if (z > denorm_cutoff) f = 0.0f;
+  return std::signbit(x) ? f : 1.0f - f;
+}
+
+float GlobalSumF32(const float* x, int64_t rows, int64_t stride) {
+  auto row = [&](int64_t r) { return r < rows ? x[r * stride] : 0.0f; };
+  float acc = ((row(0) + row(1)) + row(6)) + ((row(2) + row(3)) + (row(4) + row(5)));
+  for (int64_t first = 7; first < rows; first += 7) {
+    auto g = [&](int64_t k) { return row(first + k); };
+    acc = ((g(0) + g(1)) + (g(2) + g(3))) + ((g(4) + g(5)) + (g(6) + acc));
+  }
+  return acc;
+}
+
+float HardSwishF32(float x) {
+  const float sixth = 0x1.555556p-3f;
+  float acc = x + 3.0f;
+  const float scaled = x * sixth;
+  // Integer max/min on the float's bits: a negative value (sign bit set) is
+  // below the bits of 0, so it becomes +0.
+  if (std::signbit(acc)) acc = 0.0f;
+  acc = acc < 6.0f ? acc : 6.0f;
+  return acc * scaled;
 }
 
 bool StaticF32(const KernelContext& ctx, const RuntimeTensor* t) {

@@ -63,6 +63,22 @@ ResizeTap ResizeCoordinate(int32_t o, float scale, bool half_pixel, int32_t in_s
 // step rounded), then along y between them.
 float BilinearF32(float tl, float tr, float bl, float br, float alpha_x, float alpha_y);
 
+// XNNPACK's f32 sigmoid (the wasm SIMD rr2-p5-div kernel): exp(-|x|) from a
+// 2^n scaling and a degree-5 polynomial, e / (e + 1), mirrored for x >= 0;
+// 0 past the denormal cutoff.
+float SigmoidF32(float x);
+
+// XNNPACK's f32 global average pooling sum of `rows` values (row r at
+// x[r * stride]), in the wasm SIMD 7x / 7p7x kernels' order: rows in groups
+// of 7, the first group ((r0 + r1) + r6) + ((r2 + r3) + (r4 + r5)), each
+// later group ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + acc)), missing
+// rows of the last group read as +0. The mean is this sum times
+// 1.0f / rows.
+float GlobalSumF32(const float* x, int64_t rows, int64_t stride);
+
+// XNNPACK's f32 hard swish: clamp(x + 3, 0, 6) * (x * (1/6 in float)).
+float HardSwishF32(float x);
+
 // The delegate's rule for a float32 tensor it can use as static weights:
 // float32 and not quantized; constant, or the output of a DEQUANTIZE of a
 // constant float16 tensor (which the delegate unpacks once, exactly as the
