@@ -52,8 +52,8 @@ void Eval(KernelContext& ctx) { conv::EvalPool<Average>(ctx); }
 // ---- xnnpack flavor ----
 
 // The delegate's VisitAveragePool2DNode: float32 in and out, positive
-// strides and filter sizes, SAME or VALID padding, an activation XNNPACK
-// clamps to; a 1x1 filter only with stride 1 (CheckPoolingParams).
+// strides and filter sizes, neither stride above its filter size, SAME or
+// VALID padding, an activation XNNPACK clamps to.
 bool XnnpackAccepts(const KernelContext& ctx) {
   if (ctx.inputs.size() != 1 || ctx.outputs.size() != 1) return false;
   const RuntimeTensor* in = ctx.inputs[0];
@@ -62,7 +62,9 @@ bool XnnpackAccepts(const KernelContext& ctx) {
   if (in->rank() != 4) return false;
   const auto o = ctx.options_or_default<tflite::Pool2DOptionsT>();
   if (o.stride_h <= 0 || o.stride_w <= 0 || o.filter_height <= 0 || o.filter_width <= 0) return false;
-  if (o.filter_height == 1 && o.filter_width == 1 && (o.stride_h > 1 || o.stride_w > 1)) return false;
+  // A stride beyond the filter (which includes a 1x1 filter with a stride)
+  // is refused (XNNPACK's pooling requires stride <= pooling size).
+  if (o.stride_h > o.filter_height || o.stride_w > o.filter_width) return false;
   if (o.padding != tflite::Padding::SAME && o.padding != tflite::Padding::VALID) return false;
   xnn::F32Clamp clamp;
   return xnn::F32ActivationClamp(o.fused_activation_function, &clamp);
