@@ -77,6 +77,16 @@ TEST(AveragePool2D, XnnpackProfileMatchesTfliteRuntimeExactly) {
   EXPECT_EQ(tally.declined, 6);
 }
 
+// XNNPACK's window sum pairs taps (t2 + t3) before adding t0 + t1: for taps
+// {3, 3, 1e8, -1e8} it is 6 exactly (mean 1.5), while the reference's running
+// sum rounds 6 + 1e8 to 100000008 (mean 2).
+TEST(AveragePool2D, XnnpackFloatSumsInXnnpacksOrder) {
+  Model m = PoolModel(kOp, {DType::FLOAT32, {1, 1, 4, 1}}, {DType::FLOAT32, {1, 1, 1, 1}}, PoolOptions(P::VALID, 1, 4, 1, 1));
+  const Array in = Array::Of<float>(DType::FLOAT32, {1, 1, 4, 1}, {3.0f, 3.0f, 1e8f, -1e8f});
+  EXPECT_EQ(testing::RunOurs(m, {in}, Arithmetic::kXnnpack)[0].values<float>(), std::vector<float>({1.5f}));
+  EXPECT_EQ(testing::RunOurs(m, {in}, Arithmetic::kReference)[0].values<float>(), std::vector<float>({2.0f}));
+}
+
 // float32 average pooling bit for bit against the oracle: XNNPACK's tap
 // order and multipass sums (windows of 2 to 49 taps), 1 / count multipliers
 // for SAME padding, its global pooling when the window covers the padded
