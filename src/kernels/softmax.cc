@@ -7,6 +7,10 @@
 //     instead; the shipped runtime does not.)
 //   int16 -> int16: TFLite's int16 kernel: exp and 1/(1+x) from 513-entry
 //     interpolated tables, zero points 0, output scale 1/32768.
+//
+// xnnpack flavor (float32): the nodes TFLite's XNNPACK delegate takes (beta
+// exactly 1, float32 in and out), with XNNPACK's softmax: its own exp and
+// summation order, then a multiplication by 1 / sum (xnnpack_f32.h).
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -14,6 +18,7 @@
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/act_common.h"
 #include "kernels/internal/act_lut.h"
+#include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
 namespace {
@@ -162,11 +167,32 @@ void Eval(KernelContext& ctx) {
   ctx.Fail("unsupported input/output types {} -> {}", DTypeName(in), DTypeName(out));
 }
 
+// ---- xnnpack flavor ----
+
+// The delegate's VisitSoftmaxNode: beta exactly 1.0f, one float32 input and
+// output.
+bool XnnpackAccepts(const KernelContext& ctx) {
+  if (ctx.inputs.size() != 1 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* in = ctx.inputs[0];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (in == nullptr || out == nullptr) return false;
+  if (in->dtype != DType::FLOAT32 || out->dtype != DType::FLOAT32) return false;
+  return ctx.options_or_default<tflite::SoftmaxOptionsT>().beta == 1.0f;
+}
+
+void EvalXnnpack(KernelContext& ctx) {
+  const auto& s = ctx.state_as<SoftmaxState>();
+  const float* x = ctx.input(0).As<float>();
+  float* y = ctx.output(0).As<float>();
+  for (int64_t r = 0; r < s.rows; ++r) xnn::SoftmaxRowF32(x + r * s.depth, y + r * s.depth, s.depth);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(SOFTMAX, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(SOFTMAX, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(SOFTMAX, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(SOFTMAX, DType::INT16, Prepare, Eval);
+TFD_REGISTER_XNNPACK_KERNEL(SOFTMAX, DType::FLOAT32, XnnpackAccepts, Prepare, EvalXnnpack);
 
 }  // namespace tfd

@@ -114,5 +114,55 @@ TEST(Softmax, XnnpackProfileMatchesTfliteRuntimeExactly) {
   EXPECT_EQ(tally.declined, 4);
 }
 
+// float32 SOFTMAX bit for bit against the oracle: XNNPACK's exp, its
+// four-lane sum with a scalar tail (row lengths 1..1000, several multiples
+// of 4 and not), 1 / sum; values in [-10, 10], [-100, 100] (exps below the
+// cutoff flush to 0) and [-1e4, 1e4], three seeds each; ranks 1 to 4; beta
+// other than 1 is left to TFLite's kernel.
+TEST(Softmax, XnnpackProfileFloatMatchesTfliteRuntimeBitForBit) {
+  TFD_REQUIRE_ORACLE();
+  const DType F = DType::FLOAT32;
+  std::vector<testing::xnnpack::Case> cases;
+  const std::vector<std::vector<int32_t>> shapes = {{1, 1},  {5},       {2, 3},   {3, 4},      {2, 7},
+                                                    {1, 16}, {2, 17},   {4, 33},  {2, 3, 5},   {1, 2, 2, 10},
+                                                    {1, 1000}, {3, 64}, {1, 2, 3, 21}};
+  for (const auto& shape : shapes)
+    for (float range : {10.0f, 100.0f, 1e4f})
+      cases.push_back(testing::xnnpack::FloatCase("float32 " + ShapeString(shape) + " range " + std::to_string(range),
+                                                  Softmax(Spec(F, shape), Spec(F, shape)), -range, range));
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.delegated, static_cast<int>(shapes.size() * 3));
+  EXPECT_EQ(tally.declined, 0);
+  EXPECT_GT(tally.reference_differences, 0);
+}
+
+// The delegate's rule for float32 SOFTMAX: beta other than exactly 1 is left
+// to TFLite's kernel, and so is it in our xnnpack profile. (Only the choice
+// is checked here: TFLite's float kernel itself, Eigen's vectorized exp, is
+// within a few ulps of our reference one, not bit-exact.)
+TEST(Softmax, XnnpackProfileFloatDeclinesBetaOtherThanOne) {
+  TFD_REQUIRE_ORACLE();
+  const DType F = DType::FLOAT32;
+  testing::OracleBatch oracle;
+  std::vector<std::pair<float, Model>> models;
+  for (float beta : {0.5f, 2.0f, 1.0001f, 1.0f}) {
+    Model m = Softmax(Spec(F, {2, 9}), Spec(F, {2, 9}), beta);
+    oracle.Add(m, testing::RandomInputs(m, 7));
+    models.emplace_back(beta, std::move(m));
+  }
+  oracle.Run();
+  for (size_t i = 0; i < models.size(); ++i) {
+    SCOPED_TRACE("beta " + std::to_string(models[i].first));
+    const int id = static_cast<int>(i);
+    ASSERT_TRUE(oracle.ok(id)) << oracle.error(id);
+    ASSERT_NE(oracle.delegated(id), nullptr) << oracle.delegation_error(id);
+    const bool delegated = !oracle.delegated(id)->empty();
+    EXPECT_EQ(delegated, models[i].first == 1.0f);
+    InterpreterOptions options;
+    options.arithmetic = Arithmetic::kXnnpack;
+    EXPECT_EQ(Interpreter(models[i].second, options).kernel_name(0), delegated ? "xnnpack" : "reference");
+  }
+}
+
 }  // namespace
 }  // namespace tfd

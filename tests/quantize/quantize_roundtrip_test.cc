@@ -182,8 +182,9 @@ namespace tfd {
 namespace {
 
 // --scheme float16: the converter's form (float16 constants, DEQUANTIZE v3,
-// float arithmetic). The oracle's outputs equal ours under xnnpack within
-// float tolerance, and every weight is its float16 rounding.
+// float arithmetic). The oracle's outputs equal ours under xnnpack bit for
+// bit (XNNPACK's float SOFTMAX and AVERAGE_POOL_2D included), and every
+// weight is its float16 rounding.
 TEST(QuantizeRoundTrip, Float16MatchesOracle) {
   TFD_REQUIRE_FIXTURES();
   TFD_REQUIRE_ORACLE();
@@ -221,7 +222,7 @@ TEST(QuantizeRoundTrip, Float16MatchesOracle) {
       auto ours = testing::RunOurs(c.model, c.inputs[s], Arithmetic::kXnnpack);
       const auto& theirs = oracle.outputs(c.ids[s]);
       ASSERT_EQ(ours.size(), theirs.size());
-      for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::FloatClose(ours[o], theirs[o], 1e-5)) << "output " << o;
+      for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "output " << o;
     }
   }
   // The already-quantized and the hybrid model are refused by name.
@@ -322,9 +323,8 @@ namespace {
 
 // --keep-float: chosen nodes stay float between DEQUANTIZE and QUANTIZE; an
 // op int8 has no spec for here (the LSTM) can be kept float. The oracle runs
-// every result; outputs equal ours within float tolerance (a float SOFTMAX
-// at the output differs from the oracle's in the last bits; LSTM and VWW
-// cases are bit-exact today).
+// every result; outputs equal ours under xnnpack bit for bit (the kept float
+// SOFTMAX runs XNNPACK's arithmetic).
 TEST(QuantizeRoundTrip, KeepFloatMatchesOracle) {
   TFD_REQUIRE_FIXTURES();
   TFD_REQUIRE_ORACLE();
@@ -384,7 +384,7 @@ TEST(QuantizeRoundTrip, KeepFloatMatchesOracle) {
     auto ours = testing::RunOurs(c.model, c.inputs, Arithmetic::kXnnpack);
     const auto& theirs = oracle.outputs(c.id);
     ASSERT_EQ(ours.size(), theirs.size());
-    for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::FloatClose(ours[o], theirs[o], 1e-5)) << "output " << o;
+    for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "output " << o;
   }
   // A name that matches nothing is an error naming it.
   try {

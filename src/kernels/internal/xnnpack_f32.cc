@@ -99,6 +99,65 @@ float GlobalSumF32(const float* x, int64_t rows, int64_t stride) {
   return acc;
 }
 
+namespace {
+
+// exp(x) for x <= 0 as the raddstoreexpminusmax rr2-p5 kernels.
+float ExpMinusMaxF32(float x) {
+  const float log2e = 0x1.715476p+0f, magic_bias = 0x1.8000FEp23f;
+  const float minus_ln2_hi = -0x1.62E400p-1f, minus_ln2_lo = -0x1.7F7D1Cp-20f;
+  const float c5 = 0x1.0F9F9Cp-7f, c4 = 0x1.573A1Ap-5f, c3 = 0x1.555A80p-3f, c2 = 0x1.FFFDC6p-2f,
+              c1 = 0x1.FFFFF6p-1f;
+  const float denorm_cutoff = -0x1.5D589Ep6f;
+  float n = magic_bias + x * log2e;
+  uint32_t n_bits;
+  std::memcpy(&n_bits, &n, sizeof n_bits);
+  const uint32_t s_bits = n_bits << 23;
+  float s;
+  std::memcpy(&s, &s_bits, sizeof s);
+  n = n - magic_bias;
+  float t = x + n * minus_ln2_hi;
+  t = t + n * minus_ln2_lo;
+  float p = c4 + c5 * t;
+  p = c3 + p * t;
+  p = c2 + p * t;
+  p = c1 + p * t;
+  t = t * s;
+  float f = s + t * p;
+  if (x < denorm_cutoff) f = 0.0f;
+  return f;
+}
+
+}  // namespace
+
+void SoftmaxRowF32(const float* x, float* y, int64_t n) {
+  if (n <= 0) return;
+  float max = x[0];
+  for (int64_t i = 1; i < n; ++i) max = x[i] > max ? x[i] : max;
+  float lanes[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  const int64_t body = n - n % 4;
+  for (int64_t i = 0; i < body; ++i) {
+    y[i] = ExpMinusMaxF32(x[i] - max);
+    lanes[i % 4] = lanes[i % 4] + y[i];
+  }
+  float sum = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+  for (int64_t i = body; i < n; ++i) {
+    y[i] = ExpMinusMaxF32(x[i] - max);
+    sum = sum + y[i];
+  }
+  const float inverse = 1.0f / sum;
+  for (int64_t i = 0; i < n; ++i) y[i] = y[i] * inverse;
+}
+
+float AvgPoolSumF32(const float* taps, int64_t n) {
+  auto tap = [&](int64_t i) { return i < n ? taps[i] : 0.0f; };
+  float acc = ((tap(2) + tap(3)) + (tap(4) + tap(5))) + (((tap(0) + tap(1)) + tap(8)) + (tap(6) + tap(7)));
+  for (int64_t first = 9; first < n; first += 8) {
+    auto g = [&](int64_t k) { return tap(first + k); };
+    acc = ((g(2) + g(3)) + (g(4) + g(5))) + (((g(0) + g(1)) + acc) + (g(6) + g(7)));
+  }
+  return acc;
+}
+
 float HardSwishF32(float x) {
   const float sixth = 0x1.555556p-3f;
   float acc = x + 3.0f;

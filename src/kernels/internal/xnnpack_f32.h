@@ -76,6 +76,22 @@ float SigmoidF32(float x);
 // 1.0f / rows.
 float GlobalSumF32(const float* x, int64_t rows, int64_t stride);
 
+// XNNPACK's f32 softmax of one row of n values (the wasm SIMD kernels):
+// the maximum, then exp(x - max) by the rr2-p5 range reduction and degree-5
+// polynomial (0 below the denormal cutoff), summed in four lanes (lane j
+// holds elements j, j + 4, ... of the first n - n % 4, in order, from +0),
+// reduced (lane0 + lane2) + (lane1 + lane3), the last n % 4 added one by
+// one; each exp is then multiplied by 1.0f / sum.
+void SoftmaxRowF32(const float* x, float* y, int64_t n);
+
+// XNNPACK's f32 average-pooling window sum over its taps in indirection
+// order (column by column: x outer, y inner; a tap outside the input reads
+// +0), as the wasm SIMD 9x / 9p8x (and pixelwise) kernels add them: up to 9
+// taps, missing ones +0, as ((t2 + t3) + (t4 + t5)) + (((t0 + t1) + t8) +
+// (t6 + t7)); more than 9: that for the first 9, then groups of 8 (the last
+// padded with +0) as ((t2 + t3) + (t4 + t5)) + (((t0 + t1) + acc) + (t6 + t7)).
+float AvgPoolSumF32(const float* taps, int64_t n);
+
 // XNNPACK's f32 hard swish: clamp(x + 3, 0, 6) * (x * (1/6 in float)).
 float HardSwishF32(float x);
 
