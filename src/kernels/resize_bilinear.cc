@@ -143,8 +143,8 @@ void EvalXnnpack(KernelContext& ctx) {
 }
 
 // The delegate's VisitResizeBilinearNode: 4-D input and output, float32 or
-// per-tensor quantized int8 / uint8 (both the same type), and a constant
-// int32 size of two elements.
+// per-tensor quantized int8 / uint8 (both the same type and quantization),
+// and a constant int32 size of two elements.
 bool XnnpackAccepts(const KernelContext& ctx) {
   if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
   const RuntimeTensor* in = ctx.inputs[0];
@@ -154,6 +154,9 @@ bool XnnpackAccepts(const KernelContext& ctx) {
   if (in->rank() != 4 || out->rank() != 4 || in->dtype != out->dtype) return false;
   if (in->dtype == DType::INT8 || in->dtype == DType::UINT8) {
     if (!xnn::PerTensor8(*in, in->dtype) || !xnn::PerTensor8(*out, out->dtype)) return false;
+    // Declined (checked against the oracle) when the output's scale or zero
+    // point differs from the input's.
+    if (in->scale() != out->scale() || in->zero_point() != out->zero_point()) return false;
   } else if (in->dtype != DType::FLOAT32) {
     return false;
   }

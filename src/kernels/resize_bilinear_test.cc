@@ -172,8 +172,25 @@ TEST(ResizeBilinear, XnnpackProfileMatchesTfliteRuntimeExactly) {
         rc.inputs.push_back({testing::RandomInputs(m, seed)[0], Array::Of<int32_t>(DType::INT32, {2}, {c.h, c.w})});
       cases.push_back(std::move(rc));
     }
+  // The delegate's rule at its edges: an output quantized differently from
+  // the input (its scale, its zero point, or both; TFLite's kernel then
+  // interpolates the values as stored), and 8-bit tensors without
+  // quantization.
+  for (DType t : {DType::INT8, DType::UINT8}) {
+    const TensorSpec in = Spec(t, {1, 4, 6, 5});
+    for (int which = 0; which < 3; ++which) {
+      Model requant = ResizeModel(in, 7, 9, {false, true});
+      auto& out_q = requant.subgraphs[0].tensors[static_cast<size_t>(requant.main().outputs[0])].quantization;
+      if (which != 1) out_q->scale = {0.3f};
+      if (which != 0) out_q->zero_point = {in.zero_point + 1};
+      cases.push_back(testing::xnnpack::RandomCase(
+          DTypeName(t) + " output " + (which == 0 ? "scale" : which == 1 ? "zero point" : "quantization") + " differs", requant));
+    }
+    cases.push_back(testing::xnnpack::RandomCase(DTypeName(t) + " not quantized",
+                                                 ResizeModel({t, {1, 4, 6, 5}}, 7, 9, {})));
+  }
   const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
-  EXPECT_EQ(tally.declined, 2);
+  EXPECT_EQ(tally.declined, 10);  // sizes at run time, requantizing, not quantized
   EXPECT_GT(tally.reference_differences, 0);
 }
 
