@@ -8,13 +8,17 @@
 //    weights with TFLite's (non single-rounding) division.
 // Values are interpolated as stored: TFLite ignores the quantization here.
 //
-// xnnpack flavor (float32, constant size): XNNPACK's coordinates and blend
-// (kernels/internal/xnnpack_f32.h), for the nodes its delegate takes.
+// xnnpack flavors (constant size), for the nodes the delegate takes:
+//  - float32: XNNPACK's coordinates and blend (kernels/internal/xnnpack_f32.h);
+//  - int8, uint8: the same float coordinates, fractions as 11-bit weights
+//    and XNNPACK's integer blend (xnn::BilinearQ11 in kernels/internal/
+//    xnnpack.h). Values are interpolated as stored, as TFLite does.
 #include <algorithm>
 #include <cmath>
 
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/shape_util.h"
+#include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
@@ -104,15 +108,58 @@ void EvalFloatXnnpack(KernelContext& ctx) {
     }
 }
 
-// The delegate's VisitResizeBilinearNode: 4-D float32 input and output and a
-// constant int32 size of two elements.
+template <typename T>
+void EvalQ8Xnnpack(KernelContext& ctx) {
+  const RuntimeTensor& in = ctx.input(0);
+  RuntimeTensor& out = ctx.output(0);
+  const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
+  const int32_t in_h = in.dim(1), in_w = in.dim(2), depth = in.dim(3);
+  const int32_t out_h = out.dim(1), out_w = out.dim(2);
+  const float height_scale = Scale(in_h, out_h, o.align_corners), width_scale = Scale(in_w, out_w, o.align_corners);
+  const T* src = in.As<T>();
+  T* dst = out.As<T>();
+  for (int32_t b = 0; b < in.dim(0); ++b)
+    for (int32_t y = 0; y < out_h; ++y) {
+      const xnn::ResizeTap ty = xnn::ResizeCoordinate(y, height_scale, o.half_pixel_centers, in_h);
+      const int32_t wy = xnn::ResizeWeightQ11(ty.alpha);
+      for (int32_t x = 0; x < out_w; ++x) {
+        const xnn::ResizeTap tx = xnn::ResizeCoordinate(x, width_scale, o.half_pixel_centers, in_w);
+        const int32_t wx = xnn::ResizeWeightQ11(tx.alpha);
+        const T* tl = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.lo) * depth;
+        const T* tr = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.hi) * depth;
+        const T* bl = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.lo) * depth;
+        const T* br = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.hi) * depth;
+        for (int32_t c = 0; c < depth; ++c) *dst++ = static_cast<T>(xnn::BilinearQ11(tl[c], tr[c], bl[c], br[c], wx, wy));
+      }
+    }
+}
+
+void EvalXnnpack(KernelContext& ctx) {
+  switch (ctx.input(0).dtype) {
+    case DType::INT8: return EvalQ8Xnnpack<int8_t>(ctx);
+    case DType::UINT8: return EvalQ8Xnnpack<uint8_t>(ctx);
+    default: return EvalFloatXnnpack(ctx);
+  }
+}
+
+// The delegate's VisitResizeBilinearNode: 4-D input and output, float32 or
+// per-tensor quantized int8 / uint8 (both the same type and quantization),
+// and a constant int32 size of two elements.
 bool XnnpackAccepts(const KernelContext& ctx) {
   if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
   const RuntimeTensor* in = ctx.inputs[0];
   const RuntimeTensor* size = ctx.inputs[1];
   const RuntimeTensor* out = ctx.outputs[0];
   if (in == nullptr || size == nullptr || out == nullptr) return false;
-  if (in->dtype != DType::FLOAT32 || out->dtype != DType::FLOAT32 || in->rank() != 4 || out->rank() != 4) return false;
+  if (in->rank() != 4 || out->rank() != 4 || in->dtype != out->dtype) return false;
+  if (in->dtype == DType::INT8 || in->dtype == DType::UINT8) {
+    if (!xnn::PerTensor8(*in, in->dtype) || !xnn::PerTensor8(*out, out->dtype)) return false;
+    // Declined (checked against the oracle) when the output's scale or zero
+    // point differs from the input's.
+    if (in->scale() != out->scale() || in->zero_point() != out->zero_point()) return false;
+  } else if (in->dtype != DType::FLOAT32) {
+    return false;
+  }
   if (!size->is_constant() || size->dtype != DType::INT32 || size->rank() != 1 || size->NumElements() != 2)
     return false;
   const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
@@ -211,6 +258,8 @@ TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, Prepare, Eval);
 TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::INT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::INT16, Prepare, Eval);
-TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, XnnpackAccepts, Prepare, EvalFloatXnnpack);
+TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, XnnpackAccepts, Prepare, EvalXnnpack);
+TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::UINT8, XnnpackAccepts, Prepare, EvalXnnpack);
+TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::INT8, XnnpackAccepts, Prepare, EvalXnnpack);
 
 }  // namespace tfd

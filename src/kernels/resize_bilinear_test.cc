@@ -1,5 +1,6 @@
 #include "kernel_test_util.h"
 #include "kernels/internal/shape_test_util.h"
+#include "xnnpack_test_util.h"
 
 namespace tfd {
 namespace {
@@ -113,6 +114,84 @@ TEST(ResizeBilinear, MatchesTfliteRuntime) {
     }
   }
   testing::shape::ExpectMatchesOracle(cases);
+}
+
+// ---- The xnnpack arithmetic profile ----
+
+TEST(ResizeBilinear, XnnpackInt8RoundsHalvesUp) {
+  // 1x2 -> 1x3, half pixel: x = 1 falls at 0.5 between -128 and -127.
+  // XNNPACK: weight 1024/2048, (-128 * 2^22 + 1 * 1024 * 2048 + 2^21) >> 22
+  // = -127 (half up); TFLite's 10-bit kernel rounds -127.5 away to -128.
+  Model m = ResizeModel({DType::INT8, {1, 1, 2, 1}, 0.1f, 0}, 1, 3, {false, true});
+  const Array in = Array::Of<int8_t>(DType::INT8, {1, 1, 2, 1}, {-128, -127});
+  EXPECT_EQ(testing::RunOurs(m, {in}, Arithmetic::kXnnpack)[0].values<int8_t>(), std::vector<int8_t>({-128, -127, -127}));
+  EXPECT_EQ(testing::RunOurs(m, {in}, Arithmetic::kReference)[0].values<int8_t>(), std::vector<int8_t>({-128, -128, -127}));
+  // 11-bit weights: 1x2 -> 1x3 without flags puts x = 1 at 2/3 (float),
+  // weight lrintf(2048 * 0.6666667f) = 1365: 0 + 255 * 1365 / 2048 = 169.96
+  // -> 170 (uint8).
+  Model u = ResizeModel({DType::UINT8, {1, 1, 2, 1}, 0.1f, 0}, 1, 3, {});
+  const Array uin = Array::Of<uint8_t>(DType::UINT8, {1, 1, 2, 1}, {0, 255});
+  EXPECT_EQ(testing::RunOurs(u, {uin}, Arithmetic::kXnnpack)[0].values<uint8_t>(), std::vector<uint8_t>({0, 170, 255}));
+}
+
+// 8-bit resizes over the whole input range (three seeds, and every value
+// for the 768-element inputs) against the oracle: constant sizes the
+// delegate takes (upscale x2 and x1.5, downscale, odd sizes, each option,
+// channels not a multiple of 8) and sizes fed at run time, which it leaves
+// to TFLite's kernels. Outputs bit for bit, the delegate's choice ours.
+TEST(ResizeBilinear, XnnpackProfileMatchesTfliteRuntimeExactly) {
+  TFD_REQUIRE_ORACLE();
+  struct Config {
+    std::vector<int32_t> in;
+    int32_t h, w;
+    Flags flags;
+    bool runtime_size = false;
+  };
+  const std::vector<Config> configs = {
+      {{1, 16, 16, 4}, 32, 32, {}},              {{1, 16, 16, 4}, 32, 32, {false, true}},
+      {{1, 16, 16, 4}, 32, 32, {true, false}},   {{1, 8, 8, 12}, 12, 12, {}},
+      {{1, 8, 8, 12}, 12, 12, {false, true}},    {{1, 8, 8, 12}, 12, 12, {true, false}},
+      {{1, 9, 7, 3}, 5, 4, {}},                  {{1, 9, 7, 3}, 5, 4, {false, true}},
+      {{1, 9, 7, 3}, 5, 4, {true, false}},       {{2, 5, 6, 3}, 9, 11, {}},
+      {{2, 5, 6, 3}, 9, 11, {false, true}},      {{1, 5, 6, 17}, 13, 7, {true, false}},
+      {{1, 3, 5, 9}, 1, 1, {true, false}},       {{1, 1, 1, 5}, 3, 2, {false, true}},
+      {{1, 4, 4, 3}, 8, 8, {false, true}, true},
+  };
+  std::vector<testing::xnnpack::Case> cases;
+  for (DType t : {DType::INT8, DType::UINT8})
+    for (const Config& c : configs) {
+      std::string label = DTypeName(t) + " " + ShapeString(c.in) + " -> " + std::to_string(c.h) + "x" + std::to_string(c.w) +
+                          (c.flags.align_corners ? " align" : "") + (c.flags.half_pixel ? " half" : "");
+      Model m = ResizeModel(Spec(t, c.in), c.h, c.w, c.flags, c.runtime_size);
+      if (!c.runtime_size) {
+        cases.push_back(testing::xnnpack::RandomCase(label, m));
+        continue;
+      }
+      testing::xnnpack::Case rc{label + " (size at run time)", m, {}};
+      for (uint64_t seed : {5, 6, 7})
+        rc.inputs.push_back({testing::RandomInputs(m, seed)[0], Array::Of<int32_t>(DType::INT32, {2}, {c.h, c.w})});
+      cases.push_back(std::move(rc));
+    }
+  // The delegate's rule at its edges: an output quantized differently from
+  // the input (its scale, its zero point, or both; TFLite's kernel then
+  // interpolates the values as stored), and 8-bit tensors without
+  // quantization.
+  for (DType t : {DType::INT8, DType::UINT8}) {
+    const TensorSpec in = Spec(t, {1, 4, 6, 5});
+    for (int which = 0; which < 3; ++which) {
+      Model requant = ResizeModel(in, 7, 9, {false, true});
+      auto& out_q = requant.subgraphs[0].tensors[static_cast<size_t>(requant.main().outputs[0])].quantization;
+      if (which != 1) out_q->scale = {0.3f};
+      if (which != 0) out_q->zero_point = {in.zero_point + 1};
+      cases.push_back(testing::xnnpack::RandomCase(
+          DTypeName(t) + " output " + (which == 0 ? "scale" : which == 1 ? "zero point" : "quantization") + " differs", requant));
+    }
+    cases.push_back(testing::xnnpack::RandomCase(DTypeName(t) + " not quantized",
+                                                 ResizeModel({t, {1, 4, 6, 5}}, 7, 9, {})));
+  }
+  const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
+  EXPECT_EQ(tally.declined, 10);  // sizes at run time, requantizing, not quantized
+  EXPECT_GT(tally.reference_differences, 0);
 }
 
 }  // namespace

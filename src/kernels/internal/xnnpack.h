@@ -21,6 +21,9 @@
 //   input times an integer multiplier round(256 * ratio), plus 128, shifted
 //   right by 8 (round half up; TFLite: a Q31 multiplier, half away).
 // - subtract: add with the second input's ratio negated.
+// - bilinear resize (RESIZE_BILINEAR): 11-bit fixed-point weights, values
+//   interpolated as stored, round half up (TFLite: 10-bit weights and
+//   rounding half away for int8; float weights for uint8).
 // - sigmoid (LOGISTIC): a 256-entry table of the float sigmoid of each input
 //   value, scaled to the output and rounded half to even.
 #include <algorithm>
@@ -93,6 +96,20 @@ inline int32_t Multiplier256(float ratio) { return static_cast<int32_t>(std::lri
 inline int32_t Rescale256(int32_t centered, int32_t multiplier, int32_t zero_point, QuantRange range) {
   const int32_t v = ((centered * multiplier + 128) >> 8) + zero_point;  // arithmetic shift: half up
   return std::min(std::max(v, range.min), range.max);
+}
+
+// XNNPACK's S8/U8 bilinear interpolation (ibilinear micro-kernels, exact
+// integer arithmetic): each fraction becomes an 11-bit weight
+// lrintf(alpha * 2048) (half to even; 2048 possible); the top and bottom
+// rows are blended along x as left * 2048 + (right - left) * weight_x, the
+// two results along y the same way, and the 22-bit fixed-point sum is
+// rounded half up by adding 2^21 and shifting right arithmetically.
+inline int32_t ResizeWeightQ11(float alpha) { return static_cast<int32_t>(std::lrintf(alpha * 2048.0f)); }
+inline int32_t BilinearQ11(int32_t tl, int32_t tr, int32_t bl, int32_t br, int32_t weight_x, int32_t weight_y) {
+  const int32_t top = tl * 2048 + (tr - tl) * weight_x;
+  const int32_t bottom = bl * 2048 + (br - bl) * weight_x;
+  const int32_t acc = top * 2048 + (bottom - top) * weight_y;
+  return (acc + (1 << 21)) >> 22;  // arithmetic shift
 }
 
 // XNNPACK's QS8/QU8 sigmoid table, indexed by the input value minus the
