@@ -263,7 +263,7 @@ void EvalQuantized8(KernelContext& ctx, ConvState& s) {
       s, [&](int b, int oy, int ox, int g) { FillPatch(s, input, s.input_offset, b, oy, ox, g, s.patch16.data()); },
       [&](int64_t at, int oc, int) {
         int32_t acc = conv::DotI16(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
-        if (bias) acc += bias[oc];
+        if (bias) acc = conv::AddBias(acc, bias[oc]);
         out[at] = s.Requantize8<T, kXnnpack>(acc, oc);
       });
 }

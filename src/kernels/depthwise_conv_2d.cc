@@ -242,7 +242,7 @@ void EvalQuantized8(KernelContext& ctx, DepthwiseState& s) {
       },
       [&](int64_t at, int) {
         for (int oc = 0; oc < s.out_c; ++oc) {
-          out[at + oc] = s.Requantize8<T, kXnnpack>(acc[oc] + (bias ? bias[oc] : 0), oc);
+          out[at + oc] = s.Requantize8<T, kXnnpack>(conv::AddBias(acc[oc], bias ? bias[oc] : 0), oc);
           acc[oc] = 0;
         }
       });

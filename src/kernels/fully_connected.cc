@@ -232,7 +232,7 @@ void EvalQuantized8(KernelContext& ctx, FcState& s) {
     for (int d = 0; d < s.depth; ++d) s.row16[d] = static_cast<int16_t>(row[d] + s.input_offset);
     for (int u = 0; u < s.units; ++u) {
       int32_t acc = conv::DotI16(s.row16.data(), s.filter16.data() + static_cast<int64_t>(u) * s.depth, s.depth);
-      if (bias) acc += bias[u];
+      if (bias) acc = conv::AddBias(acc, bias[u]);
       Out& o = out[static_cast<int64_t>(b) * s.units + u];
       if constexpr (kXnnpack) {
         o = static_cast<Out>(xnn::Requantize(acc, s.xnn_scale, s.output_offset, s.quant_range.min, s.quant_range.max));

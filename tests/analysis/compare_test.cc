@@ -1,6 +1,7 @@
 // compare: tensor matching on real float/int8 pairs, planted quantization
 // faults found and explained, and --self agreeing with a real float reference.
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <cstring>
 #include <regex>
@@ -193,7 +194,11 @@ Model PlantSmallScale(const Model& original, int node) {
     Tensor& b = g.tensors[static_cast<size_t>(op.inputs[2])];
     std::vector<int32_t> bias(m.buffers[b.buffer].data.size() / 4);
     std::memcpy(bias.data(), m.buffers[b.buffer].data.data(), bias.size() * 4);
-    for (auto& v : bias) v *= 8;
+    // Saturated, as a converter stores a bias beyond int32 (the person
+    // detector has biases near 2^30).
+    for (auto& v : bias)
+      v = static_cast<int32_t>(std::clamp<int64_t>(int64_t{v} * 8, std::numeric_limits<int32_t>::min(),
+                                                   std::numeric_limits<int32_t>::max()));
     std::vector<uint8_t> bytes(bias.size() * 4);
     std::memcpy(bytes.data(), bias.data(), bytes.size());
     m.buffers.push_back({bytes});

@@ -138,6 +138,14 @@ Out Requantize(Acc acc, const Requant& r, int c, int32_t output_offset, QuantRan
   return qmath::Clamp<Out>(scaled + output_offset, range.min, range.max);
 }
 
+// An 8-bit layer's int32 accumulator plus its bias, wrapping on overflow as
+// TFLite's int32 accumulation does (a bias near the int32 limit, as a
+// quantizer can write for a channel with tiny weights), without the
+// undefined behaviour of signed overflow.
+inline int32_t AddBias(int32_t acc, int32_t bias) {
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(bias));
+}
+
 // sum a[i] * b[i] with 32-bit accumulation (products of 16-bit values).
 int32_t DotI16(const int16_t* a, const int16_t* b, int n);
 // sum a[i] * b[i] with 64-bit accumulation (16-bit activations, large depth).
