@@ -61,13 +61,18 @@ float BilinearF32(float tl, float tr, float bl, float br, float alpha_x, float a
   return vertical_step + top;
 }
 
-float SigmoidF32(float x) {
+namespace {
+
+// exp(-z), z >= 0, by the range reduction (ln 2 in two parts) and degree-5
+// polynomial that XNNPACK's rr2-p5 sigmoid and softmax
+// (raddstoreexpminusmax) kernels share. The softmax kernel writes it for
+// x = -z with every sign flipped; negation is exact, so this gives its
+// results bit for bit (checked on every float x <= 0).
+float ExpOfMinusRr2P5(float z) {
   const float magic_bias = 0x1.8000FEp23f, minus_log2e = -0x1.715476p+0f;
   const float ln2_hi = 0x1.62E400p-1f, ln2_lo = 0x1.7F7D1Cp-20f;
   const float c5 = -0x1.0F9F9Cp-7f, c4 = 0x1.573A1Ap-5f, c3 = -0x1.555A80p-3f, c2 = 0x1.FFFDC6p-2f,
               c1 = -0x1.FFFFF6p-1f;
-  const float denorm_cutoff = 0x1.5D589Ep+6f;
-  const float z = std::fabs(x);
   float n = magic_bias + z * minus_log2e;
   uint32_t n_bits;
   std::memcpy(&n_bits, &n, sizeof n_bits);
@@ -82,10 +87,20 @@ float SigmoidF32(float x) {
   p = c2 + t * p;
   p = c1 + t * p;
   t = t * s;
-  const float e = s + t * p;
+  return s + t * p;
+}
+
+// Beyond it exp(-z) is a denormal the kernels flush to zero.
+constexpr float kExpDenormCutoff = 0x1.5D589Ep+6f;
+
+}  // namespace
+
+float SigmoidF32(float x) {
+  const float z = std::fabs(x);
+  const float e = ExpOfMinusRr2P5(z);
   const float d = e + 1.0f;
   float f = e / d;
-  if (z > denorm_cutoff) f = 0.0f;
+  if (z > kExpDenormCutoff) f = 0.0f;
   return std::signbit(x) ? f : 1.0f - f;
 }
 
@@ -103,27 +118,8 @@ namespace {
 
 // exp(x) for x <= 0 as the raddstoreexpminusmax rr2-p5 kernels.
 float ExpMinusMaxF32(float x) {
-  const float log2e = 0x1.715476p+0f, magic_bias = 0x1.8000FEp23f;
-  const float minus_ln2_hi = -0x1.62E400p-1f, minus_ln2_lo = -0x1.7F7D1Cp-20f;
-  const float c5 = 0x1.0F9F9Cp-7f, c4 = 0x1.573A1Ap-5f, c3 = 0x1.555A80p-3f, c2 = 0x1.FFFDC6p-2f,
-              c1 = 0x1.FFFFF6p-1f;
-  const float denorm_cutoff = -0x1.5D589Ep6f;
-  float n = magic_bias + x * log2e;
-  uint32_t n_bits;
-  std::memcpy(&n_bits, &n, sizeof n_bits);
-  const uint32_t s_bits = n_bits << 23;
-  float s;
-  std::memcpy(&s, &s_bits, sizeof s);
-  n = n - magic_bias;
-  float t = x + n * minus_ln2_hi;
-  t = t + n * minus_ln2_lo;
-  float p = c4 + c5 * t;
-  p = c3 + p * t;
-  p = c2 + p * t;
-  p = c1 + p * t;
-  t = t * s;
-  float f = s + t * p;
-  if (x < denorm_cutoff) f = 0.0f;
+  float f = ExpOfMinusRr2P5(-x);
+  if (x < -kExpDenormCutoff) f = 0.0f;
   return f;
 }
 
