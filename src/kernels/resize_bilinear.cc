@@ -85,31 +85,11 @@ void EvalFloat(const RuntimeTensor& in, RuntimeTensor& out, const tflite::Resize
     }
 }
 
-void EvalFloatXnnpack(KernelContext& ctx) {
-  const RuntimeTensor& in = ctx.input(0);
-  RuntimeTensor& out = ctx.output(0);
-  const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
-  const int32_t in_h = in.dim(1), in_w = in.dim(2), depth = in.dim(3);
-  const int32_t out_h = out.dim(1), out_w = out.dim(2);
-  const float height_scale = Scale(in_h, out_h, o.align_corners), width_scale = Scale(in_w, out_w, o.align_corners);
-  const float* src = in.As<float>();
-  float* dst = out.As<float>();
-  for (int32_t b = 0; b < in.dim(0); ++b)
-    for (int32_t y = 0; y < out_h; ++y) {
-      const xnn::ResizeTap ty = xnn::ResizeCoordinate(y, height_scale, o.half_pixel_centers, in_h);
-      for (int32_t x = 0; x < out_w; ++x) {
-        const xnn::ResizeTap tx = xnn::ResizeCoordinate(x, width_scale, o.half_pixel_centers, in_w);
-        const float* tl = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.lo) * depth;
-        const float* tr = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.hi) * depth;
-        const float* bl = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.lo) * depth;
-        const float* br = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.hi) * depth;
-        for (int32_t c = 0; c < depth; ++c) *dst++ = xnn::BilinearF32(tl[c], tr[c], bl[c], br[c], tx.alpha, ty.alpha);
-      }
-    }
-}
-
-template <typename T>
-void EvalQ8Xnnpack(KernelContext& ctx) {
+// XNNPACK's resize: each output pixel blends its four taps with weights
+// from the taps' fractions (`weight`: the fraction itself in float32, an
+// 11-bit integer for 8-bit tensors), by `blend`.
+template <typename T, typename Weight, typename Blend>
+void EvalXnnpackWith(KernelContext& ctx, Weight weight, Blend blend) {
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);
   const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
@@ -121,17 +101,28 @@ void EvalQ8Xnnpack(KernelContext& ctx) {
   for (int32_t b = 0; b < in.dim(0); ++b)
     for (int32_t y = 0; y < out_h; ++y) {
       const xnn::ResizeTap ty = xnn::ResizeCoordinate(y, height_scale, o.half_pixel_centers, in_h);
-      const int32_t wy = xnn::ResizeWeightQ11(ty.alpha);
+      const auto wy = weight(ty.alpha);
       for (int32_t x = 0; x < out_w; ++x) {
         const xnn::ResizeTap tx = xnn::ResizeCoordinate(x, width_scale, o.half_pixel_centers, in_w);
-        const int32_t wx = xnn::ResizeWeightQ11(tx.alpha);
+        const auto wx = weight(tx.alpha);
         const T* tl = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.lo) * depth;
         const T* tr = src + ((int64_t{b} * in_h + ty.lo) * in_w + tx.hi) * depth;
         const T* bl = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.lo) * depth;
         const T* br = src + ((int64_t{b} * in_h + ty.hi) * in_w + tx.hi) * depth;
-        for (int32_t c = 0; c < depth; ++c) *dst++ = static_cast<T>(xnn::BilinearQ11(tl[c], tr[c], bl[c], br[c], wx, wy));
+        for (int32_t c = 0; c < depth; ++c) *dst++ = blend(tl[c], tr[c], bl[c], br[c], wx, wy);
       }
     }
+}
+
+template <typename T>
+void EvalQ8Xnnpack(KernelContext& ctx) {
+  EvalXnnpackWith<T>(ctx, xnn::ResizeWeightQ11, [](T tl, T tr, T bl, T br, int32_t wx, int32_t wy) {
+    return static_cast<T>(xnn::BilinearQ11(tl, tr, bl, br, wx, wy));
+  });
+}
+
+void EvalFloatXnnpack(KernelContext& ctx) {
+  EvalXnnpackWith<float>(ctx, [](float alpha) { return alpha; }, xnn::BilinearF32);
 }
 
 void EvalXnnpack(KernelContext& ctx) {
