@@ -91,23 +91,9 @@ void Eval(KernelContext& ctx) {
 
 // ---- xnnpack flavor ----
 
-// The delegate's VisitSubNode for 8-bit tensors, as for ADD: inputs and
-// output of one type with per-tensor quantization, each input-to-output
-// scale ratio in [2^-10, 2^8), an activation XNNPACK can clamp.
+// The delegate's rule for an 8-bit node (xnn::AcceptsAddOrSub8).
 bool XnnpackAccepts(const KernelContext& ctx) {
-  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
-  const RuntimeTensor* a = ctx.inputs[0];
-  const RuntimeTensor* b = ctx.inputs[1];
-  const RuntimeTensor* out = ctx.outputs[0];
-  if (a == nullptr || b == nullptr || out == nullptr) return false;
-  const DType t = out->dtype;
-  if (t != DType::UINT8 && t != DType::INT8) return false;
-  if (!xnn::PerTensor8(*a, t) || !xnn::PerTensor8(*b, t) || !xnn::PerTensor8(*out, t)) return false;
-  for (const RuntimeTensor* in : {a, b}) {
-    const float ratio = in->scale() / out->scale();
-    if (!(ratio >= 1.0f / 1024.0f && ratio < 256.0f)) return false;
-  }
-  return xnn::ActivationSupported(ctx.options_or_default<tflite::SubOptionsT>().fused_activation_function);
+  return xnn::AcceptsAddOrSub8(ctx, ctx.options_or_default<tflite::SubOptionsT>().fused_activation_function);
 }
 
 void XnnpackPrepare(KernelContext& ctx) {

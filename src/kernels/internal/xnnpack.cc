@@ -109,6 +109,22 @@ bool ActivationSupported(Activation act) {
          act == Activation::RELU_N1_TO_1;
 }
 
+bool AcceptsAddOrSub8(const KernelContext& ctx, Activation act) {
+  if (ctx.inputs.size() != 2 || ctx.outputs.size() != 1) return false;
+  const RuntimeTensor* a = ctx.inputs[0];
+  const RuntimeTensor* b = ctx.inputs[1];
+  const RuntimeTensor* out = ctx.outputs[0];
+  if (a == nullptr || b == nullptr || out == nullptr) return false;
+  const DType t = out->dtype;
+  if (t != DType::UINT8 && t != DType::INT8) return false;
+  if (!PerTensor8(*a, t) || !PerTensor8(*b, t) || !PerTensor8(*out, t)) return false;
+  for (const RuntimeTensor* in : {a, b}) {
+    const float ratio = in->scale() / out->scale();
+    if (!(ratio >= 1.0f / 1024.0f && ratio < 256.0f)) return false;
+  }
+  return ActivationSupported(act);
+}
+
 bool AcceptsConvolution(const KernelContext& ctx, const ConvolutionParams& p) {
   if (ctx.inputs.size() != 3 || ctx.outputs.size() != 1) return false;
   const RuntimeTensor* input = ctx.inputs[0];

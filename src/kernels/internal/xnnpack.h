@@ -131,6 +131,11 @@ bool StaticBias(const RuntimeTensor* bias, bool per_channel_allowed);
 // Fused activations XNNPACK can apply (NONE, RELU, RELU_N1_TO_1, RELU6).
 bool ActivationSupported(Activation act);
 
+// The delegate's VisitAddNode and VisitSubNode rule for an 8-bit node: two
+// inputs and an output of one 8-bit type with per-tensor quantization, each
+// input-to-output scale ratio in [2^-10, 2^8), an activation it can clamp.
+bool AcceptsAddOrSub8(const KernelContext& ctx, Activation act);
+
 // What the delegate asks of a CONV_2D or DEPTHWISE_CONV_2D node (input,
 // filter, bias; one output): 4-D input, filter and output; positive strides
 // and dilations; an activation it can clamp. float32: static weights and a
