@@ -10,6 +10,8 @@
 
 #include "cli/command_registry.h"
 #include "data/dataset.h"
+#include "data/detection/detector_outputs.h"
+#include "data/segmentation/class_map.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/session.h"
 #include "util/error.h"
@@ -33,6 +35,14 @@ void Classify(const ClassifyArgs& args) {
   std::vector<Sample> samples;
   for (const auto& file : args.images) samples.push_back(LoadSample(file));
   ModelSession session(args.model);
+  // Ranking a detector's box coordinates or a segmenter's first pixel as
+  // class scores would be a silent wrong answer.
+  if (FindDetectorOutputs(session.model()))
+    Fail("{}: an object detector, not a classifier: use `tflite-doctor detect {} IMAGE...` for its boxes", args.model,
+         args.model);
+  if (FindSegmenterOutput(session.model()))
+    Fail("{}: a segmenter (a class per pixel), not a classifier: use `tflite-doctor segment {} IMAGE -o MASK.png`",
+         args.model, args.model);
   if (!args.labels.empty()) session.SetLabels(ReadLabelsFile(args.labels), args.labels);
   ResolvedSpec spec = ResolveSpec(args.preprocess, session);
   if (!args.json) {

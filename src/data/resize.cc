@@ -23,6 +23,7 @@ std::string ResizeCoordinatesName(ResizeCoordinates c) {
     case ResizeCoordinates::kAsymmetric: return "asymmetric";
     case ResizeCoordinates::kPil: return "pil";
     case ResizeCoordinates::kOpenCv: return "opencv";
+    case ResizeCoordinates::kLibyuv: return "libyuv";
   }
   return "?";
 }
@@ -40,6 +41,7 @@ ResizeCoordinates ParseResizeCoordinates(const std::string& name) {
   if (name == "asymmetric" || name == "legacy") return ResizeCoordinates::kAsymmetric;
   if (name == "pil" || name == "pillow") return ResizeCoordinates::kPil;
   if (name == "opencv" || name == "cv2") return ResizeCoordinates::kOpenCv;
+  if (name == "libyuv") return ResizeCoordinates::kLibyuv;
   Fail("unknown resize coordinates '{}' (expected half_pixel, align_corners, asymmetric, pil or opencv)", name);
 }
 
@@ -124,6 +126,7 @@ int NearestIndex(int o, int in, int out, ResizeCoordinates c) {
       return std::min(static_cast<int>(std::round(static_cast<float>(o) * scale)), in - 1);
     }
     case ResizeCoordinates::kHalfPixel:
+    case ResizeCoordinates::kLibyuv:
     case ResizeCoordinates::kPil: {
       float scale = ScaleFor(in, out, false);
       int v = static_cast<int>(std::floor((static_cast<float>(o) + 0.5f) * scale));
@@ -216,6 +219,75 @@ Taps OpenCvAreaUpTaps(int in, int out) {
   return t;
 }
 
+// libyuv's fixed-point slope and start for one axis under kFilterBilinear:
+// shrinking samples at half-pixel centres, enlarging aligns the corners.
+void LibyuvSlope(int in, int out, int64_t& step, int64_t& start) {
+  if (out <= in) {
+    step = (static_cast<int64_t>(in) << 16) / out;
+    start = (step >> 1) - 32768;
+  } else if (in > 1 && out > 1) {
+    step = ((static_cast<int64_t>(in) << 16) - 0x00010001) / (out - 1);
+    start = 0;
+  } else {
+    step = 0, start = 0;
+  }
+}
+
+// Between two pixels, `f` in 0..127: libyuv weighs them 127 - f and f and
+// shifts by 7, so even f = 0 gives a * 127 / 128 (its C column filter).
+inline int BlendColumns(int a, int b, int f) { return (a * (0x7f ^ f) + b * f) >> 7; }
+// Between two rows, `f` in 0..255, rounded; halfway is the rounded mean.
+inline int BlendRows(int a, int b, int f) {
+  if (f == 0) return a;
+  if (f == 128) return (a + b + 1) >> 1;
+  return (a * (256 - f) + b * f + 128) >> 8;
+}
+
+FloatImage LibyuvBilinear(const FloatImage& in, int out_width, int out_height) {
+  const int C = in.channels, W = in.width, H = in.height;
+  std::vector<int> px(in.data.size());
+  for (size_t i = 0; i < px.size(); ++i) px[i] = Clamp(static_cast<int>(std::lround(in.data[i])), 0, 255);
+  auto at = [&](int y, int x, int c) { return px[(static_cast<size_t>(y) * W + static_cast<size_t>(std::min(x, W - 1))) * C + c]; };
+  int64_t dx, x0, dy, y0;
+  LibyuvSlope(W, out_width, dx, x0);
+  LibyuvSlope(H, out_height, dy, y0);
+  FloatImage out{out_width, out_height, C, std::vector<float>(static_cast<size_t>(out_width) * out_height * C)};
+  const int64_t max_y = static_cast<int64_t>(H - 1) << 16;
+  std::vector<int> row(static_cast<size_t>(W) * C);
+  int64_t y = y0;
+  for (int oy = 0; oy < out_height; ++oy, y += dy) {
+    const int64_t yc = std::min(y, max_y);
+    const int yi = static_cast<int>(yc >> 16), yf = static_cast<int>((yc >> 8) & 255);
+    const int yn = std::min(yi + 1, H - 1);
+    if (dy >= 65536) {
+      // Shrinking: the two rows blended first, then the columns.
+      for (int x = 0; x < W; ++x)
+        for (int c = 0; c < C; ++c) row[static_cast<size_t>(x) * C + c] = BlendRows(at(yi, x, c), at(yn, x, c), yf);
+      int64_t x = x0;
+      for (int ox = 0; ox < out_width; ++ox, x += dx) {
+        const int xi = static_cast<int>(x >> 16), xf = static_cast<int>((x >> 9) & 0x7f);
+        const int xn = std::min(xi + 1, W - 1);
+        for (int c = 0; c < C; ++c)
+          out.at(oy, ox, c) = static_cast<float>(
+              BlendColumns(row[static_cast<size_t>(xi) * C + c], row[static_cast<size_t>(xn) * C + c], xf));
+      }
+    } else {
+      // Enlarging: each source row's columns filtered first, then the rows.
+      int64_t x = x0;
+      for (int ox = 0; ox < out_width; ++ox, x += dx) {
+        const int xi = static_cast<int>(x >> 16), xf = static_cast<int>((x >> 9) & 0x7f);
+        const int xn = std::min(xi + 1, W - 1);
+        for (int c = 0; c < C; ++c) {
+          const int top = BlendColumns(at(yi, xi, c), at(yi, xn, c), xf);
+          const int bottom = BlendColumns(at(yn, xi, c), at(yn, xn, c), xf);
+          out.at(oy, ox, c) = static_cast<float>(BlendRows(top, bottom, yf));
+        }
+      }
+    }
+  }
+  return out;
+}
+
 Taps MakeTaps(int in, int out, ResizeMethod m, ResizeCoordinates c) {
   switch (m) {
     case ResizeMethod::kNearest: return NearestTaps(in, out, c);
@@ -237,6 +309,10 @@ FloatImage Resize(const FloatImage& in, int out_width, int out_height, ResizeMet
   if (out_width <= 0 || out_height <= 0) Fail("cannot resize to {}x{}", out_width, out_height);
   if (in.width <= 0 || in.height <= 0) Fail("cannot resize an empty image");
   if (in.width == out_width && in.height == out_height) return in;
+  if (coordinates == ResizeCoordinates::kLibyuv) {
+    if (method != ResizeMethod::kBilinear) Fail("libyuv coordinates are for bilinear resizing only");
+    return LibyuvBilinear(in, out_width, out_height);
+  }
   const int C = in.channels;
   Taps ty = MakeTaps(in.height, out_height, method, coordinates);
   Taps tx = MakeTaps(in.width, out_width, method, coordinates);

@@ -14,6 +14,11 @@
 //                    the pixel under the output centre)
 //     opencv         cv::resize: INTER_LINEAR (half-pixel, edge-clamped),
 //                    INTER_NEAREST (floor(x * scale)), INTER_AREA
+//     libyuv         libyuv's ARGBScale with kFilterBilinear, the TFLite Task
+//                    Library's resize: 16.16 fixed-point positions (half-pixel
+//                    centres when shrinking, corners aligned when enlarging),
+//                    8-bit row weights and 7-bit column weights on 8-bit
+//                    pixels (bilinear only; values rounded to 0..255 first)
 //   area: tf.image.resize(method="area") / ResizeArea: each output pixel is
 //     the average of the input box [x*s, (x+1)*s) weighted by overlap
 //     (s = in/out, or (in-1)/(out-1) with align_corners); opencv's
@@ -45,7 +50,7 @@ struct FloatImage {
 };
 
 enum class ResizeMethod { kBilinear, kNearest, kArea };
-enum class ResizeCoordinates { kHalfPixel, kAlignCorners, kAsymmetric, kPil, kOpenCv };
+enum class ResizeCoordinates { kHalfPixel, kAlignCorners, kAsymmetric, kPil, kOpenCv, kLibyuv };
 
 std::string ResizeMethodName(ResizeMethod m);          // "bilinear", "nearest", "area"
 std::string ResizeCoordinatesName(ResizeCoordinates c);  // "half_pixel", "align_corners", ...

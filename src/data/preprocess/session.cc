@@ -48,7 +48,9 @@ void Dequantize(const RuntimeTensor& t, std::vector<float>& out) {
 
 }  // namespace
 
-ModelSession::ModelSession(const std::string& path, const ExpectedPreprocessing* partner) : path_(path) {
+ModelSession::ModelSession(const std::string& path, const ExpectedPreprocessing* partner,
+                           const InterpreterOptions& options)
+    : path_(path) {
   model_ = std::make_unique<Model>(LoadModel(path));
   if (model_->subgraphs.empty()) Fail("{}: the model has no subgraph", path);
   const Subgraph& sg = model_->main();
@@ -56,7 +58,7 @@ ModelSession::ModelSession(const std::string& path, const ExpectedPreprocessing*
   if (sg.outputs.empty()) Fail("{}: the model has no outputs", path);
   expected_ = ExpectedFor(*model_, 0, partner);
   try {
-    interp_ = std::make_unique<Interpreter>(*model_);
+    interp_ = std::make_unique<Interpreter>(*model_, options);
     interp_->AllocateTensors();
   } catch (const Error& e) {
     Fail("{}: cannot run the model: {}", path, e.what());
@@ -86,7 +88,7 @@ TensorData ModelSession::Prepare(const Sample& sample, const PreprocessSpec& spe
   return PrepareSample(sample, spec, expected_.target, source, allow_cast);
 }
 
-std::vector<float> ModelSession::Run(const TensorData& input) {
+void ModelSession::Invoke(const TensorData& input) {
   try {
     interp_->SetInput(0, input.dtype, input.shape, input.bytes.data(), input.bytes.size());
     // Items are independent: a stateful model (LSTM, SVDF) starts each from
@@ -96,6 +98,10 @@ std::vector<float> ModelSession::Run(const TensorData& input) {
   } catch (const Error& e) {
     Fail("{}: {}", path_, e.what());
   }
+}
+
+std::vector<float> ModelSession::Run(const TensorData& input) {
+  Invoke(input);
   const RuntimeTensor& t = interp_->output(0);
   std::vector<float> out;
   switch (t.dtype) {

@@ -18,7 +18,8 @@ class ModelSession {
  public:
   // Loads the model (tfd::Error naming the file) and prepares an interpreter.
   // Only models with one input are supported.
-  explicit ModelSession(const std::string& path, const ExpectedPreprocessing* partner = nullptr);
+  explicit ModelSession(const std::string& path, const ExpectedPreprocessing* partner = nullptr,
+                        const InterpreterOptions& options = {});
   ~ModelSession();
 
   const std::string& path() const { return path_; }
@@ -39,6 +40,10 @@ class ModelSession {
                      bool allow_cast = false) const;
   // Output 0, dequantized to float.
   std::vector<float> Run(const TensorData& input);
+  // Runs the model on `input` and leaves every output in interpreter(), for
+  // results that are more than output 0's scores (boxes, class maps).
+  void Invoke(const TensorData& input);
+  const Interpreter& interpreter() const { return *interp_; }
   // Whether output 0 is already a probability (produced by SOFTMAX or
   // LOGISTIC, possibly through reshapes).
   bool output_is_probability() const { return output_is_probability_; }
