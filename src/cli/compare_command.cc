@@ -6,7 +6,11 @@
 
 #include "analysis/compare/compare.h"
 #include "analysis/compare/float_shadow.h"
+#include "analysis/detection/matching.h"
+#include "analysis/segmentation/agreement.h"
 #include "cli/command_registry.h"
+#include "data/detection/detections.h"
+#include "data/segmentation/class_map.h"
 #include "data/dataset.h"
 #include "data/item_stream.h"
 #include "data/npy.h"
@@ -15,6 +19,7 @@
 #include "format/model_reader.h"
 #include "graph/dtype.h"
 #include "report/compare_report.h"
+#include "report/task_agreement_report.h"
 #include "util/error.h"
 #include "util/file_io.h"
 
@@ -38,6 +43,49 @@ struct CompareArgs {
   size_t layers = 15;
   int isolated_samples = 32;
   int impact_samples = 4;
+  std::optional<float> score_threshold;
+};
+
+// What a user of a detector or a segmenter sees change, beside the tensors:
+// detections matched between the two models, or their class maps.
+struct TaskAgreement {
+  std::optional<DetectorOutputs> reference_detector, deployed_detector;
+  std::optional<SegmenterOutput> reference_segmenter, deployed_segmenter;
+  float threshold = 0.3f;
+  DetectionAgreement detections;
+  ClassMapAgreement class_maps;
+
+  TaskAgreement(const Model& reference, const Model& deployed, std::optional<float> score_threshold) {
+    deployed_detector = FindDetectorOutputs(deployed);
+    if (deployed_detector) {
+      reference_detector = FindDetectorOutputs(reference);
+      // The deployed model's declared threshold, else one that keeps the
+      // confident detections an app would show.
+      threshold = score_threshold ? *score_threshold
+                  : deployed_detector->score_threshold ? *deployed_detector->score_threshold
+                                                       : 0.3f;
+      return;
+    }
+    deployed_segmenter = FindSegmenterOutput(deployed);
+    if (deployed_segmenter) reference_segmenter = FindSegmenterOutput(reference);
+  }
+  bool detection() const { return reference_detector && deployed_detector; }
+  bool segmentation() const { return reference_segmenter && deployed_segmenter; }
+
+  void Add(const Interpreter& reference, const Interpreter& deployed) {
+    if (detection()) {
+      DetectOptions o;
+      o.score_threshold = threshold;
+      // Boxes in ratios of the input (a 1 x 1 image): IoU does not change
+      // when both axes are scaled.
+      auto r = DecodeDetections(ReadDetectorValues(reference, *reference_detector), *reference_detector, 1, 1, o, {});
+      auto d = DecodeDetections(ReadDetectorValues(deployed, *deployed_detector), *deployed_detector, 1, 1, o, {});
+      detections.Add(r, d, MatchDetections(r, d));
+    } else if (segmentation()) {
+      class_maps.Add(ClassMapFromTensor(reference.output(0), *reference_segmenter),
+                     ClassMapFromTensor(deployed.output(0), *deployed_segmenter));
+    }
+  }
 };
 
 // Real values of int8, uint8 or int16 bytes with `t`'s per-tensor affine
@@ -226,7 +274,12 @@ void RunCompare(const CompareArgs& args) {
   options.isolated_samples = args.isolated_samples;
   if (args.impact_samples < 0) Fail("--impact-samples must be 0 (none) or more");
   options.impact_samples = args.impact_samples;
+  TaskAgreement task(*reference, *deployed, args.score_threshold);
+  if (task.detection() || task.segmentation())
+    options.after_sample = [&task](int, const Interpreter& r, const Interpreter& d) { task.Add(r, d); };
   CompareResult result = CompareModels(*reference, *deployed, inputs, options);
+  const std::vector<std::string> no_labels;
+  const std::vector<std::string>& labels = task.deployed_detector ? task.deployed_detector->labels : no_labels;
   const std::string reference_name = args.self               ? "float shadow of " + args.models.back()
                                      : args.reference_shadow ? "float shadow of " + args.models.front()
                                                              : args.models.front();
@@ -244,6 +297,8 @@ void RunCompare(const CompareArgs& args) {
       j["preprocessing"] = {{"deployed", run.deployed_desc}};
       if (!args.self) j["preprocessing"]["reference"] = run.reference_desc;
     }
+    if (task.detection()) j["detection"] = DetectionAgreementJson(task.detections, task.threshold);
+    if (task.segmentation()) j["segmentation"] = ClassMapAgreementJson(task.class_maps, labels);
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << "Reference: " << reference_name << "\nDeployed:  " << args.models.back() << "\n";
@@ -253,6 +308,8 @@ void RunCompare(const CompareArgs& args) {
       std::cout << ")\n  deployed preprocessing: " << run.deployed_desc << "\n";
       if (!args.self) std::cout << "  reference preprocessing: " << run.reference_desc << "\n";
     }
+    if (task.detection()) std::cout << DetectionAgreementText(task.detections, task.threshold);
+    if (task.segmentation()) std::cout << ClassMapAgreementText(task.class_maps, labels);
     std::cout << CompareText(result, args.layers);
   }
 }
@@ -285,6 +342,9 @@ void SetupCompare(CLI::App& app) {
   cmd->add_option("--seed", args->seed, "seed for random input samples (default 0)");
   auto* samples = cmd->add_option("--samples", args->samples,
                                   "number of random input samples (default 10); with --data, compare only the first K items");
+  cmd->add_option("--score-threshold", args->score_threshold,
+                  "for detectors: compare the detections scoring above T (default: the deployed model's metadata "
+                  "threshold, else 0.3)");
   cmd->add_flag("--json", args->json, "print every number as JSON");
   cmd->add_option("--csv", args->csv, "also write one row per layer to this CSV file");
   cmd->add_option("--layers", args->layers, "layers to show in the table (default 15)");

@@ -708,6 +708,7 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     CompareSample sample = inputs.sample(k);
     Captured ref = Capture(ref_interp, sample, false, ref_wanted, ref_raw);
     Captured dep = Capture(dep_interp, sample, true, dep_wanted, dep_raw);
+    if (options.after_sample) options.after_sample(k, ref_interp, dep_interp);
     for (size_t l = 0; l < result.layers.size(); ++l) {
       LayerComparison& layer = result.layers[l];
       auto r = ref.values.find(layer.pair.reference);

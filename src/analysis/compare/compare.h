@@ -12,6 +12,7 @@
 #include "analysis/compare/tensor_matching.h"
 #include "graph/model.h"
 #include "graph/dtype.h"
+#include "interpreter/interpreter.h"
 
 namespace tfd {
 
@@ -110,6 +111,10 @@ struct CompareOptions {
   // isolated samples, spread evenly (0: not at all). Skipped for stateful
   // references (variables), whose tail cannot be run again.
   int impact_samples = 4;
+  // Called after both models ran on sample k, with their interpreters (every
+  // output readable): for task results (detections, class maps) compared
+  // beside the tensors, without running the models again.
+  std::function<void(int sample, const Interpreter& reference, const Interpreter& deployed)> after_sample;
 };
 
 CompareResult CompareModels(const Model& reference, const Model& deployed, const CompareInputs& inputs,

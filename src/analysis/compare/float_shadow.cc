@@ -1,5 +1,6 @@
 #include "analysis/compare/float_shadow.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "analysis/compare/tensor_matching.h"
@@ -46,11 +47,45 @@ std::vector<uint8_t> Dequantize(const Tensor& t, const std::vector<uint8_t>& dat
   return bytes;
 }
 
+// Legacy (TOCO) 8-bit models leave a conv's RELU / RELU6 out of its options
+// and let the output's quantized range do it: [0, hi] clamps negatives,
+// [0, 6] is a RELU6. The shadow has no activation quantization, so it gets
+// the activation the range stands for, or it would compute another network
+// (SSD MobileNet v1's every conv is such).
+tflite::ActivationFunctionType ActivationOfRange(const Tensor& out) {
+  using A = tflite::ActivationFunctionType;
+  if (!out.quantization || !out.quantization->IsAffine() || out.quantization->IsPerChannel()) return A::NONE;
+  const int64_t qmin = out.dtype == DType::UINT8 ? 0 : out.dtype == DType::INT8 ? -128 : 1;
+  const int64_t qmax = out.dtype == DType::UINT8 ? 255 : 127;
+  const int64_t zp = out.quantization->zero_point.empty() ? 0 : out.quantization->zero_point[0];
+  if (qmin > 0 || zp != qmin) return A::NONE;
+  const double scale = out.quantization->scale[0];
+  const double hi = static_cast<double>(qmax - zp) * scale;
+  return std::abs(hi - 6.0) <= scale / 2 ? A::RELU6 : A::RELU;
+}
+
+void AddRangeActivations(const Model& quantized, Model& m) {
+  using A = tflite::ActivationFunctionType;
+  for (size_t s = 0; s < m.subgraphs.size(); ++s) {
+    const Subgraph& qg = quantized.subgraphs[s];
+    for (Operator& op : m.subgraphs[s].operators) {
+      if (op.outputs.empty() || op.outputs[0] < 0) continue;
+      A* act = nullptr;
+      if (auto* o = op.options.AsConv2DOptions()) act = &o->fused_activation_function;
+      else if (auto* o = op.options.AsDepthwiseConv2DOptions()) act = &o->fused_activation_function;
+      else if (auto* o = op.options.AsFullyConnectedOptions()) act = &o->fused_activation_function;
+      if (!act || *act != A::NONE) continue;
+      *act = ActivationOfRange(qg.tensors[static_cast<size_t>(op.outputs[0])]);
+    }
+  }
+}
+
 }  // namespace
 
 Model MakeFloatShadow(const Model& quantized) {
   Model m = quantized;
   m.associated_files.clear();
+  AddRangeActivations(quantized, m);
   for (Subgraph& g : m.subgraphs) {
     for (Tensor& t : g.tensors) {
       if (!t.quantization || !t.quantization->IsAffine() || !IsQuantizedType(t.dtype)) continue;
