@@ -2,6 +2,9 @@
 // agreement / SQNR against a reference model fed its own preprocessing.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,7 +12,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/detection/matching.h"
+#include "analysis/segmentation/agreement.h"
 #include "cli/command_registry.h"
+#include "data/detection/detections.h"
+#include "data/detection/labelled_boxes.h"
+#include "data/item_stream.h"
+#include "data/preprocess/task_library_input.h"
+#include "data/segmentation/class_map.h"
+#include "report/task_agreement_report.h"
 #include "data/dataset.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/session.h"
@@ -25,6 +36,8 @@ struct EvalArgs {
   std::string preprocess = "auto";
   std::string reference_preprocess = "auto";
   std::string labels;
+  std::string boxes;
+  std::optional<float> score_threshold;
   bool skip_bad = false;
   bool json = false;
 };
@@ -89,12 +102,162 @@ void PrintJson(nlohmann::json& j, const std::vector<std::string>& warnings, cons
   std::cout << tail << "\n";
 }
 
+// A detector or a segmenter is measured by what its user sees: detections
+// (against labelled boxes, and matched with the reference's) or class maps
+// (against the reference's), each model fed as the Task Library feeds it
+// under --preprocess auto. False when the model is neither.
+bool EvalTask(const EvalArgs& args, const Dataset& dataset, ModelSession& model, ModelSession* ref) {
+  const std::optional<DetectorOutputs> det = FindDetectorOutputs(model.model());
+  const std::optional<SegmenterOutput> seg = det ? std::nullopt : FindSegmenterOutput(model.model());
+  if (!det && !seg) {
+    if (!args.boxes.empty()) Fail("--boxes is for detectors, and {} is not one", args.model);
+    return false;
+  }
+  std::optional<DetectorOutputs> ref_det;
+  std::optional<SegmenterOutput> ref_seg;
+  if (ref) {
+    ref_det = FindDetectorOutputs(ref->model());
+    ref_seg = FindSegmenterOutput(ref->model());
+    if (det && !ref_det) Fail("{} is a detector but the reference {} is not", args.model, args.reference);
+    if (seg && !ref_seg) Fail("{} is a segmenter but the reference {} is not", args.model, args.reference);
+  }
+  if (seg && !ref)
+    Fail("{}: a segmenter: eval compares its class maps with --reference REF.tflite (labelled masks are not read)", args.model);
+  if (det && !ref && args.boxes.empty())
+    Fail("{}: a detector: give --boxes FILE (COCO-style JSON, or CSV of path,label,x,y,width,height) and/or --reference "
+         "REF.tflite",
+         args.model);
+  std::vector<std::string> labels = det ? det->labels : model.labels();
+  if (!args.labels.empty()) labels = ReadLabelsFile(args.labels);
+  std::optional<LabelledBoxes> truth;
+  if (!args.boxes.empty()) {
+    if (labels.empty())
+      Fail("{}: the detector has no labels to match the boxes' class names with: give --labels FILE", args.model);
+    truth = ReadLabelledBoxes(args.boxes);
+  }
+  auto task_spec = [](const std::string& arg, ModelSession& s) {
+    ResolvedSpec r = ResolveSpec(arg, s);
+    if (r.is_auto) {
+      std::string note;
+      r.spec = TaskLibraryVisionSpec(r.spec, s.target(), &note);
+      r.description += "; " + note;
+    }
+    return r;
+  };
+  const ResolvedSpec spec = task_spec(args.preprocess, model);
+  std::optional<ResolvedSpec> rspec;
+  if (ref) rspec = task_spec(args.reference_preprocess, *ref);
+  const float threshold = args.score_threshold ? *args.score_threshold
+                          : det && det->score_threshold ? *det->score_threshold
+                                                        : 0.3f;
+  DetectOptions all, shown;
+  all.score_threshold = -1.0f;  // every detection, for average precision
+  shown.score_threshold = threshold;
+  DetectionAgreement agreement;
+  ClassMapAgreement maps;
+  AveragePrecision ap, ap_shown;
+  std::vector<BadItem> bad;
+  size_t evaluated = 0, unlabelled = 0, unknown_classes = 0;
+  std::map<std::string, int> class_of;
+  for (size_t i = 0; i < labels.size(); ++i) class_of.emplace(labels[i], static_cast<int>(i));
+  ItemStream stream(dataset);
+  Progress progress = TerminalProgressBar("eval");
+  while (std::optional<StreamItem> item = stream.Next()) {
+    if (progress) progress(item->index + 1, stream.size(), item->entry->path);
+    if (item->ok() && !std::holds_alternative<Image>(item->sample)) item->error = "not an image";
+    if (!item->ok()) {
+      bad.push_back({item->entry->path, item->error});
+      continue;
+    }
+    try {
+      const Image& image = std::get<Image>(item->sample);
+      model.Invoke(model.Prepare(image, spec.spec, item->entry->path));
+      if (ref) ref->Invoke(ref->Prepare(image, rspec->spec, item->entry->path));
+      if (det) {
+        const DetectorValues values = ReadDetectorValues(model.interpreter(), *det);
+        const auto found = DecodeDetections(values, *det, image.width, image.height, shown, labels);
+        if (ref) {
+          const auto ref_found = DecodeDetections(ReadDetectorValues(ref->interpreter(), *ref_det), *ref_det, image.width,
+                                                  image.height, shown, labels);
+          agreement.Add(ref_found, found, MatchDetections(ref_found, found));
+        }
+        if (truth) {
+          auto it = truth->by_file.find(std::filesystem::path(item->entry->path).filename().string());
+          if (it == truth->by_file.end()) {
+            unlabelled++;
+          } else {
+            std::vector<LabelledBox> boxes;
+            for (const NamedBox& b : it->second) {
+              auto c = class_of.find(b.label);
+              if (c == class_of.end()) {
+                unknown_classes++;
+                continue;
+              }
+              boxes.push_back({b.box, c->second});
+            }
+            ap.Add(DecodeDetections(values, *det, image.width, image.height, all, labels), boxes);
+            ap_shown.Add(found, boxes);
+          }
+        }
+      } else {
+        maps.Add(ClassMapFromTensor(ref->interpreter().output(0), *ref_seg),
+                 ClassMapFromTensor(model.interpreter().output(0), *seg));
+      }
+      evaluated++;
+    } catch (const Error& e) {
+      bad.push_back({item->entry->path, WithoutPath(e.what(), item->entry->path)});
+    }
+  }
+  if (progress) progress(stream.size(), stream.size(), "");
+  RequireNoBad(bad, dataset.items.size(), args.skip_bad);
+  if (evaluated == 0) Fail("{}: no image could be evaluated", args.data);
+  std::vector<std::string> warnings;
+  if (truth && unlabelled)
+    warnings.push_back(fmt::format("{} of {} images have no entry in {}; precision, recall and mAP cover the others",
+                                   unlabelled, evaluated, args.boxes));
+  if (unknown_classes)
+    warnings.push_back(fmt::format("{} labelled boxes name a class the model's labels lack; they are left out",
+                                   unknown_classes));
+  if (args.json) {
+    nlohmann::json j{{"model", args.model},
+                     {"warnings", warnings},
+                     {"data", {{"source", args.data}, {"items", dataset.items.size()}, {"evaluated", evaluated}, {"skipped", bad.size()}}},
+                     {"preprocessing", spec.description}};
+    if (ref) j["reference"] = args.reference;
+    if (det && ref) j["detection"] = DetectionAgreementJson(agreement, threshold);
+    if (seg) j["segmentation"] = ClassMapAgreementJson(maps, labels);
+    if (truth) {
+      j["labelled_boxes"] = AveragePrecisionJson(ap, labels);
+      j["labelled_boxes"]["score_threshold"] = threshold;
+      j["labelled_boxes"]["precision"] = ap_shown.precision();
+      j["labelled_boxes"]["recall"] = ap_shown.recall();
+    }
+    std::cout << j.dump(2) << "\n";
+    return true;
+  }
+  for (const auto& w : warnings) std::cout << "Warning: " << w << "\n";
+  std::cout << "Model: " << args.model << (det ? " (detector)" : " (segmenter)") << "\nData: " << args.data << " ("
+            << evaluated << " of " << dataset.items.size() << " images)\nPreprocessing: " << spec.description << "\n";
+  if (ref) std::cout << "Reference: " << args.reference << "\n";
+  if (det && ref) std::cout << DetectionAgreementText(agreement, threshold);
+  if (seg) std::cout << ClassMapAgreementText(maps, labels);
+  if (truth) {
+    std::cout << fmt::format("\nAgainst {} labelled boxes (IoU >= 0.5): at scores above {:.2f}, precision {:.3f}, recall "
+                             "{:.3f}; mAP@0.5 (all scores) {:.3f}\n",
+                             ap.labelled(), threshold, ap_shown.precision(), ap_shown.recall(), ap.mean_ap());
+    for (const auto& [c, v] : ap.per_class_ap())
+      std::cout << fmt::format("  {:<20} AP {:.3f}\n", static_cast<size_t>(c) < labels.size() ? labels[static_cast<size_t>(c)] : "#" + std::to_string(c), v);
+  }
+  return true;
+}
+
 void Eval(const EvalArgs& args) {
   Dataset dataset = OpenDataset(args.data);
   std::unique_ptr<ModelSession> ref;
   if (!args.reference.empty()) ref = std::make_unique<ModelSession>(args.reference);
   ModelSession model(args.model, ref ? &ref->expected() : nullptr);
   if (ref) ref->SetPartner(model.expected());
+  if (EvalTask(args, dataset, model, ref.get())) return;
   if (!args.labels.empty()) model.SetLabels(ReadLabelsFile(args.labels), args.labels);
   ResolvedSpec spec = ResolveSpec(args.preprocess, model);
   EvalOptions opt;
@@ -199,6 +362,11 @@ void SetupEval(CLI::App& app) {
   cmd->add_option("--preprocess", args->preprocess, "auto (the default) or a JSON spec file for MODEL");
   cmd->add_option("--reference-preprocess", args->reference_preprocess, "auto (the default) or a JSON spec for REF");
   cmd->add_option("--labels", args->labels, "labels file for MODEL's outputs (default: its metadata)");
+  cmd->add_option("--boxes", args->boxes,
+                  "for a detector: labelled boxes, a COCO-style JSON or a CSV of path,label,x,y,width,height (pixels), "
+                  "matched to items by file name: precision, recall and mAP@0.5");
+  cmd->add_option("--score-threshold", args->score_threshold,
+                  "for a detector: the detections counted (default: its metadata's threshold, else 0.3)");
   cmd->add_flag("--skip-bad", args->skip_bad, "go on without items that cannot be read or fed (they are reported)");
   cmd->add_flag("--json", args->json, "print one JSON object");
   cmd->callback([args] { Eval(*args); });
