@@ -2,8 +2,11 @@
 // worked out in the comments.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "analysis/detection/matching.h"
 #include "analysis/segmentation/agreement.h"
+#include "data/detection/detections.h"
 #include "data/segmentation/class_map.h"
 
 namespace tfd {
@@ -66,6 +69,107 @@ TEST(ClassMap, ScaledToTheImageByNearestPixelRoundingDown) {
   ClassMap s = ScaleClassMap(m, 3, 3);
   // x or y = 0 -> 0, 1 -> 2/3 -> 0, 2 -> 4/3 -> 1.
   EXPECT_EQ(s.classes, (std::vector<int32_t>{1, 1, 2, 1, 1, 2, 3, 3, 4}));
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+TEST(ScoreCalibration, SigmoidOfTheTransformedScoreWithDefaults) {
+  ScoreCalibration c;
+  c.default_score = 0.1f;
+  c.per_class = {CalibrationParams{0.9f, 2.0f, -1.0f, std::nullopt}, std::nullopt,
+                 CalibrationParams{1.0f, 1.0f, 0.0f, 0.4f}};
+  // Identity: z = 2 * 0.5 - 1 = 0, so 0.9 / (1 + e^0) = 0.45.
+  EXPECT_NEAR(CalibrateScore(c, 0, 0.5f), 0.45f, 1e-6);
+  // A class whose line is empty, or past the file, scores the default.
+  EXPECT_FLOAT_EQ(CalibrateScore(c, 1, 0.9f), 0.1f);
+  EXPECT_FLOAT_EQ(CalibrateScore(c, 7, 0.9f), 0.1f);
+  // Under the class's min_score: the default.
+  EXPECT_FLOAT_EQ(CalibrateScore(c, 2, 0.3f), 0.1f);
+  // Inverse logistic of 0.75 is ln 3; 1 / (1 + e^-ln 3) = 0.75 again.
+  c.transform = ScoreTransform::kInverseLogistic;
+  EXPECT_NEAR(CalibrateScore(c, 2, 0.75f), 0.75f, 1e-6);
+  // Log of e^-1 is -1: z = 2 * -1 - 1 = -3.
+  c.transform = ScoreTransform::kLog;
+  EXPECT_NEAR(CalibrateScore(c, 0, std::exp(-1.0f)), 0.9 / (1 + std::exp(3.0)), 1e-6);
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// Outputs with these shapes and no metadata or post-processing node to go by.
+Model ModelWithOutputs(const std::vector<std::vector<int32_t>>& shapes) {
+  Model m;
+  m.buffers.push_back({});
+  Subgraph g;
+  for (const auto& s : shapes) {
+    Tensor t;
+    t.name = "out" + std::to_string(g.tensors.size());
+    t.shape = s;
+    g.outputs.push_back(static_cast<int32_t>(g.tensors.size()));
+    g.tensors.push_back(t);
+  }
+  m.subgraphs.push_back(g);
+  return m;
+}
+
+TEST(DetectorOutputs, SsdAndEfficientDetLiteOrdersByShape) {
+  // SSD: boxes, classes, scores, count.
+  auto ssd = FindDetectorOutputs(ModelWithOutputs({{1, 10, 4}, {1, 10}, {1, 10}, {1}}));
+  ASSERT_TRUE(ssd);
+  EXPECT_EQ(ssd->boxes, 0u);
+  EXPECT_EQ(ssd->classes, 1u);
+  EXPECT_EQ(ssd->scores, 2u);
+  EXPECT_EQ(ssd->count, 3u);
+  EXPECT_EQ(ssd->max_detections, 10);
+  // EfficientDet-Lite (Model Maker): scores, boxes, count, classes.
+  auto eff = FindDetectorOutputs(ModelWithOutputs({{1, 25}, {1, 25, 4}, {1}, {1, 25}}));
+  ASSERT_TRUE(eff);
+  EXPECT_EQ(eff->scores, 0u);
+  EXPECT_EQ(eff->boxes, 1u);
+  EXPECT_EQ(eff->count, 2u);
+  EXPECT_EQ(eff->classes, 3u);
+  EXPECT_EQ(eff->found_by, "output shapes");
+  // Not detectors: a classifier, and four outputs of the wrong shapes.
+  EXPECT_FALSE(FindDetectorOutputs(ModelWithOutputs({{1, 1001}})));
+  EXPECT_FALSE(FindDetectorOutputs(ModelWithOutputs({{1, 10, 4}, {1, 9}, {1, 10}, {1}})));
+}
+
+TEST(Detections, EfficientDetLiteRowsDecodeToPixelBoxesInOrderUntilTheCount) {
+  DetectorOutputs o;  // SSD's [top, left, bottom, right] ratios
+  DetectorValues v;
+  v.boxes = {0.1f, 0.2f, 0.5f, 0.6f, 0.0f, 0.0f, 1.0f, 1.0f, 0.3f, 0.3f, 0.4f, 0.4f};
+  v.classes = {2, 0, 1};
+  v.scores = {0.9f, 0.5f, 0.4f};
+  v.count = 2;  // the third row is past the count
+  DetectOptions none;
+  auto d = DecodeDetections(v, o, 200, 100, none, {"a", "b", "c"});
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].label, "c");
+  EXPECT_FLOAT_EQ(d[0].box.left, 0.2f * 200);
+  EXPECT_FLOAT_EQ(d[0].box.top, 0.1f * 100);
+  EXPECT_FLOAT_EQ(d[0].box.right, 0.6f * 200);
+  EXPECT_FLOAT_EQ(d[0].box.bottom, 0.5f * 100);
+  PixelBox p = ToPixelBox(d[0].box);
+  EXPECT_EQ(p.x, 40);
+  EXPECT_EQ(p.width, 80);
+  DetectOptions strict;
+  strict.score_threshold = 0.5f;  // kept only above it, as the Task Library
+  EXPECT_EQ(DecodeDetections(v, o, 200, 100, strict, {}).size(), 1u);
+  // A metadata box layout: [left, top, width, height] in pixels.
+  o.box.index = {0, 1, 2, 3};
+  o.box.type = BoxType::kUpperLeft;
+  o.box.coordinates = BoxCoordinates::kPixel;
+  v.boxes = {10, 20, 30, 40, 0, 0, 1, 1, 0, 0, 1, 1};
+  auto px = DecodeDetections(v, o, 200, 100, none, {});
+  EXPECT_FLOAT_EQ(px[0].box.right, 40.0f);
+  EXPECT_FLOAT_EQ(px[0].box.bottom, 60.0f);
 }
 
 }  // namespace

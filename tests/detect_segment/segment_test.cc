@@ -159,3 +159,53 @@ TEST(Detect, SsdDetectionsAgreeWithItsFloatShadow) {
 
 }  // namespace
 }  // namespace tfd
+
+#include "format/model_writer.h"
+#include "task_oracle_util.h"
+
+namespace tfd {
+namespace {
+
+// DeepLab without its final ARG_MAX: the Task Library's ImageSegmenter takes
+// only per-pixel class scores ([1, H, W, C], uint8 or float), not int64 indices.
+Model DeepLabScores() {
+  Model m = LoadModel(Fixture(kDeepLab));
+  Subgraph& g = m.subgraphs[0];
+  const Operator& last = g.operators.back();
+  EXPECT_EQ(m.op_code(last).builtin, BuiltinOp::ARG_MAX);
+  g.outputs = {last.inputs[0]};
+  g.operators.pop_back();
+  return m;
+}
+
+TEST(Segment, CategoryMaskMatchesTheTaskLibraryImageSegmenter) {
+  TFD_REQUIRE_FIXTURES();
+  if (auto why = testing::TaskLibraryUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  auto dir = testing::TempDir("segment-oracle");
+  const std::string model = (dir / "deeplab_scores.tflite").string();
+  SaveModel(DeepLabScores(), model);
+  const std::string pixels = testing::WritePixels(Fixture(kImage), dir);
+  const std::string theirs_npy = (dir / "theirs.npy").string();
+  auto info = nlohmann::json::parse(testing::RunTaskLibrary(
+      "segment " + Quote(model) + " " + Quote(pixels) + " --category-mask " + Quote(theirs_npy), dir));
+  EXPECT_EQ(info["width"], 513);
+  NpyArray theirs = ReadNpy(theirs_npy);
+  ASSERT_EQ(theirs.shape, (std::vector<int32_t>{513, 513}));
+  // Ours, from the same scores model and from the fixture's own ARG_MAX.
+  for (const std::string& m : {model, Fixture(kDeepLab)}) {
+    const std::string ours_png = (dir / "ours.png").string();
+    auto r = RunCli("segment " + Quote(m) + " " + Quote(Fixture(kImage)) + " --category-mask " + Quote(ours_png));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Image ours = DecodeImage(ours_png);
+    size_t differ = 0;
+    for (int y = 0; y < ours.height; ++y)
+      for (int x = 0; x < ours.width; ++x)
+        differ += ours.at(y, x, 0) != theirs.data[static_cast<size_t>(y * 513 / ours.height) * 513 +
+                                                  static_cast<size_t>(x * 513 / ours.width)];
+    EXPECT_EQ(differ, 0u) << m << ": of " << ours.width * ours.height << " pixels";
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
