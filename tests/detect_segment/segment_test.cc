@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -204,6 +205,58 @@ TEST(Segment, CategoryMaskMatchesTheTaskLibraryImageSegmenter) {
                                                   static_cast<size_t>(x * 513 / ours.width)];
     EXPECT_EQ(differ, 0u) << m << ": of " << ours.width * ours.height << " pixels";
   }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
+
+#include "task_model_util.h"
+
+namespace tfd {
+namespace {
+
+const char* kVocLabels =
+    "background\naeroplane\nbicycle\nbird\nboat\nbottle\nbus\ncar\ncat\nchair\ncow\ndiningtable\ndog\nhorse\n"
+    "motorbike\nperson\npottedplant\nsheep\nsofa\ntrain\ntv\n";
+
+TEST(Segment, LegendNamesClassesFromMetadataOrLabelsFile) {
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("segment-labels");
+  // A DeepLab copy whose output metadata carries the VOC labels.
+  Model m = LoadModel(Fixture(kDeepLab));
+  testing::md::ModelMetadataT md;
+  auto sg = std::make_unique<testing::md::SubGraphMetadataT>();
+  sg->input_tensor_metadata.push_back(testing::RgbImageInput());
+  auto out = testing::NamedTensor("segmentation_masks");
+  out->associated_files.push_back(testing::LabelFile("labels.txt", testing::md::AssociatedFileType::TENSOR_AXIS_LABELS));
+  sg->output_tensor_metadata.push_back(std::move(out));
+  md.subgraph_metadata.push_back(std::move(sg));
+  const std::string labels(kVocLabels);
+  m.associated_files.push_back({"labels.txt", std::vector<uint8_t>(labels.begin(), labels.end())});
+  testing::AttachMetadata(m, md);
+  const std::string model = (dir / "deeplab_labels.tflite").string();
+  SaveModel(m, model);
+  auto legend_label = [](const std::string& json, int cls) {
+    const nlohmann::json j = nlohmann::json::parse(json);
+    for (const auto& e : j["legend"])
+      if (e["class"] == cls) return e["label"].is_null() ? std::string("(none)") : e["label"].get<std::string>();
+    return std::string("(absent)");
+  };
+  const std::string mask = Quote((dir / "mask.png").string());
+  auto r = RunCli("segment " + Quote(model) + " " + Quote(Fixture(kImage)) + " -o " + mask + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(legend_label(r.out, 15), "person");
+  EXPECT_EQ(legend_label(r.out, 0), "background");
+  // Without metadata: class numbers; --labels names them.
+  r = RunCli("segment " + Quote(Fixture(kDeepLab)) + " " + Quote(Fixture(kImage)) + " -o " + mask + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(legend_label(r.out, 15), "(none)");
+  { std::ofstream(dir / "voc.txt") << kVocLabels; }
+  r = RunCli("segment " + Quote(Fixture(kDeepLab)) + " " + Quote(Fixture(kImage)) + " -o " + mask + " --labels " +
+             Quote((dir / "voc.txt").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("person"), std::string::npos) << r.out;
   std::filesystem::remove_all(dir);
 }
 
