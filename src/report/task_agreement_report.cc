@@ -70,13 +70,6 @@ nlohmann::json ClassMapAgreementJson(const ClassMapAgreement& a, const std::vect
           {"classes", classes}};
 }
 
-std::string AveragePrecisionText(const AveragePrecision& ap, const std::vector<std::string>& labels) {
-  std::string out = fmt::format("\nAgainst {} labelled boxes (IoU >= 0.5): precision {:.3f}, recall {:.3f}, mAP@0.5 {:.3f}\n",
-                                ap.labelled(), ap.precision(), ap.recall(), ap.mean_ap());
-  for (const auto& [c, v] : ap.per_class_ap()) out += fmt::format("  {:<20} AP {:.3f}\n", ClassName(c, labels), v);
-  return out;
-}
-
 nlohmann::json AveragePrecisionJson(const AveragePrecision& ap, const std::vector<std::string>& labels) {
   nlohmann::json per = nlohmann::json::array();
   for (const auto& [c, v] : ap.per_class_ap())

@@ -19,7 +19,6 @@ nlohmann::json DetectionAgreementJson(const DetectionAgreement& a, float thresho
 std::string ClassMapAgreementText(const ClassMapAgreement& a, const std::vector<std::string>& labels);
 nlohmann::json ClassMapAgreementJson(const ClassMapAgreement& a, const std::vector<std::string>& labels);
 
-std::string AveragePrecisionText(const AveragePrecision& ap, const std::vector<std::string>& labels);
 nlohmann::json AveragePrecisionJson(const AveragePrecision& ap, const std::vector<std::string>& labels);
 
 }  // namespace tfd
