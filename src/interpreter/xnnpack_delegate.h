@@ -70,3 +70,8 @@ std::vector<std::vector<XnnpackVerdict>> XnnpackDelegation(const Model& model);
 #define TFD_REGISTER_XNNPACK_RULE(OP, DTYPE, ACCEPTS, TAKES, SOURCE)                    \
   static ::tfd::XnnpackRuleRegistrar TFD_KERNEL_CONCAT(tfd_xnnpack_rule_, __COUNTER__)( \
       ::tfd::XnnpackRule{::tfd::OpKey::Builtin(::tfd::BuiltinOp::OP), DTYPE, ACCEPTS, TAKES, SOURCE})
+
+// The same for a custom op, by its custom code.
+#define TFD_REGISTER_XNNPACK_CUSTOM_RULE(CODE, DTYPE, ACCEPTS, TAKES, SOURCE)             \
+  static ::tfd::XnnpackRuleRegistrar TFD_KERNEL_CONCAT(tfd_xnnpack_rule_, __COUNTER__)( \
+      ::tfd::XnnpackRule{::tfd::OpKey::Custom(CODE), DTYPE, ACCEPTS, TAKES, SOURCE})

@@ -29,6 +29,9 @@ constexpr const char* kFlavor =
 constexpr const char* kObserved =
     "observed with oracle.js --delegation (TFLite 2.12 in tfjs-tflite 0.0.1-alpha.10) on the fixture, MediaPipe, "
     "quantizer-written and single-node models of tests/analysis/xnnpack_delegation_test.cc";
+constexpr const char* kMediaPipe =
+    "transcribed from tensorflow/lite/delegates/xnnpack/xnnpack_delegate.cc (VisitMediaPipe*Node), not observed: "
+    "the oracle's runtime cannot load a model holding this MediaPipe custom op (it is not registered there)";
 constexpr const char* kAsInt8 =
     "observed for int8 with oracle.js --delegation (TFLite 2.12 in tfjs-tflite 0.0.1-alpha.10, single-node models "
     "of tests/analysis/xnnpack_delegation_test.cc); uint8 assumed the same (the delegate checks both 8-bit types "
@@ -194,6 +197,23 @@ bool TransposeConvF32(const KernelContext& ctx) {
   return o.stride_h > 0 && o.stride_w > 0 && F32Clampable(o.fused_activation_function);
 }
 
+// MediaPipe's transposed convolution with bias: float32, static weights.
+bool MediaPipeDeconvolution(const KernelContext& ctx) {
+  return Arity(ctx, 3, 1) && IsF32(ctx.inputs[0]) && IsF32(ctx.outputs[0]) && xnn::StaticF32(ctx, ctx.inputs[1]) &&
+         xnn::StaticF32(ctx, ctx.inputs[2]);
+}
+
+// MediaPipe's max pooling with argmax (float32 values, int32 indices) and
+// the unpooling that reads them back.
+bool MediaPipeMaxPooling(const KernelContext& ctx) {
+  return Arity(ctx, 1, 2) && IsF32(ctx.inputs[0]) && IsF32(ctx.outputs[0]) &&
+         ctx.outputs[1]->dtype == DType::INT32;
+}
+bool MediaPipeUnpooling(const KernelContext& ctx) {
+  return Arity(ctx, 2, 1) && IsF32(ctx.inputs[0]) && ctx.inputs[1] != nullptr &&
+         ctx.inputs[1]->dtype == DType::INT32 && IsF32(ctx.outputs[0]);
+}
+
 }  // namespace
 
 // clang-format off
@@ -203,13 +223,13 @@ constexpr auto U8 = DType::UINT8;
 constexpr auto F16 = DType::FLOAT16;
 
 // Convolutions and fully connected: XNNPACK's arithmetic (flavor kernels).
-TFD_REGISTER_XNNPACK_RULE(CONV_2D, F32, nullptr, "4-D input, filter and output; a static float32 filter and bias (or float16 behind DEQUANTIZE); positive strides and dilations; fused NONE, RELU, RELU_N1_TO_1 or RELU6", kFlavor);
+TFD_REGISTER_XNNPACK_RULE(CONV_2D, F32, nullptr, "4-D input, filter and output; a constant float32 filter and bias (or float16 behind DEQUANTIZE, or sparse behind DENSIFY); positive strides and dilations; fused NONE, RELU, RELU_N1_TO_1 or RELU6", kFlavor);
 TFD_REGISTER_XNNPACK_RULE(CONV_2D, I8, nullptr, "per-tensor int8 input and output, constant int8 filter (per-channel with zero points 0 allowed) and int32 bias; fused NONE, RELU, RELU_N1_TO_1 or RELU6", kFlavor);
 TFD_REGISTER_XNNPACK_RULE(CONV_2D, U8, nullptr, "per-tensor uint8 input, filter and output, constant filter and int32 bias; fused NONE, RELU, RELU_N1_TO_1 or RELU6", kFlavor);
 TFD_REGISTER_XNNPACK_RULE(DEPTHWISE_CONV_2D, F32, nullptr, "as CONV_2D, with a depth multiplier dividing the filter's channels", kFlavor);
 TFD_REGISTER_XNNPACK_RULE(DEPTHWISE_CONV_2D, I8, nullptr, "as CONV_2D (per-channel filter scales along axis 3)", kFlavor);
 TFD_REGISTER_XNNPACK_RULE(DEPTHWISE_CONV_2D, U8, nullptr, "as CONV_2D", kFlavor);
-TFD_REGISTER_XNNPACK_RULE(FULLY_CONNECTED, F32, nullptr, "a static 2-D float32 filter and optional 1-D bias, default weights format; fused NONE, RELU, RELU_N1_TO_1 or RELU6", kFlavor);
+TFD_REGISTER_XNNPACK_RULE(FULLY_CONNECTED, F32, nullptr, "a constant 2-D float32 filter and optional 1-D bias, default weights format, op version other than 8 (sparse); fused NONE, RELU, RELU_N1_TO_1 or RELU6", kFlavor);
 TFD_REGISTER_XNNPACK_RULE(FULLY_CONNECTED, I8, nullptr, "per-tensor int8 input, filter and output, constant 2-D filter, per-tensor int32 bias; default weights format", kFlavor);
 TFD_REGISTER_XNNPACK_RULE(FULLY_CONNECTED, U8, nullptr, "per-tensor uint8 input, filter and output, constant 2-D filter, per-tensor int32 bias; default weights format", kFlavor);
 // The first input of TRANSPOSE_CONV is its int32 output shape: any dtype here.
@@ -286,6 +306,11 @@ TFD_REGISTER_XNNPACK_RULE(TRANSPOSE, U8, Transpose, "per-tensor uint8; a constan
 TFD_REGISTER_XNNPACK_RULE(DEPTH_TO_SPACE, F32, DepthToSpace, "block size above 1", kObserved);
 TFD_REGISTER_XNNPACK_RULE(DEPTH_TO_SPACE, I8, DepthToSpace, "per-tensor int8; block size above 1", kObserved);
 TFD_REGISTER_XNNPACK_RULE(DEPTH_TO_SPACE, U8, DepthToSpace, "per-tensor uint8; block size above 1", kAsInt8);
+
+// MediaPipe custom ops the delegate implements itself.
+TFD_REGISTER_XNNPACK_CUSTOM_RULE("Convolution2DTransposeBias", F32, MediaPipeDeconvolution, "float32 with a constant filter and bias", kMediaPipe);
+TFD_REGISTER_XNNPACK_CUSTOM_RULE("MaxPoolingWithArgmax2D", F32, MediaPipeMaxPooling, "float32 values and int32 indices", kMediaPipe);
+TFD_REGISTER_XNNPACK_CUSTOM_RULE("MaxUnpooling2D", F32, MediaPipeUnpooling, "float32 values and int32 indices", kMediaPipe);
 // clang-format on
 
 }  // namespace tfd

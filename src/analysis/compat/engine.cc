@@ -932,7 +932,15 @@ void XnnpackRuleProblems(const RuleContext& c, const NodeInfo& n, std::vector<Pr
     return;
   }
   vars["takes"] = v.rule->takes;
-  Add(out, "op", Fill("{target} (TFLite {release}) leaves this {op} on the CPU: it takes {op} only with {takes}", vars),
+  // A fused activation the delegate cannot clamp to is the usual cause: name it.
+  auto act = n.options.find("fused_activation_function");
+  vars["activation"] = act != n.options.end() && act->second != "NONE" && act->second != "RELU" &&
+                               act->second != "RELU6" && act->second != "RELU_N1_TO_1"
+                           ? " (this node's fused activation: " + act->second + ")"
+                           : "";
+  Add(out, "op",
+      Fill("{target} (TFLite {release}) leaves this {op} on the CPU{activation}: it takes {op} only with {takes}",
+           vars),
       Fill("make the node fit that, or accept CPU fallback for it", vars), v.rule->source);
 }
 
