@@ -491,6 +491,33 @@ TEST(XnnpackDelegation, EveryFlavorKernelHasExactlyOneRule) {
   }
 }
 
+// Each target's verdict says what it rests on: the real delegate for
+// XNNPACK, the rules and their sources where no run is possible here.
+TEST(XnnpackDelegation, EachTargetSaysWhatItsVerdictRestsOn) {
+  const compat::RuleBook book = compat::LoadRuleBook(compat::ResolveRulesDir());
+  const compat::TargetRules* x = book.Find("xnnpack");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->basis_kind, "runtime");
+  EXPECT_NE(x->basis_text.find("checked against the real delegate"), std::string::npos);
+  EXPECT_EQ(x->default_version, kXnnpackRulesRelease);
+  for (const char* t : {"gpu", "nnapi", "coreml", "tflm"}) {
+    const compat::TargetRules* r = book.Find(t);
+    ASSERT_NE(r, nullptr) << t;
+    EXPECT_EQ(r->basis_kind, "rules") << t;
+    EXPECT_NE(r->basis_text.find("not from a run"), std::string::npos) << t;
+    EXPECT_NE(r->basis_text.find(std::string("rules/") + t + ".json, transcribed from"), std::string::npos) << t;
+  }
+  // The text report prints it under each target.
+  TFD_REQUIRE_FIXTURES();
+  auto r = RunCli("check " + Quote(testing::Fixture("models/tflite-micro/hello_world_float.tflite")) +
+                  " -t xnnpack -t gpu");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  basis: checked against the real delegate"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  basis: predicted from the rules, not from a run (no GPU delegate runs here): rules/gpu.json"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(XnnpackDelegation, OnlyTheOracleReleaseHasRules) {
   const compat::RuleBook book = compat::LoadRuleBook(compat::ResolveRulesDir());
   EXPECT_EQ(compat::ParseTargetSpec("xnnpack@2.12", book).version, "2.12");
