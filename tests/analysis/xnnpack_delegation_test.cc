@@ -166,7 +166,8 @@ std::string NodeText(const Model& m, int n) {
   return "node " + std::to_string(n) + " " + m.op_code(op).Name() + " (" + dtype + ")";
 }
 
-// Checks every model the runtime could tell about; returns how many agree.
+// Checks every model the runtime could tell about, node by node, and prints
+// how many agree (and, on request, the per-op evidence).
 void ExpectCheckMatchesRuntime(const std::vector<std::string>& paths, const char* what) {
   ASSERT_FALSE(paths.empty()) << "no " << what;
   const compat::RuleBook book = compat::LoadRuleBook(compat::ResolveRulesDir());
