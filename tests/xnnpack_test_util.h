@@ -12,6 +12,7 @@
 
 #include "interpreter/interpreter.h"
 #include "interpreter/kernel_registry.h"
+#include "interpreter/xnnpack_delegate.h"
 #include "kernel_test_util.h"
 
 namespace tfd::testing::xnnpack {
@@ -109,6 +110,11 @@ inline Tally ExpectProfileMatchesOracle(const std::vector<Case>& cases) {
     }
     const bool delegated = !oracle.delegated(id)->empty();
     if (runs[i].second == 0) ++(delegated ? tally.delegated : tally.declined);
+    // The delegate's rule for the node (xnnpack_delegate_rules.cc), flavor
+    // kernel or not, says what the runtime did.
+    EXPECT_EQ(XnnpackDelegation(c.model).at(0).at(0).taken, delegated)
+        << "the delegate rule says " << (delegated ? "left" : "taken") << ", the oracle's delegate "
+        << (delegated ? "took" : "declined") << " the node";
     if (HasXnnpackFlavor(c.model)) {
       InterpreterOptions options;
       options.arithmetic = Arithmetic::kXnnpack;

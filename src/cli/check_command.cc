@@ -26,7 +26,7 @@ void SetupCheck(CLI::App& app) {
       "check", "Will the model load and run on TFLite, XNNPACK, GPU, NNAPI, Core ML, Edge TPU, TFLite Micro?");
   cmd->add_option("MODEL", args->model, "the .tflite file")->required();
   cmd->add_option("--target,-t", args->targets,
-                  "tflite[@RELEASE], xnnpack, gpu, nnapi[@API], coreml, edgetpu, tflm (repeatable; default: all)");
+                  "tflite[@RELEASE], xnnpack[@RELEASE], gpu, nnapi[@API], coreml, edgetpu, tflm (repeatable; default: all)");
   cmd->add_option("--rules", args->rules, "rule directory (default: $TFLITE_DOCTOR_RULES, else the built-in rules/)");
   cmd->add_flag("--json", args->json, "print one JSON object instead of text");
   cmd->callback([args] {

@@ -1,4 +1,5 @@
 #include "interpreter/interpreter.h"
+#include "interpreter/xnnpack_delegate.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -81,11 +82,14 @@ std::optional<Arithmetic> ParseArithmetic(const std::string& name) {
 
 const KernelEntry* KernelRegistry::FindFor(const KernelContext& ctx, const OpKey& op, std::optional<DType> input_dtype,
                                            bool reference_only, Arithmetic arithmetic) const {
-  if (arithmetic == Arithmetic::kXnnpack) {
+  // A node the delegate takes (its one rule, xnnpack_delegate.h) gets the
+  // xnnpack-flavor kernel where XNNPACK's arithmetic differs from TFLite's;
+  // elsewhere, and for nodes it leaves to the CPU, TFLite's own kernel.
+  if (arithmetic == Arithmetic::kXnnpack && XnnpackRules::Global().Decide(ctx).taken) {
     for (const auto& e : entries_) {
       if (e.arithmetic != Arithmetic::kXnnpack || !(e.op == op)) continue;
       if (e.input_dtype && (!input_dtype || *e.input_dtype != *input_dtype)) continue;
-      if (e.accepts != nullptr && e.accepts(ctx)) return &e;
+      return &e;
     }
   }
   return Find(op, input_dtype, reference_only);
@@ -131,7 +135,93 @@ void ResetVariable(RuntimeTensor& t) {
   std::fill(t.owned.begin(), t.owned.end(), static_cast<uint8_t>(value));
 }
 
+// Each tensor of a subgraph as the interpreter holds it before planning:
+// metadata, and the bytes of constants (in the model's buffers).
+void BuildTensors(const Model& model, const Subgraph& g, std::vector<RuntimeTensor>* tensors) {
+  tensors->resize(g.tensors.size());
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    RuntimeTensor& rt = (*tensors)[t];
+    const Tensor& mt = g.tensors[t];
+    rt.meta = &mt;
+    rt.dtype = mt.dtype;
+    rt.shape = mt.shape;
+    if (const auto* data = model.ConstantData(mt)) {
+      rt.storage = TensorStorage::kConstant;
+      rt.data = const_cast<uint8_t*>(data->data());  // kernels never write inputs
+      rt.bytes = data->size();
+    } else if (mt.is_variable) {
+      rt.storage = TensorStorage::kPersistent;
+    }
+  }
+}
+
+// A node's context over its subgraph's tensors (no interpreter, no state).
+void BindNode(const Model& model, int subgraph, int node, std::vector<RuntimeTensor>* tensors, KernelContext* ctx) {
+  const Operator& op = model.subgraphs[static_cast<size_t>(subgraph)].operators[static_cast<size_t>(node)];
+  ctx->model = &model;
+  ctx->op = &op;
+  ctx->opcode = &model.op_code(op);
+  ctx->subgraph_index = subgraph;
+  ctx->node_index = node;
+  for (int32_t i : op.inputs) ctx->inputs.push_back(i < 0 ? nullptr : &(*tensors)[static_cast<size_t>(i)]);
+  for (int32_t i : op.outputs) ctx->outputs.push_back(&(*tensors)[static_cast<size_t>(i)]);
+  for (int32_t i : op.intermediates) ctx->intermediates.push_back(&(*tensors)[static_cast<size_t>(i)]);
+}
+
+// Kernels are chosen by the dtype of a node's first present input.
+std::optional<DType> FirstInputDtype(const KernelContext& ctx) {
+  for (auto* in : ctx.inputs)
+    if (in != nullptr) return in->dtype;
+  return std::nullopt;
+}
+
 }  // namespace
+
+// ---- The XNNPACK delegate's rules ----
+
+XnnpackRules& XnnpackRules::Global() {
+  static XnnpackRules rules;
+  return rules;
+}
+
+void XnnpackRules::Register(XnnpackRule rule) { rules_.push_back(std::move(rule)); }
+
+XnnpackVerdict XnnpackRules::Decide(const KernelContext& ctx) const {
+  const OpKey op = OpKey::Of(*ctx.opcode);
+  const std::optional<DType> dtype = FirstInputDtype(ctx);
+  XnnpackVerdict v;
+  for (const XnnpackRule& r : rules_) {
+    if (!(r.op == op) || (r.input_dtype && r.input_dtype != dtype)) continue;
+    v.rule = &r;
+    if (r.accepts != nullptr) {
+      v.taken = r.accepts(ctx);
+    } else {
+      // The rule registered with the xnnpack-flavor kernel of this (op, dtype).
+      for (const KernelEntry& e : KernelRegistry::Global().entries())
+        if (e.arithmetic == Arithmetic::kXnnpack && e.op == op && e.input_dtype == r.input_dtype && e.accepts)
+          v.taken = e.accepts(ctx);
+    }
+    return v;
+  }
+  return v;
+}
+
+std::vector<std::vector<XnnpackVerdict>> XnnpackDelegation(const Model& model) {
+  if (XnnpackRules::Global().rules().empty())
+    throw Error("no XNNPACK delegate rules are linked in (they register with the kernels)");
+  std::vector<std::vector<XnnpackVerdict>> out(model.subgraphs.size());
+  for (size_t s = 0; s < model.subgraphs.size(); ++s) {
+    const Subgraph& g = model.subgraphs[s];
+    std::vector<RuntimeTensor> tensors;
+    BuildTensors(model, g, &tensors);
+    for (size_t n = 0; n < g.operators.size(); ++n) {
+      KernelContext ctx;
+      BindNode(model, static_cast<int>(s), static_cast<int>(n), &tensors, &ctx);
+      out[s].push_back(XnnpackRules::Global().Decide(ctx));
+    }
+  }
+  return out;
+}
 
 Interpreter::Interpreter(const Model& model, InterpreterOptions options) : model_(model), options_(options) {
   for (size_t s = 0; s < model.subgraphs.size(); ++s) {
@@ -139,42 +229,15 @@ Interpreter::Interpreter(const Model& model, InterpreterOptions options) : model
     sg->index = static_cast<int>(s);
     sg->graph = &model.subgraphs[s];
     const Subgraph& g = *sg->graph;
-    sg->tensors.resize(g.tensors.size());
-    for (size_t t = 0; t < g.tensors.size(); ++t) {
-      RuntimeTensor& rt = sg->tensors[t];
-      const Tensor& mt = g.tensors[t];
-      rt.meta = &mt;
-      rt.dtype = mt.dtype;
-      rt.shape = mt.shape;
-      if (const auto* data = model.ConstantData(mt)) {
-        rt.storage = TensorStorage::kConstant;
-        rt.data = const_cast<uint8_t*>(data->data());  // kernels never write inputs
-        rt.bytes = data->size();
-      } else if (mt.is_variable) {
-        rt.storage = TensorStorage::kPersistent;
-      }
-    }
+    BuildTensors(model, g, &sg->tensors);
     sg->nodes.resize(g.operators.size());
     sg->kernels.resize(g.operators.size());
     sg->reprepare.assign(g.operators.size(), false);
     for (size_t n = 0; n < g.operators.size(); ++n) {
-      const Operator& op = g.operators[n];
       KernelContext& ctx = sg->nodes[n];
-      ctx.model = &model;
-      ctx.op = &op;
-      ctx.opcode = &model.op_code(op);
-      ctx.subgraph_index = static_cast<int>(s);
-      ctx.node_index = static_cast<int>(n);
+      BindNode(model, static_cast<int>(s), static_cast<int>(n), &sg->tensors, &ctx);
       ctx.interpreter = this;
-      for (int32_t i : op.inputs) ctx.inputs.push_back(i < 0 ? nullptr : &sg->tensors[static_cast<size_t>(i)]);
-      for (int32_t i : op.outputs) ctx.outputs.push_back(&sg->tensors[static_cast<size_t>(i)]);
-      for (int32_t i : op.intermediates) ctx.intermediates.push_back(&sg->tensors[static_cast<size_t>(i)]);
-      std::optional<DType> dtype;
-      for (auto* in : ctx.inputs)
-        if (in != nullptr) {
-          dtype = in->dtype;
-          break;
-        }
+      const std::optional<DType> dtype = FirstInputDtype(ctx);
       const KernelEntry* k = KernelRegistry::Global().FindFor(ctx, OpKey::Of(*ctx.opcode), dtype,
                                                               options_.reference_kernels_only, options_.arithmetic);
       if (k == nullptr) {

@@ -336,6 +336,9 @@ void Eval(KernelContext& ctx) {
 // default weights format and an activation XNNPACK can clamp.
 bool XnnpackAccepts(const KernelContext& ctx) {
   if (ctx.inputs.size() < 2 || ctx.inputs.size() > 3 || ctx.outputs.size() != 1) return false;
+  // Version 8 (sparse weights) is refused by version alone (the oracle's
+  // runtime holds the delegate's "Unsupported version %d of FullyConnected").
+  if (ctx.opcode != nullptr && ctx.opcode->version == 8) return false;
   const RuntimeTensor* input = ctx.inputs[0];
   const RuntimeTensor* filter = ctx.inputs[1];
   const RuntimeTensor* output = ctx.outputs[0];

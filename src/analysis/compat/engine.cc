@@ -13,6 +13,7 @@
 #include "analysis/compat/version.h"
 #include "format/metadata.h"
 #include "graph/dtype.h"
+#include "interpreter/xnnpack_delegate.h"
 #include "util/error.h"
 
 namespace tfd::compat {
@@ -61,6 +62,14 @@ struct ModelFacts {
       nodes.push_back(std::move(list));
     }
   }
+
+  // The XNNPACK delegate's decision for each node (its rules in code, the
+  // ones the interpreter's xnnpack profile uses), asked once per model.
+  const XnnpackVerdict& xnnpack(const NodeInfo& n) const {
+    if (!xnnpack_verdicts) xnnpack_verdicts = XnnpackDelegation(model);
+    return (*xnnpack_verdicts)[n.subgraph][n.index];
+  }
+  mutable std::optional<std::vector<std::vector<XnnpackVerdict>>> xnnpack_verdicts;
 
   const Subgraph& sg(const NodeInfo& n) const { return model.subgraphs[n.subgraph]; }
   const Tensor* tensor(const NodeInfo& n, int32_t index) const {
@@ -902,9 +911,46 @@ std::vector<Problem> DelegateProblems(const RuleContext& c, const NodeInfo& n) {
   return problems;
 }
 
+// A node the XNNPACK delegate's rules (in code) leave on the CPU: why, in
+// the words of the rule for its op and input dtype, and where that rule
+// comes from.
+void XnnpackRuleProblems(const RuleContext& c, const NodeInfo& n, std::vector<Problem>* out) {
+  const XnnpackVerdict& v = c.facts.xnnpack(n);
+  if (v.taken) return;
+  Vars vars = NodeVars(c, n);
+  vars["release"] = kXnnpackRulesRelease;
+  const Tensor* first = nullptr;
+  for (int32_t i : n.op->inputs)
+    if ((first = c.facts.tensor(n, i)) != nullptr) break;
+  vars["dtype"] = first ? DTypeName(first->dtype) : "no";
+  if (v.rule == nullptr) {
+    const Advice& a = c.target.unlisted;
+    Add(out, n.code->IsFlex() ? "flex" : (n.code->IsCustom() ? "custom_op" : "op"),
+        Fill("{target} (TFLite {release}) has no kernel for {op} with {dtype} input", vars),
+        Fill(a.fix.empty() ? "replace {op} with an op {target} supports, or accept CPU fallback" : a.fix, vars),
+        a.source);
+    return;
+  }
+  vars["takes"] = v.rule->takes;
+  // A fused activation the delegate cannot clamp to is the usual cause: name it.
+  auto act = n.options.find("fused_activation_function");
+  vars["activation"] = act != n.options.end() && act->second != "NONE" && act->second != "RELU" &&
+                               act->second != "RELU6" && act->second != "RELU_N1_TO_1"
+                           ? " (this node's fused activation: " + act->second + ")"
+                           : "";
+  Add(out, "op",
+      Fill("{target} (TFLite {release}) leaves this {op} on the CPU{activation}: it takes {op} only with {takes}",
+           vars),
+      Fill("make the node fit that, or accept CPU fallback for it", vars), v.rule->source);
+}
+
 std::vector<Problem> DelegateProblemsRaw(const RuleContext& c, const NodeInfo& n) {
   std::vector<Problem> problems;
   CheckTargetLevel(c, n, &problems);
+  if (c.target.node_rules == "xnnpack-delegate") {
+    XnnpackRuleProblems(c, n, &problems);
+    return problems;
+  }
   if (const OpRule* r = c.target.FindOp(n.key)) {
     CheckOpRule(c, n, *r, &problems);
   } else {
@@ -1330,6 +1376,11 @@ TargetSpec ParseTargetSpec(const std::string& text, const RuleBook& book) {
       Fail("target '{}': '{}' is not a {} (expected digits and dots, e.g. {})", spec.name, spec.version,
            t->version_name, t->LatestVersion().empty() ? "1.0" : t->LatestVersion());
   }
+  // The delegate's rules in code describe one release, the oracle's.
+  if (t->node_rules == "xnnpack-delegate" && !spec.version.empty() && spec.version != kXnnpackRulesRelease)
+    Fail("target '{}': no rules for release {}; the XNNPACK rules here are those of TFLite {} (the oracle's "
+         "runtime, against which they are tested)",
+         spec.name, spec.version, kXnnpackRulesRelease);
   return spec;
 }
 

@@ -259,7 +259,8 @@ const std::set<std::string> kTopFields = {
     "schema", "target", "title", "kind", "source", "version_name", "default_version", "fallback",
     "partitioning", "tensor_dtypes", "limited_dtypes", "dynamic_shapes", "full_integer", "max_nontrivial_dims", "defaults",
     "ops", "unlisted", "numerics", "op_versions", "op_versions_source", "known_custom_ops", "flex",
-    "quantized_dimension", "stale_min_runtime_version", "notes", "compiled_op", "cpu_custom_ops", "basis"};
+    "quantized_dimension", "stale_min_runtime_version", "notes", "compiled_op", "cpu_custom_ops", "basis",
+    "node_rules"};
 
 TargetRules ParseJson(const json& j, const std::string& file) {
   if (!j.is_object()) Bad(file, "top level must be a JSON object");
@@ -352,6 +353,10 @@ TargetRules ParseJson(const json& j, const std::string& file) {
     t.basis_text = Str(b, "text", file, "basis");
     if (t.basis_text.empty()) Bad(file, "basis: 'text' is missing");
   }
+  t.node_rules = Str(j, "node_rules", file, "top level", "");
+  if (!t.node_rules.empty() && t.node_rules != "xnnpack-delegate")
+    Bad(file, "node_rules: only \"xnnpack-delegate\" is known");
+  if (!t.node_rules.empty() && j.contains("ops")) Bad(file, "node_rules and ops: the nodes taken come from one of them");
   if (j.contains("unlisted")) t.unlisted = ParseAdvice(j["unlisted"], file, "unlisted", t.source);
   else t.unlisted.source = t.source;
 

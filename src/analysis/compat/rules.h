@@ -144,6 +144,11 @@ struct TargetRules {
   std::string basis_kind;
   std::string basis_text;
 
+  // Which nodes a delegate takes, decided in code instead of by `ops`:
+  // "xnnpack-delegate" is the XNNPACK delegate's rules the interpreter's
+  // xnnpack profile also uses (interpreter/xnnpack_delegate.h), one release.
+  std::string node_rules;
+
   std::map<std::string, OpRule> ops;
   Advice unlisted;
   std::vector<NumericsRule> numerics;

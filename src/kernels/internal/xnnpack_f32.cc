@@ -165,21 +165,47 @@ float HardSwishF32(float x) {
   return acc * scaled;
 }
 
+namespace {
+
+// Whether tensor `index` of the node's subgraph holds values the delegate
+// knows before running: constant data, the output of a DENSIFY of a
+// constant (sparse weights, unpacked once), or of a DEQUANTIZE of such a
+// float16 tensor. `depth` bounds the walk up the producers.
+bool StaticValues(const KernelContext& ctx, const Subgraph& g, int32_t index, DType dtype, int depth) {
+  if (index < 0 || static_cast<size_t>(index) >= g.tensors.size() || depth > 2) return false;
+  const Tensor& t = g.tensors[static_cast<size_t>(index)];
+  if (t.dtype != dtype) return false;
+  if (ctx.model->ConstantData(t) != nullptr) return true;
+  for (const Operator& op : g.operators) {
+    if (op.outputs.size() != 1 || op.outputs[0] != index) continue;
+    if (op.inputs.size() != 1 || op.inputs[0] < 0) return false;
+    const BuiltinOp code = ctx.model->op_code(op).builtin;
+    if (code == BuiltinOp::DENSIFY) return StaticValues(ctx, g, op.inputs[0], dtype, depth + 1);
+    if (code == BuiltinOp::DEQUANTIZE && dtype == DType::FLOAT32)
+      return StaticValues(ctx, g, op.inputs[0], DType::FLOAT16, depth + 1);
+    return false;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool StaticF32(const KernelContext& ctx, const RuntimeTensor* t) {
   if (t == nullptr || t->dtype != DType::FLOAT32 || t->quant() != nullptr) return false;
   if (t->is_constant()) return true;
   if (ctx.model == nullptr || t->meta == nullptr) return false;
   const Subgraph& g = ctx.model->subgraphs.at(static_cast<size_t>(ctx.subgraph_index));
   const int32_t index = static_cast<int32_t>(t->meta - g.tensors.data());
-  if (index < 0 || static_cast<size_t>(index) >= g.tensors.size()) return false;
-  for (const Operator& op : g.operators) {
-    if (op.outputs.size() != 1 || op.outputs[0] != index) continue;
-    if (ctx.model->op_code(op).builtin != BuiltinOp::DEQUANTIZE || op.inputs.size() != 1 || op.inputs[0] < 0)
-      return false;
-    const Tensor& source = g.tensors[static_cast<size_t>(op.inputs[0])];
-    return source.dtype == DType::FLOAT16 && ctx.model->ConstantData(source) != nullptr;
-  }
-  return false;
+  return StaticValues(ctx, g, index, DType::FLOAT32, 0);
+}
+
+bool StaticInput(const KernelContext& ctx, const RuntimeTensor* t) {
+  if (t == nullptr) return false;
+  if (t->is_constant()) return true;
+  if (ctx.model == nullptr || t->meta == nullptr) return false;
+  const Subgraph& g = ctx.model->subgraphs.at(static_cast<size_t>(ctx.subgraph_index));
+  const int32_t index = static_cast<int32_t>(t->meta - g.tensors.data());
+  return StaticValues(ctx, g, index, t->dtype, 0);
 }
 
 }  // namespace tfd::xnn

@@ -98,7 +98,12 @@ float HardSwishF32(float x);
 // The delegate's rule for a float32 tensor it can use as static weights:
 // float32 and not quantized; constant, or the output of a DEQUANTIZE of a
 // constant float16 tensor (which the delegate unpacks once, exactly as the
-// DEQUANTIZE kernel computes it).
+// DEQUANTIZE kernel computes it), or of a DENSIFY of a constant (sparse
+// weights; observed taken with the oracle on face_detection_full_range_sparse),
+// or a DEQUANTIZE of such a DENSIFY.
 bool StaticF32(const KernelContext& ctx, const RuntimeTensor* t);
+// Any tensor whose values the delegate knows before running, by the same
+// walk (constant, or DENSIFY / float16 DEQUANTIZE of a constant).
+bool StaticInput(const KernelContext& ctx, const RuntimeTensor* t);
 
 }  // namespace tfd::xnn
