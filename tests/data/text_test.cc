@@ -1,0 +1,280 @@
+// Text classifiers: the RegexTokenizer fixture tokenized by hand against its
+// vocabulary and scored against the real Task Library NLClassifier
+// (tools/oracle/nl_classifier.js); WordPiece on a small vocabulary; text
+// datasets, the text audit and the CLI's one-line errors.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "data/preprocess/session.h"
+#include "data/text/regex_tokenizer.h"
+#include "data/text/text_audit.h"
+#include "data/text/text_dataset.h"
+#include "data/text/text_input.h"
+#include "data/text/vocabulary.h"
+#include "data/text/wordpiece_tokenizer.h"
+#include "format/model_reader.h"
+#include "kernel_test_util.h"
+#include "test_support.h"
+#include "util/error.h"
+
+namespace tfd {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Fixture;
+
+const char* kRegexModel = "models/tflite-support/test_model_nl_classifier_with_regex_tokenizer.tflite";
+
+// The fixture's vocab.txt, looked up by hand: <PAD> 0, <START> 1,
+// <UNKNOWN> 2, "a" 6, "of" 7, "it" 12, "this" 14, "was" 16, "movie" 20,
+// "not" 24, "it's" 45, "what" 51, "good" 52, "time" 58, "my" 61,
+// "really" 66, "bad" 78, "great" 87, "isn't" 218, "either" 345,
+// "boring" 357, "waste" 437, "w" 1992, "h" 2023. Not in it: "What",
+// "The", "UTTERLY", "Zorblaxian", "flimflam", "llo", "rld".
+struct HandTokenized {
+  std::string text;
+  std::vector<std::string> tokens;
+  std::vector<int32_t> ids;  // the row's start, after which come <PAD> ids (or the rest, when truncated)
+  size_t unknown;
+};
+
+std::string LongText() {
+  std::string s;
+  for (int i = 0; i < 300; ++i) s += "good ";
+  return s;
+}
+
+std::vector<HandTokenized> Sentences() {
+  return {
+      {"What a waste of my time.", {"What", "a", "waste", "of", "my", "time"}, {1, 2, 6, 437, 7, 61, 58}, 1},
+      {"this movie was great, really great!!!",
+       {"this", "movie", "was", "great", "really", "great"},
+       {1, 14, 20, 16, 87, 66, 87},
+       0},
+      {"The Zorblaxian flimflam was UTTERLY boring",
+       {"The", "Zorblaxian", "flimflam", "was", "UTTERLY", "boring"},
+       {1, 2, 2, 2, 16, 2, 357},
+       4},
+      {"it's not bad... it isn't good either",
+       {"it's", "not", "bad", "it", "isn't", "good", "either"},
+       {1, 45, 24, 78, 12, 218, 52, 345},
+       0},
+      // Non-ASCII letters are delimiters (\w is ASCII): "héllo" is "h", "llo".
+      {"h\xc3\xa9llo w\xc3\xb6rld", {"h", "llo", "w", "rld"}, {1, 2023, 2, 1992, 2}, 2},
+      {LongText(), std::vector<std::string>(300, "good"), {1, 52, 52}, 0},
+  };
+}
+
+TEST(TextTokenizer, RegexFixtureTokenizedByHand) {
+  TFD_REQUIRE_FIXTURES();
+  Model model = LoadModel(Fixture(kRegexModel));
+  std::optional<TextModelSpec> spec = TextSpecFor(model);
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->tokenizer.kind, "RegexTokenizer");
+  EXPECT_EQ(spec->tokenizer.delim_regex, "[^\\w\\']+");
+  EXPECT_EQ(spec->vocab_file, "vocab.txt");
+  EXPECT_EQ(spec->vocab.size(), 10000u);
+  EXPECT_FALSE(spec->vocab.cased);
+  EXPECT_EQ(spec->length, 256u);
+  EXPECT_EQ(spec->start_id, 1);
+  EXPECT_EQ(spec->pad_id, 0);
+  EXPECT_EQ(spec->unknown_id, 2);
+  for (const auto& s : Sentences()) {
+    SCOPED_TRACE(s.text.substr(0, 60));
+    EncodedText e = EncodeText(*spec, s.text);
+    EXPECT_EQ(e.tokens, s.tokens);
+    ASSERT_EQ(e.ids.size(), 256u);
+    for (size_t i = 0; i < s.ids.size(); ++i) EXPECT_EQ(e.ids[i], s.ids[i]) << "id " << i;
+    if (s.tokens.size() < 255) {
+      EXPECT_FALSE(e.truncated());
+      EXPECT_EQ(e.kept, s.tokens.size());
+      for (size_t i = s.ids.size(); i < 256; ++i) ASSERT_EQ(e.ids[i], 0) << "pad at " << i;
+    } else {
+      // <START> and the first 255 words; the other 45 are cut.
+      EXPECT_TRUE(e.truncated());
+      EXPECT_EQ(e.kept, 255u);
+      for (size_t i = 1; i < 256; ++i) ASSERT_EQ(e.ids[i], 52) << i;
+    }
+    EXPECT_EQ(e.unknown, s.unknown);
+  }
+  // "What", "The", "UTTERLY" are known once lower-cased; the others are not.
+  EXPECT_EQ(EncodeText(*spec, "What a waste").unknown_known_lowercased, 1u);
+  EXPECT_EQ(EncodeText(*spec, "The Zorblaxian flimflam was UTTERLY boring").unknown_known_lowercased, 2u);
+  EXPECT_EQ(EncodeText(*spec, "What a waste", /*lowercase=*/true).unknown, 0u);
+}
+
+// The Task Library's scores for `texts` (nullopt when Node or the oracle's
+// packages are missing: `why` says so).
+std::optional<std::vector<std::vector<std::pair<std::string, float>>>> TaskLibraryScores(
+    const std::string& model, const std::vector<std::string>& texts, std::string* why) {
+  if (!testing::OracleBatch::Available(why)) return std::nullopt;
+  auto dir = testing::TempDir("nlc");
+  std::ofstream(dir / "texts.json") << nlohmann::json(texts).dump();
+  const std::string cmd = "node '" + std::string(TFD_SOURCE_DIR) + "/tools/oracle/nl_classifier.js' '" + model +
+                          "' '" + (dir / "texts.json").string() + "' > '" + (dir / "out.json").string() + "'";
+  if (std::system(cmd.c_str()) != 0) {
+    *why = "nl_classifier.js failed";
+    return std::nullopt;
+  }
+  std::ifstream in(dir / "out.json");
+  nlohmann::json j = nlohmann::json::parse(in);
+  fs::remove_all(dir);
+  std::vector<std::vector<std::pair<std::string, float>>> out;
+  for (const auto& row : j) {
+    out.emplace_back();
+    for (const auto& c : row) out.back().emplace_back(c["label"].get<std::string>(), c["score"].get<float>());
+  }
+  return out;
+}
+
+TEST(TextClassify, RegexFixtureScoresEqualTheTaskLibraryNLClassifier) {
+  TFD_REQUIRE_FIXTURES();
+  std::vector<std::string> texts;
+  for (const auto& s : Sentences()) texts.push_back(s.text);
+  texts.push_back("WHAT A WASTE OF MY TIME");
+  texts.push_back("");
+  std::string why;
+  auto theirs = TaskLibraryScores(Fixture(kRegexModel), texts, &why);
+  if (!theirs) GTEST_SKIP() << "the Task Library is not available: " << why;
+  ASSERT_EQ(theirs->size(), texts.size());
+  ModelSession session(Fixture(kRegexModel));
+  ASSERT_EQ(session.labels(), (std::vector<std::string>{"Negative", "Positive"}));
+  const TextModelSpec spec = *TextSpecFor(session.model());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    SCOPED_TRACE(texts[i].substr(0, 60));
+    std::vector<float> ours = session.Run(TextTensor(spec, EncodeText(spec, texts[i])));
+    ASSERT_EQ(ours.size(), 2u);
+    ASSERT_EQ((*theirs)[i].size(), 2u);
+    for (size_t c = 0; c < 2; ++c) {
+      EXPECT_EQ((*theirs)[i][c].first, session.labels()[c]);
+      EXPECT_NEAR(ours[c], (*theirs)[i][c].second, 1e-4);
+    }
+  }
+  // The sentences tell the classes apart: these are not all one answer.
+  std::vector<float> waste = session.Run(TextTensor(spec, EncodeText(spec, "what a waste of my time")));
+  std::vector<float> great = session.Run(TextTensor(spec, EncodeText(spec, "this movie was great, really great")));
+  EXPECT_GT(waste[0], 0.7f);
+  EXPECT_GT(great[1], waste[1]);
+}
+
+TEST(TextTokenizer, WordPieceSplitsAndLowercasesForAnUncasedVocabulary) {
+  const std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nplay\n##ing\n##ed\nun\n##play\n##able\n,\n!\n";
+  Vocabulary v = ParseVocabulary(std::vector<uint8_t>(vocab.begin(), vocab.end()), "vocab.txt");
+  EXPECT_FALSE(v.cased);
+  EXPECT_EQ(v.Find("[CLS]"), 2);
+  EXPECT_EQ(v.Find("##ing"), 6);
+  WordPieceTokenizer t(v);
+  EXPECT_TRUE(t.lowercases());
+  EXPECT_EQ(t.Tokenize("The PLAYING, unplayable played!"),
+            (std::vector<std::string>{"the", "play", "##ing", ",", "un", "##play", "##able", "play", "##ed", "!"}));
+  // No split into known pieces: the whole word is [UNK].
+  EXPECT_EQ(t.Tokenize("plays xyz"), (std::vector<std::string>{"[UNK]", "[UNK]"}));
+  // A cased vocabulary keeps the case.
+  const std::string cased = "[UNK]\nThe\nthe\n";
+  Vocabulary c = ParseVocabulary(std::vector<uint8_t>(cased.begin(), cased.end()), "v");
+  EXPECT_TRUE(c.cased);
+  EXPECT_EQ(WordPieceTokenizer(c).Tokenize("The the"), (std::vector<std::string>{"The", "the"}));
+}
+
+TEST(TextTokenizer, VocabularyFormatsAndBadPatterns) {
+  const std::string with_ids = "<PAD> 0\n<START> 1\nhello 7\n";
+  Vocabulary v = ParseVocabulary(std::vector<uint8_t>(with_ids.begin(), with_ids.end()), "v");
+  EXPECT_EQ(v.Find("hello"), 7);
+  EXPECT_EQ(v.Find("<START>"), 1);
+  EXPECT_THROW(ParseVocabulary({}, "empty.txt"), Error);
+  EXPECT_EQ(RegexTokenizer(" +").Split("  a  b "), (std::vector<std::string>{"a", "b"}));
+  EXPECT_THROW(RegexTokenizer("[a-"), Error);
+}
+
+TEST(TextDataset, CsvOfTextAndLabelAndTxtLines) {
+  auto dir = testing::TempDir("textdata");
+  std::ofstream(dir / "set.csv") << "text,label\n\"good, really good\",Positive\nawful film,Negative\n";
+  TextDataset d = OpenTextDataset((dir / "set.csv").string());
+  ASSERT_EQ(d.items.size(), 2u);
+  EXPECT_EQ(d.items[0].text, "good, really good");
+  EXPECT_EQ(d.items[0].label, "Positive");
+  EXPECT_EQ(d.classes, (std::vector<std::string>{"Positive", "Negative"}));
+  std::ofstream(dir / "lines.txt") << "one text\nanother\n";
+  EXPECT_EQ(OpenTextDataset((dir / "lines.txt").string()).items.size(), 2u);
+  std::ofstream(dir / "bad.csv") << "no label here\n";
+  EXPECT_THROW(OpenTextDataset((dir / "bad.csv").string()), Error);
+  std::ofstream(dir / "empty.txt") << "";
+  EXPECT_THROW(OpenTextDataset((dir / "empty.txt").string()), Error);
+  fs::remove_all(dir);
+}
+
+TEST(TextAudit, NamesCaseMismatchOovTruncationAndDeclaredTokenizer) {
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("textaudit");
+  // Capitalised reviews: the uncased vocabulary misses every capital word.
+  std::ofstream(dir / "reviews.csv") << "text,label\n"
+                                     << "What A Waste Of My Time,Negative\n"
+                                     << "Awful Boring Film,Negative\n"
+                                     << "Great Movie Really Great,Positive\n"
+                                     << "The Best Film I Have Seen,Positive\n"
+                                     << LongText() << ",Positive\n";
+  std::ofstream(dir / "declared.json") << R"({"tokenizer": "BertTokenizer", "max_length": 128})";
+  ModelSession session(Fixture(kRegexModel));
+  const TextModelSpec spec = *TextSpecFor(session.model());
+  TextAudit a = AuditText(session, spec, OpenTextDataset((dir / "reviews.csv").string()),
+                          ReadDeclaredTextPipeline((dir / "declared.json").string()));
+  EXPECT_EQ(a.texts, 5u);
+  EXPECT_EQ(a.ranked_by, "accuracy");
+  ASSERT_EQ(a.ranked.size(), 2u);
+  const TextCandidate& given = a.ranked[0].lowercase ? a.ranked[1] : a.ranked[0];
+  // 6 + 3 + 4 + 6 capitalised words, all in the vocabulary once
+  // lower-cased, and the first 255 of the 300 "good"s.
+  EXPECT_EQ(given.tokens, 19u + 255u);
+  EXPECT_EQ(given.truncated, 1u);
+  EXPECT_EQ(given.unknown, given.unknown_known_lowercased);
+  EXPECT_EQ(given.unknown, 19u);
+  const TextCandidate& lower = a.ranked[0].lowercase ? a.ranked[0] : a.ranked[1];
+  EXPECT_EQ(lower.unknown, 0u);
+  EXPECT_GE(lower.accuracy, given.accuracy);
+  auto has = [&](const std::string& what) {
+    for (const auto& f : a.findings)
+      if (f.find(what) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("case mismatch: 19 of 19 unknown words"));
+  EXPECT_TRUE(has("truncation: 1 of 5 texts"));
+  EXPECT_TRUE(has("declared tokenizer BertTokenizer differs from the metadata's RegexTokenizer"));
+  EXPECT_TRUE(has("declared maximum length 128 differs from the model input's 256"));
+  fs::remove_all(dir);
+}
+
+TEST(TextCli, ClassifyInspectAndOneLineErrors) {
+  TFD_REQUIRE_FIXTURES();
+  const std::string model = testing::Quote(Fixture(kRegexModel));
+  auto ok = testing::RunCli("classify " + model + " --text 'What a waste of my time.' --json");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  auto j = nlohmann::json::parse(ok.out);
+  EXPECT_EQ(j[0]["top"][0]["label"], "Negative");
+  EXPECT_EQ(j[0]["tokens"], 6);
+  EXPECT_EQ(j[0]["unknown"], 1);
+  auto inspect = testing::RunCli("inspect " + model);
+  EXPECT_NE(inspect.out.find("tokenizer: RegexTokenizer, delimiter pattern '[^\\w\\']+', vocabulary vocab.txt"),
+            std::string::npos)
+      << inspect.out;
+  // A text model given an image, or text as a positional file name.
+  for (const std::string& arg : {testing::Quote(Fixture("images/cat.jpg")), std::string("'What a waste of my time.'")}) {
+    auto bad = testing::RunCli("classify " + model + " " + arg);
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+    EXPECT_NE(bad.err.find("is a text classifier (RegexTokenizer in its metadata)"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("--text"), std::string::npos) << bad.err;
+  }
+  // --text on an image model.
+  auto not_text = testing::RunCli("classify " +
+                                  testing::Quote(Fixture("models/tflite-support/mobilenet_v1_0.25_224_quant.tflite")) +
+                                  " --text hello");
+  EXPECT_EQ(not_text.exit_code, 1);
+  EXPECT_NE(not_text.err.find("is not a text classifier"), std::string::npos) << not_text.err;
+}
+
+}  // namespace
+}  // namespace tfd
