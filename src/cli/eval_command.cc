@@ -11,6 +11,8 @@
 
 #include "cli/command_registry.h"
 #include "data/dataset.h"
+#include "data/text/text_eval.h"
+#include "format/model_reader.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/session.h"
 #include "util/error.h"
@@ -89,7 +91,67 @@ void PrintJson(nlohmann::json& j, const std::vector<std::string>& warnings, cons
   std::cout << tail << "\n";
 }
 
+// A text classifier on a CSV of text,label (or a .txt of texts); a
+// reference text model tokenizes with its own metadata.
+void EvalText(const EvalArgs& args) {
+  if (args.preprocess != "auto" || args.reference_preprocess != "auto")
+    Fail("--preprocess applies to image models; a text model is tokenized as its metadata says");
+  TextDataset data = OpenTextDataset(args.data);
+  ModelSession model(args.model);
+  if (!args.labels.empty()) model.SetLabels(ReadLabelsFile(args.labels), args.labels);
+  const TextModelSpec spec = *TextSpecFor(model.model());
+  std::unique_ptr<ModelSession> ref;
+  std::optional<TextModelSpec> ref_spec;
+  if (!args.reference.empty()) {
+    ref = std::make_unique<ModelSession>(args.reference);
+    ref_spec = TextSpecFor(ref->model());
+    if (!ref_spec) Fail("{} is not a text classifier (its metadata declares no tokenizer)", args.reference);
+  }
+  TextEvalResult r = EvaluateText(model, spec, data, ref.get(), ref_spec ? &*ref_spec : nullptr);
+  nlohmann::json j{{"model", args.model},
+                   {"data", {{"source", args.data}, {"kind", "text"}, {"items", r.items}, {"classes", data.classes}}},
+                   {"tokenizer", spec.tokenizer.kind},
+                   {"tokens", r.tokens},
+                   {"unknown_tokens", r.unknown},
+                   {"truncated_texts", r.truncated}};
+  if (data.labeled()) {
+    nlohmann::json pc = nlohmann::json::array();
+    for (const auto& c : r.per_class)
+      pc.push_back({{"label", c.label}, {"index", c.index}, {"count", c.count},
+                    {"top1", c.count ? static_cast<double>(c.correct) / static_cast<double>(c.count) : 0.0}});
+    j["accuracy"] = {{"labeled", r.labeled}, {"top1", r.top1()}};
+    j["per_class"] = pc;
+  }
+  if (ref) j["reference"] = {{"model", args.reference}, {"agreement", r.agreement()}, {"sqnr_db", Num(r.sqnr_db)}};
+  if (args.json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Model: " << args.model << "\n";
+  std::cout << fmt::format("Data: {} (text, {} items{})\n", args.data, r.items,
+                           data.labeled() ? fmt::format(", {} classes", data.classes.size()) : "");
+  std::cout << fmt::format("Tokenizer: {} from the metadata; {} of {} words not in the vocabulary, {} of {} texts "
+                           "truncated to {} ids\n",
+                           spec.tokenizer.kind, r.unknown, r.tokens, r.truncated, r.items, spec.length);
+  if (data.labeled()) {
+    for (const auto& c : r.per_class)
+      if (c.index < 0) std::cout << "Label not among the model's: '" << c.label << "'\n";
+    std::cout << fmt::format("Accuracy on {} labeled items: top-1 {:.1f}%\n", r.labeled, 100 * r.top1());
+    for (const auto& c : r.per_class)
+      if (c.index >= 0)
+        std::cout << fmt::format("  {:<30} {:>3} items  top-1 {:5.1f}%\n", c.label, c.count,
+                                 100.0 * static_cast<double>(c.correct) / static_cast<double>(c.count));
+  } else {
+    std::cout << "No labels (use a CSV of text,label for accuracy).\n";
+  }
+  if (ref)
+    std::cout << fmt::format("Reference: {}\nTop-1 agreement with the reference: {:.1f}% ({}/{})\nOutput SQNR "
+                             "against the reference: {} pooled\n",
+                             args.reference, 100 * r.agreement(), r.agree, r.items, Db(r.sqnr_db));
+}
+
 void Eval(const EvalArgs& args) {
+  if (!DeclaredTokenizer(LoadModel(args.model)).empty()) return EvalText(args);
   Dataset dataset = OpenDataset(args.data);
   std::unique_ptr<ModelSession> ref;
   if (!args.reference.empty()) ref = std::make_unique<ModelSession>(args.reference);
@@ -194,7 +256,10 @@ void SetupEval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand("eval", "Accuracy on a dataset; agreement and SQNR against a reference model");
   cmd->add_option("MODEL", args->model, "the .tflite file")->required();
-  cmd->add_option("--data", args->data, "a folder of files, a folder per class, or a CSV of path,label")->required();
+  cmd->add_option("--data", args->data,
+                  "a folder of files, a folder per class, or a CSV of path,label (text models: a CSV of text,label or "
+                  "a .txt of one text per line)")
+      ->required();
   cmd->add_option("--reference", args->reference, "a reference model (e.g. the float original) to compare against");
   cmd->add_option("--preprocess", args->preprocess, "auto (the default) or a JSON spec file for MODEL");
   cmd->add_option("--reference-preprocess", args->reference_preprocess, "auto (the default) or a JSON spec for REF");

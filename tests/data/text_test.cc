@@ -276,5 +276,40 @@ TEST(TextCli, ClassifyInspectAndOneLineErrors) {
   EXPECT_NE(not_text.err.find("is not a text classifier"), std::string::npos) << not_text.err;
 }
 
+TEST(TextCli, EvalCompareAndAuditReadATextCsv) {
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("textcli");
+  std::ofstream(dir / "reviews.csv") << "text,label\n"
+                                     << "what a waste of my time,Negative\n"
+                                     << "\"awful, boring film\",Negative\n"
+                                     << "this movie was great really great,Positive\n"
+                                     << "What A Waste Of My Time,Negative\n";
+  const std::string model = testing::Quote(Fixture(kRegexModel));
+  const std::string data = testing::Quote((dir / "reviews.csv").string());
+  auto eval = testing::RunCli("eval " + model + " --data " + data + " --reference " + model + " --json");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  auto e = nlohmann::json::parse(eval.out);
+  EXPECT_EQ(e["data"]["items"], 4);
+  EXPECT_EQ(e["accuracy"]["labeled"], 4);
+  // The model's answers (checked with classify): "awful, boring film" is
+  // Positive (0.518), a mistake of this small test model; the others are
+  // right, the capitalised one (all <UNKNOWN>) by Negative 0.61.
+  EXPECT_DOUBLE_EQ(e["accuracy"]["top1"].get<double>(), 0.75);
+  EXPECT_EQ(e["unknown_tokens"], 6);
+  EXPECT_DOUBLE_EQ(e["reference"]["agreement"].get<double>(), 1.0);
+  auto compare = testing::RunCli("compare " + model + " --self --data " + data + " --json");
+  ASSERT_EQ(compare.exit_code, 0) << compare.err;
+  auto c = nlohmann::json::parse(compare.out);
+  EXPECT_EQ(c["data"]["compared"], 4);
+  EXPECT_EQ(c["outputs"][0]["top1_agree"], 4);
+  auto audit = testing::RunCli("audit-preprocessing " + model + " --data " + data + " --json");
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  auto a = nlohmann::json::parse(audit.out);
+  EXPECT_EQ(a["tokenizer"], "RegexTokenizer");
+  EXPECT_NE(a["findings"][0].get<std::string>().find("case mismatch: 6 of 6 unknown words"), std::string::npos)
+      << a["findings"];
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace tfd

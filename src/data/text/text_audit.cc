@@ -78,7 +78,10 @@ TextAudit AuditText(ModelSession& session, const TextModelSpec& spec, const Text
   a.ranked_by = a.ranked[0].accuracy >= 0 ? "accuracy" : "confidence";
   // Stable: on a tie the metadata's pipeline (text as given) stays first.
   std::stable_sort(a.ranked.begin(), a.ranked.end(),
-                   [](const TextCandidate& x, const TextCandidate& y) { return x.score() > y.score(); });
+                   [](const TextCandidate& x, const TextCandidate& y) {
+                     if (x.score() != y.score()) return x.score() > y.score();
+                     return x.confidence > y.confidence;  // equal accuracy: the more confident first
+                   });
   const TextCandidate& given = a.ranked[0].lowercase ? a.ranked[1] : a.ranked[0];
   if (given.unknown_known_lowercased > 0)
     a.findings.push_back(fmt::format(
