@@ -9,9 +9,9 @@ namespace tfd {
 
 struct Audio {
   uint32_t sample_rate = 0;
-  uint16_t channels = 1;
   std::vector<int16_t> samples;      // 16-bit PCM, interleaved; empty for a float WAV
   std::vector<float> float_samples;  // 32-bit float WAV, interleaved; empty for PCM
+  uint16_t channels = 1;
   bool is_float() const { return !float_samples.empty(); }
   size_t frames() const { return (is_float() ? float_samples.size() : samples.size()) / (channels ? channels : 1); }
 };
