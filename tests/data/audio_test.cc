@@ -232,5 +232,25 @@ TEST_F(AudioCli, EmptyAndWronglyScaledWavs) {
   EXPECT_NE(image.err.find("is an audio classifier"), std::string::npos) << image.err;
 }
 
+TEST_F(AudioCli, EvalAveragesWindowsOfConvertedClips) {
+  fs::create_directories(dir_ / "set" / "Speech");
+  WriteFile(dir_ / "set" / "Speech" / "speech.wav", WavBytes(16000, 1, &speech_.samples, nullptr));
+  const std::vector<int16_t> up44 = LinearlyResampled(speech_.samples, 16000, 44100);
+  std::vector<int16_t> stereo44;
+  for (int16_t s : up44) stereo44.push_back(s), stereo44.push_back(s);
+  WriteFile(dir_ / "set" / "Speech" / "stereo44k.wav", WavBytes(44100, 2, &stereo44, nullptr));
+  auto r = testing::RunCli("eval " + testing::Quote(Fixture(kYamnet)) + " --data " +
+                           testing::Quote((dir_ / "set").string()) + " --labels " + testing::Quote(labels_.string()) +
+                           " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["data"]["items"], 2);
+  EXPECT_EQ(j["windows"], 8);  // 4 whole windows in each 4.27 s clip
+  EXPECT_EQ(j["resampled"], 1);
+  EXPECT_EQ(j["mixed"], 1);
+  EXPECT_EQ(j["accuracy"]["labeled"], 2);
+  EXPECT_DOUBLE_EQ(j["accuracy"]["top1"].get<double>(), 1.0);
+}
+
 }  // namespace
 }  // namespace tfd
