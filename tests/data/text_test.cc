@@ -188,6 +188,14 @@ TEST(TextTokenizer, VocabularyFormatsAndBadPatterns) {
   EXPECT_THROW(ParseVocabulary({}, "empty.txt"), Error);
   EXPECT_EQ(RegexTokenizer(" +").Split("  a  b "), (std::vector<std::string>{"a", "b"}));
   EXPECT_THROW(RegexTokenizer("[a-"), Error);
+  EXPECT_THROW(RegexTokenizer("\\p{L}+"), Error);
+  // Model Maker's pattern in POSIX terms, and a long run of delimiters
+  // (libstdc++'s std::regex overflowed the stack on 100,000 '!').
+  EXPECT_EQ(PosixFromRe2("[^\\w\\']+"), "[^[:alnum:]_']+");
+  EXPECT_EQ(PosixFromRe2("\\s+|\\."), "[[:space:]]+|\\.");
+  const std::string long_text = "good" + std::string(100000, '!') + "bad";
+  EXPECT_EQ(RegexTokenizer("[^\\w\\']+").Split(long_text), (std::vector<std::string>{"good", "bad"}));
+  EXPECT_EQ(RegexTokenizer("[^\\w\\']+").Split("a b"), (std::vector<std::string>{"a", "b"}));
 }
 
 TEST(TextDataset, CsvOfTextAndLabelAndTxtLines) {
