@@ -19,6 +19,7 @@
 #include "format/model_reader.h"
 #include "kernel_test_util.h"
 #include "test_support.h"
+#include "tflite_metadata_generated.h"
 #include "util/error.h"
 
 namespace tfd {
@@ -317,6 +318,87 @@ TEST(TextCli, EvalCompareAndAuditReadATextCsv) {
   EXPECT_NE(a["findings"][0].get<std::string>().find("case mismatch: 6 of 6 unknown words"), std::string::npos)
       << a["findings"];
   fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
+
+// ---- Tokenizers the fixtures do not have, declared in metadata built here ----
+
+namespace tfd {
+namespace {
+
+// The regex fixture with its TFLITE_METADATA replaced: the input tensor's
+// process unit is `kind` ("bert" or "sentencepiece"), and a BERT vocabulary
+// "bert_vocab.txt" is added to its associated files.
+Model WithTokenizer(const std::string& kind) {
+  Model m = LoadModel(Fixture(kRegexModel));
+  namespace md = tflite_metadata;
+  flatbuffers::FlatBufferBuilder b;
+  auto file = [&](const char* name) {
+    return b.CreateVector(std::vector<flatbuffers::Offset<md::AssociatedFile>>{
+        md::CreateAssociatedFile(b, b.CreateString(name), 0, md::AssociatedFileType::VOCABULARY)});
+  };
+  flatbuffers::Offset<md::ProcessUnit> unit;
+  if (kind == "bert") {
+    auto opts = md::CreateBertTokenizerOptions(b, file("bert_vocab.txt"));
+    unit = md::CreateProcessUnit(b, md::ProcessUnitOptions::BertTokenizerOptions, opts.Union());
+  } else {
+    auto opts = md::CreateSentencePieceTokenizerOptions(b, file("sp.model"));
+    unit = md::CreateProcessUnit(b, md::ProcessUnitOptions::SentencePieceTokenizerOptions, opts.Union());
+  }
+  auto units = b.CreateVector(std::vector<flatbuffers::Offset<md::ProcessUnit>>{unit});
+  auto name = b.CreateString("ids");
+  md::TensorMetadataBuilder tb(b);
+  tb.add_name(name);
+  tb.add_process_units(units);
+  auto tensor = tb.Finish();
+  auto inputs = b.CreateVector(std::vector<flatbuffers::Offset<md::TensorMetadata>>{tensor});
+  md::SubGraphMetadataBuilder sb(b);
+  sb.add_input_tensor_metadata(inputs);
+  auto sg = sb.Finish();
+  auto sgs = b.CreateVector(std::vector<flatbuffers::Offset<md::SubGraphMetadata>>{sg});
+  auto model_name = b.CreateString("tokenizer test");
+  md::ModelMetadataBuilder mb(b);
+  mb.add_name(model_name);
+  mb.add_subgraph_metadata(sgs);
+  b.Finish(mb.Finish());
+  for (auto& e : m.metadata)
+    if (e.name == "TFLITE_METADATA") m.buffers[e.buffer].data.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+  const std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nfilm\n##s\n!\n";
+  m.associated_files.push_back({"bert_vocab.txt", std::vector<uint8_t>(vocab.begin(), vocab.end())});
+  return m;
+}
+
+TEST(TextTokenizer, BertRowAndSentencePieceNamedFromMetadata) {
+  TFD_REQUIRE_FIXTURES();
+  Model bert = WithTokenizer("bert");
+  EXPECT_EQ(DeclaredTokenizer(bert), "BertTokenizer");
+  std::optional<TextModelSpec> spec = TextSpecFor(bert);
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->vocab_file, "bert_vocab.txt");
+  // [CLS]=2 the=4 film=5 ##s=6 [UNK]=1 !=7 [SEP]=3, then [PAD]=0.
+  EncodedText e = EncodeText(*spec, "The FILMS zzz!");
+  EXPECT_EQ(e.tokens, (std::vector<std::string>{"the", "film", "##s", "[UNK]", "!"}));
+  EXPECT_EQ(std::vector<int32_t>(e.ids.begin(), e.ids.begin() + 8), (std::vector<int32_t>{2, 4, 5, 6, 1, 7, 3, 0}));
+  EXPECT_EQ(e.unknown, 1u);
+  // Truncated: [CLS], 254 tokens, [SEP].
+  std::string many;
+  for (int i = 0; i < 300; ++i) many += "film ";
+  EncodedText t = EncodeText(*spec, many);
+  EXPECT_EQ(t.kept, 254u);
+  EXPECT_EQ(t.ids[255], 3);
+  EXPECT_EQ(t.ids[254], 5);
+
+  Model sp = WithTokenizer("sentencepiece");
+  EXPECT_EQ(DeclaredTokenizer(sp), "SentencePieceTokenizer");
+  try {
+    TextSpecFor(sp);
+    ADD_FAILURE() << "SentencePiece accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("SentencePieceTokenizer (model file sp.model)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not implemented"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

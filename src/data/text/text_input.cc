@@ -88,6 +88,7 @@ std::optional<TextModelSpec> TextSpecFor(const Model& model) {
     spec.unknown_id = special("<UNKNOWN>", spec.unknown_token).value_or(0);
   } else {
     spec.start_id = special("[CLS]", spec.start_token);
+    spec.end_id = special("[SEP]", spec.end_token);
     spec.pad_id = special("[PAD]", spec.pad_token).value_or(0);
     spec.unknown_id = special("[UNK]", spec.unknown_token).value_or(0);
   }
@@ -105,8 +106,9 @@ EncodedText EncodeText(const TextModelSpec& spec, const std::string& text, bool 
   out.ids.assign(spec.length, spec.pad_id);
   size_t pos = 0;
   if (spec.start_id && pos < spec.length) out.ids[pos++] = *spec.start_id;
+  const size_t room = spec.end_id && spec.length > 0 ? spec.length - 1 : spec.length;
   for (const std::string& token : out.tokens) {
-    if (pos >= spec.length) break;
+    if (pos >= room) break;
     auto id = spec.vocab.Find(token);
     if (!id || (spec.tokenizer.kind == "BertTokenizer" && token == "[UNK]")) {
       ++out.unknown;
@@ -115,6 +117,7 @@ EncodedText EncodeText(const TextModelSpec& spec, const std::string& text, bool 
     out.ids[pos++] = id.value_or(spec.unknown_id);
     ++out.kept;
   }
+  if (spec.end_id && pos < spec.length) out.ids[pos++] = *spec.end_id;
   return out;
 }
 

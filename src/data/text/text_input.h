@@ -3,7 +3,8 @@
 // the model's tokenizer (from its TFLite metadata) turns the text into
 // tokens; the int32 input row is the start token (when the vocabulary has
 // one), then each token's id (the unknown token's for a word not in the
-// vocabulary) up to the row's length, then the pad token's id.
+// vocabulary) up to the row's length, then the pad token's id. With a
+// BertTokenizer the row is [CLS] tokens [SEP] [PAD]..., as BERT reads it.
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,9 +24,10 @@ struct TextModelSpec {
   InputTarget target;      // the ids tensor
   size_t length = 0;       // ids per text (the input's last dimension)
   std::optional<int32_t> start_id;
+  std::optional<int32_t> end_id;  // BERT's [SEP], after the last token that fits
   int32_t pad_id = 0;
   int32_t unknown_id = 0;
-  std::string start_token, pad_token, unknown_token;  // "" where the vocabulary has none
+  std::string start_token, end_token, pad_token, unknown_token;  // "" where the vocabulary has none
 };
 
 // The model's text input, or nullopt when its metadata names no tokenizer.
