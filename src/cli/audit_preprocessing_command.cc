@@ -10,7 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
+#include "data/audio/audio_audit.h"
 #include "data/dataset.h"
+#include "data/text/text_audit.h"
+#include "format/model_reader.h"
 #include "data/preprocess/audit.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/session.h"
@@ -86,7 +89,97 @@ void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, boo
   }
 }
 
+// A text classifier: its tokenizer on the texts (CSV of text,label or .txt).
+void AuditTextModel(const AuditArgs& args) {
+  std::optional<DeclaredTextPipeline> declared;
+  if (!args.declared.empty()) declared = ReadDeclaredTextPipeline(args.declared);
+  TextDataset data = OpenTextDataset(args.data);
+  ModelSession session(args.model);
+  if (!args.labels.empty()) session.SetLabels(ReadLabelsFile(args.labels), args.labels);
+  const TextModelSpec spec = *TextSpecFor(session.model());
+  TextAudit audit = AuditText(session, spec, data, declared);
+  if (args.json) {
+    nlohmann::json j{{"model", args.model}, {"data", args.data}, {"texts", audit.texts},
+                     {"tokenizer", spec.tokenizer.kind}, {"ranked_by", audit.ranked_by},
+                     {"findings", audit.findings}, {"candidates", nlohmann::json::array()}};
+    for (const auto& c : audit.ranked)
+      j["candidates"].push_back({{"name", c.name}, {"lowercase", c.lowercase}, {"oov_rate", c.oov_rate},
+                                 {"truncated_share", c.truncated_share}, {"confidence", c.confidence},
+                                 {"accuracy", c.accuracy >= 0 ? nlohmann::json(c.accuracy) : nlohmann::json()}});
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Model: " << args.model << "\n";
+  std::cout << fmt::format("Tokenizer (metadata): {}{}, vocabulary {} ({} tokens, {}), {} ids per text\n",
+                           spec.tokenizer.kind,
+                           spec.tokenizer.delim_regex.empty() ? "" : " '" + spec.tokenizer.delim_regex + "'",
+                           spec.vocab_file, spec.vocab.size(), spec.vocab.cased ? "cased" : "uncased", spec.length);
+  std::cout << fmt::format("Data: {} ({} texts{})\n\nFindings:\n", args.data, audit.texts,
+                           data.labeled() ? ", labelled" : "");
+  for (const auto& f : audit.findings) std::cout << "  - " << f << "\n";
+  std::cout << fmt::format("\nPipelines ranked by {}:\n", audit.ranked_by);
+  for (size_t i = 0; i < audit.ranked.size(); ++i) {
+    const auto& c = audit.ranked[i];
+    std::cout << fmt::format("  {}. {:<18} {}  OOV {}  truncated {}  confidence {:.3f}\n", i + 1, c.name,
+                             c.accuracy >= 0 ? "accuracy " + Percent(c.accuracy) : std::string(),
+                             Percent(c.oov_rate), Percent(c.truncated_share), c.confidence);
+  }
+}
+
+// An audio classifier: each WAV clip against what the model reads.
+void AuditAudioModel(const AuditArgs& args, const AudioModelSpec& spec) {
+  Dataset dataset = OpenDataset(args.data);
+  nlohmann::json clips = nlohmann::json::array();
+  size_t wrong_scale = 0, resampled = 0, mixed = 0, audio_items = 0;
+  if (!args.json) {
+    std::cout << "Model: " << args.model << "\n";
+    std::cout << fmt::format("Audio input: {} Hz ({}), {} channel(s), windows of {} samples ({:.3f} s), [-1, 1] "
+                             "{}\n\n",
+                             spec.sample_rate, spec.sample_rate_source, spec.channels, spec.window,
+                             static_cast<double>(spec.window) / spec.sample_rate, DTypeName(spec.target.dtype));
+  }
+  for (const auto& item : dataset.items) {
+    Sample sample;
+    try {
+      sample = LoadSample(item.path);
+    } catch (const Error& e) {
+      if (!args.skip_bad) throw;
+      continue;
+    }
+    if (!std::holds_alternative<Audio>(sample)) continue;
+    ++audio_items;
+    AudioClipAudit a = AuditAudioClip(std::get<Audio>(sample), spec);
+    wrong_scale += a.wrong_scale;
+    resampled += a.sample_rate != spec.sample_rate;
+    mixed += a.channels != spec.channels;
+    clips.push_back({{"file", item.path}, {"sample_rate", a.sample_rate}, {"channels", a.channels},
+                     {"float", a.is_float}, {"seconds", a.seconds}, {"peak", a.peak},
+                     {"wrong_scale", a.wrong_scale}, {"findings", a.findings}});
+    if (args.json) continue;
+    std::cout << fmt::format("{}: {} Hz, {} channel(s), {}, {:.3f} s, peak {:.4f}\n", item.path, a.sample_rate,
+                             a.channels, a.is_float ? "32-bit float" : "16-bit PCM", a.seconds, a.peak);
+    for (const auto& f : a.findings) std::cout << "  - " << f << "\n";
+    if (a.findings.empty()) std::cout << "  - as the model expects\n";
+  }
+  if (audio_items == 0) Fail("{}: no WAV clip for the audio model {}", args.data, args.model);
+  if (args.json) {
+    std::cout << nlohmann::json{{"model", args.model}, {"sample_rate", spec.sample_rate}, {"window", spec.window},
+                                {"clips", clips}, {"wrong_scale", wrong_scale}, {"resampled", resampled},
+                                {"mixed", mixed}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  std::cout << fmt::format("\n{} clip(s): {} scaled wrong, {} resampled, {} mixed to mono\n", audio_items,
+                           wrong_scale, resampled, mixed);
+}
+
 void Audit(const AuditArgs& args) {
+  {
+    const Model m = LoadModel(args.model);
+    if (!DeclaredTokenizer(m).empty()) return AuditTextModel(args);
+    if (auto audio = AudioSpecFor(m)) return AuditAudioModel(args, *audio);
+  }
   Dataset dataset = OpenDataset(args.data);
   std::unique_ptr<ModelSession> ref;
   if (!args.reference.empty()) ref = std::make_unique<ModelSession>(args.reference);
@@ -188,7 +281,7 @@ void SetupAudit(CLI::App& app) {
   auto* cmd = app.add_subcommand("audit-preprocessing",
                                  "Check a declared preprocessing against the model and search for the one that fits");
   cmd->add_option("MODEL", args->model, "the .tflite file")->required();
-  cmd->add_option("--data", args->data, "a folder of files, a folder per class, or a CSV of path,label")->required();
+  cmd->add_option("--data", args->data, "a folder of files, a folder per class, or a CSV of path,label (text models: a CSV of text,label or a .txt of one text per line)")->required();
   cmd->add_option("--declared", args->declared, "the pipeline the app uses, as a JSON spec file");
   cmd->add_option("--reference", args->reference, "a reference model to rank pipelines by agreement with");
   cmd->add_option("--labels", args->labels, "labels file for MODEL's outputs (default: its metadata)");

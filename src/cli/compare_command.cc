@@ -12,6 +12,9 @@
 #include "data/detection/detections.h"
 #include "data/segmentation/class_map.h"
 #include "data/dataset.h"
+#include "data/text/text_dataset.h"
+#include "data/text/text_input.h"
+#include "format/model_reader.h"
 #include "data/item_stream.h"
 #include "data/npy.h"
 #include "data/preprocess/evaluate.h"
@@ -169,7 +172,61 @@ struct DataRun {
   std::vector<BadItem> bad;      // unreadable items met before enough readable ones
   PreprocessSpec reference_spec, deployed_spec;
   std::string reference_desc, deployed_desc;
+  // Text models: the texts, and each model's tokenizer from its metadata.
+  TextDataset texts;
+  std::optional<TextModelSpec> reference_text, deployed_text;
 };
+
+// A text classifier's --data: a CSV of text,label or a .txt of texts, each
+// model tokenizing every text as its own metadata says; the float shadow
+// (--self) reads the deployed model's ids, as they are.
+CompareInputs TextDataInputs(const CompareArgs& args, DataRun& run) {
+  if (args.preprocess != "auto" || args.reference_preprocess != "auto")
+    Fail("--preprocess applies to image models; a text model is tokenized as its metadata says");
+  run.texts = OpenTextDataset(args.data);
+  if (!args.self) {
+    run.reference = std::make_unique<ModelSession>(args.models.front());
+    run.reference_text = TextSpecFor(run.reference->model());
+    if (!run.reference_text)
+      Fail("{} is not a text classifier (its metadata declares no tokenizer)", args.models.front());
+    run.reference_desc = run.reference_text->tokenizer.kind + " from its metadata";
+  }
+  run.deployed = std::make_unique<ModelSession>(args.models.back());
+  run.deployed_text = TextSpecFor(run.deployed->model());
+  run.deployed_desc = run.deployed_text->tokenizer.kind + " from its metadata";
+  const size_t n = args.samples_given ? std::min(static_cast<size_t>(args.samples), run.texts.items.size())
+                                      : run.texts.items.size();
+  for (size_t i = 0; i < n; ++i) run.readable.push_back(i);
+  CompareInputs in;
+  in.count = static_cast<int>(n);
+  in.sample = [&run, reference_shadow = args.reference_shadow](int k) {
+    const std::string& text = run.texts.items[static_cast<size_t>(k)].text;
+    CompareSample s;
+    EncodedText dep = EncodeText(*run.deployed_text, text);
+    if (run.reference) {
+      TensorData ref = TextTensor(*run.reference_text, EncodeText(*run.reference_text, text));
+      if (reference_shadow) {
+        std::vector<float> ids(ref.bytes.size() / 4);
+        for (size_t i = 0; i < ids.size(); ++i) {
+          int32_t id;
+          std::memcpy(&id, ref.bytes.data() + 4 * i, 4);
+          ids[i] = static_cast<float>(id);
+        }
+        RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(ids.size() * 4)};
+        std::memcpy(r.bytes.data(), ids.data(), r.bytes.size());
+        s.reference.push_back(std::move(r));
+      } else {
+        s.reference.push_back(Raw(std::move(ref)));
+      }
+    } else {
+      // The shadow keeps the int32 ids input (nothing to dequantize).
+      s.reference.push_back(Raw(TextTensor(*run.deployed_text, dep)));
+    }
+    s.deployed.push_back(Raw(TextTensor(*run.deployed_text, dep)));
+    return s;
+  };
+  return in;
+}
 
 // Each model converts every item through its own preprocessing (its
 // metadata, the partner's, or a spec file). With --self the float shadow is
@@ -179,6 +236,7 @@ struct DataRun {
 // first K with --samples K): a first pass decodes items one at a time to
 // find them, as compare needs their number before it starts.
 CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
+  if (!DeclaredTokenizer(LoadModel(args.models.back())).empty()) return TextDataInputs(args, run);
   run.dataset = OpenDataset(args.data);
   if (!args.self) run.reference = std::make_unique<ModelSession>(args.models.front());
   run.deployed = std::make_unique<ModelSession>(args.models.back(), run.reference ? &run.reference->expected() : nullptr);
@@ -292,7 +350,7 @@ void RunCompare(const CompareArgs& args) {
     j["reference"] = reference_name;
     j["deployed"] = args.models.back();
     if (!args.data.empty()) {
-      j["data"] = {{"source", args.data}, {"items", run.dataset.items.size()}, {"compared", result.samples},
+      j["data"] = {{"source", args.data}, {"items", run.deployed_text ? run.texts.items.size() : run.dataset.items.size()}, {"compared", result.samples},
                    {"skipped", run.bad.size()}};
       j["preprocessing"] = {{"deployed", run.deployed_desc}};
       if (!args.self) j["preprocessing"]["reference"] = run.reference_desc;
@@ -303,7 +361,8 @@ void RunCompare(const CompareArgs& args) {
   } else {
     std::cout << "Reference: " << reference_name << "\nDeployed:  " << args.models.back() << "\n";
     if (!args.data.empty()) {
-      std::cout << "Data: " << args.data << " (" << result.samples << " of " << run.dataset.items.size() << " items";
+      std::cout << "Data: " << args.data << " (" << result.samples << " of "
+                << (run.deployed_text ? run.texts.items.size() : run.dataset.items.size()) << " items";
       if (!run.bad.empty()) std::cout << ", " << run.bad.size() << " unreadable skipped";
       std::cout << ")\n  deployed preprocessing: " << run.deployed_desc << "\n";
       if (!args.self) std::cout << "  reference preprocessing: " << run.reference_desc << "\n";

@@ -22,12 +22,19 @@
 #include "data/segmentation/class_map.h"
 #include "report/task_agreement_report.h"
 #include "data/dataset.h"
+#include "data/audio/audio_eval.h"
+#include "data/text/text_eval.h"
+#include "format/model_reader.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/session.h"
 #include "util/error.h"
 
 namespace tfd::cli {
 namespace {
+
+bool IsWavPath(const std::string& path) {
+  return path.size() >= 4 && (path.compare(path.size() - 4, 4, ".wav") == 0 || path.compare(path.size() - 4, 4, ".WAV") == 0);
+}
 
 struct EvalArgs {
   std::string model;
@@ -40,6 +47,8 @@ struct EvalArgs {
   std::optional<float> score_threshold;
   bool skip_bad = false;
   bool json = false;
+  uint32_t sample_rate = 0;
+  size_t hop = 0;
 };
 
 nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(v > 0 ? "inf" : "-inf"); }
@@ -251,8 +260,117 @@ bool EvalTask(const EvalArgs& args, const Dataset& dataset, ModelSession& model,
   return true;
 }
 
+// A text classifier on a CSV of text,label (or a .txt of texts); a
+// reference text model tokenizes with its own metadata.
+void EvalText(const EvalArgs& args) {
+  if (args.preprocess != "auto" || args.reference_preprocess != "auto")
+    Fail("--preprocess applies to image models; a text model is tokenized as its metadata says");
+  TextDataset data = OpenTextDataset(args.data);
+  ModelSession model(args.model);
+  if (!args.labels.empty()) model.SetLabels(ReadLabelsFile(args.labels), args.labels);
+  const TextModelSpec spec = *TextSpecFor(model.model());
+  std::unique_ptr<ModelSession> ref;
+  std::optional<TextModelSpec> ref_spec;
+  if (!args.reference.empty()) {
+    ref = std::make_unique<ModelSession>(args.reference);
+    ref_spec = TextSpecFor(ref->model());
+    if (!ref_spec) Fail("{} is not a text classifier (its metadata declares no tokenizer)", args.reference);
+  }
+  TextEvalResult r = EvaluateText(model, spec, data, ref.get(), ref_spec ? &*ref_spec : nullptr);
+  nlohmann::json j{{"model", args.model},
+                   {"data", {{"source", args.data}, {"kind", "text"}, {"items", r.items}, {"classes", data.classes}}},
+                   {"tokenizer", spec.tokenizer.kind},
+                   {"tokens", r.tokens},
+                   {"unknown_tokens", r.unknown},
+                   {"truncated_texts", r.truncated}};
+  if (data.labeled()) {
+    nlohmann::json pc = nlohmann::json::array();
+    for (const auto& c : r.per_class)
+      pc.push_back({{"label", c.label}, {"index", c.index}, {"count", c.count},
+                    {"top1", c.count ? static_cast<double>(c.correct) / static_cast<double>(c.count) : 0.0}});
+    j["accuracy"] = {{"labeled", r.labeled}, {"top1", r.top1()}};
+    j["per_class"] = pc;
+  }
+  if (ref) j["reference"] = {{"model", args.reference}, {"agreement", r.agreement()}, {"sqnr_db", Num(r.sqnr_db)}};
+  if (args.json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Model: " << args.model << "\n";
+  std::cout << fmt::format("Data: {} (text, {} items{})\n", args.data, r.items,
+                           data.labeled() ? fmt::format(", {} classes", data.classes.size()) : "");
+  std::cout << fmt::format("Tokenizer: {} from the metadata; {} of {} words not in the vocabulary, {} of {} texts "
+                           "truncated to {} ids\n",
+                           spec.tokenizer.kind, r.unknown, r.tokens, r.truncated, r.items, spec.length);
+  if (data.labeled()) {
+    for (const auto& c : r.per_class)
+      if (c.index < 0) std::cout << "Label not among the model's: '" << c.label << "'\n";
+    std::cout << fmt::format("Accuracy on {} labeled items: top-1 {:.1f}%\n", r.labeled, 100 * r.top1());
+    for (const auto& c : r.per_class)
+      if (c.index >= 0)
+        std::cout << fmt::format("  {:<30} {:>3} items  top-1 {:5.1f}%\n", c.label, c.count,
+                                 100.0 * static_cast<double>(c.correct) / static_cast<double>(c.count));
+  } else {
+    std::cout << "No labels (use a CSV of text,label for accuracy).\n";
+  }
+  if (ref)
+    std::cout << fmt::format("Reference: {}\nTop-1 agreement with the reference: {:.1f}% ({}/{})\nOutput SQNR "
+                             "against the reference: {} pooled\n",
+                             args.reference, 100 * r.agreement(), r.agree, r.items, Db(r.sqnr_db));
+}
+
+// An audio classifier on WAV clips: each clip resampled and mixed to the
+// model's input, its windows' scores averaged (as classify does).
+void EvalAudio(const EvalArgs& args, const Dataset& dataset) {
+  if (args.preprocess != "auto" || args.reference_preprocess != "auto")
+    Fail("--preprocess applies to image models; WAV clips are fed as the audio model's input says");
+  ModelSession model(args.model);
+  if (!args.labels.empty()) model.SetLabels(ReadLabelsFile(args.labels), args.labels);
+  const AudioModelSpec spec = *AudioSpecFor(model.model(), args.sample_rate);
+  std::unique_ptr<ModelSession> ref;
+  std::optional<AudioModelSpec> ref_spec;
+  if (!args.reference.empty()) {
+    ref = std::make_unique<ModelSession>(args.reference);
+    ref_spec = AudioSpecFor(ref->model(), args.sample_rate);
+    if (!ref_spec) Fail("{} does not take a waveform: it cannot be the reference of an audio model", args.reference);
+  }
+  AudioEvalResult r = EvaluateAudio(model, spec, dataset, args.hop, args.skip_bad, ref.get(), ref_spec ? &*ref_spec : nullptr);
+  nlohmann::json j{{"model", args.model},
+                   {"data", {{"source", args.data}, {"kind", "audio"}, {"items", r.items}, {"classes", dataset.classes}}},
+                   {"sample_rate", spec.sample_rate}, {"window", spec.window}, {"windows", r.windows},
+                   {"resampled", r.resampled}, {"mixed", r.mixed}};
+  nlohmann::json bad = nlohmann::json::array();
+  for (const auto& [path, error] : r.bad) bad.push_back({{"file", path}, {"error", error}});
+  j["bad"] = bad;
+  if (dataset.labeled()) j["accuracy"] = {{"labeled", r.labeled}, {"top1", r.top1()}, {"unmapped_labels", r.unmapped_labels}};
+  if (ref) j["reference"] = {{"model", args.reference}, {"agreement", r.agreement()}, {"sqnr_db", Num(r.sqnr_db)}};
+  if (args.json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "Model: " << args.model << "\n";
+  std::cout << fmt::format("Data: {} (audio, {} clips, {} windows of {} samples at {} Hz ({}); {} resampled, {} mixed "
+                           "to mono)\n",
+                           args.data, r.items, r.windows, spec.window, spec.sample_rate, spec.sample_rate_source,
+                           r.resampled, r.mixed);
+  for (const auto& [path, error] : r.bad) std::cout << "Skipped " << path << ": " << error << "\n";
+  if (!r.unmapped_labels.empty()) {
+    std::cout << "Labels not among the model's" << (model.labels().empty() ? " (the model has no labels: pass --labels)" : "") << ":";
+    for (const auto& l : r.unmapped_labels) std::cout << " '" << l << "'";
+    std::cout << "\n";
+  }
+  if (r.labeled) std::cout << fmt::format("Accuracy on {} labeled clips: top-1 {:.1f}%\n", r.labeled, 100 * r.top1());
+  if (ref)
+    std::cout << fmt::format("Reference: {}\nTop-1 agreement with the reference: {:.1f}% ({}/{})\nOutput SQNR "
+                             "against the reference: {} pooled\n",
+                             args.reference, 100 * r.agreement(), r.agree, r.items, Db(r.sqnr_db));
+}
+
 void Eval(const EvalArgs& args) {
+  if (!DeclaredTokenizer(LoadModel(args.model)).empty()) return EvalText(args);
   Dataset dataset = OpenDataset(args.data);
+  if (!dataset.items.empty() && IsWavPath(dataset.items[0].path) && AudioSpecFor(LoadModel(args.model)))
+    return EvalAudio(args, dataset);
   std::unique_ptr<ModelSession> ref;
   if (!args.reference.empty()) ref = std::make_unique<ModelSession>(args.reference);
   ModelSession model(args.model, ref ? &ref->expected() : nullptr);
@@ -357,7 +475,10 @@ void SetupEval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand("eval", "Accuracy on a dataset; agreement and SQNR against a reference model");
   cmd->add_option("MODEL", args->model, "the .tflite file")->required();
-  cmd->add_option("--data", args->data, "a folder of files, a folder per class, or a CSV of path,label")->required();
+  cmd->add_option("--data", args->data,
+                  "a folder of files, a folder per class, or a CSV of path,label (text models: a CSV of text,label or "
+                  "a .txt of one text per line)")
+      ->required();
   cmd->add_option("--reference", args->reference, "a reference model (e.g. the float original) to compare against");
   cmd->add_option("--preprocess", args->preprocess, "auto (the default) or a JSON spec file for MODEL");
   cmd->add_option("--reference-preprocess", args->reference_preprocess, "auto (the default) or a JSON spec for REF");
@@ -367,6 +488,11 @@ void SetupEval(CLI::App& app) {
                   "matched to items by file name: precision, recall and mAP@0.5");
   cmd->add_option("--score-threshold", args->score_threshold,
                   "for a detector: the detections counted (default: its metadata's threshold, else 0.3)");
+  cmd->add_option("--sample-rate", args->sample_rate,
+                  "audio classifiers: the model's sample rate in Hz when its metadata declares none (default 16000)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--hop", args->hop, "audio classifiers: samples between window starts (default: one window)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--skip-bad", args->skip_bad, "go on without items that cannot be read or fed (they are reported)");
   cmd->add_flag("--json", args->json, "print one JSON object");
   cmd->callback([args] { Eval(*args); });

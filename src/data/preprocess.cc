@@ -444,15 +444,24 @@ TensorData TensorFromAudio(const Audio& audio, const PreprocessSpec& spec, const
   auto count = ElementCount(target.shape);
   if (!count || *count <= 0) Fail("input '{}' has no static size", target.name);
   size_t n = static_cast<size_t>(*count);
+  // The clip's first n frames, channels averaged, in [-1, 1]; data/audio/
+  // resamples and frames whole clips (classify, audit-preprocessing).
+  std::vector<float> v(n, 0.0f);
+  const size_t ch = audio.channels ? audio.channels : 1;
+  for (size_t i = 0; i < std::min(n, audio.frames()); ++i) {
+    float sum = 0;
+    for (size_t c = 0; c < ch; ++c)
+      sum += audio.is_float() ? audio.float_samples[i * ch + c] : audio.samples[i * ch + c] / 32768.0f;
+    v[i] = sum / static_cast<float>(ch);
+  }
   if (target.dtype == DType::INT16) {
     std::vector<int16_t> s(n, 0);
-    std::copy_n(audio.samples.begin(), std::min(n, audio.samples.size()), s.begin());
+    for (size_t i = 0; i < n; ++i)
+      s[i] = static_cast<int16_t>(std::clamp(std::lround(v[i] * 32768.0f), -32768L, 32767L));
     TensorData out{target.dtype, target.shape, std::vector<uint8_t>(n * 2)};
     std::memcpy(out.bytes.data(), s.data(), n * 2);
     return out;
   }
-  std::vector<float> v(n, 0.0f);
-  for (size_t i = 0; i < std::min(n, audio.samples.size()); ++i) v[i] = audio.samples[i] / 32768.0f;
   PreprocessSpec s = spec;
   if (target.dtype != DType::FLOAT32 && !s.quantization) s.quantize_with_input = target.quantization.has_value();
   return EncodeValues(v, s, target);

@@ -21,6 +21,7 @@ Audio ParseWav(const std::vector<uint8_t>& b, const std::string& source) {
   bool have_fmt = false;
   Audio audio;
   uint16_t channels = 0, bits = 0;
+  bool is_float = false;
   while (pos + 8 <= b.size()) {
     const uint8_t* chunk = b.data() + pos;
     uint32_t size = U32(chunk + 4);
@@ -39,15 +40,29 @@ Audio ParseWav(const std::vector<uint8_t>& b, const std::string& source) {
       audio.sample_rate = U32(b.data() + body + 4);
       bits = U16(b.data() + body + 14);
       if (format == 0xFFFE && size >= 40) format = U16(b.data() + body + 24);  // WAVE_FORMAT_EXTENSIBLE subformat
-      if (format != 1) Fail("{}: WAV sample format {} is not PCM (only 16-bit PCM is supported)", source, format);
-      if (bits != 16) Fail("{}: WAV has {}-bit samples; only 16-bit PCM is supported", source, bits);
-      if (channels != 1) Fail("{}: WAV has {} channels; only mono is supported", source, channels);
+      if (format != 1 && format != 3)
+        Fail("{}: WAV sample format {} is neither PCM nor float (16-bit PCM and 32-bit float are supported)", source,
+             format);
+      if (format == 1 && bits != 16) Fail("{}: WAV has {}-bit PCM samples; only 16-bit PCM is supported", source, bits);
+      if (format == 3 && bits != 32) Fail("{}: WAV has {}-bit float samples; only 32-bit float is supported", source, bits);
+      if (channels == 0) Fail("{}: WAV declares 0 channels", source);
+      if (audio.sample_rate == 0) Fail("{}: WAV declares a sample rate of 0 Hz", source);
+      is_float = format == 3;
+      audio.channels = channels;
       have_fmt = true;
     } else if (std::memcmp(chunk, "data", 4) == 0) {
       if (!have_fmt) Fail("{}: WAV 'data' chunk before its 'fmt ' chunk", source);
-      size_t n = size / 2;
-      audio.samples.resize(n);
-      for (size_t i = 0; i < n; ++i) audio.samples[i] = static_cast<int16_t>(U16(b.data() + body + 2 * i));
+      const size_t bytes_per_frame = static_cast<size_t>(bits / 8) * channels;
+      const size_t frames = size / bytes_per_frame;
+      if (frames == 0) Fail("{}: WAV holds no samples (its 'data' chunk is {} bytes)", source, size);
+      const size_t n = frames * channels;
+      if (is_float) {
+        audio.float_samples.resize(n);
+        std::memcpy(audio.float_samples.data(), b.data() + body, n * 4);  // little-endian host
+      } else {
+        audio.samples.resize(n);
+        for (size_t i = 0; i < n; ++i) audio.samples[i] = static_cast<int16_t>(U16(b.data() + body + 2 * i));
+      }
       return audio;
     }
     pos = body + size + (size & 1);

@@ -59,6 +59,32 @@ std::vector<std::string> SplitLines(const std::vector<uint8_t>& data) {
   return lines;
 }
 
+// The tokenizer among `units`, if any.
+std::optional<TokenizerInfo> ReadTokenizer(const Model& model,
+                                           const flatbuffers::Vector<flatbuffers::Offset<md::ProcessUnit>>* units) {
+  if (!units) return std::nullopt;
+  for (const auto* unit : *units) {
+    if (!unit) continue;
+    TokenizerInfo t;
+    if (const auto* regex = unit->options_as_RegexTokenizerOptions()) {
+      t.kind = "RegexTokenizer";
+      t.delim_regex = Str(regex->delim_regex_pattern());
+      t.vocab_files = ReadFiles(model, regex->vocab_file());
+    } else if (const auto* bert = unit->options_as_BertTokenizerOptions()) {
+      t.kind = "BertTokenizer";
+      t.vocab_files = ReadFiles(model, bert->vocab_file());
+    } else if (const auto* sp = unit->options_as_SentencePieceTokenizerOptions()) {
+      t.kind = "SentencePieceTokenizer";
+      t.sentencepiece_models = ReadFiles(model, sp->sentencePiece_model());
+      t.vocab_files = ReadFiles(model, sp->vocab_file());
+    } else {
+      continue;
+    }
+    return t;
+  }
+  return std::nullopt;
+}
+
 TensorMetadataInfo ReadTensorMetadata(const Model& model, const md::TensorMetadata& t) {
   TensorMetadataInfo info;
   info.name = Str(t.name());
@@ -94,6 +120,7 @@ TensorMetadataInfo ReadTensorMetadata(const Model& model, const md::TensorMetada
       }
     }
   }
+  info.tokenizer = ReadTokenizer(model, t.process_units());
   if (t.stats()) {
     info.stats_min = Vec(t.stats()->min());
     info.stats_max = Vec(t.stats()->max());
@@ -140,6 +167,7 @@ std::optional<ModelMetadataInfo> ReadModelMetadata(const Model& model) {
       if (sg->output_tensor_metadata())
         for (const auto* t : *sg->output_tensor_metadata())
           if (t) info.outputs.push_back(ReadTensorMetadata(model, *t));
+      info.subgraph_tokenizer = ReadTokenizer(model, sg->input_process_units());
       auto sg_files = ReadFiles(model, sg->associated_files());
       info.files.insert(info.files.end(), sg_files.begin(), sg_files.end());
     }

@@ -19,6 +19,15 @@ struct AssociatedFileRef {
   bool present = false;  // found in the model's zip archive
 };
 
+// A tokenizer process unit (input tensor's or subgraph's): how text becomes
+// the ids a text model reads.
+struct TokenizerInfo {
+  std::string kind;          // "RegexTokenizer", "BertTokenizer", "SentencePieceTokenizer"
+  std::string delim_regex;   // RegexTokenizer: the delimiter pattern
+  std::vector<AssociatedFileRef> vocab_files;
+  std::vector<AssociatedFileRef> sentencepiece_models;  // SentencePieceTokenizer
+};
+
 struct TensorMetadataInfo {
   std::string name;
   std::string description;
@@ -35,6 +44,7 @@ struct TensorMetadataInfo {
   std::vector<AssociatedFileRef> files;
   std::vector<std::string> labels;  // first TENSOR_AXIS_LABELS file, one per line
   std::string labels_file;
+  std::optional<TokenizerInfo> tokenizer;  // from this tensor's process units
 };
 
 struct ModelMetadataInfo {
@@ -47,6 +57,8 @@ struct ModelMetadataInfo {
   std::vector<TensorMetadataInfo> inputs;   // of subgraph 0, in input order
   std::vector<TensorMetadataInfo> outputs;
   std::vector<AssociatedFileRef> files;     // model- and subgraph-level files
+  // The subgraph's input process units' tokenizer (where BERT models put it).
+  std::optional<TokenizerInfo> subgraph_tokenizer;
 };
 
 struct ConversionInfo {

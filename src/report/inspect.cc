@@ -24,6 +24,30 @@ json TensorJson(const Subgraph& sg, int32_t index) {
   return j;
 }
 
+json TokenizerJson(const TokenizerInfo& t) {
+  auto files = [](const std::vector<AssociatedFileRef>& refs) {
+    json a = json::array();
+    for (const auto& f : refs) a.push_back({{"name", f.name}, {"type", f.type}, {"present", f.present}});
+    return a;
+  };
+  json j = {{"kind", t.kind}, {"vocab_files", files(t.vocab_files)}};
+  if (t.kind == "RegexTokenizer") j["delim_regex"] = t.delim_regex;
+  if (t.kind == "SentencePieceTokenizer") j["sentencepiece_models"] = files(t.sentencepiece_models);
+  return j;
+}
+
+std::string TokenizerText(const json& t) {
+  std::string s = t["kind"].get<std::string>();
+  if (t.contains("delim_regex")) s += fmt::format(", delimiter pattern '{}'", t["delim_regex"].get<std::string>());
+  for (const char* key : {"vocab_files", "sentencepiece_models"}) {
+    if (!t.contains(key)) continue;
+    for (const auto& f : t[key])
+      s += fmt::format(", {} {}{}", std::string(key) == "vocab_files" ? "vocabulary" : "SentencePiece model",
+                       f["name"].get<std::string>(), f["present"].get<bool>() ? "" : " (missing from the file)");
+  }
+  return s;
+}
+
 json TensorMetadataJson(const TensorMetadataInfo& t) {
   json j = {{"name", t.name}, {"description", t.description}, {"content", t.content}};
   if (!t.color_space.empty()) j["color_space"] = t.color_space;
@@ -33,6 +57,7 @@ json TensorMetadataJson(const TensorMetadataInfo& t) {
   if (!t.stats_min.empty() || !t.stats_max.empty()) j["stats"] = {{"min", t.stats_min}, {"max", t.stats_max}};
   if (t.sample_rate) j["sample_rate"] = *t.sample_rate;
   if (t.channels) j["channels"] = *t.channels;
+  if (t.tokenizer) j["tokenizer"] = TokenizerJson(*t.tokenizer);
   json files = json::array();
   for (const auto& f : t.files)
     files.push_back({{"name", f.name}, {"type", f.type}, {"description", f.description}, {"present", f.present}});
@@ -55,6 +80,7 @@ json MetadataJson(const Model& model) {
   for (const auto& t : info->inputs) j["inputs"].push_back(TensorMetadataJson(t));
   j["outputs"] = json::array();
   for (const auto& t : info->outputs) j["outputs"].push_back(TensorMetadataJson(t));
+  if (info->subgraph_tokenizer) j["subgraph_tokenizer"] = TokenizerJson(*info->subgraph_tokenizer);
   json files = json::array();
   for (const auto& f : info->files)
     files.push_back({{"name", f.name}, {"type", f.type}, {"description", f.description}, {"present", f.present}});
@@ -315,8 +341,13 @@ std::string InspectText(const json& j) {
       if (t.contains("color_space")) out << " " << t["color_space"].get<std::string>();
       if (!t["normalization"].is_null())
         out << fmt::format(", normalize (x - {}) / {}", t["normalization"]["mean"].dump(), t["normalization"]["std"].dump());
+      if (t.contains("sample_rate")) out << fmt::format(", {} Hz", t["sample_rate"].get<uint32_t>());
+      if (t.contains("channels")) out << fmt::format(", {} channel(s)", t["channels"].get<uint32_t>());
       out << "\n";
+      if (t.contains("tokenizer")) out << "    tokenizer: " << TokenizerText(t["tokenizer"]) << "\n";
     }
+    if (md.contains("subgraph_tokenizer"))
+      out << "  subgraph input tokenizer: " << TokenizerText(md["subgraph_tokenizer"]) << "\n";
     for (const auto& t : md["outputs"]) {
       out << fmt::format("  output {}: {}", t["name"].get<std::string>(), t["content"].get<std::string>());
       if (t.contains("label_count")) {

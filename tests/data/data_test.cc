@@ -129,9 +129,14 @@ TEST(WavTest, FixtureAndBadFormats) {
       EXPECT_NE(m.find(what), std::string::npos) << m;
     }
   };
-  expect_error(Wav(1, 2, 16, {1, 2}), "2 channels");
+  // Stereo is read interleaved (audio models mix it to mono, data/audio/).
+  Audio stereo = ParseWav(Wav(1, 2, 16, {1, 2, 3, 4}), "x.wav");
+  EXPECT_EQ(stereo.channels, 2);
+  EXPECT_EQ(stereo.frames(), 2u);
   expect_error(Wav(1, 1, 8, {1}), "8-bit");
-  expect_error(Wav(3, 1, 16, {1}), "not PCM");
+  expect_error(Wav(3, 1, 16, {1}), "16-bit float");
+  expect_error(Wav(2, 1, 16, {1}), "neither PCM nor float");
+  expect_error(Wav(1, 1, 16, {}), "no samples");
   expect_error({'R', 'I', 'F', 'F'}, "not a WAV");
 }
 
