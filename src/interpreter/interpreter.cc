@@ -82,11 +82,15 @@ std::optional<Arithmetic> ParseArithmetic(const std::string& name) {
 const KernelEntry* KernelRegistry::FindFor(const KernelContext& ctx, const OpKey& op, std::optional<DType> input_dtype,
                                            bool reference_only, Arithmetic arithmetic) const {
   if (arithmetic == Arithmetic::kXnnpack) {
+    const KernelEntry* best = nullptr;
     for (const auto& e : entries_) {
       if (e.arithmetic != Arithmetic::kXnnpack || !(e.op == op)) continue;
       if (e.input_dtype && (!input_dtype || *e.input_dtype != *input_dtype)) continue;
-      if (e.accepts != nullptr && e.accepts(ctx)) return &e;
+      if (reference_only && e.priority != 0) continue;
+      if (best != nullptr && e.priority <= best->priority) continue;
+      if (e.accepts != nullptr && e.accepts(ctx)) best = &e;
     }
+    if (best != nullptr) return best;
   }
   return Find(op, input_dtype, reference_only);
 }

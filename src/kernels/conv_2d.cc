@@ -20,6 +20,7 @@
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/fast8.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
 
@@ -41,6 +42,11 @@ struct ConvState : conv::Conv2DState {
   // output channels, tap-major ([block][tap][channel in block]), zero-padded.
   std::vector<float> packedf;
   bool packedf_ready = false;
+  // Fast 8-bit path (kernel "fast"): weights packed once, im2col rows of
+  // u8 and their byte sums.
+  std::unique_ptr<fast8::Gemm> fast;
+  std::vector<uint8_t> fast_a;
+  std::vector<int32_t> fast_rowsum;
 
   int patch_size() const { return filter_h * filter_w * filter_c; }
 };
@@ -351,6 +357,69 @@ void XnnpackPrepare(KernelContext& ctx) {
                        s.kind == Kind::kFloat, s);
 }
 
+// ---- fast 8-bit path (both profiles) ----
+
+// The profile's Prepare, then the packed weights when the node is 8-bit,
+// ungrouped, with constant weights and bias.
+template <void (*BasePrepare)(KernelContext&)>
+void FastPrepare(KernelContext& ctx) {
+  BasePrepare(ctx);
+  auto& s = ctx.state_as<ConvState>();
+  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  if (s.groups != 1 || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  if (s.kind == Kind::kInt8 && s.filter_offset != 0) return;
+  s.fast = std::make_unique<fast8::Gemm>();
+  s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
+                  bias ? bias->As<int32_t>() : nullptr, s.out_c, s.patch_size(), s.input_offset, s.filter_offset, s,
+                  s.kind == Kind::kInt8);
+}
+
+// im2col rows (a tap outside the input holds the input zero point, which
+// adds nothing), then one GEMM; identical to EvalQuantized8's sums.
+void FastEval(KernelContext& ctx) {
+  auto& s = ctx.state_as<ConvState>();
+  if (!s.fast) return Eval(ctx);
+  const fast8::Gemm& g = *s.fast;
+  const uint8_t* input = ctx.input(0).data;
+  const int m = s.batches * s.out_h * s.out_w;
+  s.fast_a.resize(static_cast<size_t>(m) * g.kp);
+  s.fast_rowsum.resize(static_cast<size_t>(m));
+  const bool pointwise = s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 &&
+                         s.window.pad_height == 0 && s.window.pad_width == 0 && s.out_h == s.in_h &&
+                         s.out_w == s.in_w;
+  const uint8_t pad = static_cast<uint8_t>(-s.input_offset);
+  const int fc = s.filter_c;
+  int64_t row = 0;
+  for (int b = 0; b < s.batches; ++b)
+    for (int oy = 0; oy < s.out_h; ++oy)
+      for (int ox = 0; ox < s.out_w; ++ox, ++row) {
+        uint8_t* dst = s.fast_a.data() + row * g.kp;
+        if (pointwise) {
+          s.fast_rowsum[row] = g.PackRow(input + row * s.in_c, dst);
+          continue;
+        }
+        const int iy0 = oy * s.stride_h - s.window.pad_height;
+        const int ix0 = ox * s.stride_w - s.window.pad_width;
+        uint8_t* p = dst;
+        for (int fy = 0; fy < s.filter_h; ++fy) {
+          const int iy = iy0 + fy * s.dilation_h;
+          for (int fx = 0; fx < s.filter_w; ++fx, p += fc) {
+            const int ix = ix0 + fx * s.dilation_w;
+            if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) {
+              std::memset(p, pad, static_cast<size_t>(fc));
+            } else {
+              std::memcpy(p, input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c,
+                          static_cast<size_t>(fc));
+            }
+          }
+        }
+        s.fast_rowsum[row] = g.PackRow(dst, dst);
+      }
+  g.Run(s.fast_a.data(), s.fast_rowsum.data(), m, ctx.output(0).data, s.out_c);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(CONV_2D, DType::FLOAT32, Prepare, Eval);
@@ -360,5 +429,10 @@ TFD_REGISTER_KERNEL(CONV_2D, DType::INT16, Prepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+
+TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::UINT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::INT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(CONV_2D, DType::INT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
 
 }  // namespace tfd

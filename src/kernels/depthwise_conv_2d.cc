@@ -15,6 +15,7 @@
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/fast8.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
 
@@ -36,6 +37,11 @@ struct DepthwiseState : conv::Conv2DState {
   std::vector<int32_t> acc32;
   std::vector<int64_t> acc64;
   std::vector<float> accf;
+  // Fast 8-bit path (multiplier 1): weights widened once; per pixel, the
+  // taps inside the input.
+  std::unique_ptr<fast8::Depthwise> fast;
+  std::vector<const void*> fast_px;
+  std::vector<int> fast_tap;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -334,6 +340,53 @@ void XnnpackPrepare(KernelContext& ctx) {
   if (s.kind == Kind::kFloat) s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
 }
 
+// ---- fast 8-bit path (both profiles) ----
+
+// The profile's Prepare, then the widened weights when the node is 8-bit
+// with multiplier 1 and constant weights and bias.
+template <void (*BasePrepare)(KernelContext&)>
+void FastPrepare(KernelContext& ctx) {
+  BasePrepare(ctx);
+  auto& s = ctx.state_as<DepthwiseState>();
+  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  if (s.multiplier != 1 || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  s.fast = std::make_unique<fast8::Depthwise>();
+  s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
+                  bias ? bias->As<int32_t>() : nullptr, s.out_c, s.filter_h * s.filter_w, s.input_offset,
+                  s.filter_offset, s, s.kind == Kind::kInt8);
+  s.fast_px.resize(static_cast<size_t>(s.filter_h * s.filter_w));
+  s.fast_tap.resize(static_cast<size_t>(s.filter_h * s.filter_w));
+}
+
+// The taps ForEachOutput visits, the same sums (see fast8::Depthwise).
+void FastEval(KernelContext& ctx) {
+  auto& s = ctx.state_as<DepthwiseState>();
+  if (!s.fast) return Eval(ctx);
+  const uint8_t* input = ctx.input(0).data;
+  uint8_t* out = ctx.output(0).data;
+  for (int b = 0; b < s.batches; ++b)
+    for (int oy = 0; oy < s.out_h; ++oy)
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int iy0 = oy * s.stride_h - s.window.pad_height;
+        const int ix0 = ox * s.stride_w - s.window.pad_width;
+        int count = 0;
+        for (int fy = 0; fy < s.filter_h; ++fy) {
+          const int iy = iy0 + fy * s.dilation_h;
+          if (iy < 0 || iy >= s.in_h) continue;
+          for (int fx = 0; fx < s.filter_w; ++fx) {
+            const int ix = ix0 + fx * s.dilation_w;
+            if (ix < 0 || ix >= s.in_w) continue;
+            s.fast_px[count] = input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c;
+            s.fast_tap[count++] = fy * s.filter_w + fx;
+          }
+        }
+        s.fast->Pixel(s.fast_px.data(), s.fast_tap.data(), count,
+                      out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c);
+      }
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, Prepare, Eval);
@@ -343,5 +396,12 @@ TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT16, Prepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+
+TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>,
+                                 FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>,
+                                 FastEval);
 
 }  // namespace tfd
