@@ -21,6 +21,7 @@
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
 #include "kernels/internal/fast8.h"
+#include "kernels/internal/fast_f32.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
 
@@ -47,6 +48,9 @@ struct ConvState : conv::Conv2DState {
   std::unique_ptr<fast8::Gemm> fast;
   std::vector<uint8_t> fast_a;
   std::vector<int32_t> fast_rowsum;
+  // Fast float32 path: filters packed once, im2col rows.
+  std::unique_ptr<fastf32::Gemm> fastf;
+  std::vector<float> fast_af;
 
   int patch_size() const { return filter_h * filter_w * filter_c; }
 };
@@ -357,18 +361,23 @@ void XnnpackPrepare(KernelContext& ctx) {
                        s.kind == Kind::kFloat, s);
 }
 
-// ---- fast 8-bit path (both profiles) ----
+// ---- fast path (both profiles): 8-bit and float32 ----
 
-// The profile's Prepare, then the packed weights when the node is 8-bit,
-// ungrouped, with constant weights and bias.
+// The profile's Prepare, then the packed weights when the node is 8-bit or
+// float32, ungrouped, with constant weights and bias.
 template <void (*BasePrepare)(KernelContext&)>
 void FastPrepare(KernelContext& ctx) {
   BasePrepare(ctx);
   auto& s = ctx.state_as<ConvState>();
-  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
   const RuntimeTensor& filter = ctx.input(1);
   const RuntimeTensor* bias = ctx.optional_input(2);
   if (s.groups != 1 || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  if (s.kind == Kind::kFloat) {
+    s.fastf = std::make_unique<fastf32::Gemm>();
+    s.fastf->Prepare(filter.As<float>(), bias ? bias->As<float>() : nullptr, s.out_c, s.patch_size(), s.xnn_float);
+    return;
+  }
+  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
   if (s.kind == Kind::kInt8 && s.filter_offset != 0) return;
   s.fast = std::make_unique<fast8::Gemm>();
   s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
@@ -378,17 +387,50 @@ void FastPrepare(KernelContext& ctx) {
 
 // im2col rows (a tap outside the input holds the input zero point, which
 // adds nothing), then one GEMM; identical to EvalQuantized8's sums.
+bool Pointwise(const ConvState& s) {
+  return s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.window.pad_height == 0 &&
+         s.window.pad_width == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
+}
+
+// Float32: the same patches as EvalFloat / EvalFloatXnnpack (zeros outside
+// the input), each channel's sum in that kernel's order, then its epilogue.
+void FastEvalFloat(KernelContext& ctx, ConvState& s) {
+  const fastf32::Gemm& g = *s.fastf;
+  const float* input = ctx.input(0).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  const int m = s.batches * s.out_h * s.out_w;
+  const int k = s.patch_size();
+  const float* a = input;
+  if (!Pointwise(s)) {
+    s.fast_af.resize(static_cast<size_t>(m) * k);
+    int64_t row = 0;
+    for (int b = 0; b < s.batches; ++b)
+      for (int oy = 0; oy < s.out_h; ++oy)
+        for (int ox = 0; ox < s.out_w; ++ox, ++row) FillPatch(s, input, 0, b, oy, ox, 0, s.fast_af.data() + row * k);
+    a = s.fast_af.data();
+  }
+  g.Run(a, k, m, out, s.out_c);
+  const int64_t total = static_cast<int64_t>(m) * s.out_c;
+  if (s.xnn_float) {
+    for (int64_t i = 0; i < total; ++i) out[i] = s.xnn_clamp.Apply(out[i]);
+    return;
+  }
+  for (int64_t i = 0; i < total; i += s.out_c)
+    for (int c = 0; c < s.out_c; ++c) out[i + c] = s.float_range.Apply(out[i + c] + (bias ? bias[c] : 0.0f));
+}
+
 void FastEval(KernelContext& ctx) {
   auto& s = ctx.state_as<ConvState>();
+  if (s.fastf) return FastEvalFloat(ctx, s);
   if (!s.fast) return Eval(ctx);
   const fast8::Gemm& g = *s.fast;
   const uint8_t* input = ctx.input(0).data;
   const int m = s.batches * s.out_h * s.out_w;
   s.fast_a.resize(static_cast<size_t>(m) * g.kp);
   s.fast_rowsum.resize(static_cast<size_t>(m));
-  const bool pointwise = s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 &&
-                         s.window.pad_height == 0 && s.window.pad_width == 0 && s.out_h == s.in_h &&
-                         s.out_w == s.in_w;
+  const bool pointwise = Pointwise(s);
   const uint8_t pad = static_cast<uint8_t>(-s.input_offset);
   const int fc = s.filter_c;
   int64_t row = 0;
@@ -430,6 +472,8 @@ TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::FLOAT32, XnnpackAccepts, XnnpackPrep
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
+TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::FLOAT32, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(CONV_2D, DType::FLOAT32, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
 TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::UINT8, FastPrepare<Prepare>, FastEval);
 TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::INT8, FastPrepare<Prepare>, FastEval);
 TFD_REGISTER_XNNPACK_FAST_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);

@@ -16,6 +16,7 @@
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
 #include "kernels/internal/fast8.h"
+#include "kernels/internal/fast_f32.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
 
@@ -42,6 +43,11 @@ struct DepthwiseState : conv::Conv2DState {
   std::unique_ptr<fast8::Depthwise> fast;
   std::vector<const void*> fast_px;
   std::vector<int> fast_tap;
+  // Fast float32 path (multiplier 1): per pixel, input and filter pointers
+  // of the taps in the exact kernel's order.
+  bool fastf = false;
+  fast8::Isa isa = fast8::Isa::kPortable;
+  std::vector<const float*> fast_x, fast_w;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -348,10 +354,19 @@ template <void (*BasePrepare)(KernelContext&)>
 void FastPrepare(KernelContext& ctx) {
   BasePrepare(ctx);
   auto& s = ctx.state_as<DepthwiseState>();
-  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
   const RuntimeTensor& filter = ctx.input(1);
   const RuntimeTensor* bias = ctx.optional_input(2);
-  if (s.multiplier != 1 || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  if (s.multiplier != 1) return;
+  if (s.kind == Kind::kFloat) {
+    s.fastf = true;
+    s.isa = fast8::SelectIsa();
+    s.fast_x.resize(static_cast<size_t>(s.filter_h * s.filter_w));
+    s.fast_w.resize(static_cast<size_t>(s.filter_h * s.filter_w));
+    if (s.xnn_float && s.zeros.empty()) s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
+    return;
+  }
+  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
+  if (!filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
   s.fast = std::make_unique<fast8::Depthwise>();
   s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
                   bias ? bias->As<int32_t>() : nullptr, s.out_c, s.filter_h * s.filter_w, s.input_offset,
@@ -361,8 +376,53 @@ void FastPrepare(KernelContext& ctx) {
 }
 
 // The taps ForEachOutput visits, the same sums (see fast8::Depthwise).
+// Float32, multiplier 1: EvalFloat's taps (inside the input, rows first,
+// from 0, bias and clamp after) or EvalFloatXnnpack's (every tap, zeros
+// outside, its column or row order, from the bias, its clamp).
+void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
+  const float* input = ctx.input(0).As<float>();
+  const float* filter = ctx.input(1).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  const int taps = s.filter_h * s.filter_w;
+  const bool columns_first = s.xnn_float && (taps == 3 || taps == 4 || taps == 9 || taps == 25);
+  for (int b = 0; b < s.batches; ++b)
+    for (int oy = 0; oy < s.out_h; ++oy)
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int iy0 = oy * s.stride_h - s.window.pad_height;
+        const int ix0 = ox * s.stride_w - s.window.pad_width;
+        int count = 0;
+        auto tap = [&](int fy, int fx) {
+          const int iy = iy0 + fy * s.dilation_h;
+          const int ix = ix0 + fx * s.dilation_w;
+          const bool inside = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w;
+          if (!inside && !s.xnn_float) return;
+          s.fast_x[count] =
+              inside ? input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c : s.zeros.data();
+          s.fast_w[count++] = filter + static_cast<int64_t>(fy * s.filter_w + fx) * s.out_c;
+        };
+        if (columns_first) {
+          for (int fx = 0; fx < s.filter_w; ++fx)
+            for (int fy = 0; fy < s.filter_h; ++fy) tap(fy, fx);
+        } else {
+          for (int fy = 0; fy < s.filter_h; ++fy)
+            for (int fx = 0; fx < s.filter_w; ++fx) tap(fy, fx);
+        }
+        float* o = out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
+        fastf32::DepthwisePixel(s.isa, s.fast_x.data(), s.fast_w.data(), count, s.xnn_float ? bias : nullptr, s.out_c,
+                                o);
+        if (s.xnn_float) {
+          for (int c = 0; c < s.out_c; ++c) o[c] = s.xnn_clamp.Apply(o[c]);
+        } else {
+          for (int c = 0; c < s.out_c; ++c) o[c] = s.float_range.Apply(o[c] + (bias ? bias[c] : 0.0f));
+        }
+      }
+}
+
 void FastEval(KernelContext& ctx) {
   auto& s = ctx.state_as<DepthwiseState>();
+  if (s.fastf) return FastEvalFloat(ctx, s);
   if (!s.fast) return Eval(ctx);
   const uint8_t* input = ctx.input(0).data;
   uint8_t* out = ctx.output(0).data;
@@ -397,6 +457,9 @@ TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, XnnpackAccepts, X
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 
+TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, XnnpackAccepts, FastPrepare<XnnpackPrepare>,
+                                 FastEval);
 TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, FastPrepare<Prepare>, FastEval);
 TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, FastPrepare<Prepare>, FastEval);
 TFD_REGISTER_XNNPACK_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>,
