@@ -1,7 +1,7 @@
 // Times Invoke of a model with our interpreter, after one warm-up run, on
 // seeded random inputs. Prints {"mean_ms": x, "median_ms": y, "arena_bytes": n}
 // like the oracle's --time, so bench scripts can print ratios.
-//   time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels]
+//   time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels] [--threads N]
 // --reference-kernels: the exact kernels only (no fast path).
 #include <algorithm>
 #include <chrono>
@@ -15,10 +15,11 @@
 #include "format/model_reader.h"
 #include "interpreter/interpreter.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels]\n");
+    std::fprintf(stderr, "usage: time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels] [--threads N]\n");
     return 2;
   }
   try {
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
     for (int i = 3; i < argc; ++i) {
       if (std::strcmp(argv[i], "--reference-kernels") == 0) {
         options.reference_kernels_only = true;
+      } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+        tfd::SetIntraOpThreads(std::stoi(argv[++i]));
       } else if (std::strcmp(argv[i], "--arithmetic") == 0 && i + 1 < argc) {
         auto a = tfd::ParseArithmetic(argv[++i]);
         if (!a) throw tfd::Error(std::string("unknown arithmetic ") + argv[i]);

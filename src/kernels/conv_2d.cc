@@ -24,6 +24,7 @@
 #include "kernels/internal/fast_f32.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
 namespace {
@@ -392,74 +393,99 @@ bool Pointwise(const ConvState& s) {
          s.window.pad_width == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
 }
 
+// Rows of output positions per thread: enough multiply-adds to pay for a
+// hand-off (~100k), in whole 4-row tiles.
+int64_t RowsPerChunk(const ConvState& s) {
+  const int64_t per_row = std::max<int64_t>(1, static_cast<int64_t>(s.patch_size()) * s.out_c);
+  return std::max<int64_t>(4, (100000 / per_row + 3) / 4 * 4);
+}
+
+// Output position `row` (b, oy, ox in order) as its batch and coordinates.
+void RowPosition(const ConvState& s, int64_t row, int* b, int* oy, int* ox) {
+  *ox = static_cast<int>(row % s.out_w);
+  *oy = static_cast<int>(row / s.out_w % s.out_h);
+  *b = static_cast<int>(row / (static_cast<int64_t>(s.out_w) * s.out_h));
+}
+
 // Float32: the same patches as EvalFloat / EvalFloatXnnpack (zeros outside
 // the input), each channel's sum in that kernel's order, then its epilogue.
+// Rows split between threads write disjoint outputs.
 void FastEvalFloat(KernelContext& ctx, ConvState& s) {
   const fastf32::Gemm& g = *s.fastf;
   const float* input = ctx.input(0).As<float>();
   const RuntimeTensor* bias_t = ctx.optional_input(2);
   const float* bias = bias_t ? bias_t->As<float>() : nullptr;
   float* out = ctx.output(0).As<float>();
-  const int m = s.batches * s.out_h * s.out_w;
+  const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
   const int k = s.patch_size();
-  const float* a = input;
-  if (!Pointwise(s)) {
-    s.fast_af.resize(static_cast<size_t>(m) * k);
-    int64_t row = 0;
-    for (int b = 0; b < s.batches; ++b)
-      for (int oy = 0; oy < s.out_h; ++oy)
-        for (int ox = 0; ox < s.out_w; ++ox, ++row) FillPatch(s, input, 0, b, oy, ox, 0, s.fast_af.data() + row * k);
-    a = s.fast_af.data();
-  }
-  g.Run(a, k, m, out, s.out_c);
-  const int64_t total = static_cast<int64_t>(m) * s.out_c;
-  if (s.xnn_float) {
-    for (int64_t i = 0; i < total; ++i) out[i] = s.xnn_clamp.Apply(out[i]);
-    return;
-  }
-  for (int64_t i = 0; i < total; i += s.out_c)
-    for (int c = 0; c < s.out_c; ++c) out[i + c] = s.float_range.Apply(out[i + c] + (bias ? bias[c] : 0.0f));
+  const bool pointwise = Pointwise(s);
+  if (!pointwise) s.fast_af.resize(static_cast<size_t>(m) * k);
+  ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    const float* a = input + begin * k;
+    if (!pointwise) {
+      for (int64_t row = begin; row < end; ++row) {
+        int b, oy, ox;
+        RowPosition(s, row, &b, &oy, &ox);
+        FillPatch(s, input, 0, b, oy, ox, 0, s.fast_af.data() + row * k);
+      }
+      a = s.fast_af.data() + begin * k;
+    }
+    float* o = out + begin * s.out_c;
+    g.Run(a, k, static_cast<int>(end - begin), o, s.out_c);
+    const int64_t total = (end - begin) * s.out_c;
+    if (s.xnn_float) {
+      for (int64_t i = 0; i < total; ++i) o[i] = s.xnn_clamp.Apply(o[i]);
+      return;
+    }
+    for (int64_t i = 0; i < total; i += s.out_c)
+      for (int c = 0; c < s.out_c; ++c) o[i + c] = s.float_range.Apply(o[i + c] + (bias ? bias[c] : 0.0f));
+  });
 }
 
+// 8-bit: im2col rows (a tap outside the input holds the input zero point,
+// which adds nothing), then the GEMM; identical to EvalQuantized8's sums.
 void FastEval(KernelContext& ctx) {
   auto& s = ctx.state_as<ConvState>();
   if (s.fastf) return FastEvalFloat(ctx, s);
   if (!s.fast) return Eval(ctx);
   const fast8::Gemm& g = *s.fast;
   const uint8_t* input = ctx.input(0).data;
-  const int m = s.batches * s.out_h * s.out_w;
+  uint8_t* out = ctx.output(0).data;
+  const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
   s.fast_a.resize(static_cast<size_t>(m) * g.kp);
   s.fast_rowsum.resize(static_cast<size_t>(m));
   const bool pointwise = Pointwise(s);
   const uint8_t pad = static_cast<uint8_t>(-s.input_offset);
   const int fc = s.filter_c;
-  int64_t row = 0;
-  for (int b = 0; b < s.batches; ++b)
-    for (int oy = 0; oy < s.out_h; ++oy)
-      for (int ox = 0; ox < s.out_w; ++ox, ++row) {
-        uint8_t* dst = s.fast_a.data() + row * g.kp;
-        if (pointwise) {
-          s.fast_rowsum[row] = g.PackRow(input + row * s.in_c, dst);
-          continue;
-        }
-        const int iy0 = oy * s.stride_h - s.window.pad_height;
-        const int ix0 = ox * s.stride_w - s.window.pad_width;
-        uint8_t* p = dst;
-        for (int fy = 0; fy < s.filter_h; ++fy) {
-          const int iy = iy0 + fy * s.dilation_h;
-          for (int fx = 0; fx < s.filter_w; ++fx, p += fc) {
-            const int ix = ix0 + fx * s.dilation_w;
-            if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) {
-              std::memset(p, pad, static_cast<size_t>(fc));
-            } else {
-              std::memcpy(p, input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c,
-                          static_cast<size_t>(fc));
-            }
+  ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      uint8_t* dst = s.fast_a.data() + row * g.kp;
+      if (pointwise) {
+        s.fast_rowsum[row] = g.PackRow(input + row * s.in_c, dst);
+        continue;
+      }
+      int b, oy, ox;
+      RowPosition(s, row, &b, &oy, &ox);
+      const int iy0 = oy * s.stride_h - s.window.pad_height;
+      const int ix0 = ox * s.stride_w - s.window.pad_width;
+      uint8_t* p = dst;
+      for (int fy = 0; fy < s.filter_h; ++fy) {
+        const int iy = iy0 + fy * s.dilation_h;
+        for (int fx = 0; fx < s.filter_w; ++fx, p += fc) {
+          const int ix = ix0 + fx * s.dilation_w;
+          if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) {
+            std::memset(p, pad, static_cast<size_t>(fc));
+          } else {
+            std::memcpy(p, input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c,
+                        static_cast<size_t>(fc));
           }
         }
-        s.fast_rowsum[row] = g.PackRow(dst, dst);
       }
-  g.Run(s.fast_a.data(), s.fast_rowsum.data(), m, ctx.output(0).data, s.out_c);
+      s.fast_rowsum[row] = g.PackRow(dst, dst);
+    }
+    g.Run(s.fast_a.data() + begin * g.kp, s.fast_rowsum.data() + begin, static_cast<int>(end - begin),
+          out + begin * s.out_c, s.out_c);
+  });
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "kernels/internal/fast8.h"
 #include "kernels/internal/fast_f32.h"
 #include "kernels/internal/xnnpack.h"
+#include "util/thread_pool.h"
 #include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
@@ -38,16 +39,11 @@ struct DepthwiseState : conv::Conv2DState {
   std::vector<int32_t> acc32;
   std::vector<int64_t> acc64;
   std::vector<float> accf;
-  // Fast 8-bit path (multiplier 1): weights widened once; per pixel, the
-  // taps inside the input.
+  // Fast 8-bit path (multiplier 1): weights widened once.
   std::unique_ptr<fast8::Depthwise> fast;
-  std::vector<const void*> fast_px;
-  std::vector<int> fast_tap;
-  // Fast float32 path (multiplier 1): per pixel, input and filter pointers
-  // of the taps in the exact kernel's order.
+  // Fast float32 path (multiplier 1): taps in the exact kernel's order.
   bool fastf = false;
   fast8::Isa isa = fast8::Isa::kPortable;
-  std::vector<const float*> fast_x, fast_w;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -360,8 +356,6 @@ void FastPrepare(KernelContext& ctx) {
   if (s.kind == Kind::kFloat) {
     s.fastf = true;
     s.isa = fast8::SelectIsa();
-    s.fast_x.resize(static_cast<size_t>(s.filter_h * s.filter_w));
-    s.fast_w.resize(static_cast<size_t>(s.filter_h * s.filter_w));
     if (s.xnn_float && s.zeros.empty()) s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
     return;
   }
@@ -371,11 +365,15 @@ void FastPrepare(KernelContext& ctx) {
   s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
                   bias ? bias->As<int32_t>() : nullptr, s.out_c, s.filter_h * s.filter_w, s.input_offset,
                   s.filter_offset, s, s.kind == Kind::kInt8);
-  s.fast_px.resize(static_cast<size_t>(s.filter_h * s.filter_w));
-  s.fast_tap.resize(static_cast<size_t>(s.filter_h * s.filter_w));
 }
 
 // The taps ForEachOutput visits, the same sums (see fast8::Depthwise).
+// Output rows (batch, y) per thread: about 100k multiply-adds each.
+int64_t RowsPerChunk(const DepthwiseState& s) {
+  const int64_t per_row = std::max<int64_t>(1, static_cast<int64_t>(s.out_w) * s.out_c * s.filter_h * s.filter_w);
+  return std::max<int64_t>(1, 100000 / per_row);
+}
+
 // Float32, multiplier 1: EvalFloat's taps (inside the input, rows first,
 // from 0, bias and clamp after) or EvalFloatXnnpack's (every tap, zeros
 // outside, its column or row order, from the bias, its clamp).
@@ -387,8 +385,10 @@ void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
   float* out = ctx.output(0).As<float>();
   const int taps = s.filter_h * s.filter_w;
   const bool columns_first = s.xnn_float && (taps == 3 || taps == 4 || taps == 9 || taps == 25);
-  for (int b = 0; b < s.batches; ++b)
-    for (int oy = 0; oy < s.out_h; ++oy)
+  ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    std::vector<const float*> xs(static_cast<size_t>(taps)), ws(static_cast<size_t>(taps));
+    for (int64_t line = begin; line < end; ++line) {
+      const int b = static_cast<int>(line / s.out_h), oy = static_cast<int>(line % s.out_h);
       for (int ox = 0; ox < s.out_w; ++ox) {
         const int iy0 = oy * s.stride_h - s.window.pad_height;
         const int ix0 = ox * s.stride_w - s.window.pad_width;
@@ -398,9 +398,9 @@ void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
           const int ix = ix0 + fx * s.dilation_w;
           const bool inside = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w;
           if (!inside && !s.xnn_float) return;
-          s.fast_x[count] =
+          xs[count] =
               inside ? input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c : s.zeros.data();
-          s.fast_w[count++] = filter + static_cast<int64_t>(fy * s.filter_w + fx) * s.out_c;
+          ws[count++] = filter + static_cast<int64_t>(fy * s.filter_w + fx) * s.out_c;
         };
         if (columns_first) {
           for (int fx = 0; fx < s.filter_w; ++fx)
@@ -410,14 +410,15 @@ void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
             for (int fx = 0; fx < s.filter_w; ++fx) tap(fy, fx);
         }
         float* o = out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
-        fastf32::DepthwisePixel(s.isa, s.fast_x.data(), s.fast_w.data(), count, s.xnn_float ? bias : nullptr, s.out_c,
-                                o);
+        fastf32::DepthwisePixel(s.isa, xs.data(), ws.data(), count, s.xnn_float ? bias : nullptr, s.out_c, o);
         if (s.xnn_float) {
           for (int c = 0; c < s.out_c; ++c) o[c] = s.xnn_clamp.Apply(o[c]);
         } else {
           for (int c = 0; c < s.out_c; ++c) o[c] = s.float_range.Apply(o[c] + (bias ? bias[c] : 0.0f));
         }
       }
+    }
+  });
 }
 
 void FastEval(KernelContext& ctx) {
@@ -426,8 +427,12 @@ void FastEval(KernelContext& ctx) {
   if (!s.fast) return Eval(ctx);
   const uint8_t* input = ctx.input(0).data;
   uint8_t* out = ctx.output(0).data;
-  for (int b = 0; b < s.batches; ++b)
-    for (int oy = 0; oy < s.out_h; ++oy)
+  const int taps = s.filter_h * s.filter_w;
+  ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    std::vector<const void*> px(static_cast<size_t>(taps));
+    std::vector<int> tap(static_cast<size_t>(taps));
+    for (int64_t line = begin; line < end; ++line) {
+      const int b = static_cast<int>(line / s.out_h), oy = static_cast<int>(line % s.out_h);
       for (int ox = 0; ox < s.out_w; ++ox) {
         const int iy0 = oy * s.stride_h - s.window.pad_height;
         const int ix0 = ox * s.stride_w - s.window.pad_width;
@@ -438,13 +443,15 @@ void FastEval(KernelContext& ctx) {
           for (int fx = 0; fx < s.filter_w; ++fx) {
             const int ix = ix0 + fx * s.dilation_w;
             if (ix < 0 || ix >= s.in_w) continue;
-            s.fast_px[count] = input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c;
-            s.fast_tap[count++] = fy * s.filter_w + fx;
+            px[count] = input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c;
+            tap[count++] = fy * s.filter_w + fx;
           }
         }
-        s.fast->Pixel(s.fast_px.data(), s.fast_tap.data(), count,
+        s.fast->Pixel(px.data(), tap.data(), count,
                       out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c);
       }
+    }
+  });
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "kernels/internal/fast8.h"
 #include "test_support.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 #include "whole_range_inputs.h"
 
 namespace tfd {
@@ -95,6 +96,27 @@ TEST(FastPath, EveryFixtureModelEveryTensorEqualToReferenceKernels) {
   // 30 models in the fixtures; most run in both profiles.
   EXPECT_GE(compared, 40);
   std::printf("model x profile x input set runs compared: %d\n", compared);
+}
+
+// Rows split between threads: every tensor as with one thread, for the
+// models whose convolutions are large enough to be split.
+TEST(FastPath, ThreadCountDoesNotChangeAnyTensor) {
+  TFD_REQUIRE_FIXTURES();
+  for (const char* rel : {"models/coral/mobilenet_v2_1.0_224_quant.tflite", "models/mlperf-tiny/vww_96_int8.tflite",
+                          "models/mlperf-tiny/vww_96_float.tflite",
+                          "models/tflite-support/mobilenet_v1_0.25_224_1_default_1.tflite"}) {
+    SCOPED_TRACE(rel);
+    const Model m = LoadModel(testing::Fixture(rel));
+    const auto sets = testing::WholeRangeInputs(m, 1);
+    for (Arithmetic a : {Arithmetic::kReference, Arithmetic::kXnnpack}) {
+      SetIntraOpThreads(1);
+      const Tensors one = RunAll(m, a, false, sets.at(0).arrays);
+      SetIntraOpThreads(3);
+      const Tensors three = RunAll(m, a, false, sets.at(0).arrays);
+      SetIntraOpThreads(1);
+      ExpectSame(one, three, std::string(ArithmeticName(a)) + ", 3 threads");
+    }
+  }
 }
 
 // The GEMM with random 8-bit data and extreme requantization parameters:
