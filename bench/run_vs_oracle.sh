@@ -5,7 +5,10 @@
 # thread), the exact kernels' median (--reference-kernels), the oracle's
 # mean, and ratio = ours / oracle. The oracle is timed between our two runs,
 # ROUNDS times, and the medians of the rounds are printed (the machine is
-# shared: single timings are noisy). Then `eval` throughput on
+# shared: single timings are noisy). The oracle's WebAssembly is compiled in
+# tiers (a baseline compiler first, the optimizing one in the background):
+# its mean covers at least ~4 s of runs, so that the optimized code runs
+# most of them (a VWW mean over 20 runs is 2-3x its mean over 200). Then `eval` throughput on
 # imagenet-sample (MobileNet v2 uint8, 1 and 2 threads).
 # Usage: bench/run_vs_oracle.sh [BUILD_DIR] [MODEL...]
 # Env: RUNS (default 10), ROUNDS (default 3), EVAL=0 to skip the eval lines.
@@ -31,8 +34,10 @@ for m in "${models[@]}"; do
     ours=() exact=() theirs=()
     for ((r = 0; r < rounds; r++)); do
       ours+=("$("$build/bench/time_model" "$m" "$runs" --arithmetic $profile | field median_ms)")
-      theirs+=("$(node tools/oracle/oracle.js "$m" --random 1 --time "$runs" | field mean_ms)")
-      exact+=("$("$build/bench/time_model" "$m" $(( (runs + 2) / 3 )) --arithmetic $profile --reference-kernels | field median_ms)")
+      e=$("$build/bench/time_model" "$m" $(( (runs + 2) / 3 )) --arithmetic $profile --reference-kernels | field median_ms)
+      exact+=("$e")
+      oracle_runs=$(awk -v e="$e" -v r="$runs" 'BEGIN { n = int(4000 / (e + 0.01)); if (n < r) n = r; if (n > 2000) n = 2000; print n }')
+      theirs+=("$(node tools/oracle/oracle.js "$m" --random 1 --time "$oracle_runs" | field mean_ms)")
     done
     o=$(printf "%s\n" "${ours[@]}" | median)
     e=$(printf "%s\n" "${exact[@]}" | median)
