@@ -452,11 +452,20 @@ void FastEval(KernelContext& ctx) {
   const uint8_t* input = ctx.input(0).data;
   uint8_t* out = ctx.output(0).data;
   const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
-  s.fast_a.resize(static_cast<size_t>(m) * g.kp);
   s.fast_rowsum.resize(static_cast<size_t>(m));
   const bool pointwise = Pointwise(s);
   const uint8_t pad = static_cast<uint8_t>(-s.input_offset);
   const int fc = s.filter_c;
+  if (pointwise && g.direct()) {
+    // The input rows are A as they are.
+    ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+      for (int64_t row = begin; row < end; ++row) s.fast_rowsum[row] = g.RowSum(input + row * s.in_c);
+      g.Run(input + begin * s.in_c, s.fast_rowsum.data() + begin, static_cast<int>(end - begin), out + begin * s.out_c,
+            s.out_c);
+    });
+    return;
+  }
+  s.fast_a.resize(static_cast<size_t>(m) * g.kp);
   ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       uint8_t* dst = s.fast_a.data() + row * g.kp;

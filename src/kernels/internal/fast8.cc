@@ -169,7 +169,7 @@ void Gemm::Prepare(const void* weights, bool weights_signed, bool in_signed, con
   rq.Init(s, n, out_signed);
 }
 
-int32_t Gemm::PackRow(const void* x, uint8_t* dst) const {
+TFD_VECTORIZE int32_t Gemm::PackRow(const void* x, uint8_t* dst) const {
   const uint8_t* src = static_cast<const uint8_t*>(x);
   uint32_t sum = 0;
   if (input_signed) {
@@ -180,6 +180,30 @@ int32_t Gemm::PackRow(const void* x, uint8_t* dst) const {
   if (row_factor != 0)
     for (int i = 0; i < k; ++i) sum += dst[i];
   std::memset(dst + k, 0, static_cast<size_t>(kp - k));
+  return static_cast<int32_t>(sum);
+}
+
+namespace {
+
+TFD_AVX512 int32_t RowSumAvx512(const uint8_t* row, int k) {
+  __m512i acc = _mm512_setzero_si512();
+  const __m512i zero = _mm512_setzero_si512();
+  int i = 0;
+  for (; i + 64 <= k; i += 64) acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_loadu_si512(row + i), zero));
+  if (i < k) {
+    const __mmask64 tail = (~0ULL) >> (64 - (k - i));
+    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(tail, row + i), zero));
+  }
+  return static_cast<int32_t>(static_cast<uint32_t>(_mm512_reduce_add_epi64(acc)));
+}
+
+}  // namespace
+
+int32_t Gemm::RowSum(const uint8_t* row) const {
+  if (row_factor == 0) return 0;
+  if (isa == Isa::kAvx512Vnni) return RowSumAvx512(row, k);
+  uint32_t sum = 0;
+  for (int i = 0; i < k; ++i) sum += row[i];
   return static_cast<int32_t>(sum);
 }
 

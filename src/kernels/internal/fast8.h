@@ -74,6 +74,10 @@ struct Gemm {
   // Packs one row of k input values (plus zero tail) into dst (kp bytes);
   // returns its byte sum (needed when row_factor != 0).
   int32_t PackRow(const void* x, uint8_t* dst) const;
+  // Whether rows of k input values can be A as they are (uint8 input, k a
+  // multiple of 4): no copy, only their byte sums (RowSum, when needed).
+  bool direct() const { return !input_signed && kp == k; }
+  int32_t RowSum(const uint8_t* row) const;
 
   // rows of A (m x kp, contiguous), rowsums (m values), output rows at
   // out + i * ldc (n bytes each).
