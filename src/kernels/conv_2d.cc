@@ -375,7 +375,9 @@ void FastPrepare(KernelContext& ctx) {
   if (s.groups != 1 || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
   if (s.kind == Kind::kFloat) {
     s.fastf = std::make_unique<fastf32::Gemm>();
-    s.fastf->Prepare(filter.As<float>(), bias ? bias->As<float>() : nullptr, s.out_c, s.patch_size(), s.xnn_float);
+    s.fastf->Prepare(filter.As<float>(), bias ? bias->As<float>() : nullptr, s.out_c, s.patch_size(), s.xnn_float,
+                     s.xnn_float ? s.xnn_clamp.min : s.float_range.min,
+                     s.xnn_float ? s.xnn_clamp.max : s.float_range.max);
     return;
   }
   if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
@@ -408,13 +410,12 @@ void RowPosition(const ConvState& s, int64_t row, int* b, int* oy, int* ox) {
 }
 
 // Float32: the same patches as EvalFloat / EvalFloatXnnpack (zeros outside
-// the input), each channel's sum in that kernel's order, then its epilogue.
+// the input), each channel's sum in that kernel's order, then its epilogue
+// (fastf32::Epilogue).
 // Rows split between threads write disjoint outputs.
 void FastEvalFloat(KernelContext& ctx, ConvState& s) {
   const fastf32::Gemm& g = *s.fastf;
   const float* input = ctx.input(0).As<float>();
-  const RuntimeTensor* bias_t = ctx.optional_input(2);
-  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
   float* out = ctx.output(0).As<float>();
   const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
   const int k = s.patch_size();
@@ -430,15 +431,7 @@ void FastEvalFloat(KernelContext& ctx, ConvState& s) {
       }
       a = s.fast_af.data() + begin * k;
     }
-    float* o = out + begin * s.out_c;
-    g.Run(a, k, static_cast<int>(end - begin), o, s.out_c);
-    const int64_t total = (end - begin) * s.out_c;
-    if (s.xnn_float) {
-      for (int64_t i = 0; i < total; ++i) o[i] = s.xnn_clamp.Apply(o[i]);
-      return;
-    }
-    for (int64_t i = 0; i < total; i += s.out_c)
-      for (int c = 0; c < s.out_c; ++c) o[i + c] = s.float_range.Apply(o[i + c] + (bias ? bias[c] : 0.0f));
+    g.Run(a, k, static_cast<int>(end - begin), out + begin * s.out_c, s.out_c);
   });
 }
 

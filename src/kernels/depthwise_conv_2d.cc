@@ -385,6 +385,8 @@ void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
   float* out = ctx.output(0).As<float>();
   const int taps = s.filter_h * s.filter_w;
   const bool columns_first = s.xnn_float && (taps == 3 || taps == 4 || taps == 9 || taps == 25);
+  const fastf32::Epilogue epilogue{s.xnn_float, s.xnn_float ? s.xnn_clamp.min : s.float_range.min,
+                                   s.xnn_float ? s.xnn_clamp.max : s.float_range.max};
   ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     std::vector<const float*> xs(static_cast<size_t>(taps)), ws(static_cast<size_t>(taps));
     for (int64_t line = begin; line < end; ++line) {
@@ -410,12 +412,8 @@ void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
             for (int fx = 0; fx < s.filter_w; ++fx) tap(fy, fx);
         }
         float* o = out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
-        fastf32::DepthwisePixel(s.isa, xs.data(), ws.data(), count, s.xnn_float ? bias : nullptr, s.out_c, o);
-        if (s.xnn_float) {
-          for (int c = 0; c < s.out_c; ++c) o[c] = s.xnn_clamp.Apply(o[c]);
-        } else {
-          for (int c = 0; c < s.out_c; ++c) o[c] = s.float_range.Apply(o[c] + (bias ? bias[c] : 0.0f));
-        }
+        fastf32::DepthwisePixel(s.isa, xs.data(), ws.data(), count, s.xnn_float ? bias : nullptr,
+                                s.xnn_float ? nullptr : bias, epilogue, s.out_c, o);
       }
     }
   });

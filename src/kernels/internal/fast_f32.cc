@@ -10,7 +10,29 @@
 
 namespace tfd::fastf32 {
 
-void Gemm::Prepare(const float* weights, const float* bias, int n_, int k_, bool first) {
+namespace {
+
+TFD_AVX512F inline __m512 Finish(__m512 v, __m512 post, const Epilogue& e) {
+  if (e.xnnpack) {
+    v = _mm512_max_ps(v, _mm512_set1_ps(e.lo));  // v > lo ? v : lo
+    return _mm512_min_ps(v, _mm512_set1_ps(e.hi));  // v < hi ? v : hi
+  }
+  v = _mm512_add_ps(v, post);
+  v = _mm512_max_ps(_mm512_set1_ps(e.lo), v);  // lo > v ? lo : v, as std::max(v, lo)
+  return _mm512_min_ps(_mm512_set1_ps(e.hi), v);  // hi < v ? hi : v, as std::min(v, hi)
+}
+
+inline float FinishScalar(float v, float post, const Epilogue& e) {
+  if (e.xnnpack) {
+    v = e.lo < v ? v : e.lo;
+    return v < e.hi ? v : e.hi;
+  }
+  return std::min(std::max(v + post, e.lo), e.hi);
+}
+
+}  // namespace
+
+void Gemm::Prepare(const float* weights, const float* bias, int n_, int k_, bool first, float lo, float hi) {
   n = n_;
   k = k_;
   np = (n + 15) / 16 * 16;
@@ -18,7 +40,10 @@ void Gemm::Prepare(const float* weights, const float* bias, int n_, int k_, bool
   isa = fast8::SelectIsa();
   b.assign(static_cast<size_t>(np) * k, 0.0f);
   init.assign(static_cast<size_t>(np), 0.0f);
+  post.assign(static_cast<size_t>(np), 0.0f);
+  epilogue = {first, lo, hi};
   for (int c = 0; c < n; ++c) {
+    if (!first && bias != nullptr) post[c] = bias[c];
     float* blk = b.data() + static_cast<int64_t>(c / 16) * k * 16;
     for (int i = 0; i < k; ++i) blk[static_cast<int64_t>(i) * 16 + c % 16] = weights[static_cast<int64_t>(c) * k + i];
     if (bias_first && bias != nullptr) init[c] = bias[c];
@@ -49,7 +74,7 @@ TFD_AVX512F void Tile(const Gemm& g, const float* a, int64_t lda, int c0, float*
       const int c = c0 + q * 16;
       const int count = std::min(16, g.n - c);
       _mm512_mask_storeu_ps(out + r * ldc + c, static_cast<__mmask16>(count >= 16 ? 0xFFFF : (1u << count) - 1),
-                            acc[r][q]);
+                            Finish(acc[r][q], _mm512_loadu_ps(g.post.data() + c), g.epilogue));
     }
 }
 
@@ -91,34 +116,35 @@ void RunPortable(const Gemm& g, const float* a, int64_t lda, int m, float* out, 
         }
       }
       const int count = std::min(16, g.n - c0);
-      for (int j = 0; j < count; ++j) out[r * ldc + c0 + j] = acc[j];
+      for (int j = 0; j < count; ++j) out[r * ldc + c0 + j] = FinishScalar(acc[j], g.post[c0 + j], g.epilogue);
     }
 }
 
 TFD_AVX512F void DepthwiseAvx512(const float* const* x, const float* const* w, int count, const float* init,
-                                int channels, float* out) {
+                                const float* post, const Epilogue& e, int channels, float* out) {
   for (int c = 0; c < channels; c += 16) {
     const int n = std::min(16, channels - c);
     const __mmask16 lanes = static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1);
     __m512 acc = init ? _mm512_maskz_loadu_ps(lanes, init + c) : _mm512_setzero_ps();
     for (int i = 0; i < count; ++i)
       acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes, x[i] + c), _mm512_maskz_loadu_ps(lanes, w[i] + c)));
-    _mm512_mask_storeu_ps(out + c, lanes, acc);
+    _mm512_mask_storeu_ps(out + c, lanes,
+                          Finish(acc, post ? _mm512_maskz_loadu_ps(lanes, post + c) : _mm512_setzero_ps(), e));
   }
 }
 
 }  // namespace
 
 void DepthwisePixel(fast8::Isa isa, const float* const* x, const float* const* w, int count, const float* init,
-                    int channels, float* out) {
-  if (isa == fast8::Isa::kAvx512Vnni) return DepthwiseAvx512(x, w, count, init, channels, out);
+                    const float* post, const Epilogue& e, int channels, float* out) {
+  if (isa == fast8::Isa::kAvx512Vnni) return DepthwiseAvx512(x, w, count, init, post, e, channels, out);
   for (int c = 0; c < channels; ++c) {
     float acc = init ? init[c] : 0.0f;
     for (int i = 0; i < count; ++i) {
       const float product = x[i][c] * w[i][c];
       acc = acc + product;
     }
-    out[c] = acc;
+    out[c] = FinishScalar(acc, post ? post[c] : 0.0f, e);
   }
 }
 
