@@ -9,6 +9,7 @@
 
 #include "cli/command_registry.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tflite-doctor: find out why a TensorFlow Lite model gives different answers on the device, and fix it",
@@ -18,6 +19,21 @@ int main(int argc, char** argv) {
   auto& commands = tfd::cli::Commands();
   std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& command : commands) command.setup(app);
+  // --threads N: threads one operator may use (output rows split between
+  // them; answers do not change). Commands that run a model over a dataset
+  // use every core by default, the others one.
+  const std::string dataset_commands[] = {"eval", "compare", "quantize", "audit-preprocessing"};
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    sub->add_option_function<int>(
+           "--threads", [](const int& n) { tfd::SetIntraOpThreads(n); },
+           std::find(std::begin(dataset_commands), std::end(dataset_commands), sub->get_name()) !=
+                   std::end(dataset_commands)
+               ? "threads per operator (default: every core)"
+               : "threads per operator (default 1)")
+        ->check(CLI::Range(1, 1024));
+  if (argc > 1 && std::find(std::begin(dataset_commands), std::end(dataset_commands), std::string(argv[1])) !=
+                      std::end(dataset_commands))
+    tfd::SetIntraOpThreads(tfd::HardwareThreads());
   // Run with nothing to do, a new user wants to see what it can do, not a
   // parse error about a missing subcommand.
   if (argc <= 1) {

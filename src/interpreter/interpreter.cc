@@ -83,14 +83,19 @@ std::optional<Arithmetic> ParseArithmetic(const std::string& name) {
 const KernelEntry* KernelRegistry::FindFor(const KernelContext& ctx, const OpKey& op, std::optional<DType> input_dtype,
                                            bool reference_only, Arithmetic arithmetic) const {
   // A node the delegate takes (its one rule, xnnpack_delegate.h) gets the
-  // xnnpack-flavor kernel where XNNPACK's arithmetic differs from TFLite's;
+  // xnnpack-flavor kernel where XNNPACK's arithmetic differs from TFLite's,
+  // the fastest one registered (a fast kernel computes the same bytes);
   // elsewhere, and for nodes it leaves to the CPU, TFLite's own kernel.
   if (arithmetic == Arithmetic::kXnnpack && XnnpackRules::Global().Decide(ctx).taken) {
+    const KernelEntry* best = nullptr;
     for (const auto& e : entries_) {
       if (e.arithmetic != Arithmetic::kXnnpack || !(e.op == op)) continue;
       if (e.input_dtype && (!input_dtype || *e.input_dtype != *input_dtype)) continue;
-      return &e;
+      if (reference_only && e.priority != 0) continue;
+      if (best != nullptr && e.priority <= best->priority) continue;
+      best = &e;
     }
+    if (best != nullptr) return best;
   }
   return Find(op, input_dtype, reference_only);
 }

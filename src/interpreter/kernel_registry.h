@@ -60,8 +60,9 @@ class KernelRegistry {
   // Best kernel for this op and first-input dtype, or nullptr. Only
   // reference-arithmetic entries are candidates.
   const KernelEntry* Find(const OpKey& op, std::optional<DType> input_dtype, bool reference_only = false) const;
-  // The kernel for a node under an arithmetic profile: in kXnnpack, an
-  // xnnpack-flavor entry whose rule accepts the node, else Find's choice.
+  // The kernel for a node under an arithmetic profile: in kXnnpack, the
+  // highest-priority xnnpack-flavor entry whose rule accepts the node
+  // (priority 0 only with reference_only), else Find's choice.
   const KernelEntry* FindFor(const KernelContext& ctx, const OpKey& op, std::optional<DType> input_dtype,
                              bool reference_only, Arithmetic arithmetic) const;
   // Every registered entry (for listing what is supported).
@@ -92,6 +93,19 @@ struct KernelRegistrar {
 #define TFD_REGISTER_CUSTOM_KERNEL(CODE, DTYPE, PREPARE, EVAL)                             \
   static ::tfd::KernelRegistrar TFD_KERNEL_CONCAT(tfd_kernel_registrar_, __COUNTER__)(     \
       ::tfd::OpKey::Custom(CODE), DTYPE, "reference", 0, {PREPARE, EVAL})
+
+// A faster implementation beside the reference one (priority 1): the same
+// answers bit for bit; skipped when only reference kernels are asked for.
+// Its name stays the arithmetic it reproduces ("reference").
+#define TFD_REGISTER_FAST_KERNEL(OP, DTYPE, PREPARE, EVAL)                                 \
+  static ::tfd::KernelRegistrar TFD_KERNEL_CONCAT(tfd_kernel_registrar_, __COUNTER__)(     \
+      ::tfd::OpKey::Builtin(::tfd::BuiltinOp::OP), DTYPE, "reference", 1, {PREPARE, EVAL})
+
+// The same for the xnnpack flavor (priority 1, name "xnnpack").
+#define TFD_REGISTER_XNNPACK_FAST_KERNEL(OP, DTYPE, ACCEPTS, PREPARE, EVAL)                \
+  static ::tfd::KernelRegistrar TFD_KERNEL_CONCAT(tfd_kernel_registrar_, __COUNTER__)(     \
+      ::tfd::OpKey::Builtin(::tfd::BuiltinOp::OP), DTYPE, "xnnpack", 1, {PREPARE, EVAL},      \
+      ::tfd::Arithmetic::kXnnpack, ACCEPTS)
 
 // Registers a kernel with XNNPACK's arithmetic for a builtin op and input
 // dtype; ACCEPTS is the delegate's rule for taking the node.

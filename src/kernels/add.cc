@@ -6,6 +6,7 @@
 // xnnpack flavor (uint8, int8): the nodes TFLite's XNNPACK delegate takes,
 // with XNNPACK's fixed-point add (kernels/internal/xnnpack.h).
 #include <cmath>
+#include <vector>
 
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
@@ -24,6 +25,9 @@ struct AddState : KernelState {
   elementwise::QuantizedAddSubParams general;
   std::optional<elementwise::PotInt16Params> pot_int16;  // int16 with power-of-two scales
   std::optional<xnn::AddParams> xnn;                     // xnnpack flavor
+  // Fast path (8-bit): every answer of the exact arithmetic, by input pair,
+  // as output bits: table[x_bits * 256 + y_bits].
+  std::vector<uint8_t> table;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -109,6 +113,46 @@ void XnnpackPrepare(KernelContext& ctx) {
                           ctx.options_or_default<tflite::AddOptionsT>().fused_activation_function);
 }
 
+// ---- fast path (8-bit, both profiles) ----
+
+// An 8-bit ADD has 65,536 possible input pairs: the exact kernel's answer
+// to each, tabulated once, is the answer (built for outputs large enough to
+// repay it).
+template <typename T>
+void BuildTable(AddState& s) {
+  s.table.resize(256 * 256);
+  for (int xb = 0; xb < 256; ++xb)
+    for (int yb = 0; yb < 256; ++yb) {
+      const T x = static_cast<T>(static_cast<uint8_t>(xb)), y = static_cast<T>(static_cast<uint8_t>(yb));
+      const T r = s.xnn ? static_cast<T>(xnn::Add(*s.xnn, x, y)) : elementwise::QuantizedAddSub(s.general, x, y);
+      s.table[xb * 256 + yb] = static_cast<uint8_t>(r);
+    }
+}
+
+template <void (*BasePrepare)(KernelContext&)>
+void FastPrepare(KernelContext& ctx) {
+  BasePrepare(ctx);
+  auto& s = ctx.state_as<AddState>();
+  const DType t = ctx.output(0).dtype;
+  if (ctx.output(0).NumElements() < 4096) return;
+  if (t == DType::UINT8) BuildTable<uint8_t>(s);
+  if (t == DType::INT8) BuildTable<int8_t>(s);
+}
+
+template <typename T>
+void EvalTable(KernelContext& ctx, const AddState& s) {
+  const uint8_t* table = s.table.data();
+  elementwise::ApplyBinary<T, T>(ctx, s.index, [table](T x, T y) {
+    return static_cast<T>(table[static_cast<uint8_t>(x) * 256 + static_cast<uint8_t>(y)]);
+  });
+}
+
+void FastEval(KernelContext& ctx) {
+  const auto& s = ctx.state_as<AddState>();
+  if (s.table.empty()) return Eval(ctx);
+  return ctx.output(0).dtype == DType::INT8 ? EvalTable<int8_t>(ctx, s) : EvalTable<uint8_t>(ctx, s);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(ADD, DType::FLOAT32, Prepare, Eval);
@@ -119,5 +163,9 @@ TFD_REGISTER_KERNEL(ADD, DType::UINT8, Prepare, Eval);
 TFD_REGISTER_KERNEL(ADD, DType::INT16, Prepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(ADD, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(ADD, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_FAST_KERNEL(ADD, DType::INT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_FAST_KERNEL(ADD, DType::UINT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(ADD, DType::INT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(ADD, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
 
 }  // namespace tfd

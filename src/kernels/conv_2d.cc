@@ -20,8 +20,11 @@
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/fast8.h"
+#include "kernels/internal/fast_f32.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
 namespace {
@@ -41,6 +44,14 @@ struct ConvState : conv::Conv2DState {
   // output channels, tap-major ([block][tap][channel in block]), zero-padded.
   std::vector<float> packedf;
   bool packedf_ready = false;
+  // Fast 8-bit path (kernel "fast"): weights packed once, im2col rows of
+  // u8 and their byte sums.
+  std::unique_ptr<fast8::Gemm> fast;
+  std::vector<uint8_t> fast_a;
+  std::vector<int32_t> fast_rowsum;
+  // Fast float32 path: filters packed once, im2col rows.
+  std::unique_ptr<fastf32::Gemm> fastf;
+  std::vector<float> fast_af;
 
   int patch_size() const { return filter_h * filter_w * filter_c; }
 };
@@ -351,6 +362,134 @@ void XnnpackPrepare(KernelContext& ctx) {
                        s.kind == Kind::kFloat, s);
 }
 
+// ---- fast path (both profiles): 8-bit and float32 ----
+
+// The profile's Prepare, then the packed weights when the node is 8-bit or
+// float32, ungrouped, with constant weights and bias.
+template <void (*BasePrepare)(KernelContext&)>
+void FastPrepare(KernelContext& ctx) {
+  BasePrepare(ctx);
+  auto& s = ctx.state_as<ConvState>();
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  if (s.groups != 1 || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  if (s.kind == Kind::kFloat) {
+    s.fastf = std::make_unique<fastf32::Gemm>();
+    s.fastf->Prepare(filter.As<float>(), bias ? bias->As<float>() : nullptr, s.out_c, s.patch_size(), s.xnn_float,
+                     s.xnn_float ? s.xnn_clamp.min : s.float_range.min,
+                     s.xnn_float ? s.xnn_clamp.max : s.float_range.max);
+    return;
+  }
+  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
+  if (s.kind == Kind::kInt8 && s.filter_offset != 0) return;
+  s.fast = std::make_unique<fast8::Gemm>();
+  s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
+                  bias ? bias->As<int32_t>() : nullptr, s.out_c, s.patch_size(), s.input_offset, s.filter_offset, s,
+                  s.kind == Kind::kInt8);
+}
+
+// im2col rows (a tap outside the input holds the input zero point, which
+// adds nothing), then one GEMM; identical to EvalQuantized8's sums.
+bool Pointwise(const ConvState& s) {
+  return s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.window.pad_height == 0 &&
+         s.window.pad_width == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
+}
+
+// Rows of output positions per thread: enough multiply-adds to pay for a
+// hand-off (~100k), in whole 4-row tiles.
+int64_t RowsPerChunk(const ConvState& s) {
+  const int64_t per_row = std::max<int64_t>(1, static_cast<int64_t>(s.patch_size()) * s.out_c);
+  return std::max<int64_t>(4, (100000 / per_row + 3) / 4 * 4);
+}
+
+// Output position `row` (b, oy, ox in order) as its batch and coordinates.
+void RowPosition(const ConvState& s, int64_t row, int* b, int* oy, int* ox) {
+  *ox = static_cast<int>(row % s.out_w);
+  *oy = static_cast<int>(row / s.out_w % s.out_h);
+  *b = static_cast<int>(row / (static_cast<int64_t>(s.out_w) * s.out_h));
+}
+
+// Float32: the same patches as EvalFloat / EvalFloatXnnpack (zeros outside
+// the input), each channel's sum in that kernel's order, then its epilogue
+// (fastf32::Epilogue).
+// Rows split between threads write disjoint outputs.
+void FastEvalFloat(KernelContext& ctx, ConvState& s) {
+  const fastf32::Gemm& g = *s.fastf;
+  const float* input = ctx.input(0).As<float>();
+  float* out = ctx.output(0).As<float>();
+  const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
+  const int k = s.patch_size();
+  const bool pointwise = Pointwise(s);
+  if (!pointwise) s.fast_af.resize(static_cast<size_t>(m) * k);
+  ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    const float* a = input + begin * k;
+    if (!pointwise) {
+      for (int64_t row = begin; row < end; ++row) {
+        int b, oy, ox;
+        RowPosition(s, row, &b, &oy, &ox);
+        FillPatch(s, input, 0, b, oy, ox, 0, s.fast_af.data() + row * k);
+      }
+      a = s.fast_af.data() + begin * k;
+    }
+    g.Run(a, k, static_cast<int>(end - begin), out + begin * s.out_c, s.out_c);
+  });
+}
+
+// 8-bit: im2col rows (a tap outside the input holds the input zero point,
+// which adds nothing), then the GEMM; identical to EvalQuantized8's sums.
+void FastEval(KernelContext& ctx) {
+  auto& s = ctx.state_as<ConvState>();
+  if (s.fastf) return FastEvalFloat(ctx, s);
+  if (!s.fast) return Eval(ctx);
+  const fast8::Gemm& g = *s.fast;
+  const uint8_t* input = ctx.input(0).data;
+  uint8_t* out = ctx.output(0).data;
+  const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
+  s.fast_rowsum.resize(static_cast<size_t>(m));
+  const bool pointwise = Pointwise(s);
+  const uint8_t pad = static_cast<uint8_t>(-s.input_offset);
+  const int fc = s.filter_c;
+  if (pointwise && g.direct()) {
+    // The input rows are A as they are.
+    ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+      for (int64_t row = begin; row < end; ++row) s.fast_rowsum[row] = g.RowSum(input + row * s.in_c);
+      g.Run(input + begin * s.in_c, s.fast_rowsum.data() + begin, static_cast<int>(end - begin), out + begin * s.out_c,
+            s.out_c);
+    });
+    return;
+  }
+  s.fast_a.resize(static_cast<size_t>(m) * g.kp);
+  ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      uint8_t* dst = s.fast_a.data() + row * g.kp;
+      if (pointwise) {
+        s.fast_rowsum[row] = g.PackRow(input + row * s.in_c, dst);
+        continue;
+      }
+      int b, oy, ox;
+      RowPosition(s, row, &b, &oy, &ox);
+      const int iy0 = oy * s.stride_h - s.window.pad_height;
+      const int ix0 = ox * s.stride_w - s.window.pad_width;
+      uint8_t* p = dst;
+      for (int fy = 0; fy < s.filter_h; ++fy) {
+        const int iy = iy0 + fy * s.dilation_h;
+        for (int fx = 0; fx < s.filter_w; ++fx, p += fc) {
+          const int ix = ix0 + fx * s.dilation_w;
+          if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) {
+            std::memset(p, pad, static_cast<size_t>(fc));
+          } else {
+            std::memcpy(p, input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c,
+                        static_cast<size_t>(fc));
+          }
+        }
+      }
+      s.fast_rowsum[row] = g.PackRow(dst, dst);
+    }
+    g.Run(s.fast_a.data() + begin * g.kp, s.fast_rowsum.data() + begin, static_cast<int>(end - begin),
+          out + begin * s.out_c, s.out_c);
+  });
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(CONV_2D, DType::FLOAT32, Prepare, Eval);
@@ -360,5 +499,12 @@ TFD_REGISTER_KERNEL(CONV_2D, DType::INT16, Prepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+
+TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::FLOAT32, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(CONV_2D, DType::FLOAT32, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
+TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::UINT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_FAST_KERNEL(CONV_2D, DType::INT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(CONV_2D, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(CONV_2D, DType::INT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
 
 }  // namespace tfd

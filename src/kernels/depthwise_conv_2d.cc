@@ -15,7 +15,10 @@
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/fast8.h"
+#include "kernels/internal/fast_f32.h"
 #include "kernels/internal/xnnpack.h"
+#include "util/thread_pool.h"
 #include "kernels/internal/xnnpack_f32.h"
 
 namespace tfd {
@@ -36,6 +39,11 @@ struct DepthwiseState : conv::Conv2DState {
   std::vector<int32_t> acc32;
   std::vector<int64_t> acc64;
   std::vector<float> accf;
+  // Fast 8-bit path (multiplier 1): weights widened once.
+  std::unique_ptr<fast8::Depthwise> fast;
+  // Fast float32 path (multiplier 1): taps in the exact kernel's order.
+  bool fastf = false;
+  fast8::Isa isa = fast8::Isa::kPortable;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -334,6 +342,116 @@ void XnnpackPrepare(KernelContext& ctx) {
   if (s.kind == Kind::kFloat) s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
 }
 
+// ---- fast 8-bit path (both profiles) ----
+
+// The profile's Prepare, then the widened weights when the node is 8-bit
+// with multiplier 1 and constant weights and bias.
+template <void (*BasePrepare)(KernelContext&)>
+void FastPrepare(KernelContext& ctx) {
+  BasePrepare(ctx);
+  auto& s = ctx.state_as<DepthwiseState>();
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  if (s.multiplier != 1) return;
+  if (s.kind == Kind::kFloat) {
+    s.fastf = true;
+    s.isa = fast8::SelectIsa();
+    if (s.xnn_float && s.zeros.empty()) s.zeros.assign(static_cast<size_t>(s.in_c), 0.0f);
+    return;
+  }
+  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
+  if (!filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  s.fast = std::make_unique<fast8::Depthwise>();
+  s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
+                  bias ? bias->As<int32_t>() : nullptr, s.out_c, s.filter_h * s.filter_w, s.input_offset,
+                  s.filter_offset, s, s.kind == Kind::kInt8);
+}
+
+// The taps ForEachOutput visits, the same sums (see fast8::Depthwise).
+// Output rows (batch, y) per thread: about 100k multiply-adds each.
+int64_t RowsPerChunk(const DepthwiseState& s) {
+  const int64_t per_row = std::max<int64_t>(1, static_cast<int64_t>(s.out_w) * s.out_c * s.filter_h * s.filter_w);
+  return std::max<int64_t>(1, 100000 / per_row);
+}
+
+// Float32, multiplier 1: EvalFloat's taps (inside the input, rows first,
+// from 0, bias and clamp after) or EvalFloatXnnpack's (every tap, zeros
+// outside, its column or row order, from the bias, its clamp).
+void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
+  const float* input = ctx.input(0).As<float>();
+  const float* filter = ctx.input(1).As<float>();
+  const RuntimeTensor* bias_t = ctx.optional_input(2);
+  const float* bias = bias_t ? bias_t->As<float>() : nullptr;
+  float* out = ctx.output(0).As<float>();
+  const int taps = s.filter_h * s.filter_w;
+  const bool columns_first = s.xnn_float && (taps == 3 || taps == 4 || taps == 9 || taps == 25);
+  const fastf32::Epilogue epilogue{s.xnn_float, s.xnn_float ? s.xnn_clamp.min : s.float_range.min,
+                                   s.xnn_float ? s.xnn_clamp.max : s.float_range.max};
+  ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    std::vector<const float*> xs(static_cast<size_t>(taps)), ws(static_cast<size_t>(taps));
+    for (int64_t line = begin; line < end; ++line) {
+      const int b = static_cast<int>(line / s.out_h), oy = static_cast<int>(line % s.out_h);
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int iy0 = oy * s.stride_h - s.window.pad_height;
+        const int ix0 = ox * s.stride_w - s.window.pad_width;
+        int count = 0;
+        auto tap = [&](int fy, int fx) {
+          const int iy = iy0 + fy * s.dilation_h;
+          const int ix = ix0 + fx * s.dilation_w;
+          const bool inside = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w;
+          if (!inside && !s.xnn_float) return;
+          xs[count] =
+              inside ? input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c : s.zeros.data();
+          ws[count++] = filter + static_cast<int64_t>(fy * s.filter_w + fx) * s.out_c;
+        };
+        if (columns_first) {
+          for (int fx = 0; fx < s.filter_w; ++fx)
+            for (int fy = 0; fy < s.filter_h; ++fy) tap(fy, fx);
+        } else {
+          for (int fy = 0; fy < s.filter_h; ++fy)
+            for (int fx = 0; fx < s.filter_w; ++fx) tap(fy, fx);
+        }
+        float* o = out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
+        fastf32::DepthwisePixel(s.isa, xs.data(), ws.data(), count, s.xnn_float ? bias : nullptr,
+                                s.xnn_float ? nullptr : bias, epilogue, s.out_c, o);
+      }
+    }
+  });
+}
+
+void FastEval(KernelContext& ctx) {
+  auto& s = ctx.state_as<DepthwiseState>();
+  if (s.fastf) return FastEvalFloat(ctx, s);
+  if (!s.fast) return Eval(ctx);
+  const uint8_t* input = ctx.input(0).data;
+  uint8_t* out = ctx.output(0).data;
+  const int taps = s.filter_h * s.filter_w;
+  ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
+    std::vector<const void*> px(static_cast<size_t>(taps));
+    std::vector<int> tap(static_cast<size_t>(taps));
+    for (int64_t line = begin; line < end; ++line) {
+      const int b = static_cast<int>(line / s.out_h), oy = static_cast<int>(line % s.out_h);
+      for (int ox = 0; ox < s.out_w; ++ox) {
+        const int iy0 = oy * s.stride_h - s.window.pad_height;
+        const int ix0 = ox * s.stride_w - s.window.pad_width;
+        int count = 0;
+        for (int fy = 0; fy < s.filter_h; ++fy) {
+          const int iy = iy0 + fy * s.dilation_h;
+          if (iy < 0 || iy >= s.in_h) continue;
+          for (int fx = 0; fx < s.filter_w; ++fx) {
+            const int ix = ix0 + fx * s.dilation_w;
+            if (ix < 0 || ix >= s.in_w) continue;
+            px[count] = input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c;
+            tap[count++] = fy * s.filter_w + fx;
+          }
+        }
+        s.fast->Pixel(px.data(), tap.data(), count,
+                      out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, Prepare, Eval);
@@ -343,5 +461,15 @@ TFD_REGISTER_KERNEL(DEPTHWISE_CONV_2D, DType::INT16, Prepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+
+TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::FLOAT32, XnnpackAccepts, FastPrepare<XnnpackPrepare>,
+                                 FastEval);
+TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>,
+                                 FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(DEPTHWISE_CONV_2D, DType::INT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>,
+                                 FastEval);
 
 }  // namespace tfd

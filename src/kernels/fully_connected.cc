@@ -17,6 +17,7 @@
 #include "interpreter/kernel_registry.h"
 #include "kernels/internal/activation.h"
 #include "kernels/internal/conv_util.h"
+#include "kernels/internal/fast8.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
 
@@ -46,6 +47,10 @@ struct FcState : KernelState {
   std::vector<float> channel_scales;
   std::vector<int8_t> quantized_row;
   std::vector<int32_t> row_sums;  // sum of each weight row (asymmetric inputs)
+  // Fast 8-bit path: weights packed once, input rows as u8 with byte sums.
+  std::unique_ptr<fast8::Gemm> fast;
+  std::vector<uint8_t> fast_a;
+  std::vector<int32_t> fast_rowsum;
 };
 
 void Prepare(KernelContext& ctx) {
@@ -386,6 +391,42 @@ void XnnpackPrepare(KernelContext& ctx) {
       ctx, ctx.options_or_default<tflite::FullyConnectedOptionsT>().fused_activation_function, output);
 }
 
+// ---- fast 8-bit path (both profiles) ----
+
+// The profile's Prepare, then the packed weights for uint8 -> uint8 and
+// int8 -> int8 nodes with constant weights and bias (fast8::Gemm: the same
+// int32 sums, the same requantization).
+template <void (*BasePrepare)(KernelContext&)>
+void FastPrepare(KernelContext& ctx) {
+  BasePrepare(ctx);
+  auto& s = ctx.state_as<FcState>();
+  if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
+  const RuntimeTensor& filter = ctx.input(1);
+  const RuntimeTensor* bias = ctx.optional_input(2);
+  if (!filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  conv::Conv2DState q;
+  q.requant = s.requant;
+  if (s.xnn_scale != 0) q.xnn_scale.assign(static_cast<size_t>(s.units), s.xnn_scale);
+  q.output_offset = s.output_offset;
+  q.quant_range = s.quant_range;
+  s.fast = std::make_unique<fast8::Gemm>();
+  s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
+                  bias ? bias->As<int32_t>() : nullptr, s.units, s.depth, s.input_offset, s.filter_offset, q,
+                  s.kind == Kind::kInt8);
+}
+
+void FastEval(KernelContext& ctx) {
+  auto& s = ctx.state_as<FcState>();
+  if (!s.fast) return Eval(ctx);
+  const fast8::Gemm& g = *s.fast;
+  const uint8_t* input = ctx.input(0).data;
+  s.fast_a.resize(static_cast<size_t>(s.batches) * g.kp);
+  s.fast_rowsum.resize(static_cast<size_t>(s.batches));
+  for (int b = 0; b < s.batches; ++b)
+    s.fast_rowsum[b] = g.PackRow(input + static_cast<int64_t>(b) * s.depth, s.fast_a.data() + b * g.kp);
+  g.Run(s.fast_a.data(), s.fast_rowsum.data(), s.batches, ctx.output(0).data, s.units);
+}
+
 }  // namespace
 
 TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::FLOAT32, Prepare, Eval);
@@ -395,5 +436,9 @@ TFD_REGISTER_KERNEL(FULLY_CONNECTED, DType::INT16, Prepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::FLOAT32, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::UINT8, XnnpackAccepts, XnnpackPrepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(FULLY_CONNECTED, DType::INT8, XnnpackAccepts, XnnpackPrepare, Eval);
+TFD_REGISTER_FAST_KERNEL(FULLY_CONNECTED, DType::UINT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_FAST_KERNEL(FULLY_CONNECTED, DType::INT8, FastPrepare<Prepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(FULLY_CONNECTED, DType::UINT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(FULLY_CONNECTED, DType::INT8, XnnpackAccepts, FastPrepare<XnnpackPrepare>, FastEval);
 
 }  // namespace tfd

@@ -2,13 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "data/item_stream.h"
 #include "data/preprocess/label_match.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
 
@@ -24,6 +30,113 @@ void RequireNoBad(const std::vector<BadItem>& bad, size_t total, bool skip_bad) 
 bool EvalResult::warn_unmapped() const {
   return TooManyUnmapped(unmapped_labels.size(), unmapped_items, labeled + unmapped_items);
 }
+
+namespace {
+
+// One item decoded and converted for both models (or why it could not be).
+struct PreparedItem {
+  size_t index = 0;
+  const DatasetItem* entry = nullptr;
+  bool is_unreadable = false, is_unfit = false;
+  std::string unreadable;  // decoding error
+  std::string unfit;       // conversion error
+  TensorData input, ref_input;
+};
+
+PreparedItem PrepareItem(StreamItem item, const ModelSession& model, const ModelSession* reference,
+                         const EvalOptions& options, const PreprocessSpec& reference_spec) {
+  PreparedItem p;
+  p.index = item.index;
+  p.entry = item.entry;
+  if (!item.ok()) {
+    p.is_unreadable = true;
+    p.unreadable = item.error;
+    return p;
+  }
+  const std::string& path = item.entry->path;
+  try {
+    p.input = model.Prepare(item.sample, options.spec, path, options.allow_cast);
+    if (reference) p.ref_input = reference->Prepare(item.sample, reference_spec, path);
+  } catch (const Error& e) {
+    p.is_unfit = true;
+    p.unfit = WithoutPath(e.what(), path);
+  }
+  return p;
+}
+
+// Items in dataset order. With more than one thread, a second thread decodes
+// and converts up to two items ahead while the models run (the same items,
+// the same bytes: only the order of work in time changes).
+class PreparedStream {
+ public:
+  PreparedStream(const Dataset& dataset, const ModelSession& model, const ModelSession* reference,
+                 const EvalOptions& options, const PreprocessSpec& reference_spec)
+      : stream_(dataset), model_(model), reference_(reference), options_(options), reference_spec_(reference_spec) {
+    if (IntraOpThreads() > 1) worker_ = std::thread([this] { Produce(); });
+  }
+  ~PreparedStream() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (worker_.joinable()) worker_.join();
+  }
+
+  std::optional<PreparedItem> Next() {
+    if (!worker_.joinable()) {
+      std::optional<StreamItem> item = stream_.Next();
+      if (!item) return std::nullopt;
+      return PrepareItem(std::move(*item), model_, reference_, options_, reference_spec_);
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return std::nullopt;
+    }
+    PreparedItem p = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return p;
+  }
+
+ private:
+  void Produce() {
+    try {
+      for (;;) {
+        std::optional<StreamItem> item = stream_.Next();
+        if (!item) break;
+        PreparedItem p = PrepareItem(std::move(*item), model_, reference_, options_, reference_spec_);
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return queue_.size() < 2 || stop_; });
+        if (stop_) return;
+        queue_.push_back(std::move(p));
+        cv_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu_);
+      error_ = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  ItemStream stream_;
+  const ModelSession& model_;
+  const ModelSession* reference_;
+  const EvalOptions& options_;
+  const PreprocessSpec& reference_spec_;
+  std::thread worker_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<PreparedItem> queue_;
+  bool done_ = false, stop_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace
 
 EvalResult Evaluate(ModelSession& model, ModelSession* reference, const Dataset& dataset, const EvalOptions& options) {
   EvalResult r;
@@ -43,28 +156,25 @@ EvalResult Evaluate(ModelSession& model, ModelSession* reference, const Dataset&
   size_t agree = 0, top1 = 0, top5 = 0;
   double true_prob = 0, confidence = 0;
   size_t done = 0;
-  ItemStream stream(dataset);
-  while (std::optional<StreamItem> item = stream.Next()) {
+  PreparedStream stream(dataset, model, reference, options, reference_spec);
+  while (std::optional<PreparedItem> item = stream.Next()) {
     const size_t index = item->index;
     const std::string& path = item->entry->path;
     const std::string& label = item->entry->label;
     if (options.progress) options.progress(++done, r.total, path);
-    if (!item->ok()) {
-      unreadable.push_back({path, item->error});
+    if (item->is_unreadable) {
+      unreadable.push_back({path, item->unreadable});
       checking_only |= !options.skip_bad;
       continue;
     }
-    TensorData input, ref_input;
-    try {
-      input = model.Prepare(item->sample, options.spec, path, options.allow_cast);
-      if (reference) ref_input = reference->Prepare(item->sample, reference_spec, path);
-    } catch (const Error& e) {
-      unfit.push_back({path, WithoutPath(e.what(), path)});
+    if (item->is_unfit) {
+      unfit.push_back({path, item->unfit});
       checking_only |= !options.skip_bad;
       continue;
     }
     if (checking_only) continue;
-    item.reset();  // the decoded pixels are not needed any more
+    const TensorData& input = item->input;
+    const TensorData& ref_input = item->ref_input;
     std::vector<float> scores = model.Run(input);
     std::vector<float> probs = model.Probabilities(scores);
     EvalItem e;

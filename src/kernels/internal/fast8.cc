@@ -1,0 +1,370 @@
+#include "kernels/internal/fast8.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "kernels/internal/quant_math.h"
+#include "kernels/internal/xnnpack.h"
+
+// GCC 12 warns about the intrinsics headers' own undefined-vector idiom.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#define TFD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
+
+namespace tfd::fast8 {
+
+Isa SelectIsa() {
+  const char* env = std::getenv("TFLITE_DOCTOR_SIMD");
+  if (env != nullptr && std::string(env) == "portable") return Isa::kPortable;
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vnni"))
+    return Isa::kAvx512Vnni;
+#endif
+  return Isa::kPortable;
+}
+
+namespace {
+
+int RoundUp(int v, int to) { return (v + to - 1) / to * to; }
+
+uint32_t U(int32_t v) { return static_cast<uint32_t>(v); }
+int32_t S(uint32_t v) { return static_cast<int32_t>(v); }
+
+}  // namespace
+
+// ---- Requantization ----
+
+void Requant::Init(const conv::Conv2DState& s, int channels, bool is_signed) {
+  const int cp = RoundUp(channels, 16);
+  out_signed = is_signed;
+  xnnpack = !s.xnn_scale.empty();
+  output_zero_point = s.output_offset;
+  qmin = s.quant_range.min;
+  qmax = s.quant_range.max;
+  simd_ok = true;
+  if (xnnpack) {
+    scale.assign(static_cast<size_t>(cp), 0.0f);
+    for (int c = 0; c < channels; ++c) scale[c] = s.xnn_scale[c];
+    return;
+  }
+  multiplier.assign(static_cast<size_t>(cp), 0);
+  shift.assign(static_cast<size_t>(cp), 0);
+  left_shift.assign(static_cast<size_t>(cp), 0);
+  right_shift.assign(static_cast<size_t>(cp), 0);
+  for (int c = 0; c < channels; ++c) {
+    multiplier[c] = s.requant.multiplier[c];
+    shift[c] = s.requant.shift[c];
+    left_shift[c] = shift[c] > 0 ? shift[c] : 0;
+    right_shift[c] = shift[c] > 0 ? 0 : -shift[c];
+    if (left_shift[c] > 31 || right_shift[c] > 31) simd_ok = false;
+  }
+}
+
+int32_t Requant::Scalar(int32_t acc, int c) const {
+  if (xnnpack) return xnn::Requantize(acc, scale[c], output_zero_point, qmin, qmax);
+  const int32_t v = qmath::MultiplyByQuantizedMultiplier(acc, multiplier[c], shift[c]);
+  return qmath::Clamp<int32_t>(v + output_zero_point, qmin, qmax);
+}
+
+namespace {
+
+// (a * b + nudge) / 2^31 truncated toward zero, for the low 32 bits of each
+// 64-bit lane (SaturatingRoundingDoublingHighMul without its overflow case).
+TFD_AVX512 inline __m512i HighMul64(__m512i a, __m512i b) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i p = _mm512_mul_epi32(a, b);
+  const __mmask8 neg = _mm512_cmplt_epi64_mask(p, zero);
+  __m512i v = _mm512_add_epi64(
+      p, _mm512_mask_blend_epi64(neg, _mm512_set1_epi64(1LL << 30), _mm512_set1_epi64(1 - (1LL << 30))));
+  const __mmask8 vneg = _mm512_cmplt_epi64_mask(v, zero);
+  v = _mm512_mask_add_epi64(v, vneg, v, _mm512_set1_epi64((1LL << 31) - 1));
+  return _mm512_srai_epi64(v, 31);
+}
+
+// 16 accumulators of channels c..c+15 to 16 output values (in the low bytes
+// of the lanes), exactly as Requant::Scalar.
+TFD_AVX512 inline __m512i RequantTflite16(__m512i acc, const Requant& r, int c) {
+  const __m512i mult = _mm512_loadu_si512(r.multiplier.data() + c);
+  const __m512i lsh = _mm512_loadu_si512(r.left_shift.data() + c);
+  const __m512i rsh = _mm512_loadu_si512(r.right_shift.data() + c);
+  const __m512i x = _mm512_sllv_epi32(acc, lsh);
+  // Saturating rounding doubling high multiply: (x * m + nudge) / 2^31,
+  // truncated toward zero, in 64-bit lanes for the even and odd elements.
+  const __m512i even = HighMul64(x, mult);
+  const __m512i odd = HighMul64(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(mult, 32));
+  __m512i h = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  const __m512i int_min = _mm512_set1_epi32(INT32_MIN);
+  const __mmask16 overflow = _mm512_cmpeq_epi32_mask(x, int_min) & _mm512_cmpeq_epi32_mask(mult, int_min);
+  h = _mm512_mask_mov_epi32(h, overflow, _mm512_set1_epi32(INT32_MAX));
+  // Rounding divide by 2^rsh, ties away from zero.
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rsh), one);
+  const __m512i rem = _mm512_and_si512(h, mask);
+  const __m512i threshold = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(h, 31));
+  __m512i q = _mm512_srav_epi32(h, rsh);
+  q = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, threshold), q, one);
+  q = _mm512_add_epi32(q, _mm512_set1_epi32(r.output_zero_point));
+  q = _mm512_max_epi32(q, _mm512_set1_epi32(r.qmin));
+  return _mm512_min_epi32(q, _mm512_set1_epi32(r.qmax));
+}
+
+TFD_AVX512 inline __m512i RequantXnn16(__m512i acc, const Requant& r, int c) {
+  __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(r.scale.data() + c));
+  v = _mm512_max_ps(v, _mm512_set1_ps(static_cast<float>(r.qmin - r.output_zero_point)));
+  v = _mm512_min_ps(v, _mm512_set1_ps(static_cast<float>(r.qmax - r.output_zero_point)));
+  return _mm512_add_epi32(_mm512_cvtps_epi32(v), _mm512_set1_epi32(r.output_zero_point));
+}
+
+// Requantizes and stores `count` (<= 16) bytes.
+TFD_AVX512 inline void Store16(__m512i acc, const Requant& r, int c, uint8_t* out, int count) {
+  if (!r.simd_ok) {
+    alignas(64) int32_t lanes[16];
+    _mm512_store_si512(lanes, acc);
+    for (int j = 0; j < count; ++j) out[j] = static_cast<uint8_t>(r.Scalar(lanes[j], c + j));
+    return;
+  }
+  const __m512i q = r.xnnpack ? RequantXnn16(acc, r, c) : RequantTflite16(acc, r, c);
+  const __m128i bytes = _mm512_cvtepi32_epi8(q);
+  _mm_mask_storeu_epi8(out, static_cast<__mmask16>(count >= 16 ? 0xFFFF : (1u << count) - 1), bytes);
+}
+
+}  // namespace
+
+// ---- GEMM ----
+
+void Gemm::Prepare(const void* weights, bool weights_signed, bool in_signed, const int32_t* bias, int n_, int k_,
+                   int32_t input_offset, int32_t filter_offset, const conv::Conv2DState& s, bool out_signed) {
+  n = n_;
+  k = k_;
+  kp = RoundUp(std::max(k, 1), 4);
+  np = RoundUp(n, 16);
+  input_signed = in_signed;
+  isa = SelectIsa();
+  const int32_t a_shift = in_signed ? 128 : 0;
+  const int32_t b_shift = weights_signed ? 0 : -128;
+  const int32_t ia = input_offset - a_shift;
+  row_factor = filter_offset - b_shift;
+  pad_value = static_cast<uint8_t>(-input_offset + a_shift);
+  b.assign(static_cast<size_t>(np) * kp, 0);
+  col.assign(static_cast<size_t>(np), 0);
+  for (int c = 0; c < n; ++c) {
+    uint32_t colsum = 0;
+    int8_t* blk = b.data() + static_cast<int64_t>(c / 16) * kp * 16;
+    for (int i = 0; i < k; ++i) {
+      const int64_t at = static_cast<int64_t>(c) * k + i;
+      const int32_t w = weights_signed ? static_cast<const int8_t*>(weights)[at]
+                                       : static_cast<int32_t>(static_cast<const uint8_t*>(weights)[at]) + b_shift;
+      blk[(i / 4) * 64 + (c % 16) * 4 + i % 4] = static_cast<int8_t>(w);
+      colsum += U(w);
+    }
+    col[c] = S(U(bias ? bias[c] : 0) + U(ia) * colsum + U(k) * U(ia) * U(row_factor));
+  }
+  rq.Init(s, n, out_signed);
+}
+
+TFD_VECTORIZE int32_t Gemm::PackRow(const void* x, uint8_t* dst) const {
+  const uint8_t* src = static_cast<const uint8_t*>(x);
+  uint32_t sum = 0;
+  if (input_signed) {
+    for (int i = 0; i < k; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ 0x80);
+  } else if (src != dst) {
+    std::memcpy(dst, src, static_cast<size_t>(k));
+  }
+  if (row_factor != 0)
+    for (int i = 0; i < k; ++i) sum += dst[i];
+  std::memset(dst + k, 0, static_cast<size_t>(kp - k));
+  return static_cast<int32_t>(sum);
+}
+
+namespace {
+
+TFD_AVX512 int32_t RowSumAvx512(const uint8_t* row, int k) {
+  __m512i acc = _mm512_setzero_si512();
+  const __m512i zero = _mm512_setzero_si512();
+  int i = 0;
+  for (; i + 64 <= k; i += 64) acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_loadu_si512(row + i), zero));
+  if (i < k) {
+    const __mmask64 tail = (~0ULL) >> (64 - (k - i));
+    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(tail, row + i), zero));
+  }
+  return static_cast<int32_t>(static_cast<uint32_t>(_mm512_reduce_add_epi64(acc)));
+}
+
+}  // namespace
+
+int32_t Gemm::RowSum(const uint8_t* row) const {
+  if (row_factor == 0) return 0;
+  if (isa == Isa::kAvx512Vnni) return RowSumAvx512(row, k);
+  uint32_t sum = 0;
+  for (int i = 0; i < k; ++i) sum += row[i];
+  return static_cast<int32_t>(sum);
+}
+
+namespace {
+
+template <int MR, int NB>
+TFD_AVX512 void GemmTile(const Gemm& g, const uint8_t* a, const int32_t* rowsum, int c0, uint8_t* out, int64_t ldc) {
+  __m512i acc[MR][NB];
+  for (int r = 0; r < MR; ++r)
+    for (int q = 0; q < NB; ++q) acc[r][q] = _mm512_setzero_si512();
+  const int8_t* b = g.b.data() + static_cast<int64_t>(c0 / 16) * g.kp * 16;
+  const int64_t bstride = static_cast<int64_t>(g.kp) * 16;
+  const int groups = g.kp / 4;
+  for (int kg = 0; kg < groups; ++kg) {
+    __m512i w[NB];
+    for (int q = 0; q < NB; ++q) w[q] = _mm512_loadu_si512(b + q * bstride + kg * 64);
+    for (int r = 0; r < MR; ++r) {
+      int32_t bytes;
+      std::memcpy(&bytes, a + static_cast<int64_t>(r) * g.kp + kg * 4, 4);
+      const __m512i x = _mm512_set1_epi32(bytes);
+      for (int q = 0; q < NB; ++q) acc[r][q] = _mm512_dpbusd_epi32(acc[r][q], x, w[q]);
+    }
+  }
+  for (int r = 0; r < MR; ++r) {
+    const __m512i row = _mm512_set1_epi32(S(U(g.row_factor) * U(rowsum ? rowsum[r] : 0)));
+    for (int q = 0; q < NB; ++q) {
+      const int c = c0 + q * 16;
+      __m512i v = _mm512_add_epi32(acc[r][q], _mm512_loadu_si512(g.col.data() + c));
+      v = _mm512_add_epi32(v, row);
+      Store16(v, g.rq, c, out + r * ldc + c, std::min(16, g.n - c));
+    }
+  }
+}
+
+template <int MR>
+TFD_AVX512 void GemmRows(const Gemm& g, const uint8_t* a, const int32_t* rowsum, uint8_t* out, int64_t ldc) {
+  int c = 0;
+  for (; c + 64 <= g.np; c += 64) GemmTile<MR, 4>(g, a, rowsum, c, out, ldc);
+  switch ((g.np - c) / 16) {
+    case 3: GemmTile<MR, 3>(g, a, rowsum, c, out, ldc); break;
+    case 2: GemmTile<MR, 2>(g, a, rowsum, c, out, ldc); break;
+    case 1: GemmTile<MR, 1>(g, a, rowsum, c, out, ldc); break;
+    default: break;
+  }
+}
+
+TFD_AVX512 void RunAvx512(const Gemm& g, const uint8_t* a, const int32_t* rowsum, int m, uint8_t* out, int64_t ldc) {
+  constexpr int kRows = 4;
+  int i = 0;
+  auto rs = [&](int row) { return rowsum ? rowsum + row : nullptr; };
+  for (; i + kRows <= m; i += kRows)
+    GemmRows<kRows>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc);
+  switch (m - i) {
+    case 3: GemmRows<3>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc); break;
+    case 2: GemmRows<2>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc); break;
+    case 1: GemmRows<1>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc); break;
+    default: break;
+  }
+}
+
+// The same sums in plain C++ (unsigned, so wrapping is defined), then the
+// scalar requantization.
+TFD_VECTORIZE void RunPortable(const Gemm& g, const uint8_t* a, const int32_t* rowsum, int m, uint8_t* out,
+                               int64_t ldc) {
+  const int groups = g.kp / 4;
+  for (int i = 0; i < m; ++i) {
+    const uint8_t* row = a + static_cast<int64_t>(i) * g.kp;
+    const uint32_t rowterm = U(g.row_factor) * U(rowsum ? rowsum[i] : 0);
+    for (int c0 = 0; c0 < g.np; c0 += 16) {
+      uint32_t acc[16] = {};
+      const int8_t* b = g.b.data() + static_cast<int64_t>(c0 / 16) * g.kp * 16;
+      for (int kg = 0; kg < groups; ++kg)
+        for (int j = 0; j < 16; ++j)
+          for (int t = 0; t < 4; ++t)
+            acc[j] += U(static_cast<int32_t>(row[kg * 4 + t]) * b[kg * 64 + j * 4 + t]);
+      const int count = std::min(16, g.n - c0);
+      for (int j = 0; j < count; ++j)
+        out[i * ldc + c0 + j] = static_cast<uint8_t>(g.rq.Scalar(S(acc[j] + rowterm + U(g.col[c0 + j])), c0 + j));
+    }
+  }
+}
+
+}  // namespace
+
+void Gemm::Run(const uint8_t* a, const int32_t* rowsum, int m, void* out, int64_t ldc) const {
+  uint8_t* o = static_cast<uint8_t*>(out);
+  const int32_t* rs = row_factor != 0 ? rowsum : nullptr;
+  if (isa == Isa::kAvx512Vnni) {
+    RunAvx512(*this, a, rs, m, o, ldc);
+  } else {
+    RunPortable(*this, a, rs, m, o, ldc);
+  }
+}
+
+// ---- Depthwise ----
+
+void Depthwise::Prepare(const void* weights, bool weights_signed, bool in_signed, const int32_t* bias_values,
+                        int channels_, int taps_, int32_t in_offset, int32_t filter_offset,
+                        const conv::Conv2DState& s, bool out_signed) {
+  channels = channels_;
+  taps = taps_;
+  cp = RoundUp(channels, 16);
+  input_offset = in_offset;
+  input_signed = in_signed;
+  isa = SelectIsa();
+  w.assign(static_cast<size_t>(taps) * cp, 0);
+  for (int t = 0; t < taps; ++t)
+    for (int c = 0; c < channels; ++c) {
+      const int64_t at = static_cast<int64_t>(t) * channels + c;
+      const int32_t v = (weights_signed ? static_cast<const int8_t*>(weights)[at]
+                                        : static_cast<int32_t>(static_cast<const uint8_t*>(weights)[at])) +
+                        filter_offset;
+      w[static_cast<size_t>(t) * cp + c] = static_cast<int32_t>(static_cast<uint16_t>(static_cast<int16_t>(v)));
+    }
+  bias.assign(static_cast<size_t>(cp), 0);
+  if (bias_values)
+    for (int c = 0; c < channels; ++c) bias[c] = bias_values[c];
+  rq.Init(s, channels, out_signed);
+}
+
+namespace {
+
+TFD_AVX512 void PixelAvx512(const Depthwise& d, const void* const* px, const int* tap, int count, uint8_t* out) {
+  const __m512i offset = _mm512_set1_epi32(d.input_offset);
+  for (int c = 0; c < d.channels; c += 16) {
+    const int n = std::min(16, d.channels - c);
+    const __mmask16 lanes = static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1);
+    __m512i acc = _mm512_loadu_si512(d.bias.data() + c);
+    for (int i = 0; i < count; ++i) {
+      const __m128i bytes = _mm_maskz_loadu_epi8(lanes, static_cast<const uint8_t*>(px[i]) + c);
+      const __m512i x = d.input_signed ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
+      // (x + io) fits in 16 bits; the weight lane's high half is 0, so the
+      // pair sum is the one product.
+      const __m512i xo = _mm512_add_epi32(x, offset);
+      acc = _mm512_dpwssd_epi32(acc, xo, _mm512_loadu_si512(d.w.data() + static_cast<int64_t>(tap[i]) * d.cp + c));
+    }
+    Store16(acc, d.rq, c, out + c, n);
+  }
+}
+
+void PixelPortable(const Depthwise& d, const void* const* px, const int* tap, int count, uint8_t* out) {
+  for (int c = 0; c < d.channels; ++c) {
+    uint32_t acc = U(d.bias[c]);
+    for (int i = 0; i < count; ++i) {
+      const uint8_t raw = static_cast<const uint8_t*>(px[i])[c];
+      const int32_t x = (d.input_signed ? static_cast<int32_t>(static_cast<int8_t>(raw)) : raw) + d.input_offset;
+      const int32_t wv = static_cast<int16_t>(static_cast<uint16_t>(d.w[static_cast<int64_t>(tap[i]) * d.cp + c]));
+      acc += U(x * wv);
+    }
+    out[c] = static_cast<uint8_t>(d.rq.Scalar(S(acc), c));
+  }
+}
+
+}  // namespace
+
+void Depthwise::Pixel(const void* const* px, const int* tap, int count, void* out) const {
+  if (isa == Isa::kAvx512Vnni) {
+    PixelAvx512(*this, px, tap, count, static_cast<uint8_t*>(out));
+  } else {
+    PixelPortable(*this, px, tap, count, static_cast<uint8_t*>(out));
+  }
+}
+
+}  // namespace tfd::fast8

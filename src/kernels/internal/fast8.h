@@ -1,0 +1,106 @@
+#pragma once
+// Fast 8-bit convolution arithmetic for the "fast" kernels that sit beside
+// the exact ones (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, uint8 and
+// int8, both arithmetic profiles). They never change an answer:
+//
+// - An 8-bit layer's accumulator sum (x + input_offset) * (w + filter_offset)
+//   + bias is an integer computed mod 2^32 (TFLite's int32 accumulation
+//   wraps the same way), so any summation order gives the same int32. The
+//   fast GEMM computes it as u8 x s8 dot products (AVX-512 VNNI vpdpbusd,
+//   which does not saturate) of shifted operands, plus per-row and
+//   per-channel correction terms that make the sum identical (see Gemm).
+// - The accumulator then goes through the profile's own requantization,
+//   per output element: TFLite's fixed-point MultiplyByQuantizedMultiplier
+//   or XNNPACK's float "fp32" one, in SIMD lanes that compute exactly what
+//   conv::Requantize / xnn::Requantize compute (tested on random and
+//   edge-case accumulators against them).
+//
+// Dispatch: AVX-512 (F, BW, VL, VNNI) when the CPU has it, else a portable
+// C++ path with the same data layout and the scalar requantization.
+// TFLITE_DOCTOR_SIMD=portable forces the portable path (read when a kernel
+// is prepared), so a machine without AVX-512 can be reproduced anywhere.
+#include <cstdint>
+#include <vector>
+
+#include "kernels/internal/conv_util.h"
+
+namespace tfd::fast8 {
+
+enum class Isa { kPortable, kAvx512Vnni };
+
+// The best path this CPU has, unless TFLITE_DOCTOR_SIMD=portable.
+Isa SelectIsa();
+
+// One requantization per output channel, either profile.
+struct Requant {
+  bool xnnpack = false;
+  // TFLite: multiplier and shift (conv::Requant's), split for SIMD lanes.
+  std::vector<int32_t> multiplier, shift, left_shift, right_shift;
+  // XNNPACK: float scale per channel.
+  std::vector<float> scale;
+  int32_t output_zero_point = 0, qmin = 0, qmax = 0;
+  bool simd_ok = true;  // every shift within what the SIMD lanes handle
+  bool out_signed = false;
+
+  // channels rounded up to 16; missing channels get harmless parameters.
+  void Init(const conv::Conv2DState& s, int channels, bool out_signed);
+  int32_t Scalar(int32_t acc, int c) const;
+};
+
+// out[m][n] = requant(dot(A[m], B[n]) + row_factor * rowsum(A[m]) + col[n]),
+// A: rows of u8 packed with `kp` bytes (k values, then zeros), B: the
+// weights as s8, packed [n/16][kp/4][16][4] (channels beyond n are zero).
+//
+// With A = x + a_shift (int8 input: x + 128; uint8: x) and B = w + b_shift
+// (int8 weights: w; uint8: w - 128), x + io = A + ia and w + fo = B + fb
+// where ia = io - a_shift, fb = fo - b_shift, so
+//   sum (x + io)(w + fo) = dot(A, B) + fb * rowsum(A) + ia * colsum(B) + k * ia * fb,
+// all mod 2^32; col[n] holds bias + the last two terms.
+struct Gemm {
+  int n = 0, k = 0, kp = 0, np = 0;
+  bool input_signed = false;     // A = x ^ 0x80
+  uint8_t pad_value = 0;         // A's value for a tap outside the input (x = -io)
+  int32_t row_factor = 0;        // fb
+  std::vector<int8_t> b;
+  std::vector<int32_t> col;
+  Requant rq;
+  Isa isa = Isa::kPortable;
+
+  // weights: n rows of k values (int8 or uint8 by `weights_signed`), bias
+  // (n values or nullptr), offsets as the reference kernels use them.
+  void Prepare(const void* weights, bool weights_signed, bool input_signed, const int32_t* bias, int n, int k,
+               int32_t input_offset, int32_t filter_offset, const conv::Conv2DState& s, bool out_signed);
+
+  // Packs one row of k input values (plus zero tail) into dst (kp bytes);
+  // returns its byte sum (needed when row_factor != 0).
+  int32_t PackRow(const void* x, uint8_t* dst) const;
+  // Whether rows of k input values can be A as they are (uint8 input, k a
+  // multiple of 4): no copy, only their byte sums (RowSum, when needed).
+  bool direct() const { return !input_signed && kp == k; }
+  int32_t RowSum(const uint8_t* row) const;
+
+  // rows of A (m x kp, contiguous), rowsums (m values), output rows at
+  // out + i * ldc (n bytes each).
+  void Run(const uint8_t* a, const int32_t* rowsum, int m, void* out, int64_t ldc) const;
+};
+
+// Depthwise 8-bit, multiplier 1: per output pixel, channels in blocks of 16.
+struct Depthwise {
+  int channels = 0, cp = 0, taps = 0;
+  int32_t input_offset = 0;
+  bool input_signed = false;
+  // (w + fo) per tap and channel, [taps][cp], as int32 with the value in the
+  // low 16 bits and zero above (a pmaddwd operand).
+  std::vector<int32_t> w;
+  std::vector<int32_t> bias;  // per channel (0 where none), cp values
+  Requant rq;
+  Isa isa = Isa::kPortable;
+
+  void Prepare(const void* weights, bool weights_signed, bool input_signed, const int32_t* bias, int channels,
+               int taps, int32_t input_offset, int32_t filter_offset, const conv::Conv2DState& s, bool out_signed);
+  // One output pixel: `count` taps inside the input, pixel pointers px[i]
+  // (channels bytes each) with their tap indices tap[i].
+  void Pixel(const void* const* px, const int* tap, int count, void* out) const;
+};
+
+}  // namespace tfd::fast8
