@@ -9,6 +9,8 @@
 
 #include "cli/command_registry.h"
 #include "util/error.h"
+#include "util/file_io.h"
+#include "util/memory_limit.h"
 #include "util/thread_pool.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +18,21 @@ int main(int argc, char** argv) {
                "tflite-doctor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tflite-doctor 0.1.0");
+  // One process is one command: it never overwrites a file it read.
+  tfd::GuardInputFiles();
+  // Accepted before or after the command's name (fallthrough): every
+  // command's memory is bounded the same way.
+  app.fallthrough();
+  app.add_option_function<std::string>(
+         "--max-memory",
+         [](const std::string& text) {
+           auto bytes = tfd::ParseByteSize(text);
+           if (!bytes) throw CLI::ValidationError("--max-memory", "'" + text + "' is not a size (e.g. 512M, 4G)");
+           tfd::SetMemoryLimit(*bytes);
+         },
+         "largest memory a model's tensors, an image or a file may claim (e.g. 512M, 4G; default: half the RAM, at "
+         "most 8G; env TFLITE_DOCTOR_MAX_MEMORY)")
+      ->type_name("SIZE");
   auto& commands = tfd::cli::Commands();
   std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& command : commands) command.setup(app);

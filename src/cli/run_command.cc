@@ -15,6 +15,7 @@
 #include "graph/topology.h"
 #include "interpreter/interpreter.h"
 #include "util/error.h"
+#include "util/memory_limit.h"
 #include "util/file_io.h"
 
 namespace tfd::cli {
@@ -98,6 +99,8 @@ void Run(const RunArgs& args) {
       }
     } else {
       const RuntimeTensor& t = interp.input(i);
+      CheckMemoryClaim(StorageBytes(t.dtype, t.NumElements()),
+                       fmt::format("input {} ('{}', {} {})", i, t.name(), DTypeName(t.dtype), ShapeString(t.shape)));
       auto bytes = RandomTensorBytes(t.dtype, t.NumElements(), rng);
       interp.SetInput(i, t.dtype, t.shape, bytes.data(), bytes.size());
     }

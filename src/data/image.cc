@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "util/error.h"
+#include "util/memory_limit.h"
 #include "util/file_io.h"
 
 #define STB_IMAGE_IMPLEMENTATION
@@ -56,6 +57,17 @@ Image DecodeImageBytes(const std::vector<uint8_t>& bytes, const std::string& sou
   if (!format) Fail("{}: not a JPEG, PNG or BMP image (unrecognized file signature)", source);
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) Fail("{}: image file too large", source);
   int w = 0, h = 0, c = 0;
+  // The header's size is a claim a small file can make about a huge image (a
+  // decompression bomb): check it before decoding allocates it. stb itself
+  // refuses images over about 1 GiB; below that, a cap well above any camera
+  // keeps one image's decode (stb's buffer and our copy) under a gigabyte.
+  if (stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &c) && w > 0 && h > 0 && c > 0) {
+    uint64_t pixels = static_cast<uint64_t>(w) * static_cast<uint64_t>(h);
+    if (pixels > kMaxImagePixels)
+      Fail("{}: a {}x{} image ({} megapixels) is over the {}-megapixel limit for decoding", source, w, h,
+           pixels / 1000000, kMaxImagePixels / 1000000);
+    CheckMemoryClaim(pixels * static_cast<uint64_t>(c) * 2, fmt::format("{}: decoding its {}x{} pixels", source, w, h));
+  }
   stbi_uc* data = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &c, 0);
   if (!data) Fail("{}: cannot decode {} image ({})", source, format, stbi_failure_reason());
   Image img;

@@ -24,6 +24,10 @@ struct Image {
   }
 };
 
+// Larger images are refused before decoding (decompression bombs): 200
+// megapixels is well above any camera's photo.
+inline constexpr uint64_t kMaxImagePixels = 200'000'000;
+
 // tfd::Error naming the file when it cannot be read or decoded.
 Image DecodeImage(const std::string& path);
 Image DecodeImageBytes(const std::vector<uint8_t>& bytes, const std::string& source);

@@ -4,12 +4,15 @@
 
 #include "graph/dtype.h"
 #include "util/error.h"
+#include "util/memory_limit.h"
 
 namespace tfd {
 namespace {
 
 template <typename T, typename Dist>
 std::vector<uint8_t> Fill(int64_t count, std::mt19937_64& rng, Dist dist) {
+  if (count < 0 || static_cast<uint64_t>(count) > UINT64_MAX / sizeof(T)) Fail("cannot make {} random values", count);
+  CheckMemoryClaim(static_cast<uint64_t>(count) * sizeof(T), fmt::format("{} random input values", count));
   std::vector<uint8_t> out(static_cast<size_t>(count) * sizeof(T));
   for (int64_t i = 0; i < count; ++i) {
     T v = static_cast<T>(dist(rng));

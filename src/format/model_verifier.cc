@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -114,6 +115,59 @@ Problem CheckSubgraphRefs(const Operator& op, size_t n_subgraphs, const std::str
   return std::nullopt;
 }
 
+std::vector<int64_t> CalledSubgraphs(const Operator& op) {
+  if (const auto* o = op.options.AsIfOptions()) return {o->then_subgraph_index, o->else_subgraph_index};
+  if (const auto* o = op.options.AsWhileOptions()) return {o->cond_subgraph_index, o->body_subgraph_index};
+  if (const auto* o = op.options.AsCallOnceOptions()) return {o->init_subgraph_index};
+  if (const auto* o = op.options.AsCallOptions()) return {o->subgraph};
+  return {};
+}
+
+// A subgraph that calls itself, directly or through others, would recurse
+// until the stack runs out in any runtime that ran it. Indices are known to
+// be in range (CheckSubgraphRefs ran first).
+Problem CheckCallCycles(const Model& model) {
+  const size_t n = model.subgraphs.size();
+  enum Mark : uint8_t { kNew, kOnPath, kDone };
+  std::vector<Mark> mark(n, kNew);
+  struct Frame {
+    size_t subgraph, node, call;
+  };
+  for (size_t root = 0; root < n; ++root) {
+    if (mark[root] != kNew) continue;
+    std::vector<Frame> path{{root, 0, 0}};
+    mark[root] = kOnPath;
+    while (!path.empty()) {
+      Frame& f = path.back();
+      const auto& ops = model.subgraphs[f.subgraph].operators;
+      if (f.node >= ops.size()) {
+        mark[f.subgraph] = kDone;
+        path.pop_back();
+        continue;
+      }
+      std::vector<int64_t> calls = CalledSubgraphs(ops[f.node]);
+      if (f.call >= calls.size()) {
+        ++f.node;
+        f.call = 0;
+        continue;
+      }
+      size_t callee = static_cast<size_t>(calls[f.call++]);
+      if (mark[callee] == kOnPath) {
+        std::string name = model.op_codes[ops[f.node].opcode_index].Name();
+        if (callee == f.subgraph)
+          return fmt::format("subgraph {} node {} ({}) calls its own subgraph: the call would never end", f.subgraph, f.node, name);
+        return fmt::format("subgraph {} node {} ({}) calls subgraph {}, which is already calling it: the calls would never end",
+                           f.subgraph, f.node, name, callee);
+      }
+      if (mark[callee] == kNew) {
+        mark[callee] = kOnPath;
+        path.push_back({callee, 0, 0});
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> FindModelProblem(const Model& model) {
@@ -147,6 +201,7 @@ std::optional<std::string> FindModelProblem(const Model& model) {
       if (auto p = CheckSubgraphRefs(op, model.subgraphs.size(), where)) return p;
     }
   }
+  if (auto p = CheckCallCycles(model)) return p;
   for (const auto& m : model.metadata)
     if (m.buffer >= model.buffers.size())
       return fmt::format("metadata '{}' refers to buffer {} but the model has {}", m.name, m.buffer, model.buffers.size());

@@ -7,6 +7,8 @@
 
 #include "graph/dtype.h"
 #include "graph/edgetpu_op.h"
+#include "interpreter/arena_planner.h"
+#include "util/memory_limit.h"
 
 namespace tfd {
 
@@ -14,7 +16,9 @@ size_t StorageBytes(DType dtype, int64_t count) {
   if (count <= 0) return 0;
   if (dtype == DType::INT4) return static_cast<size_t>((count + 1) / 2);
   auto size = DTypeSize(dtype);
-  return size ? static_cast<size_t>(count) * *size : 0;
+  if (!size) return 0;
+  if (static_cast<uint64_t>(count) > SIZE_MAX / *size) return SIZE_MAX;
+  return static_cast<size_t>(count) * *size;
 }
 
 // ---- KernelContext ----
@@ -59,6 +63,7 @@ void KernelContext::ResizeOutput(size_t i, std::vector<int32_t> shape) {
   t.shape = std::move(shape);
   t.storage = TensorStorage::kDynamic;
   t.bytes = StorageBytes(t.dtype, t.NumElements());
+  CheckMemoryClaim(t.bytes, fmt::format("output {} ('{}', {} {}) of this node", i, t.name(), DTypeName(t.dtype), ShapeString(t.shape)));
   t.owned.assign(t.bytes, 0);
   t.data = t.owned.data();
 }
@@ -360,16 +365,17 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
   if (options_.keep_all_tensors) std::fill(last.begin(), last.end(), kEnd);
   for (int32_t i : g.inputs) last[static_cast<size_t>(i)] = std::max(last[static_cast<size_t>(i)], 0);
 
-  struct Placement {
-    size_t tensor, offset, size;
-    int first, last;
-  };
-  std::vector<Placement> order;
+  std::vector<size_t> arena_tensors;
+  std::vector<ArenaRequest> requests;
+  uint64_t persistent_bytes = 0;
   for (size_t t = 0; t < sg.tensors.size(); ++t) {
     RuntimeTensor& rt = sg.tensors[t];
     if (rt.storage == TensorStorage::kConstant) continue;
     if (rt.storage == TensorStorage::kPersistent) {
       rt.bytes = StorageBytes(rt.dtype, rt.NumElements());
+      persistent_bytes += rt.bytes;
+      CheckMemoryClaim(persistent_bytes, fmt::format("subgraph {}'s variables (tensor {} '{}' is {})", sg.index, t,
+                                                     rt.name(), ShapeString(rt.shape)));
       if (rt.owned.size() != rt.bytes) {
         rt.owned.assign(rt.bytes, 0);
         rt.data = rt.owned.data();
@@ -380,34 +386,23 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
     if (first[t] == std::numeric_limits<int>::max() || dynamic[t]) continue;  // unused, or sized while running
     if (last[t] < 0) last[t] = first[t];  // produced but never read
     rt.bytes = StorageBytes(rt.dtype, rt.NumElements());
-    order.push_back({t, 0, AlignUp(std::max<size_t>(rt.bytes, 1)), first[t], last[t]});
+    // A shape may claim more than memory holds; say which tensor before the
+    // plan adds it up (AlignUp would overflow on a claim near 2^64).
+    CheckMemoryClaim(rt.bytes, fmt::format("tensor {} ('{}', {} {})", t, rt.name(), DTypeName(rt.dtype), ShapeString(rt.shape)));
+    arena_tensors.push_back(t);
+    requests.push_back({AlignUp(std::max<size_t>(rt.bytes, 1)), first[t], last[t]});
   }
-  // Greedy by size: biggest first, each at the lowest offset that does not
-  // collide with an already placed tensor whose lifetime overlaps.
-  std::stable_sort(order.begin(), order.end(), [](const Placement& a, const Placement& b) { return a.size > b.size; });
-  std::vector<Placement> placed;
-  size_t arena_size = 0;
-  for (Placement p : order) {
-    std::vector<std::pair<size_t, size_t>> busy;
-    for (const auto& q : placed)
-      if (q.first <= p.last && p.first <= q.last) busy.push_back({q.offset, q.offset + q.size});
-    std::sort(busy.begin(), busy.end());
-    size_t offset = 0;
-    for (const auto& [lo, hi] : busy) {
-      if (offset + p.size <= lo) break;
-      offset = std::max(offset, hi);
-    }
-    p.offset = offset;
-    arena_size = std::max(arena_size, offset + p.size);
-    placed.push_back(p);
-  }
-  sg.arena.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, std::max<size_t>(arena_size, kArenaAlignment))));
-  if (!sg.arena) Fail("out of memory allocating a {}-byte tensor arena", arena_size);
-  sg.arena_size = arena_size;
-  for (const auto& p : placed) {
-    RuntimeTensor& rt = sg.tensors[p.tensor];
+  ArenaPlan plan = PlanArena(requests);
+  CheckMemoryClaim(static_cast<uint64_t>(plan.size) + persistent_bytes,
+                   fmt::format("subgraph {}'s tensors ({} of them, planned to share memory where lifetimes allow)", sg.index,
+                               requests.size()));
+  sg.arena.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, std::max<size_t>(plan.size, kArenaAlignment))));
+  if (!sg.arena) Fail("out of memory allocating a {}-byte tensor arena", plan.size);
+  sg.arena_size = plan.size;
+  for (size_t i = 0; i < arena_tensors.size(); ++i) {
+    RuntimeTensor& rt = sg.tensors[arena_tensors[i]];
     rt.storage = TensorStorage::kArena;
-    rt.data = sg.arena.get() + p.offset;
+    rt.data = sg.arena.get() + plan.offsets[i];
   }
   sg.prepared = true;
   sg.invoked = false;

@@ -33,9 +33,16 @@ class RuntimeTensor {
     static const std::string kEmpty;
     return meta ? meta->name : kEmpty;
   }
+  // Saturates at INT64_MAX: a computed shape may claim more elements than
+  // int64 holds, and the memory check must see a huge number, not a wrapped one.
   int64_t NumElements() const {
     int64_t n = 1;
-    for (int32_t d : shape) n *= d;
+    for (int32_t d : shape) {
+      if (d == 0) return 0;
+      int64_t magnitude = d < 0 ? -static_cast<int64_t>(d) : d;  // -1 marks a dim not known yet
+      if ((n < 0 ? -n : n) > INT64_MAX / magnitude) return INT64_MAX;
+      n *= d;
+    }
     return n;
   }
   int rank() const { return static_cast<int>(shape.size()); }
@@ -59,7 +66,7 @@ class RuntimeTensor {
 };
 
 // Bytes needed for `count` elements of `dtype` (int4 packed two per byte;
-// strings have no fixed size and return 0).
+// strings have no fixed size and return 0). Saturates at SIZE_MAX.
 size_t StorageBytes(DType dtype, int64_t count);
 
 }  // namespace tfd

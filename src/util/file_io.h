@@ -5,11 +5,26 @@
 
 namespace tfd {
 
-// Whole-file read; throws tfd::Error naming the path when it cannot.
+// Whole-file read; throws tfd::Error naming the path when it cannot, or when
+// the file is larger than the memory limit (util/memory_limit.h). Every file
+// read this way is remembered as an input of this process.
 std::vector<uint8_t> ReadFileBytes(const std::string& path);
 
-// Writes via a temporary file and rename, so a failed write never leaves a
-// half-written file behind (and never touches the input it came from).
+// Writes via a temporary file in the same folder renamed into place, so a
+// failed or killed write never leaves a partial file under `path`. With the
+// input guard on, refuses a path that names a file this process read as an
+// input: a command never overwrites what it was given.
 void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& bytes);
+
+// Turns the input guard on for the rest of the process. The CLI does, as
+// each run is one command; a library user that reads a file and then means
+// to replace it (a test writing fixtures, an editor) leaves it off.
+void GuardInputFiles();
+
+// Whether `path` is (the same file as) one this process read as an input.
+bool IsInputFile(const std::string& path);
+// Remember `path` as an input without reading it through ReadFileBytes (a
+// dataset folder's files that are read later, or by a library).
+void NoteInputFile(const std::string& path);
 
 }  // namespace tfd
