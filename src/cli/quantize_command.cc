@@ -29,6 +29,7 @@ struct QuantizeArgs {
   uint64_t seed = 0;
   bool per_tensor = false;
   bool bias_correction = true;  // measures best on every fixture (README)
+  bool equalize = false;
   bool skip_bad = false;
   bool strict = false;
   std::vector<std::string> keep_float;
@@ -52,6 +53,7 @@ void Quantize(const QuantizeArgs& args) {
   r.rewrite.io = quantize::ParseIoType(args.io);
   r.rewrite.spec.per_channel = !args.per_tensor;
   r.rewrite.bias_correction = args.bias_correction;
+  r.rewrite.equalize = args.equalize;
   r.strict = args.strict;
   r.rewrite.keep_float = args.keep_float;
   if (args.scheme == "float16" && !args.calibration.empty())
@@ -78,6 +80,8 @@ void Quantize(const QuantizeArgs& args) {
     j["float_nodes"] = s.float_nodes;
     j["float_boundary_nodes"] = s.float_boundary_nodes;
     j["folded_dequantize"] = s.folded_dequantize;
+    j["equalize"] = args.equalize ? nlohmann::json{{"pairs", s.equalized_pairs}, {"held_channels", s.equalize_held_channels}}
+                                  : nlohmann::json(nullptr);
     j["size"] = {{"before", res.input_bytes}, {"after", res.output_bytes}};
     j["min_runtime_version"] = res.min_runtime_version;
     j["warnings"] = warnings;
@@ -99,6 +103,9 @@ void Quantize(const QuantizeArgs& args) {
     }
     std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
     std::cout << "Calibration: " << res.source.description << ", ranges by " << args.method << "\n";
+    if (args.equalize)
+      std::cout << fmt::format("Equalized: {} conv -> conv pairs ({} channels left unscaled: their ReLU6 output came within half of its clip)\n",
+                               s.equalized_pairs, s.equalize_held_channels);
     if (s.float_nodes)
       std::cout << fmt::format("Kept in float: {} nodes, with {} QUANTIZE/DEQUANTIZE around them\n", s.float_nodes,
                                s.float_boundary_nodes);
@@ -130,7 +137,10 @@ void SetupQuantize(CLI::App& app) {
   cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,
                 "fold the mean output shift of weight rounding (weighted by calibrated input means) into each bias "
                 "(default on; --no-bias-correction to leave biases as they are)");
-  cmd->add_option("--keep-float", args->keep_float, "ops (SOFTMAX) or node output tensors to leave in float, comma-separated")
+  cmd->add_flag("--equalize", args->equalize,
+                "cross-layer equalization of consecutive conv/depthwise pairs before calibration, so that per-tensor "
+                "weights keep their small channels");
+  cmd->add_option("--keep-float", args->keep_float, "ops (SOFTMAX), node indices (27) or node output tensors to leave in float, comma-separated")
       ->delimiter(',');
   cmd->add_flag("--strict", args->strict, "refuse calibration data the audit calls noise, and random inputs");
   cmd->add_flag("--skip-bad", args->skip_bad, "go on without calibration items that cannot be read");

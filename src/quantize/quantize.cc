@@ -1,6 +1,7 @@
 #include "quantize/quantize.h"
 
 #include "format/model_reader.h"
+#include "quantize/equalize.h"
 #include "quantize/float16.h"
 #include "quantize/writer.h"
 #include "util/error.h"
@@ -13,12 +14,16 @@ Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSampl
   RequireQuantizableFloatModel(float_model, options.keep_float);
   size_t folded = 0;
   Model model = FoldConstantDequantize(float_model, &folded);
+  EqualizeSummary eq;
+  if (options.equalize) model = EqualizeCrossLayer(model, Calibrate(model, samples), &eq);
   CalibrationOptions copt;
   copt.histograms = options.method.needs_histogram();
   Calibration cal = Calibrate(model, samples, copt);
   RewriteSummary sum;
   Model out = RewriteInt8(model, cal, options, &sum);
   sum.folded_dequantize = folded;
+  sum.equalized_pairs = eq.pairs;
+  sum.equalize_held_channels = eq.held_channels;
   if (summary) *summary = sum;
   return out;
 }

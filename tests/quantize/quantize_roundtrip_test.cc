@@ -79,13 +79,17 @@ std::vector<CalibrationSample> Samples(const FloatFixture& f, const Model& m, si
   return out;
 }
 
-// Float inputs a quarter step off the int8 grid of the QUANTIZE node each
-// input feeds: every runtime rounds them to the same integer, whatever its
-// rounding of ties (XNNPACK multiplies by 1/scale in float and rounds ties
-// to even; TFLite's reference kernel divides and rounds them away from 0).
-std::vector<testing::Array> GridInputs(const Model& m, uint64_t seed) {
+// Float inputs for the QUANTIZE node each input feeds: every other value
+// exactly half a step between two int8 levels (a tie: XNNPACK, which the
+// oracle's delegate runs, rounds x * (1 / scale) half to even, TFLite's
+// builtin kernel x / scale away from zero; our xnnpack profile's QUANTIZE
+// must round as XNNPACK does), the others anywhere over the int8 range.
+// (These inputs were once kept a quarter step off the grid, before the
+// xnnpack profile had XNNPACK's QUANTIZE.)
+std::vector<testing::Array> TieInputs(const Model& m, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> q(-128, 127);
+  std::uniform_int_distribution<int> q(-128, 126);
+  std::uniform_real_distribution<double> frac(0.0, 1.0);
   std::vector<testing::Array> out;
   for (int32_t i : m.main().inputs) {
     const Tensor& t = m.main().tensors[static_cast<size_t>(i)];
@@ -95,7 +99,8 @@ std::vector<testing::Array> GridInputs(const Model& m, uint64_t seed) {
     EXPECT_NE(qp, nullptr) << t.name;
     if (!qp) return {};
     std::vector<float> v(static_cast<size_t>(*ElementCount(t.shape)));
-    for (auto& x : v) x = static_cast<float>(qp->scale[0] * (q(rng) - qp->zero_point[0] + 0.25));
+    for (size_t k = 0; k < v.size(); ++k)
+      v[k] = static_cast<float>(qp->scale[0] * (q(rng) - qp->zero_point[0] + (k % 2 ? 0.5 : frac(rng))));
     out.push_back(testing::Array::Of(DType::FLOAT32, t.shape, v));
   }
   return out;
@@ -151,7 +156,7 @@ void RoundTrip(quantize::IoType io, bool per_channel, const std::string& method 
     }
     // Inputs: seeded uniform values over the input's range (float or integer).
     for (uint64_t seed = 1; seed <= 3; ++seed) {
-      std::vector<testing::Array> in = io == quantize::IoType::kFloat32 ? GridInputs(c.model, seed)
+      std::vector<testing::Array> in = io == quantize::IoType::kFloat32 ? TieInputs(c.model, seed)
                                                                         : testing::RandomInputs(c.model, seed);
       c.ids.push_back(oracle.AddBytes(bytes, in));
       c.inputs.push_back(std::move(in));
@@ -290,7 +295,7 @@ TEST(QuantizeRoundTrip, MediaPipeModelsMatchOracleBitExact) {
     }
     std::vector<uint8_t> bytes = WriteModel(q);
     Case c{path, ReadModel(bytes, path), {}, 0};
-    c.inputs = GridInputs(c.model, 7);
+    c.inputs = TieInputs(c.model, 7);
     c.id = oracle.AddBytes(bytes, c.inputs);
     cases.push_back(std::move(c));
   }
@@ -335,6 +340,8 @@ TEST(QuantizeRoundTrip, KeepFloatMatchesOracle) {
       {"models/mlperf-tiny/vww_96_float.tflite", {"SOFTMAX"}, 1},
       {"models/mlperf-tiny/pretrainedResnet.tflite", {"#3", "SOFTMAX"}, 2},
       {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite", {"SOFTMAX", "#0"}, 2},
+      // By node index: nodes 1 and 2 (the first depthwise and pointwise convolutions).
+      {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite", {"1", "2"}, 2},
   };
   testing::OracleBatch oracle;
   struct Case {
@@ -389,6 +396,13 @@ TEST(QuantizeRoundTrip, KeepFloatMatchesOracle) {
     ADD_FAILURE() << "accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("'NO_SUCH_OP'"), std::string::npos) << e.what();
+  }
+  // A node index past the last node is one too.
+  try {
+    quantize::RequireQuantizableFloatModel(LoadModel(testing::Fixture(keeps[1].path)), {"999"});
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--keep-float 999: the model has"), std::string::npos) << e.what();
   }
 }
 
