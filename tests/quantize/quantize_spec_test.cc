@@ -288,4 +288,41 @@ TEST(QuantizeSpec, BiasCorrectionCancelsTheMeanShiftOfWeightRounding) {
 }
 
 }  // namespace
+// A bias so large that at max|w| / 127 it would sit near the int32 limit:
+// the accumulation of products onto it would wrap. The weight scale is
+// raised until the bias leaves 127 * 255 per tap of room, and the int8
+// model still follows the float one on that channel.
+TEST(QuantizeSpec, HugeBiasKeepsAccumulationHeadroom) {
+  TFD_REQUIRE_FIXTURES();
+  Model f = LoadModel(testing::Fixture("models/mlperf-tiny/vww_96_float.tflite"));
+  // The first CONV_2D's bias, channel 0, planted at -1e6: about 1.6e10 steps at
+  // the channel's own weight scale.
+  const Operator* conv = nullptr;
+  for (const Operator& op : f.main().operators)
+    if (f.op_code(op).builtin == BuiltinOp::CONV_2D && op.inputs.size() > 2 && op.inputs[2] >= 0) { conv = &op; break; }
+  ASSERT_NE(conv, nullptr);
+  Tensor& bias = f.subgraphs[0].tensors[static_cast<size_t>(conv->inputs[2])];
+  auto values = quantize::ConstantFloats(f, bias);
+  values[0] = -1e6f;
+  Buffer planted;
+  planted.data.resize(values.size() * 4);
+  std::memcpy(planted.data.data(), values.data(), planted.data.size());
+  f.buffers.push_back(planted);
+  bias.buffer = static_cast<uint32_t>(f.buffers.size() - 1);
+  const auto samples = UniformSamples(f, 3, 0.0f, 1.0f);
+  const Model q = quantize::QuantizeModel(f, samples, quantize::RewriteOptions{});
+  const Tensor& qw = q.main().tensors[static_cast<size_t>(conv->inputs[1])];
+  const Tensor& qb = q.main().tensors[static_cast<size_t>(conv->inputs[2])];
+  const auto bq = Values<int32_t>(q, qb);
+  const double taps = static_cast<double>(*ElementCount(qw.shape)) / static_cast<double>(qw.shape[0]);
+  EXPECT_LE(std::abs(static_cast<double>(bq[0])) + 127.0 * 255.0 * taps, 2147483647.0);
+  EXPECT_GT(std::abs(static_cast<double>(bq[0])), 2147483647.0 - 127.0 * 255.0 * taps - 2e4);  // raised to the limit, no further
+  // Channel 0's weights no longer reach +-127: their scale was raised.
+  const auto wv = Values<int8_t>(q, qw);
+  const size_t per = wv.size() / static_cast<size_t>(qw.shape[0]);
+  int peak = 0;
+  for (size_t i = 0; i < per; ++i) peak = std::max(peak, std::abs(static_cast<int>(wv[i])));
+  EXPECT_LT(peak, 127);
+}
+
 }  // namespace tfd
