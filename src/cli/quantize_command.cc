@@ -20,6 +20,7 @@ struct QuantizeArgs {
   std::string output;
   std::string scheme = "int8";
   std::string calibration;
+  std::string held_out;
   std::string preprocess = "auto";
   // The default is what measures best against the converter on the
   // mlperf-tiny pairs (bench/quantize_vs_converter.sh; README).
@@ -35,6 +36,16 @@ struct QuantizeArgs {
   std::vector<std::string> keep_float;
   bool json = false;
 };
+
+void PrintHeldOut(const quantize::QuantizeResult& res) {
+  if (!res.held_out) return;
+  const auto& h = *res.held_out;
+  std::cout << fmt::format("Held-out {} ({} items) against the float model: output 0 SQNR {:.2f} dB, top-1 agreement {:.1f}%",
+                           h.data, h.items, h.sqnr_db, 100 * h.agreement);
+  if (h.labeled)
+    std::cout << fmt::format("; top-1 {:.1f}% (float {:.1f}%, {} labelled items)", 100 * h.top1, 100 * h.float_top1, h.labeled);
+  std::cout << "\n";
+}
 
 void Quantize(const QuantizeArgs& args) {
   quantize::QuantizeRequest r;
@@ -55,6 +66,7 @@ void Quantize(const QuantizeArgs& args) {
   r.rewrite.bias_correction = args.bias_correction;
   r.rewrite.equalize = args.equalize;
   r.strict = args.strict;
+  r.held_out_data = args.held_out;
   r.rewrite.keep_float = args.keep_float;
   if (args.scheme == "float16" && !args.calibration.empty())
     Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
@@ -84,6 +96,14 @@ void Quantize(const QuantizeArgs& args) {
                                   : nlohmann::json(nullptr);
     j["size"] = {{"before", res.input_bytes}, {"after", res.output_bytes}};
     j["min_runtime_version"] = res.min_runtime_version;
+    if (res.held_out) {
+      const auto& h = *res.held_out;
+      j["held_out"] = {{"data", h.data}, {"items", h.items}, {"output0_sqnr_db", h.sqnr_db}, {"top1_agreement", h.agreement},
+                       {"labeled", h.labeled}, {"top1", h.labeled ? nlohmann::json(h.top1) : nlohmann::json(nullptr)},
+                       {"float_top1", h.labeled ? nlohmann::json(h.float_top1) : nlohmann::json(nullptr)}};
+    } else {
+      j["held_out"] = nullptr;
+    }
     j["warnings"] = warnings;
     j["audit"] = {{"image_input", res.audit.image_input},
                   {"neighbour_correlation", res.audit.image_input ? nlohmann::json(res.audit.neighbour_correlation) : nlohmann::json(nullptr)},
@@ -99,6 +119,7 @@ void Quantize(const QuantizeArgs& args) {
       std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
                                100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
       std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+      PrintHeldOut(res);
       return;
     }
     std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
@@ -117,6 +138,7 @@ void Quantize(const QuantizeArgs& args) {
     std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
                              100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
     std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+    PrintHeldOut(res);
   }
 }
 
@@ -128,6 +150,8 @@ void SetupQuantize(CLI::App& app) {
   cmd->add_option("--scheme", args->scheme, "int8 (full integer) or float16 (float16 weights, float activations)");
   cmd->add_option("--calibration", args->calibration,
                   "calibration data: a folder, class folders or CSV of path,label; 'random' for seeded random inputs");
+  cmd->add_option("--data", args->held_out,
+                  "held-out data (as eval reads) to measure the new file against the float model on after writing");
   cmd->add_option("--preprocess", args->preprocess, "auto (from the model) or a JSON spec file");
   cmd->add_option("--samples", args->samples, "calibration items to use, spread over the dataset (default: all; random: 100)");
   cmd->add_option("--seed", args->seed, "seed for --calibration random");

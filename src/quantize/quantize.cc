@@ -44,6 +44,8 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
     WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
     res.output_bytes = w.bytes;
     res.min_runtime_version = w.min_runtime_version;
+    if (!r.held_out_data.empty())
+      res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
     return res;
   }
   RequireQuantizableFloatModel(model, r.rewrite.keep_float);
@@ -57,6 +59,8 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
   res.output_bytes = w.bytes;
   res.min_runtime_version = w.min_runtime_version;
+  if (!r.held_out_data.empty())
+    res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
   return res;
 }
 

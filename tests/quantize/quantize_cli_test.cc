@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -31,8 +32,19 @@ TEST(QuantizeCli, WritesAModelThatCarriesMetadataAndLeavesTheInputAlone) {
   const std::string in = Fixture("models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite");
   const auto before = ReadFileBytes(in);
   const auto out = testing::TempDir("quantize") / "mobilenet_int8.tflite";
+  // Held-out data for the summary: five photos (even rows of labels.csv).
+  const auto held_out = out.parent_path() / "held_out.csv";
+  {
+    std::ifstream labels(Fixture("imagenet-sample/labels.csv"));
+    std::ofstream csv(held_out);
+    std::string line;
+    std::getline(labels, line);
+    csv << line << "\n";
+    for (int row = 1; row <= 10 && std::getline(labels, line); ++row)
+      if (row % 2 == 0) csv << Fixture("imagenet-sample/") << line << "\n";
+  }
   auto r = RunCli("quantize " + Quote(in) + " -o " + Quote(out.string()) + " --calibration " +
-                  Quote(Fixture("imagenet-sample")) + " --samples 6 --json");
+                  Quote(Fixture("imagenet-sample")) + " --samples 6 --data " + Quote(held_out.string()) + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFileBytes(in), before);
   auto j = nlohmann::json::parse(r.out);
@@ -40,6 +52,14 @@ TEST(QuantizeCli, WritesAModelThatCarriesMetadataAndLeavesTheInputAlone) {
   EXPECT_EQ(j["calibration"]["random"], false);
   EXPECT_TRUE(j["warnings"].empty());
   EXPECT_LT(j["size"]["after"].get<size_t>(), j["size"]["before"].get<size_t>() / 3);
+  // The summary on the held-out photos: the new file against the float model.
+  EXPECT_EQ(j["held_out"]["items"], 5);
+  EXPECT_EQ(j["held_out"]["labeled"], 5);
+  EXPECT_GT(j["held_out"]["output0_sqnr_db"].get<double>(), 8.0);
+  EXPECT_LT(j["held_out"]["output0_sqnr_db"].get<double>(), 60.0);
+  EXPECT_GE(j["held_out"]["top1_agreement"].get<double>(), 0.6);
+  EXPECT_LE(j["held_out"]["top1_agreement"].get<double>(), 1.0);
+  EXPECT_GE(j["held_out"]["float_top1"].get<double>(), 0.0);
   const Model f = ReadModel(before, in);
   const Model q = LoadModel(out.string());
   EXPECT_EQ(q.associated_files, f.associated_files);
