@@ -109,7 +109,12 @@ void Quantize(const QuantizeArgs& args) {
                   {"neighbour_correlation", res.audit.image_input ? nlohmann::json(res.audit.neighbour_correlation) : nlohmann::json(nullptr)},
                   {"looks_like_noise", res.audit.looks_like_noise},
                   {"samples", res.audit.samples},
-                  {"duplicates", res.audit.duplicates}};
+                  {"duplicates", res.audit.duplicates},
+                  {"too_few_samples", res.audit.too_few_samples},
+                  {"declared_range", res.audit.declared_range ? nlohmann::json{res.audit.declared_range->first, res.audit.declared_range->second}
+                                                              : nlohmann::json(nullptr)},
+                  {"value_range", {res.audit.value_min, res.audit.value_max}},
+                  {"outside_declared", res.audit.outside_declared}};
     std::cout << j.dump(2) << "\n";
   } else {
     for (const auto& w : warnings) std::cerr << "tflite-doctor: warning: " << w << "\n";

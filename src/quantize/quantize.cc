@@ -50,7 +50,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   }
   RequireQuantizableFloatModel(model, r.rewrite.keep_float);
   res.source = CalibrationSamples(r.input, r.calibration);
-  res.audit = AuditCalibration(model, res.source.samples);
+  res.audit = AuditCalibration(model, res.source.samples, res.source.declared_range);
   if (r.strict && res.source.random)
     Fail("--strict: calibration on random inputs refused; give --calibration DATA with real inputs");
   if (r.strict && res.audit.looks_like_noise) Fail("--strict: {}", res.audit.findings.front());
