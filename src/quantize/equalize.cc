@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "graph/dtype.h"
+#include "quantize/model_edit.h"
 #include "util/error.h"
 
 namespace tfd::quantize {
@@ -257,13 +258,7 @@ Model EqualizeCrossLayer(const Model& model, const Calibration& cal, EqualizeSum
 
   // The scaled constants go into new buffers (a buffer may be shared by
   // tensors the pairs do not own).
-  for (const auto& [t, values] : store) {
-    Buffer buf;
-    buf.data.resize(values.size() * 4);
-    std::memcpy(buf.data.data(), values.data(), buf.data.size());
-    m.buffers.push_back(std::move(buf));
-    g.tensors[static_cast<size_t>(t)].buffer = static_cast<uint32_t>(m.buffers.size() - 1);
-  }
+  for (const auto& [t, values] : store) g.tensors[static_cast<size_t>(t)].buffer = AddBuffer(m, values);
   for (const Pair& p : pairs)
     if (p.relu6)
       for (size_t c = 0; c < p.channels; ++c)

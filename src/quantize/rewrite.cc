@@ -11,6 +11,7 @@
 
 #include "graph/dtype.h"
 #include "kernels/internal/act_half.h"
+#include "quantize/model_edit.h"
 #include "util/error.h"
 
 namespace tfd::quantize {
@@ -117,25 +118,6 @@ std::vector<float> ConstantFloats(const Model& model, const Tensor& t) {
 }
 
 namespace {
-
-template <typename T>
-uint32_t AddBuffer(Model& m, const std::vector<T>& values) {
-  Buffer b;
-  b.data.resize(values.size() * sizeof(T));
-  if (!values.empty()) std::memcpy(b.data.data(), values.data(), b.data.size());
-  m.buffers.push_back(std::move(b));
-  return static_cast<uint32_t>(m.buffers.size() - 1);
-}
-
-uint32_t FindOrAddOpCode(Model& m, BuiltinOp op) {
-  for (size_t i = 0; i < m.op_codes.size(); ++i)
-    if (m.op_codes[i].builtin == op) return static_cast<uint32_t>(i);
-  OpCode c;
-  c.builtin = op;
-  c.version = 1;
-  m.op_codes.push_back(c);
-  return static_cast<uint32_t>(m.op_codes.size() - 1);
-}
 
 Quantization PerTensor(float scale, int64_t zero_point) {
   Quantization q;
@@ -750,13 +732,7 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   }
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (!live.count(static_cast<int32_t>(t))) g.tensors[t].buffer = 0;
-  std::set<uint32_t> used;
-  for (const auto& sg : m.subgraphs)
-    for (const auto& t : sg.tensors) used.insert(t.buffer);
-  for (const auto& md : m.metadata) used.insert(md.buffer);
-  for (int32_t b : m.metadata_buffer) used.insert(static_cast<uint32_t>(b));
-  for (size_t b = 1; b < m.buffers.size(); ++b)
-    if (!used.count(static_cast<uint32_t>(b))) m.buffers[b].data.clear();
+  ClearUnusedBuffers(m);
 
   if (summary) *summary = sum;
   return m;
