@@ -160,7 +160,7 @@ void SetupQuantize(CLI::App& app) {
   cmd->add_option("--preprocess", args->preprocess, "auto (from the model) or a JSON spec file");
   cmd->add_option("--samples", args->samples, "calibration items to use, spread over the dataset (default: all; random: 100)");
   cmd->add_option("--seed", args->seed, "seed for --calibration random");
-  cmd->add_option("--calibration-method", args->method, "mse (default: the clipping range of least expected squared error), minmax or percentile:P");
+  cmd->add_option("--calibration-method", args->method, "mse (default: the clipping range of least expected squared error), minmax, percentile:P or entropy (least KL divergence)");
   cmd->add_option("--io", args->io, "float32 (QUANTIZE/DEQUANTIZE at the edges, default), int8 or uint8");
   cmd->add_flag("--per-tensor", args->per_tensor, "per-tensor weights (default: per-channel on conv and depthwise)");
   cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,

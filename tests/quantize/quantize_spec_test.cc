@@ -50,6 +50,8 @@ TEST(QuantizeSpec, AsymmetricParamsHoldZeroExactly) {
 TEST(QuantizeSpec, RangeMethodsParseOrNameTheProblem) {
   EXPECT_EQ(quantize::ParseRangeMethod("minmax").kind, quantize::RangeMethodKind::kMinMax);
   EXPECT_EQ(quantize::ParseRangeMethod("mse").kind, quantize::RangeMethodKind::kMse);
+  EXPECT_EQ(quantize::ParseRangeMethod("entropy").kind, quantize::RangeMethodKind::kEntropy);
+  EXPECT_EQ(quantize::RangeMethodName(quantize::ParseRangeMethod("entropy")), "entropy");
   auto p = quantize::ParseRangeMethod("percentile:99.9");
   EXPECT_EQ(p.kind, quantize::RangeMethodKind::kPercentile);
   EXPECT_DOUBLE_EQ(p.percentile, 99.9);
@@ -211,7 +213,7 @@ TEST(QuantizeSpec, PercentileAndMseClipInsideMinMax) {
   quantize::CalibrationOptions copt;
   copt.histograms = true;
   quantize::Calibration cal = quantize::Calibrate(f, UniformSamples(f, 6, 0.0f, 1.0f), copt);
-  int narrower_p = 0, narrower_m = 0, seen = 0;
+  int narrower_p = 0, narrower_m = 0, narrower_e = 0, seen = 0;
   for (const auto& st : cal.tensors) {
     if (!st.seen) continue;
     ++seen;
@@ -221,18 +223,21 @@ TEST(QuantizeSpec, PercentileAndMseClipInsideMinMax) {
     auto mm = quantize::ChooseRange(st, quantize::ParseRangeMethod("minmax"));
     EXPECT_EQ(mm.first, st.min);
     EXPECT_EQ(mm.second, st.max);
-    for (const char* m : {"percentile:99", "mse", "percentile:100"}) {
+    for (const char* m : {"percentile:99", "mse", "percentile:100", "entropy"}) {
       auto r = quantize::ChooseRange(st, quantize::ParseRangeMethod(m));
       EXPECT_GE(r.first, st.min) << m;
       EXPECT_LE(r.second, st.max) << m;
       EXPECT_LE(r.first, r.second) << m;
       if (std::string(m) == "percentile:99" && r.second - r.first < 0.999f * (st.max - st.min)) ++narrower_p;
       if (std::string(m) == "mse" && r.second - r.first < 0.999f * (st.max - st.min)) ++narrower_m;
+      if (std::string(m) == "entropy" && r.second - r.first < 0.999f * (st.max - st.min)) ++narrower_e;
     }
   }
   EXPECT_GT(seen, 10);
   EXPECT_GT(narrower_p, seen / 2);  // 1% tails clipped on most tensors
   EXPECT_GT(narrower_m, 0);
+  EXPECT_GT(narrower_e, 0);  // KL clips somewhere too
+  std::printf("of %d tensors, clipped: percentile:99 %d, mse %d, entropy %d\n", seen, narrower_p, narrower_m, narrower_e);
 }
 
 
