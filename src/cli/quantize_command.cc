@@ -20,6 +20,7 @@ struct QuantizeArgs {
   std::string output;
   std::string scheme = "int8";
   std::string calibration;
+  std::string held_out;
   std::string preprocess = "auto";
   // The default is what measures best against the converter on the
   // mlperf-tiny pairs (bench/quantize_vs_converter.sh; README).
@@ -29,11 +30,22 @@ struct QuantizeArgs {
   uint64_t seed = 0;
   bool per_tensor = false;
   bool bias_correction = true;  // measures best on every fixture (README)
+  bool equalize = false;
   bool skip_bad = false;
   bool strict = false;
   std::vector<std::string> keep_float;
   bool json = false;
 };
+
+void PrintHeldOut(const quantize::QuantizeResult& res) {
+  if (!res.held_out) return;
+  const auto& h = *res.held_out;
+  std::cout << fmt::format("Held-out {} ({} items) against the float model: output 0 SQNR {:.2f} dB, top-1 agreement {:.1f}%",
+                           h.data, h.items, h.sqnr_db, 100 * h.agreement);
+  if (h.labeled)
+    std::cout << fmt::format("; top-1 {:.1f}% (float {:.1f}%, {} labelled items)", 100 * h.top1, 100 * h.float_top1, h.labeled);
+  std::cout << "\n";
+}
 
 void Quantize(const QuantizeArgs& args) {
   quantize::QuantizeRequest r;
@@ -52,7 +64,9 @@ void Quantize(const QuantizeArgs& args) {
   r.rewrite.io = quantize::ParseIoType(args.io);
   r.rewrite.spec.per_channel = !args.per_tensor;
   r.rewrite.bias_correction = args.bias_correction;
+  r.rewrite.equalize = args.equalize;
   r.strict = args.strict;
+  r.held_out_data = args.held_out;
   r.rewrite.keep_float = args.keep_float;
   if (args.scheme == "float16" && !args.calibration.empty())
     Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
@@ -78,14 +92,29 @@ void Quantize(const QuantizeArgs& args) {
     j["float_nodes"] = s.float_nodes;
     j["float_boundary_nodes"] = s.float_boundary_nodes;
     j["folded_dequantize"] = s.folded_dequantize;
+    j["equalize"] = args.equalize ? nlohmann::json{{"pairs", s.equalized_pairs}, {"held_channels", s.equalize_held_channels}}
+                                  : nlohmann::json(nullptr);
     j["size"] = {{"before", res.input_bytes}, {"after", res.output_bytes}};
     j["min_runtime_version"] = res.min_runtime_version;
+    if (res.held_out) {
+      const auto& h = *res.held_out;
+      j["held_out"] = {{"data", h.data}, {"items", h.items}, {"output0_sqnr_db", h.sqnr_db}, {"top1_agreement", h.agreement},
+                       {"labeled", h.labeled}, {"top1", h.labeled ? nlohmann::json(h.top1) : nlohmann::json(nullptr)},
+                       {"float_top1", h.labeled ? nlohmann::json(h.float_top1) : nlohmann::json(nullptr)}};
+    } else {
+      j["held_out"] = nullptr;
+    }
     j["warnings"] = warnings;
     j["audit"] = {{"image_input", res.audit.image_input},
                   {"neighbour_correlation", res.audit.image_input ? nlohmann::json(res.audit.neighbour_correlation) : nlohmann::json(nullptr)},
                   {"looks_like_noise", res.audit.looks_like_noise},
                   {"samples", res.audit.samples},
-                  {"duplicates", res.audit.duplicates}};
+                  {"duplicates", res.audit.duplicates},
+                  {"too_few_samples", res.audit.too_few_samples},
+                  {"declared_range", res.audit.declared_range ? nlohmann::json{res.audit.declared_range->first, res.audit.declared_range->second}
+                                                              : nlohmann::json(nullptr)},
+                  {"value_range", {res.audit.value_min, res.audit.value_max}},
+                  {"outside_declared", res.audit.outside_declared}};
     std::cout << j.dump(2) << "\n";
   } else {
     for (const auto& w : warnings) std::cerr << "tflite-doctor: warning: " << w << "\n";
@@ -95,10 +124,14 @@ void Quantize(const QuantizeArgs& args) {
       std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
                                100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
       std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+      PrintHeldOut(res);
       return;
     }
     std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
     std::cout << "Calibration: " << res.source.description << ", ranges by " << args.method << "\n";
+    if (args.equalize)
+      std::cout << fmt::format("Equalized: {} conv -> conv pairs ({} channels left unscaled: their ReLU6 output came within half of its clip)\n",
+                               s.equalized_pairs, s.equalize_held_channels);
     if (s.float_nodes)
       std::cout << fmt::format("Kept in float: {} nodes, with {} QUANTIZE/DEQUANTIZE around them\n", s.float_nodes,
                                s.float_boundary_nodes);
@@ -110,6 +143,7 @@ void Quantize(const QuantizeArgs& args) {
     std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
                              100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
     std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+    PrintHeldOut(res);
   }
 }
 
@@ -121,16 +155,21 @@ void SetupQuantize(CLI::App& app) {
   cmd->add_option("--scheme", args->scheme, "int8 (full integer) or float16 (float16 weights, float activations)");
   cmd->add_option("--calibration", args->calibration,
                   "calibration data: a folder, class folders or CSV of path,label; 'random' for seeded random inputs");
+  cmd->add_option("--data", args->held_out,
+                  "held-out data (as eval reads) to measure the new file against the float model on after writing");
   cmd->add_option("--preprocess", args->preprocess, "auto (from the model) or a JSON spec file");
   cmd->add_option("--samples", args->samples, "calibration items to use, spread over the dataset (default: all; random: 100)");
   cmd->add_option("--seed", args->seed, "seed for --calibration random");
-  cmd->add_option("--calibration-method", args->method, "mse (default: the clipping range of least expected squared error), minmax or percentile:P");
+  cmd->add_option("--calibration-method", args->method, "mse (default: the clipping range of least expected squared error), minmax, percentile:P or entropy (least KL divergence)");
   cmd->add_option("--io", args->io, "float32 (QUANTIZE/DEQUANTIZE at the edges, default), int8 or uint8");
   cmd->add_flag("--per-tensor", args->per_tensor, "per-tensor weights (default: per-channel on conv and depthwise)");
   cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,
                 "fold the mean output shift of weight rounding (weighted by calibrated input means) into each bias "
                 "(default on; --no-bias-correction to leave biases as they are)");
-  cmd->add_option("--keep-float", args->keep_float, "ops (SOFTMAX) or node output tensors to leave in float, comma-separated")
+  cmd->add_flag("--equalize", args->equalize,
+                "cross-layer equalization of consecutive conv/depthwise pairs before calibration, so that per-tensor "
+                "weights keep their small channels");
+  cmd->add_option("--keep-float", args->keep_float, "ops (SOFTMAX), node indices (27) or node output tensors to leave in float, comma-separated")
       ->delimiter(',');
   cmd->add_flag("--strict", args->strict, "refuse calibration data the audit calls noise, and random inputs");
   cmd->add_flag("--skip-bad", args->skip_bad, "go on without calibration items that cannot be read");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "interpreter/interpreter.h"
 #include "util/error.h"
@@ -55,7 +56,12 @@ Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& 
     // Running sums first; divided into means once every sample is in.
     const size_t channels = t.shape.empty() || t.shape.back() <= 0 ? 1 : static_cast<size_t>(t.shape.back());
     if (st.channel_mean.size() != channels) st.channel_mean.assign(channels, 0.0);
-    for (int64_t i = 0; i < n; ++i) st.channel_mean[static_cast<size_t>(i) % channels] += v[i];
+    if (st.channel_max.size() != channels) st.channel_max.assign(channels, -std::numeric_limits<float>::infinity());
+    for (int64_t i = 0; i < n; ++i) {
+      const size_t c = static_cast<size_t>(i) % channels;
+      st.channel_mean[c] += v[i];
+      st.channel_max[c] = std::max(st.channel_max[c], v[i]);
+    }
   });
   for (auto& st : cal.tensors) {
     if (!st.seen || st.channel_mean.empty()) continue;

@@ -27,6 +27,9 @@ struct TensorStatistics {
   // an NHWC activation, the feature of a FULLY_CONNECTED input), over every
   // other position and sample: what bias correction weighs weight errors by.
   std::vector<double> channel_mean;
+  // Max of the values at each index of the last dimension: where a ReLU6
+  // output channel reached its clip (cross-layer equalization's bound).
+  std::vector<float> channel_max;
 };
 
 struct Calibration {

@@ -1,5 +1,6 @@
 #include "quantize/calibration_audit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -35,9 +36,44 @@ double NeighbourCorrelation(const std::vector<float>& v, int h, int w, int c) {
 
 }  // namespace
 
-CalibrationAudit AuditCalibration(const Model& model, const std::vector<CalibrationSample>& samples) {
+CalibrationAudit AuditCalibration(const Model& model, const std::vector<CalibrationSample>& samples,
+                                  std::optional<std::pair<float, float>> declared) {
   CalibrationAudit a;
   a.samples = samples.size();
+  a.declared_range = declared;
+  a.too_few_samples = !samples.empty() && samples.size() < kFewSamples;
+  bool any = false;
+  for (const auto& s : samples) {
+    if (s.empty() || s[0].dtype != DType::FLOAT32) continue;
+    const size_t n = s[0].bytes.size() / 4;
+    for (size_t i = 0; i < n; ++i) {
+      float v;
+      std::memcpy(&v, s[0].bytes.data() + 4 * i, 4);
+      a.value_min = any ? std::min(a.value_min, v) : v;
+      a.value_max = any ? std::max(a.value_max, v) : v;
+      any = true;
+    }
+  }
+  // Findings about the values come after the noise check's.
+  std::vector<std::string> value_findings;
+  if (any && declared) {
+    const double lo = declared->first, hi = declared->second, width = hi - lo;
+    const double beyond = std::max(lo - a.value_min, a.value_max - hi);
+    const double covered = (std::min<double>(a.value_max, hi) - std::max<double>(a.value_min, lo)) / width;
+    if (width > 0 && (beyond > kBeyondShare * width || covered < kCoveredShare)) {
+      a.outside_declared = true;
+      value_findings.push_back(fmt::format(
+          "the calibration values span [{:.4g}, {:.4g}] but the model declares inputs in [{:.4g}, {:.4g}] (its metadata's "
+          "normalization): {}; check the preprocessing (e.g. [0, 1) data for a [-1, 1] model)",
+          a.value_min, a.value_max, lo, hi,
+          beyond > kBeyondShare * width ? "values fall outside it"
+                                        : fmt::format("they cover {:.0f}% of it", 100 * std::max(covered, 0.0))));
+    }
+  }
+  if (a.too_few_samples)
+    value_findings.push_back(fmt::format("only {} calibration samples: activation ranges from fewer than {} rest on too "
+                                     "little data (100 to 500 are typical)",
+                                     samples.size(), kFewSamples));
   std::set<std::string_view> seen;
   for (const auto& s : samples) {
     if (s.empty()) continue;
@@ -74,6 +110,7 @@ CalibrationAudit AuditCalibration(const Model& model, const std::vector<Calibrat
             a.neighbour_correlation, kNoiseCorrelation));
     }
   }
+  a.findings.insert(a.findings.end(), value_findings.begin(), value_findings.end());
   if (a.duplicates)
     a.findings.push_back(fmt::format("{} of {} calibration samples duplicate an earlier one", a.duplicates, a.samples));
   return a;

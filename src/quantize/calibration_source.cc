@@ -13,6 +13,22 @@
 namespace tfd::quantize {
 namespace {
 
+// The input value range the model declares (its metadata's normalization,
+// as the expected preprocessing reads it), over every channel.
+std::optional<std::pair<float, float>> DeclaredRange(const ModelSession& session) {
+  const auto& expected = session.expected();
+  if (!expected.values_known()) return std::nullopt;
+  auto [a0, b0] = expected.spec.Affine(0);
+  float lo = std::min(b0, a0 * 255.0f + b0);
+  float hi = std::max(b0, a0 * 255.0f + b0);
+  for (int c = 1; c < 4; ++c) {
+    auto [a, b] = expected.spec.Affine(c);
+    lo = std::min({lo, b, a * 255.0f + b});
+    hi = std::max({hi, b, a * 255.0f + b});
+  }
+  return std::make_pair(lo, hi);
+}
+
 // Uniform over each input's declared range: [0, 1] for a float input with
 // no range said anywhere (the common image convention), the integer range
 // for integer inputs.
@@ -21,19 +37,9 @@ CalibrationSource RandomSamples(const std::string& model_path, const Calibration
   const Model& model = session.model();
   CalibrationSource src;
   src.random = true;
+  src.declared_range = DeclaredRange(session);
   const size_t n = o.samples ? o.samples : 100;
-  const auto& expected = session.expected();
-  float lo = 0.0f, hi = 1.0f;
-  if (expected.values_known()) {
-    auto [a0, b0] = expected.spec.Affine(0);
-    lo = std::min(b0, a0 * 255.0f + b0);
-    hi = std::max(b0, a0 * 255.0f + b0);
-    for (int c = 1; c < 4; ++c) {
-      auto [a, b] = expected.spec.Affine(c);
-      lo = std::min({lo, b, a * 255.0f + b});
-      hi = std::max({hi, b, a * 255.0f + b});
-    }
-  }
+  const auto [lo, hi] = src.declared_range.value_or(std::make_pair(0.0f, 1.0f));
   for (size_t s = 0; s < n; ++s) {
     std::mt19937_64 rng(o.seed * 1000003ULL + s);
     CalibrationSample sample;
@@ -72,6 +78,7 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
     for (size_t k = 0; k < o.samples; ++k) chosen.push_back(dataset.items[k * total / o.samples]);
   }
   CalibrationSource src;
+  src.declared_range = DeclaredRange(session);
   std::vector<BadItem> bad;
   for (const auto& item : chosen) {
     try {

@@ -5,7 +5,9 @@
 // Every item goes through CalibrationSamples(), the one place to switch to
 // a streaming item source.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "quantize/calibration.h"
@@ -26,6 +28,8 @@ struct CalibrationSource {
   bool random = false;          // seeded random inputs, not data
   std::vector<std::string> items;  // the item paths used
   size_t skipped = 0;           // unreadable items skipped (with skip_bad)
+  // The input range the model declares (metadata normalization), if any.
+  std::optional<std::pair<float, float>> declared_range;
 };
 
 // `model_path`: the float model (its preprocessing is derived from it).

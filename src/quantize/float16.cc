@@ -5,6 +5,7 @@
 
 #include "graph/dtype.h"
 #include "kernels/internal/act_half.h"
+#include "quantize/model_edit.h"
 #include "quantize/rewrite.h"
 #include "util/error.h"
 
@@ -30,16 +31,7 @@ Model RewriteFloat16(const Model& model, Float16Summary* summary) {
   for (const Operator& op : g.operators)
     for (int32_t t : op.inputs)
       if (t >= 0) read.insert(t);
-  uint32_t dequantize = 0;
-  bool have_code = false;
-  for (size_t c = 0; c < m.op_codes.size(); ++c)
-    if (m.op_codes[c].builtin == tflite::BuiltinOperator::DEQUANTIZE) dequantize = static_cast<uint32_t>(c), have_code = true;
-  if (!have_code) {
-    OpCode c;
-    c.builtin = tflite::BuiltinOperator::DEQUANTIZE;
-    m.op_codes.push_back(c);
-    dequantize = static_cast<uint32_t>(m.op_codes.size() - 1);
-  }
+  const uint32_t dequantize = FindOrAddOpCode(m, tflite::BuiltinOperator::DEQUANTIZE);
   // DEQUANTIZE float16 -> float32 is version 3 by TFLite's versioning rules.
   m.op_codes[dequantize].version = std::max(m.op_codes[dequantize].version, 3);
   std::vector<Operator> head;
@@ -48,16 +40,11 @@ Model RewriteFloat16(const Model& model, Float16Summary* summary) {
   for (size_t t = 0; t < original; ++t) {
     if (g.tensors[t].dtype != DType::FLOAT32 || !read.count(static_cast<int32_t>(t)) || !m.ConstantData(g.tensors[t])) continue;
     const std::vector<float> v = ConstantFloats(m, g.tensors[t]);
-    Buffer b;
-    b.data.resize(v.size() * 2);
-    for (size_t i = 0; i < v.size(); ++i) {
-      const uint16_t h = act::FloatToHalf(v[i]);
-      std::memcpy(b.data.data() + 2 * i, &h, 2);
-    }
-    m.buffers.push_back(std::move(b));
+    std::vector<uint16_t> halves(v.size());
+    for (size_t i = 0; i < v.size(); ++i) halves[i] = act::FloatToHalf(v[i]);
     Tensor half = g.tensors[t];
     half.dtype = DType::FLOAT16;
-    half.buffer = static_cast<uint32_t>(m.buffers.size() - 1);
+    half.buffer = AddBuffer(m, halves);
     half.name += "_fp16";
     g.tensors.push_back(half);
     g.tensors[t].buffer = 0;  // now computed by the DEQUANTIZE
@@ -71,12 +58,7 @@ Model RewriteFloat16(const Model& model, Float16Summary* summary) {
   }
   g.operators.insert(g.operators.begin(), head.begin(), head.end());
   // The float32 data no tensor holds any more.
-  std::set<uint32_t> used;
-  for (const auto& t : g.tensors) used.insert(t.buffer);
-  for (const auto& md : m.metadata) used.insert(md.buffer);
-  for (int32_t b : m.metadata_buffer) used.insert(static_cast<uint32_t>(b));
-  for (size_t b = 1; b < m.buffers.size(); ++b)
-    if (!used.count(static_cast<uint32_t>(b))) m.buffers[b].data.clear();
+  ClearUnusedBuffers(m);
   if (summary) *summary = sum;
   return m;
 }

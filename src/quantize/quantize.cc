@@ -1,6 +1,7 @@
 #include "quantize/quantize.h"
 
 #include "format/model_reader.h"
+#include "quantize/equalize.h"
 #include "quantize/float16.h"
 #include "quantize/writer.h"
 #include "util/error.h"
@@ -13,12 +14,16 @@ Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSampl
   RequireQuantizableFloatModel(float_model, options.keep_float);
   size_t folded = 0;
   Model model = FoldConstantDequantize(float_model, &folded);
+  EqualizeSummary eq;
+  if (options.equalize) model = EqualizeCrossLayer(model, Calibrate(model, samples), &eq);
   CalibrationOptions copt;
   copt.histograms = options.method.needs_histogram();
   Calibration cal = Calibrate(model, samples, copt);
   RewriteSummary sum;
   Model out = RewriteInt8(model, cal, options, &sum);
   sum.folded_dequantize = folded;
+  sum.equalized_pairs = eq.pairs;
+  sum.equalize_held_channels = eq.held_channels;
   if (summary) *summary = sum;
   return out;
 }
@@ -39,11 +44,13 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
     WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
     res.output_bytes = w.bytes;
     res.min_runtime_version = w.min_runtime_version;
+    if (!r.held_out_data.empty())
+      res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
     return res;
   }
   RequireQuantizableFloatModel(model, r.rewrite.keep_float);
   res.source = CalibrationSamples(r.input, r.calibration);
-  res.audit = AuditCalibration(model, res.source.samples);
+  res.audit = AuditCalibration(model, res.source.samples, res.source.declared_range);
   if (r.strict && res.source.random)
     Fail("--strict: calibration on random inputs refused; give --calibration DATA with real inputs");
   if (r.strict && res.audit.looks_like_noise) Fail("--strict: {}", res.audit.findings.front());
@@ -52,6 +59,8 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
   res.output_bytes = w.bytes;
   res.min_runtime_version = w.min_runtime_version;
+  if (!r.held_out_data.empty())
+    res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
   return res;
 }
 

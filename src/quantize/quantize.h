@@ -1,12 +1,14 @@
 #pragma once
 // The quantizer's steps in order: fold constant DEQUANTIZE, check the model,
 // take calibration samples, calibrate, rewrite to int8, write.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "graph/model.h"
 #include "quantize/calibration_audit.h"
 #include "quantize/calibration_source.h"
+#include "quantize/held_out_summary.h"
 #include "quantize/rewrite.h"
 
 namespace tfd::quantize {
@@ -19,6 +21,9 @@ struct QuantizeRequest {
   RewriteOptions rewrite;
   // Refuse calibration data the audit calls noise (and random inputs).
   bool strict = false;
+  // Held-out data to measure the written file against the float model on
+  // ("": no summary).
+  std::string held_out_data;
 };
 
 struct QuantizeResult {
@@ -28,6 +33,7 @@ struct QuantizeResult {
   size_t input_bytes = 0;
   size_t output_bytes = 0;
   std::string min_runtime_version;
+  std::optional<HeldOutSummary> held_out;
 };
 
 // In memory: `float_model` calibrated on `samples` and rewritten.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <vector>
 
 #include "util/error.h"
 
@@ -13,6 +14,10 @@ RangeMethod ParseRangeMethod(const std::string& text) {
   if (text == "minmax") return m;
   if (text == "mse") {
     m.kind = RangeMethodKind::kMse;
+    return m;
+  }
+  if (text == "entropy") {
+    m.kind = RangeMethodKind::kEntropy;
     return m;
   }
   const std::string prefix = "percentile:";
@@ -26,7 +31,7 @@ RangeMethod ParseRangeMethod(const std::string& text) {
     m.percentile = p;
     return m;
   }
-  Fail("--calibration-method must be minmax, percentile:P or mse, got '{}'", text);
+  Fail("--calibration-method must be minmax, percentile:P, mse or entropy, got '{}'", text);
 }
 
 std::string RangeMethodName(const RangeMethod& m) {
@@ -34,6 +39,7 @@ std::string RangeMethodName(const RangeMethod& m) {
     case RangeMethodKind::kMinMax: return "minmax";
     case RangeMethodKind::kPercentile: return fmt::format("percentile:{}", m.percentile);
     case RangeMethodKind::kMse: return "mse";
+    case RangeMethodKind::kEntropy: return "entropy";
   }
   return "?";
 }
@@ -75,6 +81,53 @@ double ExpectedSquaredError(const TensorStatistics& s, double lo, double hi) {
   return err;
 }
 
+// KL divergence (TensorRT's entropy calibration, adapted to an asymmetric
+// range): P is the histogram over the bins [lo, hi] keeps, the mass outside
+// added to its edge bins; Q is the same bins merged into the 256 int8 levels
+// (each level's mass spread evenly over its non-empty bins), as 8 bits see
+// them. The clipping whose KL(P || Q) is least loses least information.
+double KlDivergence(const TensorStatistics& s, double lo, double hi) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  const double w = BinWidth(s);
+  const int bins = static_cast<int>(s.histogram.size());
+  const int b0 = std::clamp(static_cast<int>(std::floor((lo - s.min) / w)), 0, bins - 1);
+  const int b1 = std::clamp(static_cast<int>(std::ceil((hi - s.min) / w)), b0 + 1, bins);
+  const int n = b1 - b0;
+  std::vector<double> p(static_cast<size_t>(n));
+  double below = 0, above = 0;
+  for (int b = 0; b < bins; ++b) {
+    const double c = static_cast<double>(s.histogram[static_cast<size_t>(b)]);
+    if (b < b0) below += c;
+    else if (b >= b1) above += c;
+    else p[static_cast<size_t>(b - b0)] = c;
+  }
+  std::vector<double> q(static_cast<size_t>(n), 0.0);
+  constexpr int kLevels = 256;
+  for (int level = 0; level < kLevels; ++level) {
+    const int first = static_cast<int>(static_cast<int64_t>(level) * n / kLevels);
+    const int last = static_cast<int>(static_cast<int64_t>(level + 1) * n / kLevels);
+    double mass = 0;
+    int nonzero = 0;
+    for (int b = first; b < last; ++b) mass += p[static_cast<size_t>(b)], nonzero += p[static_cast<size_t>(b)] > 0;
+    for (int b = first; b < last; ++b)
+      if (p[static_cast<size_t>(b)] > 0) q[static_cast<size_t>(b)] = mass / nonzero;
+  }
+  p.front() += below;
+  p.back() += above;
+  double total_p = 0, total_q = 0;
+  for (int b = 0; b < n; ++b) total_p += p[static_cast<size_t>(b)], total_q += q[static_cast<size_t>(b)];
+  if (total_p <= 0 || total_q <= 0) return 0;
+  double kl = 0;
+  for (int b = 0; b < n; ++b) {
+    const double pb = p[static_cast<size_t>(b)] / total_p;
+    if (pb <= 0) continue;
+    const double qb = std::max(q[static_cast<size_t>(b)] / total_q, 1e-12);
+    kl += pb * std::log(pb / qb);
+  }
+  return kl;
+}
+
 }  // namespace
 
 std::pair<float, float> ChooseRange(const TensorStatistics& s, const RangeMethod& m) {
@@ -86,12 +139,16 @@ std::pair<float, float> ChooseRange(const TensorStatistics& s, const RangeMethod
     double hi = tail > 0 ? Quantile(s, 1.0 - tail) : s.max;
     return {static_cast<float>(std::max<double>(lo, s.min)), static_cast<float>(std::min<double>(hi, s.max))};
   }
-  // MSE: one shrink factor for both ends, in steps of 1% down to 20%.
-  double best_err = ExpectedSquaredError(s, s.min, s.max);
+  // MSE and entropy: one shrink factor for both ends, in steps of 1% down to 20%.
+  auto cost = [&](double a) {
+    return m.kind == RangeMethodKind::kEntropy ? KlDivergence(s, s.min * a, s.max * a)
+                                               : ExpectedSquaredError(s, s.min * a, s.max * a);
+  };
+  double best_err = cost(1.0);
   double best = 1.0;
   for (int k = 99; k >= 20; --k) {
     const double a = k / 100.0;
-    const double e = ExpectedSquaredError(s, s.min * a, s.max * a);
+    const double e = cost(a);
     if (e < best_err) best_err = e, best = a;
   }
   return {static_cast<float>(s.min * best), static_cast<float>(s.max * best)};

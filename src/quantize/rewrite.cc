@@ -11,6 +11,7 @@
 
 #include "graph/dtype.h"
 #include "kernels/internal/act_half.h"
+#include "quantize/model_edit.h"
 #include "util/error.h"
 
 namespace tfd::quantize {
@@ -118,25 +119,6 @@ std::vector<float> ConstantFloats(const Model& model, const Tensor& t) {
 
 namespace {
 
-template <typename T>
-uint32_t AddBuffer(Model& m, const std::vector<T>& values) {
-  Buffer b;
-  b.data.resize(values.size() * sizeof(T));
-  if (!values.empty()) std::memcpy(b.data.data(), values.data(), b.data.size());
-  m.buffers.push_back(std::move(b));
-  return static_cast<uint32_t>(m.buffers.size() - 1);
-}
-
-uint32_t FindOrAddOpCode(Model& m, BuiltinOp op) {
-  for (size_t i = 0; i < m.op_codes.size(); ++i)
-    if (m.op_codes[i].builtin == op) return static_cast<uint32_t>(i);
-  OpCode c;
-  c.builtin = op;
-  c.version = 1;
-  m.op_codes.push_back(c);
-  return static_cast<uint32_t>(m.op_codes.size() - 1);
-}
-
 Quantization PerTensor(float scale, int64_t zero_point) {
   Quantization q;
   q.scale = {scale};
@@ -156,12 +138,14 @@ struct UnionFind {
 // slice, may be empty) raises a scale so tiny that the bias, at
 // input_scale * weight_scale, would not fit int32: the converter does the
 // same, trading that channel's weight precision for a representable bias.
+// `least_squares`: a per-tensor scale is the one of least squared error
+// (max |w| / 127 shrunk by down to 0.3) rather than max |w| / 127.
 struct QuantizedWeights {
   std::vector<int8_t> values;
   std::vector<float> scales;
 };
 QuantizedWeights SymmetricInt8(const std::vector<float>& w, const std::vector<int32_t>& shape, int axis,
-                               const std::vector<double>& min_scale) {
+                               const std::vector<double>& min_scale, bool least_squares) {
   size_t channels = 1, inner = 1;
   if (axis >= 0) {
     channels = static_cast<size_t>(shape[static_cast<size_t>(axis)]);
@@ -175,6 +159,26 @@ QuantizedWeights SymmetricInt8(const std::vector<float>& w, const std::vector<in
   for (size_t c = 0; c < channels; ++c) {
     q.scales[c] = max_abs[c] > 0 ? max_abs[c] / 127.0f : 1.0f;
     if (c < min_scale.size() && q.scales[c] < min_scale[c]) q.scales[c] = static_cast<float>(min_scale[c]);
+  }
+  if (axis < 0 && least_squares && max_abs[0] > 0) {
+    // One scale for channels whose ranges differ: the largest weights set
+    // the step that the small channels' weights round to, so a scale
+    // clipping a few large weights can cost less squared error overall.
+    double best = std::numeric_limits<double>::infinity();
+    float best_scale = q.scales[0];
+    for (int k = 30; k <= 100; ++k) {
+      const float scale = q.scales[0] * static_cast<float>(k) / 100.0f;
+      double err = 0;
+      for (float x : w) {
+        const double d = std::clamp(std::round(x / scale), -127.0f, 127.0f) * scale - x;
+        err += d * d;
+      }
+      if (err < best) {
+        best = err;
+        best_scale = scale;
+      }
+    }
+    q.scales[0] = std::max(best_scale, min_scale.empty() ? 0.0f : static_cast<float>(min_scale[0]));
   }
   q.values.resize(w.size());
   for (size_t i = 0; i < w.size(); ++i) {
@@ -220,6 +224,15 @@ std::vector<bool> KeptFloatNodes(const Model& model, const std::vector<std::stri
   const Subgraph& g = model.main();
   std::vector<bool> kept(g.operators.size(), false);
   for (const std::string& name : keep_float) {
+    // A number is a node index of the main subgraph (as `inspect` and
+    // `compare` count nodes).
+    if (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      const size_t node = name.size() > 9 ? g.operators.size() : static_cast<size_t>(std::stoul(name));
+      if (node >= g.operators.size())
+        Fail("--keep-float {}: the model has {} nodes (0 to {})", name, g.operators.size(), g.operators.size() - 1);
+      kept[node] = true;
+      continue;
+    }
     bool matched = false;
     for (size_t i = 0; i < g.operators.size(); ++i) {
       const Operator& op = g.operators[i];
@@ -454,7 +467,8 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   }
 
   // 4. Weights, then biases (which need the weights' scales). The smallest
-  // weight scale per channel that keeps each bias within int32.
+  // weight scale per channel that keeps each bias within int32 with room
+  // for the accumulation.
   constexpr double kInt32Max = 2147483647.0;
   std::vector<std::vector<double>> min_scale(num_tensors);
   for (size_t i = 0; i < g.operators.size(); ++i) {
@@ -468,9 +482,16 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
       const size_t channels = axis >= 0 ? static_cast<size_t>(g.tensors[w].shape[static_cast<size_t>(axis)]) : 1;
       std::vector<double>& ms = min_scale[w];
       ms.resize(channels, 0.0);
+      // The accumulator starts at the bias and adds every product
+      // w * (x - zero_point): at most 127 * 255 per tap. A bias near the
+      // int32 limit would leave no room for them (TFLite's accumulation
+      // wraps), so the bias keeps that much headroom, and half a step more
+      // for its rounding.
+      const double taps = static_cast<double>(ConstantFloats(m, g.tensors[w]).size()) /
+                          static_cast<double>(std::max<size_t>(bias.size(), 1));
+      const double room = std::max(kInt32Max - 1.0 - 127.0 * 255.0 * taps, kInt32Max / 2);
       for (size_t c = 0; c < bias.size(); ++c) {
-        // Half a step of headroom below the int32 limit for the rounding.
-        const double need = std::fabs(static_cast<double>(bias[c])) / (in_scale * (kInt32Max - 1.0));
+        const double need = std::fabs(static_cast<double>(bias[c])) / (in_scale * room);
         double& slot = ms[channels > 1 ? std::min(c, channels - 1) : 0];
         slot = std::max(slot, need * (1.0 + 1e-6));
       }
@@ -483,7 +504,8 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     Tensor& tensor = g.tensors[t];
     const int axis = weight_axis[t];
     if (axis >= static_cast<int>(tensor.shape.size())) Fail("weights '{}' have no axis {}", tensor.name, axis);
-    QuantizedWeights q = SymmetricInt8(ConstantFloats(m, tensor), tensor.shape, axis, min_scale[t]);
+    QuantizedWeights q = SymmetricInt8(ConstantFloats(m, tensor), tensor.shape, axis, min_scale[t],
+                                       !options.spec.per_channel);
     tensor.buffer = AddBuffer(m, q.values);
     tensor.dtype = DType::INT8;
     Quantization qp;
@@ -710,13 +732,7 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   }
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (!live.count(static_cast<int32_t>(t))) g.tensors[t].buffer = 0;
-  std::set<uint32_t> used;
-  for (const auto& sg : m.subgraphs)
-    for (const auto& t : sg.tensors) used.insert(t.buffer);
-  for (const auto& md : m.metadata) used.insert(md.buffer);
-  for (int32_t b : m.metadata_buffer) used.insert(static_cast<uint32_t>(b));
-  for (size_t b = 1; b < m.buffers.size(); ++b)
-    if (!used.count(static_cast<uint32_t>(b))) m.buffers[b].data.clear();
+  ClearUnusedBuffers(m);
 
   if (summary) *summary = sum;
   return m;

@@ -26,8 +26,11 @@ struct RewriteOptions {
   // channel: the weight errors weighted by the calibrated mean of each input
   // channel) back into the float bias before quantizing it.
   bool bias_correction = false;
-  // Nodes left in float, by op name ("SOFTMAX") or by the name of a tensor
-  // they produce: DEQUANTIZE before them, QUANTIZE after them where an int8
+  // Cross-layer equalization of consecutive convolutions before calibration
+  // (quantize/equalize.h; QuantizeModel runs it, RewriteInt8 does not).
+  bool equalize = false;
+  // Nodes left in float, by op name ("SOFTMAX"), node index ("27") or by
+  // the name of a tensor they produce: DEQUANTIZE before them, QUANTIZE after them where an int8
   // node reads their output (the converter's denylist).
   std::vector<std::string> keep_float;
 };
@@ -41,7 +44,9 @@ struct RewriteSummary {
   size_t edge_nodes = 0;         // QUANTIZE/DEQUANTIZE added at the inputs and outputs
   size_t float_nodes = 0;        // nodes kept in float (--keep-float)
   size_t float_boundary_nodes = 0;  // QUANTIZE/DEQUANTIZE added around them
-  size_t folded_dequantize = 0;  // DEQUANTIZE of constant weights folded back to float before quantizing
+  size_t folded_dequantize = 0;
+  size_t equalized_pairs = 0;    // conv -> conv pairs equalized (--equalize)
+  size_t equalize_held_channels = 0;  // channels left unscaled: their ReLU6 output near its clip  // DEQUANTIZE of constant weights folded back to float before quantizing
 };
 
 // The float values of a constant tensor: float32 as is, float16 widened,

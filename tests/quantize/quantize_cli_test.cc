@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -31,15 +32,38 @@ TEST(QuantizeCli, WritesAModelThatCarriesMetadataAndLeavesTheInputAlone) {
   const std::string in = Fixture("models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite");
   const auto before = ReadFileBytes(in);
   const auto out = testing::TempDir("quantize") / "mobilenet_int8.tflite";
+  // Held-out data for the summary: five photos (even rows of labels.csv).
+  const auto held_out = out.parent_path() / "held_out.csv";
+  {
+    std::ifstream labels(Fixture("imagenet-sample/labels.csv"));
+    std::ofstream csv(held_out);
+    std::string line;
+    std::getline(labels, line);
+    csv << line << "\n";
+    for (int row = 1; row <= 10 && std::getline(labels, line); ++row)
+      if (row % 2 == 0) csv << Fixture("imagenet-sample/") << line << "\n";
+  }
   auto r = RunCli("quantize " + Quote(in) + " -o " + Quote(out.string()) + " --calibration " +
-                  Quote(Fixture("imagenet-sample")) + " --samples 6 --json");
+                  Quote(Fixture("imagenet-sample")) + " --samples 6 --data " + Quote(held_out.string()) + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFileBytes(in), before);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["calibration"]["samples"], 6);
   EXPECT_EQ(j["calibration"]["random"], false);
-  EXPECT_TRUE(j["warnings"].empty());
+  // Six samples are too few, and said so (the only warning).
+  ASSERT_EQ(j["warnings"].size(), 1u) << j["warnings"];
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("only 6 calibration samples"), std::string::npos);
+  EXPECT_TRUE(j["audit"]["too_few_samples"].get<bool>());
+  EXPECT_FALSE(j["audit"]["outside_declared"].get<bool>());
   EXPECT_LT(j["size"]["after"].get<size_t>(), j["size"]["before"].get<size_t>() / 3);
+  // The summary on the held-out photos: the new file against the float model.
+  EXPECT_EQ(j["held_out"]["items"], 5);
+  EXPECT_EQ(j["held_out"]["labeled"], 5);
+  EXPECT_GT(j["held_out"]["output0_sqnr_db"].get<double>(), 8.0);
+  EXPECT_LT(j["held_out"]["output0_sqnr_db"].get<double>(), 60.0);
+  EXPECT_GE(j["held_out"]["top1_agreement"].get<double>(), 0.6);
+  EXPECT_LE(j["held_out"]["top1_agreement"].get<double>(), 1.0);
+  EXPECT_GE(j["held_out"]["float_top1"].get<double>(), 0.0);
   const Model f = ReadModel(before, in);
   const Model q = LoadModel(out.string());
   EXPECT_EQ(q.associated_files, f.associated_files);
@@ -159,6 +183,36 @@ TEST(QuantizeCli, AuditFlagsNoiseCalibrationAndStaysQuietOnPhotos) {
     EXPECT_EQ(p["audit"]["duplicates"], 1) << model;
     std::filesystem::remove(out);
   }
+  // MobileNet declares [-1, 1] inputs (its metadata): photos scaled to [0, 1]
+  // instead are named, in text and --json; through its own preprocessing
+  // they are not.
+  const std::string spec = (dir / "zero_one.json").string();
+  {
+    std::ofstream(spec) << R"({"range": [0, 1]})";
+  }
+  auto shifted = RunCli("quantize " + Quote(mnet) + " -o " + Quote(out) + " --calibration " +
+                        Quote((dir / "photos").string()) + " --preprocess " + Quote(spec) + " --json");
+  ASSERT_EQ(shifted.exit_code, 0) << shifted.err;
+  auto sj = nlohmann::json::parse(shifted.out);
+  EXPECT_TRUE(sj["audit"]["outside_declared"].get<bool>());
+  EXPECT_EQ(sj["audit"]["declared_range"], nlohmann::json({-1.0, 1.0}));
+  EXPECT_GE(sj["audit"]["value_range"][0].get<double>(), 0.0);
+  EXPECT_LE(sj["audit"]["value_range"][1].get<double>(), 1.0);
+  EXPECT_TRUE(sj["audit"]["too_few_samples"].get<bool>());
+  bool named = false;
+  for (const auto& w : sj["warnings"]) named |= w.get<std::string>().find("declares inputs in [-1, 1]") != std::string::npos;
+  EXPECT_TRUE(named) << sj["warnings"];
+  std::filesystem::remove(out);
+  auto text = RunCli("quantize " + Quote(mnet) + " -o " + Quote(out) + " --calibration " +
+                     Quote((dir / "photos").string()) + " --preprocess " + Quote(spec));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.err.find("tflite-doctor: warning: the calibration values span [0, 1] but the model declares inputs in [-1, 1]"),
+            std::string::npos) << text.err;
+  std::filesystem::remove(out);
+  auto own = RunCli("quantize " + Quote(mnet) + " -o " + Quote(out) + " --calibration " + Quote((dir / "photos").string()) + " --json");
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_FALSE(nlohmann::json::parse(own.out)["audit"]["outside_declared"].get<bool>());
+  std::filesystem::remove(out);
   std::filesystem::remove_all(dir);
 }
 

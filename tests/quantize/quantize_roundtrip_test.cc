@@ -79,13 +79,17 @@ std::vector<CalibrationSample> Samples(const FloatFixture& f, const Model& m, si
   return out;
 }
 
-// Float inputs a quarter step off the int8 grid of the QUANTIZE node each
-// input feeds: every runtime rounds them to the same integer, whatever its
-// rounding of ties (XNNPACK multiplies by 1/scale in float and rounds ties
-// to even; TFLite's reference kernel divides and rounds them away from 0).
-std::vector<testing::Array> GridInputs(const Model& m, uint64_t seed) {
+// Float inputs for the QUANTIZE node each input feeds: every other value
+// exactly half a step between two int8 levels (a tie: XNNPACK, which the
+// oracle's delegate runs, rounds x * (1 / scale) half to even, TFLite's
+// builtin kernel x / scale away from zero; our xnnpack profile's QUANTIZE
+// must round as XNNPACK does), the others anywhere over the int8 range.
+// (These inputs were once kept a quarter step off the grid, before the
+// xnnpack profile had XNNPACK's QUANTIZE.)
+std::vector<testing::Array> TieInputs(const Model& m, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> q(-128, 127);
+  std::uniform_int_distribution<int> q(-128, 126);
+  std::uniform_real_distribution<double> frac(0.0, 1.0);
   std::vector<testing::Array> out;
   for (int32_t i : m.main().inputs) {
     const Tensor& t = m.main().tensors[static_cast<size_t>(i)];
@@ -95,10 +99,53 @@ std::vector<testing::Array> GridInputs(const Model& m, uint64_t seed) {
     EXPECT_NE(qp, nullptr) << t.name;
     if (!qp) return {};
     std::vector<float> v(static_cast<size_t>(*ElementCount(t.shape)));
-    for (auto& x : v) x = static_cast<float>(qp->scale[0] * (q(rng) - qp->zero_point[0] + 0.25));
+    for (size_t k = 0; k < v.size(); ++k)
+      v[k] = static_cast<float>(qp->scale[0] * (q(rng) - qp->zero_point[0] + (k % 2 ? 0.5 : frac(rng))));
     out.push_back(testing::Array::Of(DType::FLOAT32, t.shape, v));
   }
   return out;
+}
+
+// A written model and the inputs it runs on in the oracle and in ours.
+struct OracleCase {
+  std::string path;
+  Model model;
+  std::vector<std::vector<testing::Array>> inputs;
+  std::vector<int> ids;  // the oracle batch's job per input set
+};
+
+// Queues one oracle job per input set of `c` (the model as `bytes`).
+void AddJobs(testing::OracleBatch& oracle, OracleCase& c, const std::vector<uint8_t>& bytes) {
+  for (const auto& in : c.inputs) c.ids.push_back(oracle.AddBytes(bytes, in));
+}
+
+// Runs the batch; each case's outputs must equal ours under the xnnpack
+// profile bit for bit. Returns how many cases matched on every input set.
+size_t ExpectOracleEqualsOurs(testing::OracleBatch& oracle, const std::vector<OracleCase>& cases) {
+  oracle.Run();
+  size_t exact = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    bool same = true;
+    for (size_t s = 0; s < c.ids.size(); ++s) {
+      if (!oracle.ok(c.ids[s])) {
+        ADD_FAILURE() << oracle.error(c.ids[s]);
+        same = false;
+        continue;
+      }
+      auto ours = testing::RunOurs(c.model, c.inputs[s], Arithmetic::kXnnpack);
+      const auto& theirs = oracle.outputs(c.ids[s]);
+      EXPECT_EQ(ours.size(), theirs.size());
+      for (size_t o = 0; o < std::min(ours.size(), theirs.size()); ++o) {
+        const bool identical = testing::Identical(ours[o], theirs[o]);
+        EXPECT_TRUE(identical) << "input set " << s << " output " << o;
+        same = same && identical;
+      }
+      same = same && ours.size() == theirs.size();
+    }
+    exact += same;
+  }
+  return exact;
 }
 
 std::map<std::string, int> OpVersions(const Model& m) {
@@ -111,13 +158,7 @@ void RoundTrip(quantize::IoType io, bool per_channel, const std::string& method 
   TFD_REQUIRE_FIXTURES();
   TFD_REQUIRE_ORACLE();
   testing::OracleBatch oracle;
-  struct Case {
-    std::string path;
-    Model model;
-    std::vector<std::vector<testing::Array>> inputs;
-    std::vector<int> ids;
-  };
-  std::vector<Case> cases;
+  std::vector<OracleCase> cases;
   for (const auto& f : Fixtures()) {
     SCOPED_TRACE(f.path);
     const Model float_model = LoadModel(testing::Fixture(f.path));
@@ -130,7 +171,7 @@ void RoundTrip(quantize::IoType io, bool per_channel, const std::string& method 
     Model q = quantize::QuantizeModel(float_model, Samples(f, float_model, 4), options, &summary);
     quantize::SetMinRuntimeVersion(q, quantize::RequiredRuntimeVersion(q));
     std::vector<uint8_t> bytes = WriteModel(q);
-    Case c{f.path, ReadModel(bytes, f.path), {}, {}};
+    OracleCase c{f.path, ReadModel(bytes, f.path), {}, {}};
     EXPECT_GT(summary.weight_tensors, 0u);
     // Every activation is int8 now; the graph edges are what --io asks.
     const Subgraph& g = c.model.main();
@@ -151,24 +192,14 @@ void RoundTrip(quantize::IoType io, bool per_channel, const std::string& method 
     }
     // Inputs: seeded uniform values over the input's range (float or integer).
     for (uint64_t seed = 1; seed <= 3; ++seed) {
-      std::vector<testing::Array> in = io == quantize::IoType::kFloat32 ? GridInputs(c.model, seed)
+      std::vector<testing::Array> in = io == quantize::IoType::kFloat32 ? TieInputs(c.model, seed)
                                                                         : testing::RandomInputs(c.model, seed);
-      c.ids.push_back(oracle.AddBytes(bytes, in));
       c.inputs.push_back(std::move(in));
     }
+    AddJobs(oracle, c, bytes);
     cases.push_back(std::move(c));
   }
-  oracle.Run();
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.path);
-    for (size_t s = 0; s < c.ids.size(); ++s) {
-      ASSERT_TRUE(oracle.ok(c.ids[s])) << oracle.error(c.ids[s]);
-      auto ours = testing::RunOurs(c.model, c.inputs[s], Arithmetic::kXnnpack);
-      const auto& theirs = oracle.outputs(c.ids[s]);
-      ASSERT_EQ(ours.size(), theirs.size());
-      for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "sample " << s << " output " << o;
-    }
-  }
+  EXPECT_EQ(ExpectOracleEqualsOurs(oracle, cases), cases.size());
 }
 
 TEST(QuantizeRoundTrip, FloatIoMatchesOracleBitExact) { RoundTrip(quantize::IoType::kFloat32, true); }
@@ -190,13 +221,7 @@ TEST(QuantizeRoundTrip, Float16MatchesOracle) {
   TFD_REQUIRE_FIXTURES();
   TFD_REQUIRE_ORACLE();
   testing::OracleBatch oracle;
-  struct Case {
-    std::string path;
-    Model model;
-    std::vector<std::vector<testing::Array>> inputs;
-    std::vector<int> ids;
-  };
-  std::vector<Case> cases;
+  std::vector<OracleCase> cases;
   for (const auto& f : Fixtures()) {
     SCOPED_TRACE(f.path);
     const Model float_model = LoadModel(testing::Fixture(f.path));
@@ -205,27 +230,14 @@ TEST(QuantizeRoundTrip, Float16MatchesOracle) {
     Model q = quantize::RewriteFloat16(float_model, &summary);
     EXPECT_GT(summary.tensors, 0u);
     std::vector<uint8_t> bytes = WriteModel(q);
-    Case c{f.path, ReadModel(bytes, f.path), {}, {}};
+    OracleCase c{f.path, ReadModel(bytes, f.path), {}, {}};
     for (const auto& op : c.model.main().operators)
       if (c.model.op_code(op).builtin == tflite::BuiltinOperator::DEQUANTIZE) { EXPECT_EQ(c.model.op_code(op).version, 3); }
-    for (uint64_t seed = 1; seed <= 2; ++seed) {
-      auto in = UniformInputs(c.model, seed, -1.0f, 1.0f);
-      c.ids.push_back(oracle.AddBytes(bytes, in));
-      c.inputs.push_back(std::move(in));
-    }
+    for (uint64_t seed = 1; seed <= 2; ++seed) c.inputs.push_back(UniformInputs(c.model, seed, -1.0f, 1.0f));
+    AddJobs(oracle, c, bytes);
     cases.push_back(std::move(c));
   }
-  oracle.Run();
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.path);
-    for (size_t s = 0; s < c.ids.size(); ++s) {
-      ASSERT_TRUE(oracle.ok(c.ids[s])) << oracle.error(c.ids[s]);
-      auto ours = testing::RunOurs(c.model, c.inputs[s], Arithmetic::kXnnpack);
-      const auto& theirs = oracle.outputs(c.ids[s]);
-      ASSERT_EQ(ours.size(), theirs.size());
-      for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "output " << o;
-    }
-  }
+  EXPECT_EQ(ExpectOracleEqualsOurs(oracle, cases), cases.size());
   // The already-quantized and the hybrid model are refused by name.
   for (const char* p : {"models/mlperf-tiny/vww_96_int8.tflite", "models/mlperf-tiny/kws_ref_model_float32.tflite"}) {
     try {
@@ -253,13 +265,7 @@ TEST(QuantizeRoundTrip, MediaPipeModelsMatchOracleBitExact) {
   const auto models = testing::MediaPipeModels();
   if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
   testing::OracleBatch oracle;
-  struct Case {
-    std::string path;
-    Model model;
-    std::vector<testing::Array> inputs;
-    int id;
-  };
-  std::vector<Case> cases;
+  std::vector<OracleCase> cases;
   size_t refused = 0, resize_models = 0;
   for (const auto& path : models) {
     SCOPED_TRACE(path);
@@ -289,22 +295,12 @@ TEST(QuantizeRoundTrip, MediaPipeModelsMatchOracleBitExact) {
       continue;
     }
     std::vector<uint8_t> bytes = WriteModel(q);
-    Case c{path, ReadModel(bytes, path), {}, 0};
-    c.inputs = GridInputs(c.model, 7);
-    c.id = oracle.AddBytes(bytes, c.inputs);
+    OracleCase c{path, ReadModel(bytes, path), {}, {}};
+    c.inputs.push_back(TieInputs(c.model, 7));
+    AddJobs(oracle, c, bytes);
     cases.push_back(std::move(c));
   }
-  oracle.Run();
-  size_t exact = 0;
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.path);
-    ASSERT_TRUE(oracle.ok(c.id)) << oracle.error(c.id);
-    auto ours = testing::RunOurs(c.model, c.inputs, Arithmetic::kXnnpack);
-    const auto& theirs = oracle.outputs(c.id);
-    ASSERT_EQ(ours.size(), theirs.size());
-    for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "output " << o;
-    ++exact;
-  }
+  const size_t exact = ExpectOracleEqualsOurs(oracle, cases);
   EXPECT_GE(exact, 7u);
   std::printf("%zu of %zu models bit-exact (%zu with RESIZE_BILINEAR), %zu refused\n", exact, models.size(), resize_models, refused);
   EXPECT_GE(resize_models, 1u);
@@ -335,15 +331,11 @@ TEST(QuantizeRoundTrip, KeepFloatMatchesOracle) {
       {"models/mlperf-tiny/vww_96_float.tflite", {"SOFTMAX"}, 1},
       {"models/mlperf-tiny/pretrainedResnet.tflite", {"#3", "SOFTMAX"}, 2},
       {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite", {"SOFTMAX", "#0"}, 2},
+      // By node index: nodes 1 and 2 (the first depthwise and pointwise convolutions).
+      {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite", {"1", "2"}, 2},
   };
   testing::OracleBatch oracle;
-  struct Case {
-    std::string path;
-    Model model;
-    std::vector<testing::Array> inputs;
-    int id;
-  };
-  std::vector<Case> cases;
+  std::vector<OracleCase> cases;
   for (const auto& k : keeps) {
     SCOPED_TRACE(k.path);
     const Model f = LoadModel(testing::Fixture(k.path));
@@ -370,25 +362,24 @@ TEST(QuantizeRoundTrip, KeepFloatMatchesOracle) {
         ++float_ops;
     EXPECT_EQ(float_ops, k.float_nodes);
     std::vector<uint8_t> bytes = WriteModel(q);
-    Case c{k.path, ReadModel(bytes, k.path), UniformInputs(f, 9, 0.0f, 1.0f), 0};
-    c.id = oracle.AddBytes(bytes, c.inputs);
+    OracleCase c{k.path, ReadModel(bytes, k.path), {UniformInputs(f, 9, 0.0f, 1.0f)}, {}};
+    AddJobs(oracle, c, bytes);
     cases.push_back(std::move(c));
   }
-  oracle.Run();
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.path);
-    ASSERT_TRUE(oracle.ok(c.id)) << oracle.error(c.id);
-    auto ours = testing::RunOurs(c.model, c.inputs, Arithmetic::kXnnpack);
-    const auto& theirs = oracle.outputs(c.id);
-    ASSERT_EQ(ours.size(), theirs.size());
-    for (size_t o = 0; o < ours.size(); ++o) EXPECT_TRUE(testing::Identical(ours[o], theirs[o])) << "output " << o;
-  }
+  EXPECT_EQ(ExpectOracleEqualsOurs(oracle, cases), cases.size());
   // A name that matches nothing is an error naming it.
   try {
     quantize::RequireQuantizableFloatModel(LoadModel(testing::Fixture(keeps[1].path)), {"NO_SUCH_OP"});
     ADD_FAILURE() << "accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("'NO_SUCH_OP'"), std::string::npos) << e.what();
+  }
+  // A node index past the last node is one too.
+  try {
+    quantize::RequireQuantizableFloatModel(LoadModel(testing::Fixture(keeps[1].path)), {"999"});
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--keep-float 999: the model has"), std::string::npos) << e.what();
   }
 }
 
