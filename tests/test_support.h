@@ -76,6 +76,18 @@ struct CliResult {
   std::string err;
 };
 
+// A file's whole content ("" when it cannot be read).
+inline std::string SlurpFile(const std::filesystem::path& p) {
+  std::string s;
+  if (FILE* f = std::fopen(p.c_str(), "rb")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    std::fclose(f);
+  }
+  return s;
+}
+
 // Runs `tflite-doctor ARGS` through the shell; ARGS must be shell-quoted.
 inline CliResult RunCli(const std::string& args) {
   auto dir = TempDir("cli");
@@ -85,18 +97,8 @@ inline CliResult RunCli(const std::string& args) {
   int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  auto slurp = [](const std::filesystem::path& p) {
-    std::string s;
-    if (FILE* f = std::fopen(p.c_str(), "rb")) {
-      char buf[4096];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-      std::fclose(f);
-    }
-    return s;
-  };
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.out = SlurpFile(out_path);
+  r.err = SlurpFile(err_path);
   std::filesystem::remove_all(dir);
   return r;
 }

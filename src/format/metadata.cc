@@ -7,6 +7,7 @@
 #include "conversion_metadata_generated.h"
 #include "tflite_metadata_generated.h"
 #include "util/error.h"
+#include "util/text_lines.h"
 
 namespace tfd {
 namespace {
@@ -41,22 +42,6 @@ std::vector<AssociatedFileRef> ReadFiles(const Model& model,
     out.push_back(std::move(ref));
   }
   return out;
-}
-
-std::vector<std::string> SplitLines(const std::vector<uint8_t>& data) {
-  std::vector<std::string> lines;
-  std::string cur;
-  for (uint8_t c : data) {
-    if (c == '\n') {
-      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
-      lines.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur.push_back(static_cast<char>(c));
-    }
-  }
-  if (!cur.empty()) lines.push_back(std::move(cur));
-  return lines;
 }
 
 // The tokenizer among `units`, if any.

@@ -35,18 +35,8 @@ inline std::string RunTaskLibrary(const std::string& args, const std::filesystem
   auto out = dir / "task_out.txt", err = dir / "task_err.txt";
   std::string cmd = "node " + Quote(script.string()) + " " + args + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
   int status = std::system(cmd.c_str());
-  auto slurp = [](const std::filesystem::path& p) {
-    std::string s;
-    if (FILE* f = std::fopen(p.c_str(), "rb")) {
-      char buf[4096];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-      std::fclose(f);
-    }
-    return s;
-  };
-  EXPECT_EQ(status, 0) << "task_library.js " << args << ": " << slurp(err);
-  return slurp(out);
+  EXPECT_EQ(status, 0) << "task_library.js " << args << ": " << SlurpFile(err);
+  return SlurpFile(out);
 }
 
 }  // namespace tfd::testing

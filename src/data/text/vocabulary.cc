@@ -3,25 +3,10 @@
 #include <cctype>
 
 #include "util/error.h"
+#include "util/text_lines.h"
 
 namespace tfd {
 namespace {
-
-std::vector<std::string> Lines(const std::vector<uint8_t>& bytes) {
-  std::vector<std::string> lines;
-  std::string cur;
-  for (uint8_t c : bytes) {
-    if (c == '\n') {
-      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
-      lines.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur.push_back(static_cast<char>(c));
-    }
-  }
-  if (!cur.empty()) lines.push_back(std::move(cur));
-  return lines;
-}
 
 // "word 17" -> ("word", 17); nullopt when the line does not end in " <digits>".
 std::optional<std::pair<std::string, int32_t>> TokenAndId(const std::string& line) {
@@ -39,7 +24,7 @@ std::optional<std::pair<std::string, int32_t>> TokenAndId(const std::string& lin
 }  // namespace
 
 Vocabulary ParseVocabulary(const std::vector<uint8_t>& bytes, const std::string& source) {
-  std::vector<std::string> lines = Lines(bytes);
+  std::vector<std::string> lines = SplitLines(bytes);
   bool with_ids = false;
   for (const auto& line : lines) {
     if (line.empty()) continue;
