@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "util/error.h"
 #include "util/memory_limit.h"
@@ -44,6 +46,45 @@ const char* FormatOf(const std::vector<uint8_t>& b) {
   return nullptr;
 }
 
+// Debian's stb_image writes past its Huffman size table when a JPEG's DHT
+// segment declares more than 256 codes (found by tests/fuzz/image_fuzz.cc).
+// Walk the JPEG's segments and refuse such a table before stb sees it: DHT
+// segments may come before the first scan or between scans, so entropy-coded
+// data after each SOS is skipped to the next real marker.
+std::optional<std::string> BadJpegHuffmanTable(const std::vector<uint8_t>& b) {
+  size_t i = 2;  // after SOI
+  while (i + 4 <= b.size()) {
+    if (b[i] != 0xFF) return std::nullopt;  // not a segment: leave it to the decoder
+    uint8_t marker = b[i + 1];
+    if (marker == 0xFF) {  // fill byte
+      ++i;
+      continue;
+    }
+    if (marker == 0xD9) return std::nullopt;  // EOI
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // no length
+      i += 2;
+      continue;
+    }
+    size_t length = static_cast<size_t>(b[i + 2]) << 8 | b[i + 3];
+    if (length < 2) return std::nullopt;
+    size_t start = i + 4, end = std::min(b.size(), i + 2 + length);
+    if (marker == 0xC4) {
+      size_t p = start;
+      while (p + 17 <= end) {
+        size_t codes = 0;
+        for (size_t k = 1; k <= 16; ++k) codes += b[p + k];
+        if (codes > 256) return fmt::format("a Huffman table declares {} codes (at most 256)", codes);
+        p += 17 + codes;
+      }
+    }
+    i = i + 2 + length;
+    if (marker == 0xDA) {  // entropy-coded data follows up to the next marker
+      while (i + 1 < b.size() && !(b[i] == 0xFF && b[i + 1] != 0x00 && !(b[i + 1] >= 0xD0 && b[i + 1] <= 0xD7))) ++i;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool IsImagePath(const std::string& path) {
@@ -56,6 +97,8 @@ Image DecodeImageBytes(const std::vector<uint8_t>& bytes, const std::string& sou
   const char* format = FormatOf(bytes);
   if (!format) Fail("{}: not a JPEG, PNG or BMP image (unrecognized file signature)", source);
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) Fail("{}: image file too large", source);
+  if (std::string(format) == "JPEG")
+    if (auto bad = BadJpegHuffmanTable(bytes)) Fail("{}: cannot decode JPEG image ({})", source, *bad);
   int w = 0, h = 0, c = 0;
   // The header's size is a claim a small file can make about a huge image (a
   // decompression bomb): check it before decoding allocates it. stb itself

@@ -79,7 +79,10 @@ TensorMetadataInfo ReadTensorMetadata(const Model& model, const md::TensorMetada
       case md::ContentProperties::FeatureProperties: info.content = "feature"; break;
       case md::ContentProperties::ImageProperties: {
         info.content = "image";
+        // The union's type can be set with its table missing (a damaged or
+        // hand-made file): then there is nothing more to read.
         const auto* img = content->content_properties_as_ImageProperties();
+        if (!img) break;
         info.color_space = md::EnumNameColorSpaceType(img->color_space());
         if (img->default_size()) info.image_size = {img->default_size()->width(), img->default_size()->height()};
         break;
@@ -88,6 +91,7 @@ TensorMetadataInfo ReadTensorMetadata(const Model& model, const md::TensorMetada
       case md::ContentProperties::AudioProperties: {
         info.content = "audio";
         const auto* audio = content->content_properties_as_AudioProperties();
+        if (!audio) break;
         info.sample_rate = audio->sample_rate();
         info.channels = audio->channels();
         break;
