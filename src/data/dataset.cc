@@ -4,9 +4,11 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "util/error.h"
 #include "util/file_io.h"
+#include "util/text_lines.h"
 
 namespace tfd {
 
@@ -184,25 +186,54 @@ Sample LoadSample(const std::string& path) {
   return DecodeImageBytes(bytes, path);
 }
 
+namespace {
+
+// A class map as TF Hub publishes one beside a model (YAMNet's
+// "index,mid,display_name"): a header naming an `index` and a
+// `display_name` column, then one row per class in any order.
+std::optional<std::vector<std::string>> ReadClassMap(const std::string& path,
+                                                     const std::vector<std::string>& lines) {
+  auto header = SplitCsv(lines[0]);
+  int index_col = -1, name_col = -1;
+  for (size_t i = 0; i < header.size(); ++i) {
+    auto h = Lower(header[i]);
+    if (h == "index") index_col = static_cast<int>(i);
+    if (h == "display_name") name_col = static_cast<int>(i);
+  }
+  if (index_col < 0 || name_col < 0) return std::nullopt;
+  // More classes than this is a corrupt index, not a label set.
+  constexpr long kMaxClasses = 1000000;
+  std::map<long, std::string> by_index;
+  for (size_t n = 1; n < lines.size(); ++n) {
+    if (Trim(lines[n]).empty()) continue;
+    auto f = SplitCsv(lines[n]);
+    size_t need = static_cast<size_t>(std::max(index_col, name_col)) + 1;
+    if (f.size() < need) Fail("{}:{}: class map row has {} fields, the header {}", path, n + 1, f.size(), header.size());
+    const std::string& idx = f[static_cast<size_t>(index_col)];
+    char* end = nullptr;
+    long i = std::strtol(idx.c_str(), &end, 10);
+    if (idx.empty() || *end != '\0' || i < 0 || i >= kMaxClasses)
+      Fail("{}:{}: class map index '{}' is not a class index", path, n + 1, idx);
+    if (!by_index.emplace(i, f[static_cast<size_t>(name_col)]).second)
+      Fail("{}:{}: class map index {} appears twice", path, n + 1, i);
+  }
+  if (by_index.empty()) Fail("{}: the class map has a header but no classes", path);
+  std::vector<std::string> out(static_cast<size_t>(by_index.rbegin()->first) + 1);
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto it = by_index.find(static_cast<long>(i));
+    if (it == by_index.end()) Fail("{}: the class map has no row for index {}", path, i);
+    out[i] = it->second;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> ReadLabelsFile(const std::string& path) {
-  auto bytes = ReadFileBytes(path);
-  std::vector<std::string> out;
-  std::string cur;
-  for (uint8_t b : bytes) {
-    if (b == '\n') {
-      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += static_cast<char>(b);
-    }
-  }
-  if (!cur.empty()) {
-    if (cur.back() == '\r') cur.pop_back();
-    out.push_back(cur);
-  }
+  auto out = SplitLines(ReadFileBytes(path));
   while (!out.empty() && Trim(out.back()).empty()) out.pop_back();
   if (out.empty()) Fail("{}: the labels file is empty", path);
+  if (auto class_map = ReadClassMap(path, out)) return *class_map;
   return out;
 }
 

@@ -48,7 +48,9 @@ using Sample = std::variant<Image, NpyArray, Audio>;
 Sample LoadSample(const std::string& path);
 
 // A labels file: one label per line (index = line number), trailing blank
-// lines dropped, "\r" stripped.
+// lines dropped, "\r" stripped; or a class map CSV whose header names an
+// `index` and a `display_name` column (YAMNet's index,mid,display_name),
+// quoted fields allowed, every index from 0 to the largest present.
 std::vector<std::string> ReadLabelsFile(const std::string& path);
 
 }  // namespace tfd

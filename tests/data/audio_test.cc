@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -140,10 +142,9 @@ class AudioCli : public ::testing::Test {
     if (!testing::HaveFixtures()) GTEST_SKIP() << "no fixtures";
     dir_ = testing::TempDir("audio");
     speech_ = ReadWav(Fixture("audio/speech.wav"));
-    labels_ = dir_ / "labels.txt";
-    // YAMNet's class map starts "Speech", "Child speech, kid speaking",
-    // "Conversation"; the model file ships no labels.
-    std::ofstream(labels_) << "Speech\nChild speech, kid speaking\nConversation\n";
+    // The model file ships no labels: YAMNet's AudioSet class map, as the
+    // repository ships it for users (labels/yamnet_class_map.csv).
+    labels_ = fs::path(TFD_SOURCE_DIR) / "labels" / "yamnet_class_map.csv";
   }
   void TearDown() override {
     if (!dir_.empty()) fs::remove_all(dir_);
@@ -161,6 +162,12 @@ TEST_F(AudioCli, SpeechIsNamedAndOtherRatesAndStereoAreConverted) {
   ASSERT_EQ(base.exit_code, 0) << base.err;
   auto j = nlohmann::json::parse(base.out)[0];
   EXPECT_EQ(j["top"][0]["label"], "Speech");
+  EXPECT_EQ(j["top"][0]["index"], 0);
+  // The rest of the top classes are speech too, or the room it was said in.
+  const std::set<std::string> speechlike = {"Narration, monologue", "Speech synthesizer", "Conversation",
+                                            "Inside, small room", "Silence", "Child speech, kid speaking"};
+  for (size_t k = 1; k < j["top"].size(); ++k)
+    EXPECT_TRUE(speechlike.count(j["top"][k]["label"].get<std::string>())) << j["top"][k];
   EXPECT_EQ(j["windows"].size(), 4u);
   EXPECT_TRUE(j["notes"][0].get<std::string>().find("5960 samples") != std::string::npos) << j["notes"];
   const float base_speech = j["top"][0]["score"].get<float>();

@@ -10,6 +10,7 @@
 #include "format/metadata.h"
 #include "format/model_reader.h"
 #include "test_support.h"
+#include "util/error.h"
 
 namespace tfd {
 namespace {
@@ -100,6 +101,49 @@ TEST(LabelMatchTest, TooManyUnmappedIsMoreThanAFewLabelsOrAShareOfTheItems) {
   EXPECT_TRUE(TooManyUnmapped(1, 25, 500));   // one label, 5% of the items
   EXPECT_FALSE(TooManyUnmapped(1, 24, 500));
   EXPECT_TRUE(TooManyUnmapped(248, 248, 500));
+}
+
+TEST(LabelsFileTest, ClassMapCsvIsReadByIndexWithQuotedNames) {
+  auto dir = testing::TempDir("classmap");
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return (dir / name).string();
+  };
+  // Rows out of order, a quoted name holding commas, CRLF line ends.
+  auto labels = ReadLabelsFile(write("map.csv",
+                                     "index,mid,display_name\r\n2,/m/c,Conversation\r\n0,/m/a,Speech\r\n"
+                                     "1,/m/b,\"Child speech, kid speaking\"\r\n"));
+  EXPECT_EQ(labels, (std::vector<std::string>{"Speech", "Child speech, kid speaking", "Conversation"}));
+  // The columns are found by name, wherever they are.
+  EXPECT_EQ(ReadLabelsFile(write("swapped.csv", "display_name,index\ncat,1\ndog,0\n")),
+            (std::vector<std::string>{"dog", "cat"}));
+  // A plain labels file whose first line merely contains commas stays a list.
+  EXPECT_EQ(ReadLabelsFile(write("plain.txt", "goldfish, Carassius auratus\ntench\n")),
+            (std::vector<std::string>{"goldfish, Carassius auratus", "tench"}));
+  auto error_of = [&](const std::string& text) {
+    try {
+      ReadLabelsFile(write("bad.csv", text));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error_of("index,display_name\n0,a\n2,c\n").find("no row for index 1"), std::string::npos);
+  EXPECT_NE(error_of("index,display_name\n0,a\n0,b\n").find("index 0 appears twice"), std::string::npos);
+  EXPECT_NE(error_of("index,display_name\nx,a\n").find("bad.csv:2: class map index 'x'"), std::string::npos);
+  EXPECT_NE(error_of("index,display_name\n-1,a\n").find("is not a class index"), std::string::npos);
+  EXPECT_NE(error_of("index,mid,display_name\n0\n").find("has 1 fields"), std::string::npos);
+  EXPECT_NE(error_of("index,display_name\n").find("no classes"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LabelsFileTest, YamnetClassMapShippedInTheRepositoryHas521Classes) {
+  auto labels = ReadLabelsFile((std::filesystem::path(TFD_SOURCE_DIR) / "labels" / "yamnet_class_map.csv").string());
+  ASSERT_EQ(labels.size(), 521u);
+  EXPECT_EQ(labels[0], "Speech");
+  EXPECT_EQ(labels[1], "Child speech, kid speaking");
+  EXPECT_EQ(labels[494], "Silence");
+  EXPECT_EQ(labels[520], "Field recording");
 }
 
 }  // namespace
