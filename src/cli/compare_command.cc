@@ -1,4 +1,5 @@
 #include <cstring>
+#include <variant>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "cli/command_registry.h"
 #include "data/detection/detections.h"
 #include "data/segmentation/class_map.h"
+#include "data/audio/audio_input.h"
 #include "data/dataset.h"
 #include "data/text/text_dataset.h"
 #include "data/text/text_input.h"
@@ -175,6 +177,12 @@ struct DataRun {
   // Text models: the texts, and each model's tokenizer from its metadata.
   TextDataset texts;
   std::optional<TextModelSpec> reference_text, deployed_text;
+  // Audio models: each clip conformed (mixed, resampled) as the model's
+  // metadata says and cut into input-sized windows; a compared sample is
+  // one (item, window).
+  std::optional<AudioModelSpec> reference_audio, deployed_audio;
+  std::vector<std::pair<size_t, size_t>> windows;
+  size_t resampled = 0, mixed = 0;
 };
 
 // A text classifier's --data: a CSV of text,label or a .txt of texts, each
@@ -228,6 +236,81 @@ CompareInputs TextDataInputs(const CompareArgs& args, DataRun& run) {
   return in;
 }
 
+// An audio classifier's --data: WAV clips converted as classify converts
+// them (channels mixed, resampled to the model's rate, [-1, 1]) and cut into
+// whole input windows; every window is one compared sample, so a 4 s clip
+// at 16 kHz gives YAMNet 4. The float shadow (--self) gets the deployed
+// window's real values.
+CompareInputs AudioDataInputs(const CompareArgs& args, DataRun& run) {
+  if (args.preprocess != "auto" || args.reference_preprocess != "auto")
+    Fail("--preprocess applies to image models; audio is converted as the model's metadata says");
+  if (!args.self) {
+    run.reference_audio = AudioSpecFor(run.reference->model());
+    if (!run.reference_audio) Fail("{} is not an audio model, {} is: compare models of one kind", args.models.front(), args.models.back());
+    if (run.reference_audio->window != run.deployed_audio->window ||
+        run.reference_audio->sample_rate != run.deployed_audio->sample_rate)
+      Fail("the models take different audio windows ({} samples at {} Hz vs {} at {} Hz): no window is the same input for both",
+           run.reference_audio->window, run.reference_audio->sample_rate, run.deployed_audio->window,
+           run.deployed_audio->sample_rate);
+    run.reference_desc = fmt::format("audio, {} Hz ({}), windows of {} samples", run.reference_audio->sample_rate,
+                                      run.reference_audio->sample_rate_source, run.reference_audio->window);
+  }
+  run.deployed_desc = fmt::format("audio, {} Hz ({}), windows of {} samples", run.deployed_audio->sample_rate,
+                                  run.deployed_audio->sample_rate_source, run.deployed_audio->window);
+  const size_t wanted = args.samples_given ? static_cast<size_t>(args.samples) : run.dataset.items.size();
+  ItemStream stream(run.dataset);
+  while (run.readable.size() < wanted) {
+    std::optional<StreamItem> item = stream.Next();
+    if (!item) break;
+    if (item->ok() && !std::holds_alternative<Audio>(item->sample))
+      Fail("{}: an audio model's --data items are WAV clips", item->entry->path);
+    if (!item->ok()) {
+      run.bad.push_back({item->entry->path, item->error});
+      continue;
+    }
+    ConformedAudio clip = ConformAudio(std::get<Audio>(item->sample), *run.deployed_audio);
+    if (clip.samples.empty()) {
+      run.bad.push_back({item->entry->path, "the clip holds no samples"});
+      continue;
+    }
+    for (const std::string& note : clip.notes) {
+      run.resampled += note.rfind("resampled", 0) == 0;
+      run.mixed += note.rfind("mixed", 0) == 0;
+    }
+    size_t n = AudioWindows(clip.samples, run.deployed_audio->window, 0).size();
+    for (size_t w = 0; w < n; ++w) run.windows.push_back({item->index, w});
+    run.readable.push_back(item->index);
+  }
+  RequireNoBad(run.bad, run.dataset.items.size(), args.skip_bad);
+  if (run.windows.empty()) Fail("{}: no clip could be read", args.data);
+  CompareInputs in;
+  in.count = static_cast<int>(run.windows.size());
+  const Tensor& input = run.deployed->model().main().tensors[static_cast<size_t>(run.deployed->model().main().inputs[0])];
+  in.sample = [&run, &input, reference_shadow = args.reference_shadow](int k) {
+    auto [index, w] = run.windows[static_cast<size_t>(k)];
+    const DatasetItem& item = run.dataset.items[index];
+    ConformedAudio clip = ConformAudio(std::get<Audio>(LoadSample(item.path)), *run.deployed_audio);
+    const std::vector<float> window = AudioWindows(clip.samples, run.deployed_audio->window, 0).at(w);
+    CompareSample s;
+    TensorData dep = AudioWindowTensor(window, *run.deployed_audio);
+    if (run.reference && reference_shadow) {
+      const Model& rm = run.reference->model();
+      TensorData ref = AudioWindowTensor(window, *run.reference_audio);
+      std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], item.path, "reference");
+      RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(real.size() * sizeof(float))};
+      std::memcpy(r.bytes.data(), real.data(), r.bytes.size());
+      s.reference.push_back(std::move(r));
+    } else if (run.reference) {
+      s.reference.push_back(Raw(AudioWindowTensor(window, *run.reference_audio)));
+    } else {
+      s.values.push_back(RealValues(dep, input, item.path, "deployed"));
+    }
+    s.deployed.push_back(Raw(std::move(dep)));
+    return s;
+  };
+  return in;
+}
+
 // Each model converts every item through its own preprocessing (its
 // metadata, the partner's, or a spec file). With --self the float shadow is
 // given the deployed input's real values, so both see the same input; with
@@ -241,6 +324,8 @@ CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
   if (!args.self) run.reference = std::make_unique<ModelSession>(args.models.front());
   run.deployed = std::make_unique<ModelSession>(args.models.back(), run.reference ? &run.reference->expected() : nullptr);
   if (run.reference) run.reference->SetPartner(run.deployed->expected());
+  run.deployed_audio = AudioSpecFor(run.deployed->model());
+  if (run.deployed_audio) return AudioDataInputs(args, run);
   ResolvedSpec ds = ResolveSpec(args.preprocess, *run.deployed);
   run.deployed_spec = ds.spec;
   run.deployed_desc = ds.description;
@@ -352,6 +437,8 @@ void RunCompare(const CompareArgs& args) {
     if (!args.data.empty()) {
       j["data"] = {{"source", args.data}, {"items", run.deployed_text ? run.texts.items.size() : run.dataset.items.size()}, {"compared", result.samples},
                    {"skipped", run.bad.size()}};
+      if (run.deployed_audio)
+        j["data"].update({{"clips", run.readable.size()}, {"windows", run.windows.size()}, {"resampled", run.resampled}, {"mixed", run.mixed}});
       j["preprocessing"] = {{"deployed", run.deployed_desc}};
       if (!args.self) j["preprocessing"]["reference"] = run.reference_desc;
     }
@@ -361,8 +448,14 @@ void RunCompare(const CompareArgs& args) {
   } else {
     std::cout << "Reference: " << reference_name << "\nDeployed:  " << args.models.back() << "\n";
     if (!args.data.empty()) {
-      std::cout << "Data: " << args.data << " (" << result.samples << " of "
-                << (run.deployed_text ? run.texts.items.size() : run.dataset.items.size()) << " items";
+      if (run.deployed_audio)
+        std::cout << "Data: " << args.data << " (" << run.windows.size() << " windows of " << run.readable.size() << " of "
+                  << run.dataset.items.size() << " clips";
+      else
+        std::cout << "Data: " << args.data << " (" << result.samples << " of "
+                  << (run.deployed_text ? run.texts.items.size() : run.dataset.items.size()) << " items";
+      if (run.resampled) std::cout << ", " << run.resampled << " resampled to the model's rate";
+      if (run.mixed) std::cout << ", " << run.mixed << " mixed to mono";
       if (!run.bad.empty()) std::cout << ", " << run.bad.size() << " unreadable skipped";
       std::cout << ")\n  deployed preprocessing: " << run.deployed_desc << "\n";
       if (!args.self) std::cout << "  reference preprocessing: " << run.reference_desc << "\n";

@@ -259,5 +259,44 @@ TEST_F(AudioCli, EvalAveragesWindowsOfConvertedClips) {
   EXPECT_DOUBLE_EQ(j["accuracy"]["top1"].get<double>(), 1.0);
 }
 
+TEST_F(AudioCli, CompareCutsConvertedClipsIntoWindows) {
+  // A 44.1 kHz stereo copy of speech.wav: resampled and mixed, it gives the
+  // 16 kHz clip's 4 windows (fed as it is, 4.27 s at 44.1 kHz would be 12).
+  const std::vector<int16_t> up44 = LinearlyResampled(speech_.samples, 16000, 44100);
+  std::vector<int16_t> stereo44;
+  for (int16_t s : up44) stereo44.push_back(s), stereo44.push_back(s);
+  fs::create_directories(dir_ / "clips");
+  WriteFile(dir_ / "clips" / "stereo44k.wav", WavBytes(44100, 2, &stereo44, nullptr));
+  WriteFile(dir_ / "clips" / "speech.wav", WavBytes(16000, 1, &speech_.samples, nullptr));
+  auto r = testing::RunCli("compare " + testing::Quote(Fixture(kYamnet)) + " --self --data " +
+                           testing::Quote((dir_ / "clips").string()) + " --impact-samples 0 --isolated-samples 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["data"]["clips"], 2);
+  EXPECT_EQ(j["data"]["windows"], 8);
+  EXPECT_EQ(j["data"]["compared"], 8);
+  EXPECT_EQ(j["data"]["resampled"], 1);
+  EXPECT_EQ(j["data"]["mixed"], 1);
+  // Speech in every window in both models: the quantized model agrees with
+  // its float shadow on all 8, and its scores are close (one output step is
+  // 1/256).
+  EXPECT_EQ(j["outputs"][0]["top1_agree"], 8);
+  EXPECT_GT(j["outputs"][0]["sqnr_db"].get<double>(), 30.0);
+  auto text = testing::RunCli("compare " + testing::Quote(Fixture(kYamnet)) + " --self --data " +
+                              testing::Quote((dir_ / "clips").string()) + " --impact-samples 0 --isolated-samples 1");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("(8 windows of 2 of 2 clips, 1 resampled to the model's rate, 1 mixed to mono)"),
+            std::string::npos)
+      << text.out;
+  // Images for an audio model: one line naming the item.
+  fs::create_directories(dir_ / "photos");
+  fs::copy_file(Fixture("images/cat.jpg"), dir_ / "photos" / "cat.jpg");
+  auto bad = testing::RunCli("compare " + testing::Quote(Fixture(kYamnet)) + " --self --data " +
+                             testing::Quote((dir_ / "photos").string()));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_NE(bad.err.find("cat.jpg: an audio model's --data items are WAV clips"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace tfd
