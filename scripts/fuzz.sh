@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes each input parser with libFuzzer (clang, ASan + UBSan).
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-# Targets: model metadata npy image wav preprocess_spec csv_dataset (all by
-# default); 30 s each by default (CI), hours offline. Builds into build-fuzz/.
+# Targets: model model_reader metadata npy image wav preprocess_spec csv_dataset (all by
+# default); 30 s each by default, 10 s in CI (scripts/test.sh), hours offline. Builds into build-fuzz/.
 # The corpus grows under build-fuzz/corpus/TARGET (seeded from the fixtures
 # and tests/fuzz/corpus); a failing input is copied to
 # tests/fuzz/regressions/TARGET/ so every later test run replays it. Prints
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(model metadata npy image wav preprocess_spec csv_dataset)
+[ ${#targets[@]} -eq 0 ] && targets=(model model_reader metadata npy image wav preprocess_spec csv_dataset)
 fixtures=../shared/fixtures
 build=build-fuzz
 
@@ -21,7 +21,7 @@ cmake --build "$build" -j "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}
 
 seeds() {
   case $1 in
-    model) echo "$fixtures/models $fixtures/edgetpu" ;;
+    model | model_reader) echo "$fixtures/models $fixtures/edgetpu" ;;
     image) echo "$fixtures/images" ;;
     wav) echo "tests/fuzz/corpus/wav $fixtures/audio" ;;
     *) echo "tests/fuzz/corpus/$1" ;;
@@ -37,10 +37,11 @@ for t in "${targets[@]}"; do
   dirs=()
   for d in $(seeds "$t"); do [ -d "$d" ] && dirs+=("$d"); done
   log=$build/fuzz_$t.log
+  case $t in model*) max_len=4000000 ;; *) max_len=65536 ;; esac
   set +e
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     "$build/tests/fuzz/fuzz_$t" "$corpus" "${dirs[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=$([ "$t" = model ] && echo 4000000 || echo 65536) -artifact_prefix="$artifacts/" -print_final_stats=1 \
+    -max_len="$max_len" -artifact_prefix="$artifacts/" -print_final_stats=1 \
     >"$log" 2>&1
   rc=$?
   set -e
