@@ -236,6 +236,31 @@ CompareInputs TextDataInputs(const CompareArgs& args, DataRun& run) {
   return in;
 }
 
+// One compared sample from the deployed model's input (`dep`) and, when
+// there is a reference model, its own conversion of the same item
+// (`reference_input`): as it is, or its real values for the reference's
+// float shadow (--reference-shadow); with --self, the deployed input's real
+// values for the deployed model's shadow.
+template <typename ReferenceInput>
+CompareSample PairedSample(const DataRun& run, const Tensor& input, const std::string& path, bool reference_shadow,
+                           TensorData dep, ReferenceInput&& reference_input) {
+  CompareSample s;
+  if (run.reference && reference_shadow) {
+    const Model& rm = run.reference->model();
+    TensorData ref = reference_input();
+    std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], path, "reference");
+    RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(real.size() * sizeof(float))};
+    std::memcpy(r.bytes.data(), real.data(), r.bytes.size());
+    s.reference.push_back(std::move(r));
+  } else if (run.reference) {
+    s.reference.push_back(Raw(reference_input()));
+  } else {
+    s.values.push_back(RealValues(dep, input, path, "deployed"));
+  }
+  s.deployed.push_back(Raw(std::move(dep)));
+  return s;
+}
+
 // An audio classifier's --data: WAV clips converted as classify converts
 // them (channels mixed, resampled to the model's rate, [-1, 1]) and cut into
 // whole input windows; every window is one compared sample, so a 4 s clip
@@ -291,22 +316,8 @@ CompareInputs AudioDataInputs(const CompareArgs& args, DataRun& run) {
     const DatasetItem& item = run.dataset.items[index];
     ConformedAudio clip = ConformAudio(std::get<Audio>(LoadSample(item.path)), *run.deployed_audio);
     const std::vector<float> window = AudioWindows(clip.samples, run.deployed_audio->window, 0).at(w);
-    CompareSample s;
-    TensorData dep = AudioWindowTensor(window, *run.deployed_audio);
-    if (run.reference && reference_shadow) {
-      const Model& rm = run.reference->model();
-      TensorData ref = AudioWindowTensor(window, *run.reference_audio);
-      std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], item.path, "reference");
-      RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(real.size() * sizeof(float))};
-      std::memcpy(r.bytes.data(), real.data(), r.bytes.size());
-      s.reference.push_back(std::move(r));
-    } else if (run.reference) {
-      s.reference.push_back(Raw(AudioWindowTensor(window, *run.reference_audio)));
-    } else {
-      s.values.push_back(RealValues(dep, input, item.path, "deployed"));
-    }
-    s.deployed.push_back(Raw(std::move(dep)));
-    return s;
+    return PairedSample(run, input, item.path, reference_shadow, AudioWindowTensor(window, *run.deployed_audio),
+                        [&] { return AudioWindowTensor(window, *run.reference_audio); });
   };
   return in;
 }
@@ -355,22 +366,9 @@ CompareInputs DataInputs(const CompareArgs& args, DataRun& run) {
   in.sample = [&run, &input, reference_shadow = args.reference_shadow](int k) {
     const DatasetItem& item = run.dataset.items[run.readable[static_cast<size_t>(k)]];
     const Sample sample = LoadSample(item.path);
-    CompareSample s;
-    TensorData dep = run.deployed->Prepare(sample, run.deployed_spec, item.path);
-    if (run.reference && reference_shadow) {
-      const Model& rm = run.reference->model();
-      TensorData ref = run.reference->Prepare(sample, run.reference_spec, item.path);
-      std::vector<float> real = RealValues(ref, rm.main().tensors[static_cast<size_t>(rm.main().inputs[0])], item.path, "reference");
-      RawInput r{DType::FLOAT32, ref.shape, std::vector<uint8_t>(real.size() * sizeof(float))};
-      std::memcpy(r.bytes.data(), real.data(), r.bytes.size());
-      s.reference.push_back(std::move(r));
-    } else if (run.reference) {
-      s.reference.push_back(Raw(run.reference->Prepare(sample, run.reference_spec, item.path)));
-    } else {
-      s.values.push_back(RealValues(dep, input, item.path, "deployed"));
-    }
-    s.deployed.push_back(Raw(std::move(dep)));
-    return s;
+    return PairedSample(run, input, item.path, reference_shadow,
+                        run.deployed->Prepare(sample, run.deployed_spec, item.path),
+                        [&] { return run.reference->Prepare(sample, run.reference_spec, item.path); });
   };
   return in;
 }
