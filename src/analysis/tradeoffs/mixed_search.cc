@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -49,11 +50,24 @@ std::vector<RankedLayer> RankLayersByImpact(const Model& folded_float, const Mod
     r.op = folded_float.op_code(folded_float.main().operators[static_cast<size_t>(node)]).Name();
     r.tensor = layer.reference_tensor;
     r.impact_measured = layer.impact.count() > 0;
-    r.impact_sqnr_db = r.impact_measured ? layer.impact.sqnr_db() : 0;
+    r.impact_sqnr_db = r.impact_measured ? layer.impact.sqnr_db() : std::numeric_limits<double>::infinity();
     r.added_noise = layer.added_noise;
-    // A layer whose int8 form adds no error gains nothing in float.
-    if (r.impact_measured && std::isinf(r.impact_sqnr_db)) continue;
-    if (!r.impact_measured && r.added_noise <= 0) continue;
+    // A layer whose int8 form adds no error of its own (RESHAPE, SQUEEZE...)
+    // still quantizes what its float neighbours pass through it: ranked
+    // last, so that all the ranking in float is the float model.
+    ranking.push_back(r);
+  }
+  // Nodes compare could not pair (no partner tensor in the int8 model) are
+  // ranked after every measured one, in graph order.
+  const auto& ops = folded_float.main().operators;
+  for (size_t node = 0; node < ops.size(); ++node) {
+    if (seen.count(static_cast<int>(node))) continue;
+    RankedLayer r;
+    r.node = static_cast<int>(node);
+    r.op = folded_float.op_code(ops[node]).Name();
+    if (!ops[node].outputs.empty() && ops[node].outputs[0] >= 0)
+      r.tensor = folded_float.main().tensors[static_cast<size_t>(ops[node].outputs[0])].name;
+    r.impact_sqnr_db = std::numeric_limits<double>::infinity();
     ranking.push_back(r);
   }
   std::stable_sort(ranking.begin(), ranking.end(), [](const RankedLayer& a, const RankedLayer& b) {
@@ -149,6 +163,8 @@ MixedSearchResult SearchMixedPrecision(VariantWriter& writer, const FloatReferen
     r.measurement = int8;
   } else {
     r.measurement = tried.at(set).measurement;
+    // A set that missed stopped early: its row gets figures over every item.
+    r.measurement = r.measurement.complete ? r.measurement : reference.Measure(r.variant.file);
     r.measurement.latency_ms = reference.LatencyMs(r.variant.file);
   }
   std::error_code ec;

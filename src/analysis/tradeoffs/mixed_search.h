@@ -33,9 +33,10 @@ struct RankOptions {
   int impact_samples = 8;  // of which each layer's error is carried to the outputs on
 };
 
-// The int8 model's layers, most costly first, mapped to the float nodes
-// that produce them (graph inputs and layers without a float partner left
-// out).
+// Every node of the float model, most costly first: the int8 model's
+// layers by impact, mapped to the float nodes that produce them; then those
+// compare could not measure (no partner tensor), in graph order. With all
+// of them kept in float the model is the float model again.
 std::vector<RankedLayer> RankLayersByImpact(const Model& folded_float, const Model& int8,
                                             const std::vector<quantize::CalibrationSample>& samples,
                                             const RankOptions& options = {});
