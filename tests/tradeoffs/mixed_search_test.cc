@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "analysis/tradeoffs/mixed_search.h"
@@ -149,6 +150,42 @@ TEST(Wilson, KnownIntervals) {
   Interval d = WilsonInterval(10, 10);
   EXPECT_NEAR(d.lo, 0.7225, 1e-4);
   EXPECT_NEAR(d.hi, 1.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// A pass reads the float pass's kept inputs when they fit, else streams the
+// data again: the same figures either way.
+TEST(Measurement, StreamedAndCachedPassesAgree) {
+  TFD_REQUIRE_FIXTURES();
+  using namespace tradeoffs;
+  const auto dir = testing::TempDir("tradeoffs-cache");
+  const std::string model = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  const Dataset evaluation = OpenDataset(testing::ImageNetHalf(dir / "evaluation.csv", false, 12));
+  quantize::CalibrationSourceOptions copt;
+  copt.data = testing::ImageNetHalf(dir / "calibration.csv", true, 8);
+  VariantWriterOptions wopt;
+  wopt.float_path = model;
+  wopt.out_dir = dir.string();
+  wopt.rewrite.method = quantize::ParseRangeMethod("mse");
+  VariantWriter writer(LoadModel(model), quantize::CalibrationSamples(model, copt).samples, wopt);
+  const std::string int8 = writer.Write("int8").file;
+  MeasureOptions cached, streamed;
+  cached.latency_runs = streamed.latency_runs = 1;
+  streamed.input_cache_bytes = 0;
+  const Measurement a = FloatReference(model, evaluation, cached).Measure(int8);
+  const Measurement b = FloatReference(model, evaluation, streamed).Measure(int8);
+  EXPECT_EQ(a.items, 12u);
+  EXPECT_EQ(a.items, b.items);
+  EXPECT_EQ(a.agree, b.agree);
+  EXPECT_EQ(a.sqnr_db, b.sqnr_db);
+  EXPECT_TRUE(std::isfinite(a.sqnr_db));
+  EXPECT_GT(a.sqnr_db, 15.0);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "data/item_stream.h"
 #include "data/preprocess/evaluate.h"
@@ -64,6 +65,8 @@ FloatReference::FloatReference(const std::string& float_path, const Dataset& dat
   LabelMapper labels(float_session_->labels());
   std::vector<BadItem> bad;
   usable_.assign(dataset.items.size(), false);
+  size_t cached = 0;
+  bool cache = options.input_cache_bytes > 0;
   InputStream inputs(dataset, float_session_->target(), spec_);
   while (std::optional<InputItem> in = inputs.Next()) {
     if (!in->ok()) {
@@ -82,6 +85,14 @@ FloatReference::FloatReference(const std::string& float_path, const Dataset& dat
     if (items_.empty()) first_input_ = in->input;
     usable_[in->index] = true;
     items_.push_back(std::move(item));
+    cached += in->input.bytes.size();
+    if (cache && cached <= options.input_cache_bytes) {
+      cached_inputs_.push_back(std::move(in->input));
+    } else if (cache) {
+      cache = false;  // too big: every pass streams
+      cached_inputs_.clear();
+      cached_inputs_.shrink_to_fit();
+    }
   }
   RequireNoBad(bad, dataset.items.size(), options.skip_bad);
   if (items_.empty()) Fail("none of the {} items of {} could be fed to the model", dataset.items.size(), dataset.source);
@@ -104,14 +115,20 @@ Measurement FloatReference::Measure(const std::string& path, const EarlyStop* st
   ModelSession variant(path, &float_session_->expected(), WithArithmetic(options_.arithmetic));
   Measurement m;
   double signal = 0, noise = 0;
-  size_t k = 0;  // position in items_
-  InputStream inputs(dataset_, float_session_->target(), spec_);
-  while (std::optional<InputItem> in = inputs.Next()) {
-    if (!usable_[in->index]) continue;
-    // The float pass read this item; reading it again must give the same bytes.
-    if (!in->ok()) Fail("{}: {} (it could be read a moment ago)", in->entry->path, in->error);
-    const Item& ref = items_[k++];
-    std::vector<float> out = variant.Run(in->input);
+  const bool cached = cached_inputs_.size() == items_.size();
+  std::optional<InputStream> inputs;
+  if (!cached) inputs.emplace(dataset_, float_session_->target(), spec_);
+  for (size_t k = 0; k < items_.size(); ++k) {
+    const Item& ref = items_[k];
+    std::optional<InputItem> in;
+    if (!cached) {
+      // The float pass read this item; reading it again must give the same bytes.
+      do in = inputs->Next();
+      while (in && !usable_[in->index]);
+      if (!in) Fail("{}: the data changed while it was read", dataset_.source);
+      if (!in->ok()) Fail("{}: {} (it could be read a moment ago)", in->entry->path, in->error);
+    }
+    std::vector<float> out = variant.Run(cached ? cached_inputs_[k] : in->input);
     if (out.size() != ref.output.size())
       Fail("{}: output 0 has {} values, the float model's {}", path, out.size(), ref.output.size());
     for (size_t i = 0; i < out.size(); ++i) {

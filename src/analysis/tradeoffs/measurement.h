@@ -54,6 +54,11 @@ struct MeasureOptions {
   std::string labels_file;          // labels of output 0 when the model has none in its metadata
   bool skip_bad = false;
   int latency_runs = 5;
+  // The float pass keeps every item's input bytes when all of them fit in
+  // this many bytes, and later passes (every variant, every mixed-precision
+  // candidate) read them instead of decoding the data again; beyond it,
+  // every pass streams the data. 0: always stream.
+  size_t input_cache_bytes = size_t{256} << 20;
 };
 
 // The float model's answers on every item of the evaluation data.
@@ -101,6 +106,7 @@ class FloatReference {
   Measurement float_;
   double signal_ = 0;
   TensorData first_input_;  // the first usable item, for timing
+  std::vector<TensorData> cached_inputs_;  // per entry of items_, when they fit (input_cache_bytes)
 };
 
 // The targets (labels, "tflite", "xnnpack"...) that run `model` by the check
