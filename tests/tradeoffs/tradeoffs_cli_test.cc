@@ -62,6 +62,29 @@ TEST(TradeoffsCli, BadInputsAreOneLineErrors) {
   std::filesystem::remove_all(dir);
 }
 
+// A model int8 cannot take (an LSTM op without an int8 spec here) still
+// gets its float16 row; the int8 and mixed rows carry the quantizer's reason.
+TEST(TradeoffsCli, ModelInt8CannotTakeStillGetsTheOtherSchemes) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("tradeoffs-lstm");
+  auto r = RunCli("tradeoffs " + Quote(Fixture("models/tflite-micro/trained_lstm.tflite")) + " --calibration " +
+                  Quote(Fixture("images/mnist")) + " --data " + Quote(Fixture("images/mnist")) +
+                  " --schemes float16,int8,mixed --latency-runs 1 --out " + Quote((dir / "out").string()) + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["variants"].size(), 4u);
+  EXPECT_EQ(j["variants"][1]["scheme"], "float16");
+  EXPECT_TRUE(j["variants"][1]["error"].is_null());
+  EXPECT_GT(j["variants"][1]["sqnr_db"].get<double>(), 60.0);
+  for (int k : {2, 3}) {
+    const std::string error = j["variants"][k]["error"];
+    EXPECT_NE(error.find("UNIDIRECTIONAL_SEQUENCE_LSTM"), std::string::npos) << error;
+    EXPECT_NE(error.find("no int8 spec"), std::string::npos) << error;
+  }
+  EXPECT_EQ(j["recommended"], "float16");
+  std::filesystem::remove_all(dir);
+}
+
 // The default schemes as text: every row, the mixed-precision result and the
 // recommendation; the rows this build's quantizer refuses say why.
 TEST(TradeoffsCli, TextTableWithMixedRowAndRecommendation) {

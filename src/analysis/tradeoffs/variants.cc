@@ -41,8 +41,14 @@ std::vector<std::string> ParseSchemes(const std::string& text) {
 VariantWriter::VariantWriter(const Model& float_model, std::vector<quantize::CalibrationSample> samples,
                              VariantWriterOptions options)
     : samples_(std::move(samples)), options_(std::move(options)) {
-  // The same checks and folding as QuantizeModel, once for every scheme.
-  quantize::RequireQuantizableFloatModel(float_model);
+  // The same checks and folding as QuantizeModel, once for every
+  // full-integer scheme; a model int8 cannot take (an op without an int8
+  // spec) still gets the other schemes, its int8 rows say why.
+  try {
+    quantize::RequireQuantizableFloatModel(float_model);
+  } catch (const Error& e) {
+    int8_refusal_ = e.what();
+  }
   folded_ = quantize::FoldConstantDequantize(float_model);
 }
 
@@ -59,6 +65,7 @@ const quantize::Calibration& VariantWriter::CalibrationOnce() {
 }
 
 Model VariantWriter::RewriteInt8(bool per_channel, const std::vector<int>& float_nodes) {
+  if (!int8_refusal_.empty()) throw Error(int8_refusal_);
   quantize::RewriteOptions r = options_.rewrite;
   r.spec.per_channel = per_channel;
   r.keep_float.clear();

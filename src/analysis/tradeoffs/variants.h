@@ -90,6 +90,7 @@ class VariantWriter {
   VariantWriterOptions options_;
   std::optional<quantize::Calibration> calibration_;
   std::optional<Model> int8_;
+  std::string int8_refusal_;  // why the quantizer cannot make int8 of this model ("" : it can)
 };
 
 }  // namespace tfd::tradeoffs
