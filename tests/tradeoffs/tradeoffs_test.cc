@@ -30,6 +30,9 @@ struct TableCase {
   double int8_min_sqnr_db;  // well under what the quantizer's benchmark measures (README)
 };
 
+// Test names and failure messages show the model's name.
+void PrintTo(const TableCase& c, std::ostream* os) { *os << c.name; }
+
 // Calibration and evaluation sets for a model: photo halves for image
 // models, seeded noise over the int8 twin's input range for KWS.
 struct DataSets {

@@ -112,9 +112,15 @@ MixedSearchResult SearchMixedPrecision(VariantWriter& writer, const FloatReferen
     MixedCandidate c;
     c.nodes = nodes;
     candidate_files.push_back(fmt::format("mixed-candidate-{}.tflite", candidate_files.size() + 1));
-    c.measurement = MeasureMixed(writer, reference, nodes, candidate_files.back(), &stop);
-    c.met = c.measurement.complete && budget.MetBy(c.measurement);
     c.step = step;
+    try {
+      c.measurement = MeasureMixed(writer, reference, nodes, candidate_files.back(), &stop);
+      c.met = c.measurement.complete && budget.MetBy(c.measurement);
+    } catch (const Error& e) {
+      // A set the quantizer cannot write is a candidate that misses.
+      c.measurement.complete = false;
+      c.step += std::string(" (not written: ") + e.what() + ")";
+    }
     r.candidates.push_back(c);
     return tried.emplace(nodes, c).first->second;
   };
