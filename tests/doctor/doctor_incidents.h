@@ -2,6 +2,7 @@
 // Test-only: incidents built from the fixtures with the project's own tools
 // (the model writer, the quantizer, preprocessing specs), and doctor run on
 // them through the CLI.
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -46,53 +47,13 @@ inline std::string WriteText(const std::filesystem::path& p, const std::string& 
   return p.string();
 }
 
-// The float model with an identity Convolution2DTransposeBias (MediaPipe's
-// custom op: 1x1 weights, zero bias, VALID, stride 1) between its input and
-// the rest: the same answers in tflite-doctor's interpreter, but stock
-// TFLite has no kernel for it.
-inline std::string WithIdentityCustomOp(const std::string& float_model, const std::filesystem::path& out) {
-  Model m = LoadModel(float_model);
-  Subgraph& g = m.subgraphs[0];
-  const int input = g.inputs[0];
-  const Tensor in = g.tensors[static_cast<size_t>(input)];
-  const int32_t channels = in.shape.back();
-  auto add_buffer = [&](const std::vector<float>& v) {
-    Buffer b;
-    b.data.resize(v.size() * sizeof(float));
-    std::memcpy(b.data.data(), v.data(), b.data.size());
-    m.buffers.push_back(std::move(b));
-    return static_cast<uint32_t>(m.buffers.size() - 1);
-  };
-  std::vector<float> eye(static_cast<size_t>(channels * channels), 0.0f);
-  for (int32_t c = 0; c < channels; ++c) eye[static_cast<size_t>(c * channels + c)] = 1.0f;
-  Tensor w;
-  w.name = "passthrough/weights";
-  w.shape = {channels, 1, 1, channels};
-  w.buffer = add_buffer(eye);
-  Tensor b;
-  b.name = "passthrough/bias";
-  b.shape = {channels};
-  b.buffer = add_buffer(std::vector<float>(static_cast<size_t>(channels), 0.0f));
-  Tensor o = in;
-  o.name = "passthrough";
-  o.buffer = 0;
-  const int wi = static_cast<int>(g.tensors.size());
-  g.tensors.push_back(w);
-  g.tensors.push_back(b);
-  const int oi = static_cast<int>(g.tensors.size());
-  g.tensors.push_back(o);
-  for (Operator& op : g.operators)
-    for (int& t : op.inputs)
-      if (t == input) t = oi;
-  m.op_codes.push_back({BuiltinOp::CUSTOM, "Convolution2DTransposeBias", 1});
-  Operator op;
-  op.opcode_index = static_cast<uint32_t>(m.op_codes.size() - 1);
-  op.inputs = {input, wi, wi + 1};
-  op.outputs = {oi};
-  // TfLiteTransposeConvParams: padding VALID (2), stride_width 1, stride_height 1.
-  op.custom_options = {2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0};
-  g.operators.insert(g.operators.begin(), std::move(op));
-  SaveModel(m, out.string());
+// The model with an identity Convolution2DTransposeBias (MediaPipe's custom
+// op) after its float input, by tools/plant_custom_op: the same answers in
+// tflite-doctor's interpreter, but stock TFLite has no kernel for it.
+inline std::string WithIdentityCustomOp(const std::string& model, const std::filesystem::path& out) {
+  const std::string tool = std::string(TFD_BUILD_DIR) + "/plant_custom_op";
+  const std::string cmd = Quote(tool) + " " + Quote(model) + " " + Quote(out.string());
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   return out.string();
 }
 

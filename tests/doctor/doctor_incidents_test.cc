@@ -160,6 +160,45 @@ TEST_F(DoctorIncidents, NoiseCalibrationAndDriftedPreprocessingAreBothFound) {
   }
 }
 
+TEST_F(DoctorIncidents, FixesWrittenClearTheCauses) {
+  // --fix writes the corrected spec and a re-quantized model (worst layers
+  // kept in float until the --budget agreement is met); doctor run again
+  // with them finds nothing.
+  const std::string noise = NoiseCalibrated();
+  const auto declared = Spec("app.json", R"({"range": [0, 1]})");
+  const auto fix = dir_ / "fix";
+  DoctorRun r = Doctor(Quote(noise) + " --reference " + Quote(Fixture(kMobileNet)) + " " + Common() +
+                       " --calibration " + Quote(calibration_) + " --calibration-samples 16 --declared " +
+                       Quote(declared) + " --budget 0.95 --fix " + Quote(fix.string()));
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  ASSERT_EQ(r.kinds().size(), 2u) << r.cli.out;
+  ASSERT_TRUE(std::filesystem::exists(fix / "preprocessing.json"));
+  ASSERT_TRUE(std::filesystem::exists(fix / "requantized.tflite"));
+  const std::string changes = SlurpFile(fix / "CHANGES.txt");
+  EXPECT_NE(changes.find("preprocessing.json"), std::string::npos) << changes;
+  EXPECT_NE(changes.find("requantized.tflite"), std::string::npos) << changes;
+  // The budget: met, or the search's steps (0, 1, 2, 4, 8 layers kept in
+  // float) listed and the best written.
+  double requantized = -1;
+  for (const auto& f : r.json["outputs"])
+    if (f["name"] == "top-1 agreement of the re-quantized reference") requantized = f["value"];
+  std::string quant_fix;
+  for (const auto& c : r.json["causes"])
+    if (c["kind"] == "quantization") quant_fix = c["fix"];
+  if (requantized < 0.95) {
+    EXPECT_NE(r.json["notes"].dump().find("8 kept"), std::string::npos) << r.json["notes"].dump();
+  }
+  EXPECT_GE(requantized, 0.8) << r.cli.out;
+  // The spec written is the model's own: [-1, 1].
+  const auto spec = nlohmann::json::parse(SlurpFile(fix / "preprocessing.json"));
+  EXPECT_EQ(spec["mean"].dump() + spec["std"].dump(), "[127.5][127.5]") << spec.dump();
+  DoctorRun fixed = Doctor(Quote((fix / "requantized.tflite").string()) + " --reference " + Quote(Fixture(kMobileNet)) +
+                           " " + Common() + " --declared " + Quote((fix / "preprocessing.json").string()));
+  ASSERT_EQ(fixed.cli.exit_code, 0) << fixed.cli.err;
+  EXPECT_TRUE(fixed.kinds().empty()) << fixed.cli.out;
+  EXPECT_TRUE(Contains(fixed.ruled_out(), "preprocessing")) << fixed.cli.out;
+}
+
 // ---- No false alarm: the fixtures as they were published ----
 
 TEST_F(DoctorIncidents, Int8InputFedUnquantizedValuesRanksPreprocessingFirst) {

@@ -110,6 +110,7 @@ async function run(browserUrl) {
       candidates: q('#preprocessing tr.candidate').length,
       confusion_rows: q('#confusion tr').length,
       targets: q('#check tr.target').map((t) => t.getAttribute('data-target')),
+      failing_targets: q('#check tr.target td.fails').map((td) => td.parentElement.getAttribute('data-target')),
       width: document.documentElement.scrollWidth,
       height: document.documentElement.scrollHeight,
     });

@@ -60,7 +60,7 @@ CompatibilityFindings FindCompatibility(const Model& deployed, const std::string
     c.figures.push_back({"nodes", static_cast<double>(t.total_ops), "count"});
     c.cost.hard_failure = true;
     c.cost.metric = "loads on " + t.target;
-    c.cost.sentence = "hard failure: " + t.target + " refuses the model (every answer lost there)";
+    c.cost.sentence = "hard failure: " + t.target + " refuses the model";
     for (size_t i = 0; i < fixes.size(); ++i) c.fix += (i ? " " : "") + fixes[i];
     if (c.fix.empty()) c.fix = "replace the ops " + t.target + " lacks (see the check table)";
     out.causes.push_back(std::move(c));

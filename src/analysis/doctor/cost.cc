@@ -103,6 +103,9 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
   best.calibration_findings = audit.findings;
   best.calibration_description = source.description;
   bool have = false;
+  // More layers in float is not always better on the items measured (the
+  // ranking is the deployed model's): the best step measured is kept, the
+  // fewest layers on a tie.
   for (size_t keep : {size_t{0}, size_t{1}, size_t{2}, size_t{4}, size_t{8}}) {
     if (keep > worst.size()) break;
     if (keep > 0 && (!budget || (have && best.agreement >= *budget))) break;
@@ -111,6 +114,7 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
     ItemOutcomes outcomes = Measure(m, reference, data, skip_bad, progress);
     const double agreement = outcomes.agreement();
     best.steps.push_back({keep, agreement});
+    if (have && agreement <= best.agreement) continue;
     best.model = std::move(m);
     best.kept_float = options.keep_float;
     best.outcomes = std::move(outcomes);

@@ -300,6 +300,13 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
     }
     const PairedDifference gain = Paired(idx, a, b);
     out.outputs.push_back({"top-1 agreement of the re-quantized reference", req.agreement, "share"});
+    if (rq.budget) {
+      std::string steps;
+      for (const auto& [kept, a] : req.steps) steps += fmt::format("{}{} kept: {}", steps.empty() ? "" : ", ", kept, Pct(a));
+      out.notes.push_back(fmt::format("--budget {}: top-1 agreement with the worst layers kept in float: {}{}",
+                                      Pct(*rq.budget), steps,
+                                      req.agreement >= *rq.budget ? "" : " (not met: the best is written)"));
+    }
     for (const auto& f : req.calibration_findings) out.notes.push_back("calibration data: " + f);
     std::string measured = fmt::format(
         "re-quantized by tflite-doctor ({}; mse ranges, bias correction{}): top-1 agreement {} against the "

@@ -40,7 +40,7 @@ std::string VerdictLine(const DoctorResult& result) {
   }
   const Cause& c = result.causes.front();
   std::string head = result.causes.size() == 1 ? "1 cause: " : fmt::format("{} causes, worst: ", result.causes.size());
-  if (c.cost.hard_failure) return head + c.kind + " (hard failure: " + c.cost.metric + ")";
+  if (c.cost.hard_failure) return head + c.kind + " (" + c.cost.sentence + ")";
   return head + c.kind + fmt::format(" ({:.1f} {} of {})", c.cost.points, c.cost.unit, c.cost.metric);
 }
 
