@@ -18,6 +18,14 @@ std::string CostLine(const doctor::Cost& c) {
   return line;
 }
 
+// The first lines stay short: a long summary (a check finding's whole
+// explanation) is cut at a word; the causes section has it whole.
+std::string Short(const std::string& text, size_t limit = 110) {
+  if (text.size() <= limit) return text;
+  size_t cut = text.rfind(' ', limit);
+  return text.substr(0, cut == std::string::npos ? limit : cut) + " ...";
+}
+
 }  // namespace
 
 std::string WrapColumns(const std::string& text, size_t width, size_t first_indent, size_t indent) {
@@ -56,8 +64,8 @@ std::string DoctorText(const doctor::DoctorResult& r) {
   wrap("Verdict: " + r.verdict, 0, 2);
   if (!r.causes.empty()) {
     const auto& c = r.causes.front();
-    wrap("Worst: " + c.kind + ": " + c.summary + " (" + CostLine(c.cost) + ")", 0, 2);
-    wrap("Fix: " + c.fix, 0, 2);
+    wrap("Worst: " + c.kind + ": " + Short(c.summary) + " (" + CostLine(c.cost) + ")", 0, 2);
+    wrap("Fix: " + Short(c.fix, 150), 0, 2);
   } else if (!r.undecided.empty()) {
     wrap("To decide " + r.undecided.front().kind + ", give " + r.undecided.front().give, 0, 2);
   }

@@ -256,6 +256,10 @@ TEST(DoctorCli, BadInputsGiveOneLineErrors) {
   CliResult calibration = RunCli("doctor " + Quote(Fixture(kVwwInt8)) + " --calibration /tmp");
   one_line(calibration);
   EXPECT_NE(calibration.err.find("--reference"), std::string::npos);
+  CliResult no_calibration = RunCli("doctor " + Quote(Fixture(kVwwInt8)) + " --reference " + Quote(Fixture(kVwwFloat)) +
+                                    " --calibration /nonexistent/photos");
+  one_line(no_calibration);
+  EXPECT_NE(no_calibration.err.find("/nonexistent/photos"), std::string::npos) << no_calibration.err;
   CliResult spec = RunCli("doctor " + Quote(Fixture(kVwwInt8)) + " --declared /nonexistent/spec.json");
   one_line(spec);
   CliResult target = RunCli("doctor " + Quote(Fixture(kVwwInt8)) + " --target nosuchtarget");

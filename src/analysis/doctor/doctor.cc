@@ -57,6 +57,7 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
     result.items = data->items.size();
   }
   if (!rq.reference.empty()) LoadModel(rq.reference);
+  if (!rq.calibration.empty() && rq.calibration != "random") OpenDataset(rq.calibration);
   DoctorPlan plan = PlanDoctor(rq, deployed);
   result.undecided = plan.undecided;
   result.ruled_out = plan.ruled_out;

@@ -282,10 +282,26 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
     return c;
   };
 
+  // What a better quantization recovers. Issue 13's scheme trade-offs
+  // (`tradeoffs`: per-channel, per-tensor, float16, int16x8... each with its
+  // size, speed and agreement) plug in here: today one scheme (int8,
+  // per-channel, mse ranges, bias correction) and its keep-float steps are
+  // measured; a trade-off table would give Requantized one row per scheme
+  // and the cause's fix the best row within --budget.
   if (!rq.calibration.empty() && rq.reference && classifier) {
     Progress rp = rq.progress ? rq.progress("re-quantize") : Progress{};
-    Requantized req = RequantizeReference(*rq.reference, data, rq.calibration, rq.calibration_samples,
-                                          out.worst_reference_tensors, rq.budget, rq.skip_bad, rp);
+    Requantized req;
+    try {
+      req = RequantizeReference(*rq.reference, data, rq.calibration, rq.calibration_samples,
+                                out.worst_reference_tensors, rq.budget, rq.skip_bad, rp);
+    } catch (const Error& e) {
+      // A reference the quantizer cannot take (already quantized, an op
+      // int8 has no spec for): the rest of the findings stand.
+      out.undecided = Undecided{kQuantization, std::string("the reference could not be re-quantized: ") + e.what(),
+                                "a float --reference the quantizer takes, or labelled --data"};
+      for (const auto& e2 : evidence) out.notes.push_back("quantization: " + e2);
+      return out;
+    }
     // Pair the re-quantized model's items with the deployed model's.
     std::map<size_t, int> req_agree;
     for (size_t i = 0; i < req.outcomes.index.size(); ++i) req_agree[req.outcomes.index[i]] = req.outcomes.agree[i];
