@@ -225,6 +225,22 @@ TEST_F(DoctorIncidents, UntouchedVwwPairHasNoCause) {
   EXPECT_EQ(ruled, (std::vector<std::string>{"compatibility", "preprocessing", "quantization"})) << r.cli.out;
 }
 
+TEST_F(DoctorIncidents, UntouchedResNetPairHasNoCause) {
+  // The float CIFAR-10 ResNet says nothing about its input; its int8 twin's
+  // input quantization does ([0, 255]). The re-quantized reference must be
+  // calibrated through that pipeline, not a [0, 1] guess.
+  DoctorRun r = Doctor(Quote(Fixture("models/mlperf-tiny/pretrainedResnet_quant.tflite")) + " --reference " +
+                       Quote(Fixture("models/mlperf-tiny/pretrainedResnet.tflite")) + " " + Common() +
+                       " --calibration " + Quote(calibration_) + " --calibration-samples 16");
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  EXPECT_TRUE(r.kinds().empty()) << r.cli.out;
+  EXPECT_TRUE(Contains(r.ruled_out(), "quantization")) << r.cli.out;
+  double requantized = -1;
+  for (const auto& f : r.json["outputs"])
+    if (f["name"] == "top-1 agreement of the re-quantized reference") requantized = f["value"];
+  EXPECT_GE(requantized, 0.8) << r.cli.out;
+}
+
 TEST_F(DoctorIncidents, UntouchedMobileNetModelsHaveNoCause) {
   const auto minus_one_one = Spec("app.json", R"({"range": [-1, 1]})");
   const auto pixels = Spec("app_uint8.json", R"({"range": [0, 255]})");

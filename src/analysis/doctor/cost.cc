@@ -13,6 +13,7 @@
 #include "quantize/calibration_source.h"
 #include "quantize/rewrite.h"
 #include "util/error.h"
+#include "util/file_io.h"
 
 namespace tfd::doctor {
 
@@ -83,8 +84,25 @@ ItemOutcomes Measure(const Model& model, ModelSession& reference, const Dataset&
 Requantized RequantizeReference(ModelSession& reference, const Dataset& data, const std::string& calibration,
                                 size_t calibration_samples, const std::vector<std::string>& worst,
                                 std::optional<double> budget, bool skip_bad, const Progress& progress) {
+  // Calibration items go through the pipeline the reference is measured
+  // with (its metadata, else its deployed partner's input range): a float
+  // model that says nothing would otherwise be calibrated on [0,1] guesses.
+  const auto spec_path = std::filesystem::temp_directory_path() /
+                         fmt::format("tflite-doctor-calibration-spec-{}.json", ::getpid());
+  {
+    const std::string text = PreprocessSpecJson(reference.expected().spec).dump();
+    WriteFileBytes(spec_path.string(), std::vector<uint8_t>(text.begin(), text.end()));
+  }
+  struct RemoveSpec {
+    std::filesystem::path p;
+    ~RemoveSpec() {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+  } remove_spec{spec_path};
   quantize::CalibrationSourceOptions co;
   co.data = calibration;
+  co.preprocess = spec_path.string();
   co.samples = calibration_samples;
   co.skip_bad = skip_bad;
   quantize::CalibrationSource source = quantize::CalibrationSamples(reference.path(), co);
@@ -102,6 +120,11 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
   Requantized best;
   best.calibration_findings = audit.findings;
   best.calibration_description = source.description;
+  // The temporary spec file means nothing to a reader: name the pipeline.
+  const size_t at = best.calibration_description.find(spec_path.string());
+  if (at != std::string::npos)
+    best.calibration_description.replace(at, spec_path.string().size(),
+                                         "the reference's (" + DescribeSpec(reference.expected().spec) + ")");
   bool have = false;
   // More layers in float is not always better on the items measured (the
   // ranking is the deployed model's): the best step measured is kept, the

@@ -342,10 +342,11 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
       }
       out.cause = std::move(c);
     } else {
-      out.ruled_out = RuledOut{kQuantization,
-                               fmt::format("{}: a gain of {:.1f} points, 95% interval [{:.1f}, {:.1f}] over {} items, "
-                                           "within the noise",
-                                           measured, gain.points, gain.lo, gain.hi, gain.items)};
+      out.ruled_out = RuledOut{
+          kQuantization,
+          fmt::format("{}: a gain of {:.1f} points, 95% interval [{:.1f}, {:.1f}] over {} items, {}", measured,
+                      gain.points, gain.lo, gain.hi, gain.items,
+                      gain.hi < 0 ? "the deployed quantization does better" : "within the noise")};
     }
     out.requantized = std::move(req);
     return out;
