@@ -254,6 +254,22 @@ TEST_F(DoctorIncidents, UntouchedMobileNetModelsHaveNoCause) {
   }
 }
 
+TEST_F(DoctorIncidents, TooFewItemsRuleNothingOut) {
+  // Five items cannot give a noise level: undecided, with what to give.
+  const auto declared = Spec("app.json", R"({"range": [0, 1], "quantization": "input"})");
+  DoctorRun r = Doctor(Quote(Fixture(kVwwInt8)) + " --reference " + Quote(Fixture(kVwwFloat)) + " --data " +
+                       Quote(data_) + " --max-items 5 --calibration " + Quote(calibration_) +
+                       " --calibration-samples 16 --declared " + Quote(declared));
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  EXPECT_TRUE(r.kinds().empty()) << r.cli.out;
+  EXPECT_EQ(r.ruled_out(), (std::vector<std::string>{"compatibility"})) << r.cli.out;
+  std::vector<std::string> undecided;
+  for (const auto& u : r.json["undecided"]) undecided.push_back(u["kind"]);
+  std::sort(undecided.begin(), undecided.end());
+  EXPECT_EQ(undecided, (std::vector<std::string>{"preprocessing", "quantization"})) << r.cli.out;
+  EXPECT_NE(r.json["undecided"].dump().find("only 5 items"), std::string::npos);
+}
+
 // ---- Bad input: one line naming the problem, non-zero exit ----
 
 TEST(DoctorCli, BadInputsGiveOneLineErrors) {

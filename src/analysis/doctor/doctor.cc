@@ -118,6 +118,24 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
       if (quant->cause && quant->requantized) fixes.requantized = &quant->requantized->model;
     }
   }
+  // Too few items cannot rule a cause out: the noise level itself is then
+  // unknown (a 95% interval over five items spans most outcomes). Found
+  // causes stand (their interval already excludes 0).
+  if (data && result.items < kFewItems) {
+    std::vector<RuledOut> kept;
+    for (auto& r : result.ruled_out) {
+      if (r.kind == kCompatibility || r.measurement.find("computes in float") != std::string::npos) {
+        kept.push_back(r);
+        continue;
+      }
+      result.undecided.insert(result.undecided.begin(),
+                              Undecided{r.kind,
+                                        fmt::format("only {} items, too few to rule it out ({})", result.items,
+                                                    r.measurement),
+                                        fmt::format("--data with {} items or more", kFewItems)});
+    }
+    result.ruled_out = std::move(kept);
+  }
   RankCauses(result);
   result.verdict = VerdictLine(result);
   if (!rq.fix_dir.empty()) {

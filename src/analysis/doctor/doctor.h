@@ -14,6 +14,9 @@
 
 namespace tfd::doctor {
 
+// Under this many data items a kind is never ruled out, only left undecided.
+inline constexpr size_t kFewItems = 20;
+
 struct DoctorRequest {
   std::string deployed;     // the .tflite that answers wrongly
   std::string reference;    // its float original ("": the deployed model's float shadow)
