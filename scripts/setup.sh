@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ pkg-config flatbuffers-compiler libflatbuffers-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev libzip-dev zlib1g-dev
           libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libjpeg-dev libpng-dev
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev chromium)
 # Node.js may come from another source (e.g. NodeSource, whose nodejs bundles
 # npm and conflicts with Debian's npm): install Debian's only when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -25,9 +25,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The oracle's node_modules is reinstalled only when the lockfile changed.
-stamp=tools/oracle/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ tools/oracle/package-lock.json -nt "$stamp" ]; then
-  echo "setup: npm ci --prefix tools/oracle"
-  npm ci --prefix tools/oracle --no-audit --no-fund --loglevel=error >/dev/null
-fi
+# Each Node tool's node_modules is reinstalled only when its lockfile
+# changed: the oracle (the real TFLite runtime), and report_check (Ajv for
+# doctor's JSON schema, ws to drive headless Chromium for its HTML report).
+for tool in oracle report_check; do
+  stamp=tools/$tool/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ tools/$tool/package-lock.json -nt "$stamp" ]; then
+    echo "setup: npm ci --prefix tools/$tool"
+    npm ci --prefix tools/$tool --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+done

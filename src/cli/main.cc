@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   // --threads N: threads one operator may use (output rows split between
   // them; answers do not change). Commands that run a model over a dataset
   // use every core by default, the others one.
-  const std::string dataset_commands[] = {"eval", "compare", "quantize", "audit-preprocessing"};
+  const std::string dataset_commands[] = {"eval", "compare", "quantize", "audit-preprocessing", "doctor"};
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     sub->add_option_function<int>(
            "--threads", [](const int& n) { tfd::SetIntraOpThreads(n); },
