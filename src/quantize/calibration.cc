@@ -70,16 +70,19 @@ Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& 
   }
   if (!options.histograms) return cal;
   for (auto& st : cal.tensors)
-    if (st.seen) st.histogram.assign(kHistogramBins, 0);
+    if (st.seen) st.histogram.assign(kHistogramBins, 0), st.abs_histogram.assign(kHistogramBins, 0);
   RunAll(model, samples, [&](int subgraph, int, int tensor_index, const RuntimeTensor& t) {
     if (subgraph != 0 || t.dtype != DType::FLOAT32) return;
     TensorStatistics& st = cal.tensors[static_cast<size_t>(tensor_index)];
     if (st.histogram.empty()) return;
     const double width = static_cast<double>(st.max) - st.min;
+    const double abs_max = std::max(std::fabs(static_cast<double>(st.min)), std::fabs(static_cast<double>(st.max)));
     const float* v = t.As<float>();
     for (int64_t i = 0; i < t.NumElements(); ++i) {
       int bin = width > 0 ? static_cast<int>((v[i] - st.min) / width * kHistogramBins) : 0;
       ++st.histogram[static_cast<size_t>(std::clamp(bin, 0, kHistogramBins - 1))];
+      int abs_bin = abs_max > 0 ? static_cast<int>(std::fabs(static_cast<double>(v[i])) / abs_max * kHistogramBins) : 0;
+      ++st.abs_histogram[static_cast<size_t>(std::min(abs_bin, kHistogramBins - 1))];
     }
   });
   return cal;

@@ -23,6 +23,9 @@ struct TensorStatistics {
   uint64_t count = 0;
   // Counts over [min, max] in kHistogramBins equal bins (empty unless asked for).
   std::vector<uint64_t> histogram;
+  // Counts of |x| over [0, max(|min|, |max|)] in kHistogramBins equal bins,
+  // filled with `histogram`: what entropy calibration (TensorRT's) reads.
+  std::vector<uint64_t> abs_histogram;
   // Mean of the values at each index of the last dimension (the channel of
   // an NHWC activation, the feature of a FULLY_CONNECTED input), over every
   // other position and sample: what bias correction weighs weight errors by.
@@ -38,7 +41,8 @@ struct Calibration {
 };
 
 struct CalibrationOptions {
-  // A second pass over the samples fills the histograms (percentile, MSE).
+  // A second pass over the samples fills the histograms (percentile, MSE,
+  // entropy).
   bool histograms = false;
 };
 
