@@ -114,7 +114,17 @@ void Quantize(const QuantizeArgs& args) {
                   {"declared_range", res.audit.declared_range ? nlohmann::json{res.audit.declared_range->first, res.audit.declared_range->second}
                                                               : nlohmann::json(nullptr)},
                   {"value_range", {res.audit.value_min, res.audit.value_max}},
-                  {"outside_declared", res.audit.outside_declared}};
+                  {"outside_declared", res.audit.outside_declared},
+                  {"ranges_still_moving", res.audit.settling_checked ? nlohmann::json(res.audit.ranges_still_moving) : nlohmann::json(nullptr)},
+                  {"samples_needed", res.audit.settling_checked ? nlohmann::json(res.audit.samples_needed) : nlohmann::json(nullptr)},
+                  {"slowest_tensor", res.audit.settling_checked ? nlohmann::json(res.audit.slowest_tensor) : nlohmann::json(nullptr)},
+                  {"range_margin", res.audit.settling_checked ? nlohmann::json(res.audit.range_margin) : nlohmann::json(nullptr)},
+                  {"held_out", res.audit.held_out_checked
+                                   ? nlohmann::json{{"far", res.audit.far_from_held_out},
+                                                    {"worst_distance", res.audit.held_out_distance},
+                                                    {"worst_tensor", res.audit.held_out_tensor},
+                                                    {"output_distance", res.audit.output_distance}}
+                                   : nlohmann::json(nullptr)}};
     std::cout << j.dump(2) << "\n";
   } else {
     for (const auto& w : warnings) std::cerr << "tflite-doctor: warning: " << w << "\n";

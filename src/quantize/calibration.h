@@ -21,6 +21,9 @@ struct TensorStatistics {
   float min = std::numeric_limits<float>::infinity();
   float max = -std::numeric_limits<float>::infinity();
   uint64_t count = 0;
+  // Mean and standard deviation of every value seen (the calibration
+  // audit's comparison with held-out data).
+  double mean = 0, stddev = 0;
   // Counts over [min, max] in kHistogramBins equal bins (empty unless asked for).
   std::vector<uint64_t> histogram;
   // Counts of |x| over [0, max(|min|, |max|)] in kHistogramBins equal bins,
@@ -38,6 +41,10 @@ struct TensorStatistics {
 struct Calibration {
   std::vector<TensorStatistics> tensors;  // indexed like the main subgraph's tensors
   size_t samples = 0;
+  // Each sample's own range of each tensor, sample_min[t][s] and
+  // sample_max[t][s] (empty for tensors never seen): how the ranges grow
+  // with the number of samples (the audit's "too few samples").
+  std::vector<std::vector<float>> sample_min, sample_max;
 };
 
 struct CalibrationOptions {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <random>
 #include <set>
 #include <string_view>
 
@@ -114,6 +116,106 @@ CalibrationAudit AuditCalibration(const Model& model, const std::vector<Calibrat
   if (a.duplicates)
     a.findings.push_back(fmt::format("{} of {} calibration samples duplicate an earlier one", a.duplicates, a.samples));
   return a;
+}
+
+}  // namespace tfd::quantize
+
+namespace tfd::quantize {
+namespace {
+
+// Tensors whose int8 parameters come from calibrated ranges: every float
+// activation calibration saw, except outputs of ops whose parameters are
+// fixed by TFLite's spec.
+std::vector<size_t> CalibratedTensors(const Model& model, const Calibration& cal) {
+  const Subgraph& g = model.main();
+  std::vector<bool> fixed(g.tensors.size(), false);
+  for (const Operator& op : g.operators) {
+    const auto b = model.op_code(op).builtin;
+    if (b == tflite::BuiltinOperator::SOFTMAX || b == tflite::BuiltinOperator::LOGISTIC ||
+        b == tflite::BuiltinOperator::TANH)
+      for (int32_t t : op.outputs)
+        if (t >= 0) fixed[static_cast<size_t>(t)] = true;
+  }
+  std::vector<size_t> out;
+  for (size_t t = 0; t < cal.tensors.size() && t < g.tensors.size(); ++t)
+    if (cal.tensors[t].seen && !fixed[t] && cal.tensors[t].max > cal.tensors[t].min) out.push_back(t);
+  return out;
+}
+
+}  // namespace
+
+void AuditRangeSettling(const Model& model, const Calibration& cal, CalibrationAudit* audit) {
+  const size_t n = cal.samples;
+  const std::vector<size_t> tensors = CalibratedTensors(model, cal);
+  if (n == 0 || tensors.empty() || cal.sample_min.size() != cal.tensors.size()) return;
+  // Per tensor: the typical range is the mean of the samples' own minima
+  // and maxima; its 95% margin after k samples is 1.96 sigma / sqrt(k)
+  // (sigma: the spread of those extremes from sample to sample), so it is
+  // within kSettledShare of its width after (1.96 sigma / (share width))^2.
+  // (The extremes of the whole set are no measure: the largest value of a
+  // long-tailed activation grows with every sample added.)
+  double worst_needed = 0;
+  for (size_t t : tensors) {
+    const auto& lo = cal.sample_min[t];
+    const auto& hi = cal.sample_max[t];
+    double mean_lo = 0, mean_hi = 0;
+    for (size_t s = 0; s < n; ++s) mean_lo += lo[s], mean_hi += hi[s];
+    mean_lo /= static_cast<double>(n), mean_hi /= static_cast<double>(n);
+    const double width = mean_hi - mean_lo;
+    if (!(width > 0)) continue;
+    double var_lo = 0, var_hi = 0;
+    for (size_t s = 0; s < n; ++s)
+      var_lo += (lo[s] - mean_lo) * (lo[s] - mean_lo), var_hi += (hi[s] - mean_hi) * (hi[s] - mean_hi);
+    // With one sample there is no spread to measure: call it unknown.
+    const double sigma = n > 1 ? std::sqrt(std::max(var_lo, var_hi) / static_cast<double>(n - 1)) : width;
+    const double needed = std::pow(1.96 * sigma / (kSettledShare * width), 2.0);
+    if (needed > worst_needed) {
+      worst_needed = needed;
+      audit->slowest_tensor = model.main().tensors[t].name;
+      audit->range_margin = 1.96 * sigma / (width * std::sqrt(static_cast<double>(n)));
+    }
+  }
+  audit->settling_checked = true;
+  audit->samples_needed = std::max<size_t>(1, static_cast<size_t>(std::ceil(worst_needed)));
+  audit->ranges_still_moving = audit->samples_needed > n;
+  // The measurement replaces the rule of thumb (under kFewSamples).
+  const std::string rule_of_thumb = fmt::format("only {} calibration samples:", n);
+  audit->findings.erase(std::remove_if(audit->findings.begin(), audit->findings.end(),
+                                       [&](const std::string& f) { return f.rfind(rule_of_thumb, 0) == 0; }),
+                        audit->findings.end());
+  audit->too_few_samples = audit->ranges_still_moving;
+  if (audit->ranges_still_moving)
+    audit->findings.push_back(fmt::format(
+        "only {} calibration samples: the activation ranges are still moving (tensor '{}''s typical range is known "
+        "only to within {:.0f}% of its width); about {} samples bring every tensor's within {:.0f}%",
+        n, audit->slowest_tensor, 100 * audit->range_margin, audit->samples_needed, 100 * kSettledShare));
+}
+
+void AuditAgainstHeldOut(const Model& model, const Calibration& cal, const Calibration& held_out,
+                         CalibrationAudit* audit) {
+  const Subgraph& g = model.main();
+  if (cal.tensors.size() != held_out.tensors.size()) return;
+  audit->held_out_checked = true;
+  auto distance = [&](size_t t) {
+    const TensorStatistics &c = cal.tensors[t], &h = held_out.tensors[t];
+    if (!c.seen || !h.seen || !(h.stddev > 0)) return -1.0;
+    return std::hypot(c.mean - h.mean, c.stddev - h.stddev) / h.stddev;
+  };
+  double worst = -1;
+  for (size_t t : CalibratedTensors(model, held_out)) {
+    const double d = distance(t);
+    if (d > worst) worst = d, audit->held_out_tensor = g.tensors[t].name;
+  }
+  if (worst < 0) return;
+  audit->held_out_distance = worst;
+  if (!g.outputs.empty()) audit->output_distance = std::max(0.0, distance(static_cast<size_t>(g.outputs[0])));
+  audit->far_from_held_out = worst > kFarFromHeldOut;
+  if (audit->far_from_held_out)
+    audit->findings.push_back(fmt::format(
+        "the model's activations on the calibration set are far from those on the held-out data: tensor '{}' is {:.1f} "
+        "standard deviations away (mean and spread of its values; output 0: {:.1f}); the calibration set does not "
+        "represent the data the model will see",
+        audit->held_out_tensor, worst, audit->output_distance));
 }
 
 }  // namespace tfd::quantize
