@@ -6,6 +6,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
@@ -45,6 +46,12 @@ void PrintHeldOut(const quantize::QuantizeResult& res) {
   if (h.labeled)
     std::cout << fmt::format("; top-1 {:.1f}% (float {:.1f}%, {} labelled items)", 100 * h.top1, 100 * h.float_top1, h.labeled);
   std::cout << "\n";
+  if (h.outputs.size() < 2) return;
+  for (size_t i = 0; i < h.outputs.size(); ++i) {
+    const auto& o = h.outputs[i];
+    std::cout << fmt::format("  output {} '{}' [{}]: SQNR {:.2f} dB{}\n", i, o.name, fmt::join(o.shape, ","), o.sqnr_db,
+                             o.agreement ? fmt::format(", top-1 agreement {:.1f}%", 100 * *o.agreement) : "");
+  }
 }
 
 void Quantize(const QuantizeArgs& args) {
@@ -101,6 +108,11 @@ void Quantize(const QuantizeArgs& args) {
       j["held_out"] = {{"data", h.data}, {"items", h.items}, {"output0_sqnr_db", h.sqnr_db}, {"top1_agreement", h.agreement},
                        {"labeled", h.labeled}, {"top1", h.labeled ? nlohmann::json(h.top1) : nlohmann::json(nullptr)},
                        {"float_top1", h.labeled ? nlohmann::json(h.float_top1) : nlohmann::json(nullptr)}};
+      nlohmann::json outputs = nlohmann::json::array();
+      for (const auto& o : h.outputs)
+        outputs.push_back({{"name", o.name}, {"shape", o.shape}, {"sqnr_db", o.sqnr_db},
+                           {"top1_agreement", o.agreement ? nlohmann::json(*o.agreement) : nlohmann::json(nullptr)}});
+      j["held_out"]["outputs"] = outputs;
     } else {
       j["held_out"] = nullptr;
     }
