@@ -144,9 +144,8 @@ bool HasWarning(const nlohmann::json& j, const std::string& text) {
 // The audit's "too few samples": 5 photos leave the activation ranges still
 // moving, and the finding says how many samples they need; 250 do not.
 // Measured: VWW needs about 90 samples (estimated alike from 5, 20, 50 or
-// 250 photos: 447, 335, 376, 361 at a 5% share; at 10%, a quarter of
-// those), MobileNet v1 0.25 about 10 (its ReLU6 outputs reach the clip in
-// every photo).
+// 250 photos: 112, 84, 94, 91), MobileNet v1 0.25 about 10 (its ReLU6
+// outputs reach the clip in nearly every photo).
 TEST(QuantizeCalibration, AuditSaysWhenRangesAreStillMovingAndHowManySamplesTheyNeed) {
   TFD_REQUIRE_FIXTURES();
   const auto dir = testing::TempDir("quantize-settling");
