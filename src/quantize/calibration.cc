@@ -14,14 +14,13 @@ namespace tfd::quantize {
 namespace {
 
 // `current` (when given) holds the index of the sample being run.
-void RunAll(const Model& model, const std::vector<CalibrationSample>& samples, const TensorObserver& observer,
-            size_t* current = nullptr) {
+void RunAll(const Model& model, const SampleFeed& samples, const TensorObserver& observer, size_t* current = nullptr) {
   Interpreter interp(model);
   interp.AllocateTensors();
   interp.SetObserver(observer);
-  for (size_t s = 0; s < samples.size(); ++s) {
+  size_t s = 0;
+  samples.for_each([&](const CalibrationSample& sample) {
     if (current) *current = s;
-    const CalibrationSample& sample = samples[s];
     if (sample.size() != interp.num_inputs())
       Fail("calibration sample {} has {} tensors; the model has {} inputs", s, sample.size(), interp.num_inputs());
     try {
@@ -32,16 +31,29 @@ void RunAll(const Model& model, const std::vector<CalibrationSample>& samples, c
     } catch (const Error& e) {
       Fail("calibration sample {}: {}", s, e.what());
     }
-  }
+    ++s;
+  });
+  if (s != samples.size) Fail("calibration: the sample source gave {} samples, expected {}", s, samples.size);
 }
 
 }  // namespace
 
+SampleFeed InMemoryFeed(const std::vector<CalibrationSample>& samples) {
+  const std::vector<CalibrationSample>* held = &samples;
+  return {samples.size(), [held](const SampleVisitor& visit) {
+            for (const CalibrationSample& s : *held) visit(s);
+          }};
+}
+
 Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& samples,
                       const CalibrationOptions& options) {
-  if (samples.empty()) Fail("calibration needs at least one sample");
+  return Calibrate(model, InMemoryFeed(samples), options);
+}
+
+Calibration Calibrate(const Model& model, const SampleFeed& samples, const CalibrationOptions& options) {
+  if (samples.size == 0) Fail("calibration needs at least one sample");
   Calibration cal;
-  cal.samples = samples.size();
+  cal.samples = samples.size;
   const size_t num_tensors = model.main().tensors.size();
   cal.tensors.resize(num_tensors);
   cal.sample_min.resize(num_tensors);
@@ -55,8 +67,8 @@ Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& 
     const float* v = t.As<float>();
     const int64_t n = t.NumElements();
     if (n > 0 && cal.sample_min[ti].empty()) {
-      cal.sample_min[ti].assign(samples.size(), std::numeric_limits<float>::infinity());
-      cal.sample_max[ti].assign(samples.size(), -std::numeric_limits<float>::infinity());
+      cal.sample_min[ti].assign(samples.size, std::numeric_limits<float>::infinity());
+      cal.sample_max[ti].assign(samples.size, -std::numeric_limits<float>::infinity());
     }
     float sample_min = std::numeric_limits<float>::infinity(), sample_max = -sample_min;
     double squares = 0;

@@ -3,6 +3,7 @@
 // every activation tensor of the main subgraph, the statistics the range
 // methods need (min/max, and a histogram for percentile and MSE clipping).
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -13,6 +14,18 @@ namespace tfd::quantize {
 
 // One calibration sample: one tensor per model input, in input order.
 using CalibrationSample = std::vector<TensorData>;
+
+// Calibration samples one at a time: `for_each` calls its visitor on each
+// sample in order, and gives the same samples every time it is called (a
+// pass per statistic), so that a source streamed from disk holds one
+// sample at a time whatever their number.
+using SampleVisitor = std::function<void(const CalibrationSample&)>;
+struct SampleFeed {
+  size_t size = 0;
+  std::function<void(const SampleVisitor&)> for_each;
+};
+// A feed over samples held in memory (which must outlive it).
+SampleFeed InMemoryFeed(const std::vector<CalibrationSample>& samples);
 
 inline constexpr int kHistogramBins = 2048;
 
@@ -56,6 +69,7 @@ struct CalibrationOptions {
 // Runs `model` (float activations) on every sample. tfd::Error naming the
 // sample when one does not fit the model's inputs, or when a sample yields
 // a non-finite activation.
+Calibration Calibrate(const Model& model, const SampleFeed& samples, const CalibrationOptions& options = {});
 Calibration Calibrate(const Model& model, const std::vector<CalibrationSample>& samples,
                       const CalibrationOptions& options = {});
 

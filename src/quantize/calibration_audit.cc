@@ -40,22 +40,54 @@ double NeighbourCorrelation(const std::vector<float>& v, int h, int w, int c) {
 
 CalibrationAudit AuditCalibration(const Model& model, const std::vector<CalibrationSample>& samples,
                                   std::optional<std::pair<float, float>> declared) {
+  return AuditCalibration(model, InMemoryFeed(samples), declared);
+}
+
+CalibrationAudit AuditCalibration(const Model& model, const SampleFeed& samples,
+                                  std::optional<std::pair<float, float>> declared) {
   CalibrationAudit a;
-  a.samples = samples.size();
+  a.samples = samples.size;
   a.declared_range = declared;
-  a.too_few_samples = !samples.empty() && samples.size() < kFewSamples;
+  a.too_few_samples = samples.size > 0 && samples.size < kFewSamples;
   bool any = false;
-  for (const auto& s : samples) {
-    if (s.empty() || s[0].dtype != DType::FLOAT32) continue;
-    const size_t n = s[0].bytes.size() / 4;
-    for (size_t i = 0; i < n; ++i) {
-      float v;
-      std::memcpy(&v, s[0].bytes.data() + 4 * i, 4);
-      a.value_min = any ? std::min(a.value_min, v) : v;
-      a.value_max = any ? std::max(a.value_max, v) : v;
+  // Duplicates by a hash of input 0's bytes (a set of the bytes themselves
+  // would hold every sample).
+  std::set<size_t> seen;
+  // The image check follows the first sample's shape: [N,]H,W[,C], a
+  // leading batch of 1 dropped, a missing channel added.
+  bool first = true, image = false;
+  std::vector<int32_t> shape;
+  double total = 0;
+  int counted = 0;
+  std::vector<float> v;
+  samples.for_each([&](const CalibrationSample& s) {
+    if (s.empty()) return;
+    const TensorData& t = s[0];
+    if (first) {
+      first = false;
+      shape = t.shape;
+      if (shape.size() == 4 && shape[0] == 1) shape.erase(shape.begin());
+      if (shape.size() == 2) shape.push_back(1);
+      image = !model.main().inputs.empty() && shape.size() == 3 && shape[0] >= 2 && shape[1] >= 2 && shape[2] >= 1 &&
+              shape[2] <= 4 && t.dtype == DType::FLOAT32;
+    }
+    if (!seen.insert(std::hash<std::string_view>()(
+                         std::string_view(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size())))
+             .second)
+      ++a.duplicates;
+    if (t.dtype != DType::FLOAT32) return;
+    v.resize(t.bytes.size() / 4);
+    std::memcpy(v.data(), t.bytes.data(), v.size() * 4);
+    for (float x : v) {
+      a.value_min = any ? std::min(a.value_min, x) : x;
+      a.value_max = any ? std::max(a.value_max, x) : x;
       any = true;
     }
-  }
+    if (image && v.size() == static_cast<size_t>(shape[0]) * shape[1] * shape[2]) {
+      const double r = NeighbourCorrelation(v, shape[0], shape[1], shape[2]);
+      if (std::isfinite(r)) total += r, ++counted;
+    }
+  });
   // Findings about the values come after the noise check's.
   std::vector<std::string> value_findings;
   if (any && declared) {
@@ -75,42 +107,16 @@ CalibrationAudit AuditCalibration(const Model& model, const std::vector<Calibrat
   if (a.too_few_samples)
     value_findings.push_back(fmt::format("only {} calibration samples: activation ranges from fewer than {} rest on too "
                                      "little data (100 to 500 are typical)",
-                                     samples.size(), kFewSamples));
-  std::set<std::string_view> seen;
-  for (const auto& s : samples) {
-    if (s.empty()) continue;
-    std::string_view key(reinterpret_cast<const char*>(s[0].bytes.data()), s[0].bytes.size());
-    if (!seen.insert(key).second) ++a.duplicates;
-  }
-  const Subgraph& g = model.main();
-  if (!g.inputs.empty() && !samples.empty() && !samples[0].empty()) {
-    const TensorData& first = samples[0][0];
-    std::vector<int32_t> shape = first.shape;
-    // [N,]H,W[,C]: a leading batch of 1 dropped, a missing channel added.
-    if (shape.size() == 4 && shape[0] == 1) shape.erase(shape.begin());
-    if (shape.size() == 2) shape.push_back(1);
-    const bool image = shape.size() == 3 && shape[0] >= 2 && shape[1] >= 2 && shape[2] >= 1 && shape[2] <= 4 &&
-                       first.dtype == DType::FLOAT32;
-    (void)g;
-    if (image) {
-      a.image_input = true;
-      double total = 0;
-      int counted = 0;
-      for (const auto& s : samples) {
-        std::vector<float> v(s[0].bytes.size() / 4);
-        std::memcpy(v.data(), s[0].bytes.data(), v.size() * 4);
-        if (v.size() != static_cast<size_t>(shape[0]) * shape[1] * shape[2]) continue;
-        const double r = NeighbourCorrelation(v, shape[0], shape[1], shape[2]);
-        if (std::isfinite(r)) total += r, ++counted;
-      }
-      a.neighbour_correlation = counted ? total / counted : 0.0;
-      a.looks_like_noise = counted > 0 && a.neighbour_correlation < kNoiseCorrelation;
-      if (a.looks_like_noise)
-        a.findings.push_back(fmt::format(
-            "the calibration inputs look like noise, not images: neighbouring pixels correlate at {:.2f} on average "
-            "(photos: well above {}); ranges calibrated on noise misrepresent the model's real activations",
-            a.neighbour_correlation, kNoiseCorrelation));
-    }
+                                     samples.size, kFewSamples));
+  if (image) {
+    a.image_input = true;
+    a.neighbour_correlation = counted ? total / counted : 0.0;
+    a.looks_like_noise = counted > 0 && a.neighbour_correlation < kNoiseCorrelation;
+    if (a.looks_like_noise)
+      a.findings.push_back(fmt::format(
+          "the calibration inputs look like noise, not images: neighbouring pixels correlate at {:.2f} on average "
+          "(photos: well above {}); ranges calibrated on noise misrepresent the model's real activations",
+          a.neighbour_correlation, kNoiseCorrelation));
   }
   a.findings.insert(a.findings.end(), value_findings.begin(), value_findings.end());
   if (a.duplicates)

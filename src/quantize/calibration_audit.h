@@ -65,6 +65,8 @@ struct CalibrationAudit {
 };
 
 // `declared`: the input range the model declares, if any.
+CalibrationAudit AuditCalibration(const Model& model, const SampleFeed& samples,
+                                  std::optional<std::pair<float, float>> declared = std::nullopt);
 CalibrationAudit AuditCalibration(const Model& model, const std::vector<CalibrationSample>& samples,
                                   std::optional<std::pair<float, float>> declared = std::nullopt);
 

@@ -39,6 +39,9 @@ struct QuantizeResult {
 // In memory: `float_model` calibrated on `samples` and rewritten. The
 // calibration, and the float model it was taken on (constant DEQUANTIZE
 // folded, equalized), are kept where asked for.
+Model QuantizeModel(const Model& float_model, const SampleFeed& samples, const RewriteOptions& options,
+                    RewriteSummary* summary = nullptr, Calibration* calibration = nullptr,
+                    Model* calibrated_model = nullptr);
 Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSample>& samples,
                     const RewriteOptions& options, RewriteSummary* summary = nullptr,
                     Calibration* calibration = nullptr, Model* calibrated_model = nullptr);

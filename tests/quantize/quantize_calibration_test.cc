@@ -15,6 +15,7 @@
 
 #include "data/npy.h"
 #include "format/model_reader.h"
+#include "quantize/quantize.h"
 #include "test_support.h"
 
 namespace tfd {
@@ -266,6 +267,58 @@ TEST(QuantizeCalibration, HeldOutSummaryCoversEveryOutput) {
   ASSERT_EQ(vww["held_out"]["outputs"].size(), 1u);
   EXPECT_EQ(vww["held_out"]["outputs"][0]["sqnr_db"], vww["held_out"]["output0_sqnr_db"]);
   EXPECT_EQ(vww["held_out"]["outputs"][0]["top1_agreement"], vww["held_out"]["top1_agreement"]);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// Calibration streamed from the dataset (every pass decodes the items again,
+// one at a time) writes the same bytes as calibration on samples held in
+// memory: photos, photos with --equalize and per-tensor weights (one more
+// pass), and seeded random inputs; the audits agree too.
+TEST(QuantizeCalibration, StreamedCalibrationWritesTheSameBytesAsInMemory) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-streamed");
+  const auto [calib, eval] = ImagenetHalves(dir);
+  struct Case {
+    std::string model, data;
+    size_t samples;
+    bool equalize;
+  };
+  const std::vector<Case> cases = {
+      {Fixture("models/mlperf-tiny/vww_96_float.tflite"), calib, 30, false},
+      {Fixture("models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite"), calib, 8, true},
+      {Fixture("models/mlperf-tiny/vww_96_float.tflite"), "random", 12, false},
+  };
+  for (const Case& c : cases) {
+    std::string written[2];
+    quantize::CalibrationAudit audits[2];
+    for (int streamed = 0; streamed < 2; ++streamed) {
+      quantize::QuantizeRequest r;
+      r.input = c.model;
+      r.output = (dir / (streamed ? "streamed.tflite" : "in_memory.tflite")).string();
+      r.calibration.data = c.data;
+      r.calibration.samples = c.samples;
+      r.calibration.stream = streamed == 1;
+      r.rewrite.equalize = c.equalize;
+      r.rewrite.spec.per_channel = !c.equalize;
+      const quantize::QuantizeResult res = quantize::QuantizeFile(r);
+      EXPECT_EQ(res.source.samples.empty(), true);
+      written[streamed] = testing::SlurpFile(r.output);
+      audits[streamed] = res.audit;
+    }
+    ASSERT_FALSE(written[0].empty()) << c.model;
+    EXPECT_TRUE(written[0] == written[1]) << c.model << " " << c.data;
+    EXPECT_EQ(audits[0].samples, c.samples);
+    EXPECT_EQ(audits[1].samples, c.samples);
+    EXPECT_EQ(audits[0].findings, audits[1].findings) << c.model;
+    EXPECT_EQ(audits[0].neighbour_correlation, audits[1].neighbour_correlation);
+    EXPECT_EQ(audits[0].samples_needed, audits[1].samples_needed);
+  }
   std::filesystem::remove_all(dir);
 }
 
