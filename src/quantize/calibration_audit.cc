@@ -124,9 +124,6 @@ CalibrationAudit AuditCalibration(const Model& model, const SampleFeed& samples,
   return a;
 }
 
-}  // namespace tfd::quantize
-
-namespace tfd::quantize {
 namespace {
 
 // Tensors whose int8 parameters come from calibrated ranges: every float
