@@ -6,6 +6,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
@@ -45,6 +46,12 @@ void PrintHeldOut(const quantize::QuantizeResult& res) {
   if (h.labeled)
     std::cout << fmt::format("; top-1 {:.1f}% (float {:.1f}%, {} labelled items)", 100 * h.top1, 100 * h.float_top1, h.labeled);
   std::cout << "\n";
+  if (h.outputs.size() < 2) return;
+  for (size_t i = 0; i < h.outputs.size(); ++i) {
+    const auto& o = h.outputs[i];
+    std::cout << fmt::format("  output {} '{}' [{}]: SQNR {:.2f} dB{}\n", i, o.name, fmt::join(o.shape, ","), o.sqnr_db,
+                             o.agreement ? fmt::format(", top-1 agreement {:.1f}%", 100 * *o.agreement) : "");
+  }
 }
 
 void Quantize(const QuantizeArgs& args) {
@@ -101,6 +108,11 @@ void Quantize(const QuantizeArgs& args) {
       j["held_out"] = {{"data", h.data}, {"items", h.items}, {"output0_sqnr_db", h.sqnr_db}, {"top1_agreement", h.agreement},
                        {"labeled", h.labeled}, {"top1", h.labeled ? nlohmann::json(h.top1) : nlohmann::json(nullptr)},
                        {"float_top1", h.labeled ? nlohmann::json(h.float_top1) : nlohmann::json(nullptr)}};
+      nlohmann::json outputs = nlohmann::json::array();
+      for (const auto& o : h.outputs)
+        outputs.push_back({{"name", o.name}, {"shape", o.shape}, {"sqnr_db", o.sqnr_db},
+                           {"top1_agreement", o.agreement ? nlohmann::json(*o.agreement) : nlohmann::json(nullptr)}});
+      j["held_out"]["outputs"] = outputs;
     } else {
       j["held_out"] = nullptr;
     }
@@ -114,7 +126,17 @@ void Quantize(const QuantizeArgs& args) {
                   {"declared_range", res.audit.declared_range ? nlohmann::json{res.audit.declared_range->first, res.audit.declared_range->second}
                                                               : nlohmann::json(nullptr)},
                   {"value_range", {res.audit.value_min, res.audit.value_max}},
-                  {"outside_declared", res.audit.outside_declared}};
+                  {"outside_declared", res.audit.outside_declared},
+                  {"ranges_still_moving", res.audit.settling_checked ? nlohmann::json(res.audit.ranges_still_moving) : nlohmann::json(nullptr)},
+                  {"samples_needed", res.audit.settling_checked ? nlohmann::json(res.audit.samples_needed) : nlohmann::json(nullptr)},
+                  {"slowest_tensor", res.audit.settling_checked ? nlohmann::json(res.audit.slowest_tensor) : nlohmann::json(nullptr)},
+                  {"range_margin", res.audit.settling_checked ? nlohmann::json(res.audit.range_margin) : nlohmann::json(nullptr)},
+                  {"held_out", res.audit.held_out_checked
+                                   ? nlohmann::json{{"far", res.audit.far_from_held_out},
+                                                    {"worst_distance", res.audit.held_out_distance},
+                                                    {"worst_tensor", res.audit.held_out_tensor},
+                                                    {"output_distance", res.audit.output_distance}}
+                                   : nlohmann::json(nullptr)}};
     std::cout << j.dump(2) << "\n";
   } else {
     for (const auto& w : warnings) std::cerr << "tflite-doctor: warning: " << w << "\n";

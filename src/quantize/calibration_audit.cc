@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <random>
 #include <set>
 #include <string_view>
 
@@ -38,22 +40,54 @@ double NeighbourCorrelation(const std::vector<float>& v, int h, int w, int c) {
 
 CalibrationAudit AuditCalibration(const Model& model, const std::vector<CalibrationSample>& samples,
                                   std::optional<std::pair<float, float>> declared) {
+  return AuditCalibration(model, InMemoryFeed(samples), declared);
+}
+
+CalibrationAudit AuditCalibration(const Model& model, const SampleFeed& samples,
+                                  std::optional<std::pair<float, float>> declared) {
   CalibrationAudit a;
-  a.samples = samples.size();
+  a.samples = samples.size;
   a.declared_range = declared;
-  a.too_few_samples = !samples.empty() && samples.size() < kFewSamples;
+  a.too_few_samples = samples.size > 0 && samples.size < kFewSamples;
   bool any = false;
-  for (const auto& s : samples) {
-    if (s.empty() || s[0].dtype != DType::FLOAT32) continue;
-    const size_t n = s[0].bytes.size() / 4;
-    for (size_t i = 0; i < n; ++i) {
-      float v;
-      std::memcpy(&v, s[0].bytes.data() + 4 * i, 4);
-      a.value_min = any ? std::min(a.value_min, v) : v;
-      a.value_max = any ? std::max(a.value_max, v) : v;
+  // Duplicates by a hash of input 0's bytes (a set of the bytes themselves
+  // would hold every sample).
+  std::set<size_t> seen;
+  // The image check follows the first sample's shape: [N,]H,W[,C], a
+  // leading batch of 1 dropped, a missing channel added.
+  bool first = true, image = false;
+  std::vector<int32_t> shape;
+  double total = 0;
+  int counted = 0;
+  std::vector<float> v;
+  samples.for_each([&](const CalibrationSample& s) {
+    if (s.empty()) return;
+    const TensorData& t = s[0];
+    if (first) {
+      first = false;
+      shape = t.shape;
+      if (shape.size() == 4 && shape[0] == 1) shape.erase(shape.begin());
+      if (shape.size() == 2) shape.push_back(1);
+      image = !model.main().inputs.empty() && shape.size() == 3 && shape[0] >= 2 && shape[1] >= 2 && shape[2] >= 1 &&
+              shape[2] <= 4 && t.dtype == DType::FLOAT32;
+    }
+    if (!seen.insert(std::hash<std::string_view>()(
+                         std::string_view(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size())))
+             .second)
+      ++a.duplicates;
+    if (t.dtype != DType::FLOAT32) return;
+    v.resize(t.bytes.size() / 4);
+    std::memcpy(v.data(), t.bytes.data(), v.size() * 4);
+    for (float x : v) {
+      a.value_min = any ? std::min(a.value_min, x) : x;
+      a.value_max = any ? std::max(a.value_max, x) : x;
       any = true;
     }
-  }
+    if (image && v.size() == static_cast<size_t>(shape[0]) * shape[1] * shape[2]) {
+      const double r = NeighbourCorrelation(v, shape[0], shape[1], shape[2]);
+      if (std::isfinite(r)) total += r, ++counted;
+    }
+  });
   // Findings about the values come after the noise check's.
   std::vector<std::string> value_findings;
   if (any && declared) {
@@ -73,47 +107,118 @@ CalibrationAudit AuditCalibration(const Model& model, const std::vector<Calibrat
   if (a.too_few_samples)
     value_findings.push_back(fmt::format("only {} calibration samples: activation ranges from fewer than {} rest on too "
                                      "little data (100 to 500 are typical)",
-                                     samples.size(), kFewSamples));
-  std::set<std::string_view> seen;
-  for (const auto& s : samples) {
-    if (s.empty()) continue;
-    std::string_view key(reinterpret_cast<const char*>(s[0].bytes.data()), s[0].bytes.size());
-    if (!seen.insert(key).second) ++a.duplicates;
-  }
-  const Subgraph& g = model.main();
-  if (!g.inputs.empty() && !samples.empty() && !samples[0].empty()) {
-    const TensorData& first = samples[0][0];
-    std::vector<int32_t> shape = first.shape;
-    // [N,]H,W[,C]: a leading batch of 1 dropped, a missing channel added.
-    if (shape.size() == 4 && shape[0] == 1) shape.erase(shape.begin());
-    if (shape.size() == 2) shape.push_back(1);
-    const bool image = shape.size() == 3 && shape[0] >= 2 && shape[1] >= 2 && shape[2] >= 1 && shape[2] <= 4 &&
-                       first.dtype == DType::FLOAT32;
-    (void)g;
-    if (image) {
-      a.image_input = true;
-      double total = 0;
-      int counted = 0;
-      for (const auto& s : samples) {
-        std::vector<float> v(s[0].bytes.size() / 4);
-        std::memcpy(v.data(), s[0].bytes.data(), v.size() * 4);
-        if (v.size() != static_cast<size_t>(shape[0]) * shape[1] * shape[2]) continue;
-        const double r = NeighbourCorrelation(v, shape[0], shape[1], shape[2]);
-        if (std::isfinite(r)) total += r, ++counted;
-      }
-      a.neighbour_correlation = counted ? total / counted : 0.0;
-      a.looks_like_noise = counted > 0 && a.neighbour_correlation < kNoiseCorrelation;
-      if (a.looks_like_noise)
-        a.findings.push_back(fmt::format(
-            "the calibration inputs look like noise, not images: neighbouring pixels correlate at {:.2f} on average "
-            "(photos: well above {}); ranges calibrated on noise misrepresent the model's real activations",
-            a.neighbour_correlation, kNoiseCorrelation));
-    }
+                                     samples.size, kFewSamples));
+  if (image) {
+    a.image_input = true;
+    a.neighbour_correlation = counted ? total / counted : 0.0;
+    a.looks_like_noise = counted > 0 && a.neighbour_correlation < kNoiseCorrelation;
+    if (a.looks_like_noise)
+      a.findings.push_back(fmt::format(
+          "the calibration inputs look like noise, not images: neighbouring pixels correlate at {:.2f} on average "
+          "(photos: well above {}); ranges calibrated on noise misrepresent the model's real activations",
+          a.neighbour_correlation, kNoiseCorrelation));
   }
   a.findings.insert(a.findings.end(), value_findings.begin(), value_findings.end());
   if (a.duplicates)
     a.findings.push_back(fmt::format("{} of {} calibration samples duplicate an earlier one", a.duplicates, a.samples));
   return a;
+}
+
+namespace {
+
+// Tensors whose int8 parameters come from calibrated ranges: every float
+// activation calibration saw, except outputs of ops whose parameters are
+// fixed by TFLite's spec.
+std::vector<size_t> CalibratedTensors(const Model& model, const Calibration& cal) {
+  const Subgraph& g = model.main();
+  std::vector<bool> fixed(g.tensors.size(), false);
+  for (const Operator& op : g.operators) {
+    const auto b = model.op_code(op).builtin;
+    if (b == tflite::BuiltinOperator::SOFTMAX || b == tflite::BuiltinOperator::LOGISTIC ||
+        b == tflite::BuiltinOperator::TANH)
+      for (int32_t t : op.outputs)
+        if (t >= 0) fixed[static_cast<size_t>(t)] = true;
+  }
+  std::vector<size_t> out;
+  for (size_t t = 0; t < cal.tensors.size() && t < g.tensors.size(); ++t)
+    if (cal.tensors[t].seen && !fixed[t] && cal.tensors[t].max > cal.tensors[t].min) out.push_back(t);
+  return out;
+}
+
+}  // namespace
+
+void AuditRangeSettling(const Model& model, const Calibration& cal, CalibrationAudit* audit) {
+  const size_t n = cal.samples;
+  const std::vector<size_t> tensors = CalibratedTensors(model, cal);
+  if (n == 0 || tensors.empty() || cal.sample_min.size() != cal.tensors.size()) return;
+  // Per tensor: the typical range is the mean of the samples' own minima
+  // and maxima; its 95% margin after k samples is 1.96 sigma / sqrt(k)
+  // (sigma: the spread of those extremes from sample to sample), so it is
+  // within kSettledShare of its width after (1.96 sigma / (share width))^2.
+  // (The extremes of the whole set are no measure: the largest value of a
+  // long-tailed activation grows with every sample added.)
+  double worst_needed = 0;
+  for (size_t t : tensors) {
+    const auto& lo = cal.sample_min[t];
+    const auto& hi = cal.sample_max[t];
+    double mean_lo = 0, mean_hi = 0;
+    for (size_t s = 0; s < n; ++s) mean_lo += lo[s], mean_hi += hi[s];
+    mean_lo /= static_cast<double>(n), mean_hi /= static_cast<double>(n);
+    const double width = mean_hi - mean_lo;
+    if (!(width > 0)) continue;
+    double var_lo = 0, var_hi = 0;
+    for (size_t s = 0; s < n; ++s)
+      var_lo += (lo[s] - mean_lo) * (lo[s] - mean_lo), var_hi += (hi[s] - mean_hi) * (hi[s] - mean_hi);
+    // With one sample there is no spread to measure: call it unknown.
+    const double sigma = n > 1 ? std::sqrt(std::max(var_lo, var_hi) / static_cast<double>(n - 1)) : width;
+    const double needed = std::pow(1.96 * sigma / (kSettledShare * width), 2.0);
+    if (needed > worst_needed) {
+      worst_needed = needed;
+      audit->slowest_tensor = model.main().tensors[t].name;
+      audit->range_margin = 1.96 * sigma / (width * std::sqrt(static_cast<double>(n)));
+    }
+  }
+  audit->settling_checked = true;
+  audit->samples_needed = std::max<size_t>(1, static_cast<size_t>(std::ceil(worst_needed)));
+  audit->ranges_still_moving = audit->samples_needed > n;
+  // The measurement replaces the rule of thumb (under kFewSamples).
+  const std::string rule_of_thumb = fmt::format("only {} calibration samples:", n);
+  audit->findings.erase(std::remove_if(audit->findings.begin(), audit->findings.end(),
+                                       [&](const std::string& f) { return f.rfind(rule_of_thumb, 0) == 0; }),
+                        audit->findings.end());
+  audit->too_few_samples = audit->ranges_still_moving;
+  if (audit->ranges_still_moving)
+    audit->findings.push_back(fmt::format(
+        "only {} calibration samples: the activation ranges are still moving (tensor '{}''s typical range is known "
+        "only to within {:.0f}% of its width); about {} samples bring every tensor's within {:.0f}%",
+        n, audit->slowest_tensor, 100 * audit->range_margin, audit->samples_needed, 100 * kSettledShare));
+}
+
+void AuditAgainstHeldOut(const Model& model, const Calibration& cal, const Calibration& held_out,
+                         CalibrationAudit* audit) {
+  const Subgraph& g = model.main();
+  if (cal.tensors.size() != held_out.tensors.size()) return;
+  audit->held_out_checked = true;
+  auto distance = [&](size_t t) {
+    const TensorStatistics &c = cal.tensors[t], &h = held_out.tensors[t];
+    if (!c.seen || !h.seen || !(h.stddev > 0)) return -1.0;
+    return std::hypot(c.mean - h.mean, c.stddev - h.stddev) / h.stddev;
+  };
+  double worst = -1;
+  for (size_t t : CalibratedTensors(model, held_out)) {
+    const double d = distance(t);
+    if (d > worst) worst = d, audit->held_out_tensor = g.tensors[t].name;
+  }
+  if (worst < 0) return;
+  audit->held_out_distance = worst;
+  if (!g.outputs.empty()) audit->output_distance = std::max(0.0, distance(static_cast<size_t>(g.outputs[0])));
+  audit->far_from_held_out = worst > kFarFromHeldOut;
+  if (audit->far_from_held_out)
+    audit->findings.push_back(fmt::format(
+        "the model's activations on the calibration set are far from those on the held-out data: tensor '{}' is {:.1f} "
+        "standard deviations away (mean and spread of its values; output 0: {:.1f}); the calibration set does not "
+        "represent the data the model will see",
+        audit->held_out_tensor, worst, audit->output_distance));
 }
 
 }  // namespace tfd::quantize

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <random>
 
 #include "data/dataset.h"
@@ -32,30 +33,43 @@ std::optional<std::pair<float, float>> DeclaredRange(const ModelSession& session
 // Uniform over each input's declared range: [0, 1] for a float input with
 // no range said anywhere (the common image convention), the integer range
 // for integer inputs.
+CalibrationSample RandomSample(const Model& model, uint64_t seed, size_t s, float lo, float hi) {
+  std::mt19937_64 rng(seed * 1000003ULL + s);
+  CalibrationSample sample;
+  for (int32_t in : model.main().inputs) {
+    const Tensor& t = model.main().tensors[static_cast<size_t>(in)];
+    if (t.dtype != DType::FLOAT32) Fail("random calibration: input '{}' is {}, not float32", t.name, DTypeName(t.dtype));
+    auto count = ElementCount(t.shape);
+    if (!count) Fail("random calibration: input '{}' has no static shape", t.name);
+    std::uniform_real_distribution<float> dist(lo, hi);
+    std::vector<float> v(static_cast<size_t>(*count));
+    for (auto& x : v) x = dist(rng);
+    TensorData d{DType::FLOAT32, t.shape, std::vector<uint8_t>(v.size() * 4)};
+    std::memcpy(d.bytes.data(), v.data(), d.bytes.size());
+    sample.push_back(std::move(d));
+  }
+  return sample;
+}
+
 CalibrationSource RandomSamples(const std::string& model_path, const CalibrationSourceOptions& o) {
   ModelSession session(model_path);
-  const Model& model = session.model();
   CalibrationSource src;
   src.random = true;
   src.declared_range = DeclaredRange(session);
   const size_t n = o.samples ? o.samples : 100;
   const auto [lo, hi] = src.declared_range.value_or(std::make_pair(0.0f, 1.0f));
-  for (size_t s = 0; s < n; ++s) {
-    std::mt19937_64 rng(o.seed * 1000003ULL + s);
-    CalibrationSample sample;
-    for (int32_t in : model.main().inputs) {
-      const Tensor& t = model.main().tensors[static_cast<size_t>(in)];
-      if (t.dtype != DType::FLOAT32) Fail("random calibration: input '{}' is {}, not float32", t.name, DTypeName(t.dtype));
-      auto count = ElementCount(t.shape);
-      if (!count) Fail("random calibration: input '{}' has no static shape", t.name);
-      std::uniform_real_distribution<float> dist(lo, hi);
-      std::vector<float> v(static_cast<size_t>(*count));
-      for (auto& x : v) x = dist(rng);
-      TensorData d{DType::FLOAT32, t.shape, std::vector<uint8_t>(v.size() * 4)};
-      std::memcpy(d.bytes.data(), v.data(), d.bytes.size());
-      sample.push_back(std::move(d));
-    }
-    src.samples.push_back(std::move(sample));
+  // The first one now: an input random values cannot feed is refused here.
+  CalibrationSample first = RandomSample(session.model(), o.seed, 0, lo, hi);
+  if (o.stream) {
+    auto model = std::make_shared<Model>(session.model());
+    const uint64_t seed = o.seed;
+    const float l = lo, h = hi;
+    src.streamed = {n, [model, seed, n, l, h](const SampleVisitor& visit) {
+                      for (size_t s = 0; s < n; ++s) visit(RandomSample(*model, seed, s, l, h));
+                    }};
+  } else {
+    src.samples.push_back(std::move(first));
+    for (size_t s = 1; s < n; ++s) src.samples.push_back(RandomSample(session.model(), o.seed, s, lo, hi));
   }
   src.description = fmt::format("{} seeded random inputs (seed {}) uniform in [{}, {}]", n, o.seed, lo, hi);
   return src;
@@ -80,26 +94,50 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
   CalibrationSource src;
   src.declared_range = DeclaredRange(session);
   std::vector<BadItem> bad;
+  // One item as the model's input (tfd::Error naming it when it cannot be).
+  auto prepare = [](const ModelSession& session, const PreprocessSpec& spec, const DatasetItem& item) {
+    Sample sample = LoadSample(item.path);
+    // The data layer pads or cuts audio to any input; an image input fed a
+    // waveform would calibrate on nonsense.
+    if (std::holds_alternative<Audio>(sample) && session.target().image_like)
+      Fail("{}: an audio clip cannot feed the image input '{}' {}", item.path, session.target().name,
+           ShapeString(session.target().shape));
+    return session.Prepare(sample, spec, item.path);
+  };
+  // Streamed without --skip-bad, the first item that cannot be fed stops
+  // the first pass with the same error; with it, a pass first finds them.
+  std::vector<DatasetItem> good;
   for (const auto& item : chosen) {
+    if (o.stream && !o.skip_bad) {
+      good.push_back(item);
+      src.items.push_back(item.path);
+      continue;
+    }
     try {
-      Sample sample = LoadSample(item.path);
-      // The data layer pads or cuts audio to any input; an image input fed a
-      // waveform would calibrate on nonsense.
-      if (std::holds_alternative<Audio>(sample) && session.target().image_like)
-        Fail("{}: an audio clip cannot feed the image input '{}' {}", item.path, session.target().name,
-             ShapeString(session.target().shape));
-      TensorData t = session.Prepare(sample, spec.spec, item.path);
-      src.samples.push_back({std::move(t)});
+      TensorData t = prepare(session, spec.spec, item);
+      if (!o.stream) src.samples.push_back({std::move(t)});
+      good.push_back(item);
       src.items.push_back(item.path);
     } catch (const Error& e) {
       if (!o.skip_bad) throw;
       bad.push_back({item.path, e.what()});
     }
   }
+  if (o.stream && !good.empty()) {
+    struct State {
+      ModelSession session;
+      PreprocessSpec spec;
+      std::vector<DatasetItem> items;
+    };
+    auto state = std::shared_ptr<State>(new State{ModelSession(model_path), spec.spec, good});
+    src.streamed = {good.size(), [state, prepare](const SampleVisitor& visit) {
+                      for (const auto& item : state->items) visit({prepare(state->session, state->spec, item)});
+                    }};
+  }
   RequireNoBad(bad, chosen.size(), o.skip_bad);
   src.skipped = bad.size();
-  if (src.samples.empty()) Fail("{}: no item could be fed to the model", o.data);
-  src.description = fmt::format("{} of {} items of {}, preprocessing {}", src.samples.size(), total, o.data,
+  if (good.empty()) Fail("{}: no item could be fed to the model", o.data);
+  src.description = fmt::format("{} of {} items of {}, preprocessing {}", good.size(), total, o.data,
                                 spec.description);
   return src;
 }

@@ -10,7 +10,13 @@
 namespace tfd::quantize {
 
 Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSample>& samples,
-                    const RewriteOptions& options, RewriteSummary* summary) {
+                    const RewriteOptions& options, RewriteSummary* summary, Calibration* calibration,
+                    Model* calibrated_model) {
+  return QuantizeModel(float_model, InMemoryFeed(samples), options, summary, calibration, calibrated_model);
+}
+
+Model QuantizeModel(const Model& float_model, const SampleFeed& samples, const RewriteOptions& options,
+                    RewriteSummary* summary, Calibration* calibration, Model* calibrated_model) {
   RequireQuantizableFloatModel(float_model, options.keep_float);
   size_t folded = 0;
   Model model = FoldConstantDequantize(float_model, &folded);
@@ -25,6 +31,8 @@ Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSampl
   sum.equalized_pairs = eq.pairs;
   sum.equalize_held_channels = eq.held_channels;
   if (summary) *summary = sum;
+  if (calibration) *calibration = std::move(cal);
+  if (calibrated_model) *calibrated_model = std::move(model);
   return out;
 }
 
@@ -50,12 +58,25 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   }
   RequireQuantizableFloatModel(model, r.rewrite.keep_float);
   res.source = CalibrationSamples(r.input, r.calibration);
-  res.audit = AuditCalibration(model, res.source.samples, res.source.declared_range);
+  const SampleFeed samples = res.source.Feed();
+  res.audit = AuditCalibration(model, samples, res.source.declared_range);
   if (r.strict && res.source.random)
     Fail("--strict: calibration on random inputs refused; give --calibration DATA with real inputs");
   if (r.strict && res.audit.looks_like_noise) Fail("--strict: {}", res.audit.findings.front());
-  Model out = QuantizeModel(model, res.source.samples, r.rewrite, &res.summary);
+  Calibration cal;
+  Model calibrated;
+  Model out = QuantizeModel(model, samples, r.rewrite, &res.summary, &cal, &calibrated);
   res.source.samples.clear();
+  AuditRangeSettling(calibrated, cal, &res.audit);
+  if (!r.held_out_data.empty()) {
+    CalibrationSourceOptions held_out = r.calibration;
+    held_out.data = r.held_out_data;
+    held_out.samples = 0;
+    const CalibrationSource held_out_source = CalibrationSamples(r.input, held_out);
+    const Calibration on_held_out = Calibrate(calibrated, held_out_source.Feed());
+    AuditAgainstHeldOut(calibrated, cal, on_held_out, &res.audit);
+    if (r.strict && res.audit.far_from_held_out) Fail("--strict: {}", res.audit.findings.back());
+  }
   WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
   res.output_bytes = w.bytes;
   res.min_runtime_version = w.min_runtime_version;

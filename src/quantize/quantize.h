@@ -36,9 +36,15 @@ struct QuantizeResult {
   std::optional<HeldOutSummary> held_out;
 };
 
-// In memory: `float_model` calibrated on `samples` and rewritten.
+// In memory: `float_model` calibrated on `samples` and rewritten. The
+// calibration, and the float model it was taken on (constant DEQUANTIZE
+// folded, equalized), are kept where asked for.
+Model QuantizeModel(const Model& float_model, const SampleFeed& samples, const RewriteOptions& options,
+                    RewriteSummary* summary = nullptr, Calibration* calibration = nullptr,
+                    Model* calibrated_model = nullptr);
 Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSample>& samples,
-                    const RewriteOptions& options, RewriteSummary* summary = nullptr);
+                    const RewriteOptions& options, RewriteSummary* summary = nullptr,
+                    Calibration* calibration = nullptr, Model* calibrated_model = nullptr);
 
 // From file to file. tfd::Error (one line) for every bad input.
 QuantizeResult QuantizeFile(const QuantizeRequest& request);

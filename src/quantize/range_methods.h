@@ -26,9 +26,10 @@ std::string RangeMethodName(const RangeMethod& m);
 // The range to quantize to. minmax: what calibration saw. percentile:P:
 // the P-th and (100-P)-th percentiles of the values. mse: the range (min
 // and max shrunk by one factor) whose expected squared error (clipping plus
-// rounding at 8 bits) over the histogram is least. entropy: the range (the
-// same shrinking) whose 256-level histogram keeps the least KL divergence
-// from the full one (TensorRT's entropy calibration).
+// rounding at 8 bits) over the histogram is least. entropy: TensorRT's
+// entropy calibration, the threshold T on |x| whose clipped and quantized
+// histogram keeps the least KL divergence from the data's, as [max(min, -T),
+// min(max, T)].
 std::pair<float, float> ChooseRange(const TensorStatistics& stats, const RangeMethod& method);
 
 struct AffineParams {
