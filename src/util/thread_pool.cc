@@ -106,21 +106,22 @@ SerialScope::~SerialScope() { t_serial = was_serial_; }
 
 void ParallelItems(int64_t n, int threads, const std::function<void(int64_t)>& fn) {
   if (n <= 0) return;
-  std::atomic<int64_t> next{0};
-  std::atomic<bool> failed{false};
+  std::atomic<int64_t> next{0}, first_failed{n};
   std::exception_ptr error;
   std::mutex error_mu;
   auto work = [&] {
     SerialScope serial;
     for (;;) {
       const int64_t i = next.fetch_add(1);
-      if (i >= n || failed.load()) return;
+      if (i >= n || i > first_failed.load()) return;
       try {
         fn(i);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mu);
-        if (!error) error = std::current_exception();
-        failed.store(true);
+        if (i < first_failed.load()) {
+          error = std::current_exception();
+          first_failed.store(i);
+        }
       }
     }
   };

@@ -39,9 +39,9 @@ class SerialScope {
 
 // Runs fn(i) for every i in [0, n) on `threads` threads (this one
 // included), each inside a SerialScope, items taken in increasing order;
-// returns when all are done. The first exception is rethrown (the items
-// not yet started are skipped). For dataset work: fn must only write what
-// belongs to item i.
+// returns when all are done. If items throw, the lowest such item's
+// exception is rethrown, the one a loop in order would have met (items
+// after it may be skipped). fn must only write what belongs to item i.
 void ParallelItems(int64_t n, int threads, const std::function<void(int64_t)>& fn);
 
 }  // namespace tfd
