@@ -8,8 +8,10 @@
 # shared: single timings are noisy). The oracle's WebAssembly is compiled in
 # tiers (a baseline compiler first, the optimizing one in the background):
 # its mean covers at least ~4 s of runs, so that the optimized code runs
-# most of them (a VWW mean over 20 runs is 2-3x its mean over 200). Then `eval` throughput on
-# imagenet-sample (MobileNet v2 uint8, 1 and 2 threads).
+# most of them (a VWW mean over 20 runs is 2-3x its mean over 200). Then
+# native XNNPACK against both profiles (bench/native_xnnpack, when built),
+# and `eval` on imagenet-sample (MobileNet v2 uint8, 1 and 2 threads: wall
+# and CPU time, and the load average, since the machine may be shared).
 # Usage: bench/run_vs_oracle.sh [BUILD_DIR] [MODEL...]
 # Env: RUNS (default 10), ROUNDS (default 3), EVAL=0 to skip the eval lines.
 set -euo pipefail
@@ -46,13 +48,24 @@ for m in "${models[@]}"; do
       "$(awk -v a="$o" -v b="$t" 'BEGIN { print a / b }')" "$(awk -v a="$e" -v b="$t" 'BEGIN { print a / b }')"
   done
 done
+# Native XNNPACK (bench/native_xnnpack, built when libxnnpack-dev is
+# installed): the delegated nodes as one XNNPACK subgraph, in the same
+# process as our two profiles; ratio = ours / native.
+if [ -x "$build/bench/native_xnnpack" ]; then
+  printf "%-44s %9s %9s %9s %7s %7s %s\n" model native_ms xnn_ms ref_ms xnn_r ref_r "nodes exact"
+  for m in "$fixtures/coral/mobilenet_v2_1.0_224_quant.tflite" "$fixtures/mlperf-tiny/vww_96_int8.tflite"; do
+    line=$("$build/bench/native_xnnpack" "$m" "$runs" 2>/dev/null)
+    printf "%-44s %9.3f %9.3f %9.3f %7.2f %7.2f %s/%s\n" "$(basename "$m")" "$(echo "$line" | field native_ms)" \
+      "$(echo "$line" | field ours_xnnpack_ms)" "$(echo "$line" | field ours_reference_ms)" \
+      "$(echo "$line" | field xnnpack_ratio)" "$(echo "$line" | field reference_ratio)" \
+      "$(echo "$line" | field nodes_exact)" "$(echo "$line" | field nodes_checked)"
+  done
+fi
 if [ "${EVAL:-1}" != 0 ] && [ -f ../shared/fixtures/imagenet-sample/labels.csv ]; then
   for threads in 1 2; do
-    start=$(date +%s.%N)
-    "$build/tflite-doctor" eval "$fixtures/coral/mobilenet_v2_1.0_224_quant.tflite" \
-      --data ../shared/fixtures/imagenet-sample/labels.csv --threads $threads > /dev/null
-    end=$(date +%s.%N)
-    awk -v s="$start" -v e="$end" -v t=$threads \
-      'BEGIN { printf "eval mobilenet_v2 uint8, 500 imagenet-sample photos, %d thread(s): %.1f s, %.1f items/s\n", t, e - s, 500 / (e - s) }'
+    t=$( { TIMEFORMAT="%R %U %S"; time "$build/tflite-doctor" eval "$fixtures/coral/mobilenet_v2_1.0_224_quant.tflite" \
+      --data ../shared/fixtures/imagenet-sample/labels.csv --threads $threads > /dev/null 2>/dev/null; } 2>&1)
+    awk -v t=$threads -v r="$t" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { split(r, u, " "); printf "eval mobilenet_v2 uint8, 500 imagenet-sample photos, %d thread(s): %.1f s wall, %.1f s CPU, %.1f items/s, load %s\n", t, u[1], u[2] + u[3], 500 / u[1], l }'
   done
 fi

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ pkg-config flatbuffers-compiler libflatbuffers-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev libzip-dev zlib1g-dev
           libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libjpeg-dev libpng-dev
-          clang libclang-rt-14-dev chromium)
+          clang libclang-rt-14-dev chromium libxnnpack-dev libpthreadpool-dev libcpuinfo-dev)
 # Node.js may come from another source (e.g. NodeSource, whose nodejs bundles
 # npm and conflicts with Debian's npm): install Debian's only when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

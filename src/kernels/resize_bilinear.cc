@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "interpreter/kernel_registry.h"
+#include "kernels/internal/fast8.h"
 #include "kernels/internal/shape_util.h"
 #include "kernels/internal/xnnpack.h"
 #include "kernels/internal/xnnpack_f32.h"
@@ -143,17 +144,21 @@ void EvalXnnpack(KernelContext& ctx) {
 
 // ---- fast path (xnnpack flavor, 8-bit) ----
 
-// EvalQ8Xnnpack's taps and weights, each column's computed once per run
-// instead of once per output row (the same pure function of x), rows split
-// between threads, the channel loop plain int32 arithmetic the compiler can
-// vectorize (no int32 overflow: at most 255 * 2048 * 2048).
+// EvalQ8Xnnpack's taps, weights and integer blend (xnn::BilinearQ11), in
+// two passes: the horizontal one (tl * 2048 + (tr - tl) * wx) once per
+// input row that an output row reads, kept while consecutive output rows
+// read the same input rows (an upsampling by 16 reads each 16 times), then
+// the vertical one over whole rows (fast8::BlendRowsQ11). Each output value
+// is the same int32 expression of the same operands. Each column's taps and
+// weights are computed once per run (the same pure function of x); output
+// rows are split between threads.
 template <typename T>
-TFD_RESIZE_VECTORIZE void BlendRow(const T* tl, const T* tr, const T* bl, const T* br, int32_t wx, int32_t wy,
-                                   int32_t depth, T* dst) {
-  for (int32_t c = 0; c < depth; ++c) {
-    const int32_t top = int32_t{tl[c]} * 2048 + (int32_t{tr[c]} - int32_t{tl[c]}) * wx;
-    const int32_t bottom = int32_t{bl[c]} * 2048 + (int32_t{br[c]} - int32_t{bl[c]}) * wx;
-    dst[c] = static_cast<T>((top * 2048 + (bottom - top) * wy + (1 << 21)) >> 22);
+TFD_RESIZE_VECTORIZE void HorizontalQ11(const T* row, const xnn::ResizeTap* tx, const int32_t* wx, int32_t out_w,
+                                        int32_t depth, int32_t* h) {
+  for (int32_t x = 0; x < out_w; ++x, h += depth) {
+    const T* l = row + int64_t{tx[x].lo} * depth;
+    const T* r = row + int64_t{tx[x].hi} * depth;
+    for (int32_t c = 0; c < depth; ++c) h[c] = int32_t{l[c]} * 2048 + (int32_t{r[c]} - int32_t{l[c]}) * wx[x];
   }
 }
 
@@ -171,21 +176,40 @@ void FastEvalQ8Xnnpack(KernelContext& ctx) {
     tx[x] = xnn::ResizeCoordinate(x, width_scale, o.half_pixel_centers, in_w);
     wx[x] = xnn::ResizeWeightQ11(tx[x].alpha);
   }
+  const fast8::Isa isa = fast8::SelectIsa();
   const T* src = in.As<T>();
   T* dst = out.As<T>();
   const int64_t rows = static_cast<int64_t>(in.dim(0)) * out_h;
   const int64_t per_row = std::max<int64_t>(1, int64_t{out_w} * depth);
   ParallelFor(rows, std::max<int64_t>(1, 65536 / per_row), [&](int64_t begin, int64_t end) {
+    // Two horizontal rows, each tagged with the input row (batch * in_h + y) it holds.
+    std::vector<int32_t> buf[2] = {std::vector<int32_t>(static_cast<size_t>(per_row)),
+                                   std::vector<int32_t>(static_cast<size_t>(per_row))};
+    int64_t held[2] = {-1, -1};
+    auto slot_of = [&](int64_t input_row) { return held[0] == input_row ? 0 : held[1] == input_row ? 1 : -1; };
+    auto fill = [&](int k, int64_t input_row) {
+      held[k] = input_row;
+      HorizontalQ11(src + input_row * in_w * depth, tx.data(), wx.data(), out_w, depth, buf[k].data());
+    };
     for (int64_t row = begin; row < end; ++row) {
-      const int32_t b = static_cast<int32_t>(row / out_h), y = static_cast<int32_t>(row % out_h);
+      const int64_t b = row / out_h;
+      const int32_t y = static_cast<int32_t>(row % out_h);
       const xnn::ResizeTap ty = xnn::ResizeCoordinate(y, height_scale, o.half_pixel_centers, in_h);
       const int32_t wy = xnn::ResizeWeightQ11(ty.alpha);
-      const T* top = src + (int64_t{b} * in_h + ty.lo) * in_w * depth;
-      const T* bottom = src + (int64_t{b} * in_h + ty.hi) * in_w * depth;
-      T* d = dst + row * per_row;
-      for (int32_t x = 0; x < out_w; ++x, d += depth)
-        BlendRow(top + int64_t{tx[x].lo} * depth, top + int64_t{tx[x].hi} * depth, bottom + int64_t{tx[x].lo} * depth,
-                 bottom + int64_t{tx[x].hi} * depth, wx[x], wy, depth, d);
+      const int64_t lo = b * in_h + ty.lo, hi = b * in_h + ty.hi;
+      int k_top = slot_of(lo);
+      if (k_top < 0) {
+        k_top = slot_of(hi) == 0 ? 1 : 0;  // keep the lower row if it is held
+        fill(k_top, lo);
+      }
+      int k_bottom = slot_of(hi);
+      if (k_bottom < 0) {
+        k_bottom = 1 - k_top;
+        fill(k_bottom, hi);
+      }
+      const int32_t* top = buf[k_top].data();
+      const int32_t* bottom = buf[k_bottom].data();
+      fast8::BlendRowsQ11(top, bottom, wy, per_row, dst + row * per_row, isa);
     }
   });
 }

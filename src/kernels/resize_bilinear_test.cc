@@ -1,5 +1,8 @@
+#include <cstdlib>
+
 #include "kernel_test_util.h"
 #include "kernels/internal/shape_test_util.h"
+#include "util/thread_pool.h"
 #include "xnnpack_test_util.h"
 
 namespace tfd {
@@ -11,6 +14,18 @@ using testing::TensorSpec;
 using testing::shape::Compare;
 using testing::shape::OracleCase;
 using testing::shape::Spec;
+
+// The xnnpack profile with the fast kernels (RunOurs runs the exact ones).
+std::vector<Array> RunFast(const Model& model, const std::vector<Array>& inputs) {
+  InterpreterOptions options;
+  options.arithmetic = Arithmetic::kXnnpack;
+  Interpreter interp(model, options);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    interp.SetInput(i, inputs[i].dtype, inputs[i].shape, inputs[i].bytes.data(), inputs[i].bytes.size());
+  interp.Invoke();
+  return {Array{interp.output(0).dtype, interp.output(0).shape,
+                std::vector<uint8_t>(interp.output(0).data, interp.output(0).data + interp.output(0).bytes)}};
+}
 
 struct Flags {
   bool align_corners = false, half_pixel = false;
@@ -192,6 +207,58 @@ TEST(ResizeBilinear, XnnpackProfileMatchesTfliteRuntimeExactly) {
   const auto tally = testing::xnnpack::ExpectProfileMatchesOracle(cases);
   EXPECT_EQ(tally.declined, 10);  // sizes at run time, requantizing, not quantized
   EXPECT_GT(tally.reference_differences, 0);
+}
+
+// The xnnpack flavor's fast 8-bit kernel (horizontal pass once per input
+// row, vertical pass over whole rows) against its exact kernel: upscales by
+// 16 (DeepLab's 33 -> 513), 2, 1.5, downscales, odd sizes, 1..33 channels,
+// batches of 2, every flag, over the whole 8-bit range (five seeds, plus
+// every input at its minimum and maximum), with the AVX-512 lanes, the
+// portable path and three threads. Every output byte equal.
+TEST(ResizeBilinear, XnnpackFastKernelEqualsExactKernel) {
+  struct Config {
+    std::vector<int32_t> in;
+    int32_t h, w;
+  };
+  const std::vector<Config> configs = {
+      {{1, 5, 5, 21}, 65, 65}, {{1, 4, 6, 3}, 64, 96},  {{2, 5, 6, 3}, 9, 11},  {{1, 16, 16, 4}, 32, 32},
+      {{1, 8, 8, 12}, 12, 12}, {{1, 9, 7, 3}, 5, 4},    {{1, 3, 5, 33}, 1, 1},  {{1, 1, 1, 5}, 3, 2},
+      {{2, 7, 3, 1}, 20, 17},  {{1, 2, 2, 16}, 31, 1},  {{1, 12, 1, 7}, 3, 9},  {{1, 6, 6, 2}, 6, 6},
+  };
+  const std::vector<Flags> flags = {{}, {false, true}, {true, false}};
+  int compared = 0;
+  for (DType t : {DType::INT8, DType::UINT8})
+    for (const Config& c : configs)
+      for (const Flags& f : flags) {
+        const Model m = ResizeModel(Spec(t, c.in), c.h, c.w, f);
+        std::vector<std::vector<Array>> inputs;
+        for (uint64_t seed : {1, 2, 3, 4, 5}) inputs.push_back(testing::RandomInputs(m, seed));
+        int64_t n = 1;
+        for (int32_t d : c.in) n *= d;
+        for (int extreme : {0, 1}) {
+          std::vector<uint8_t> bytes(static_cast<size_t>(n));
+          for (int64_t i = 0; i < n; ++i)
+            bytes[static_cast<size_t>(i)] = ((i * 7 + i / 3) % 2 == extreme) ? (t == DType::INT8 ? 0x80 : 0x00)
+                                                                             : (t == DType::INT8 ? 0x7F : 0xFF);
+          inputs.push_back({Array{t, c.in, bytes}});
+        }
+        for (const auto& in : inputs) {
+          const std::string what = DTypeName(t) + " " + ShapeString(c.in) + " -> " + std::to_string(c.h) + "x" +
+                                   std::to_string(c.w) + (f.align_corners ? " align" : "") + (f.half_pixel ? " half" : "");
+          const auto exact = testing::RunOurs(m, in, Arithmetic::kXnnpack);
+          ASSERT_EQ(RunFast(m, in)[0].bytes, exact[0].bytes) << what;
+          SetIntraOpThreads(3);
+          const auto threaded = RunFast(m, in);
+          SetIntraOpThreads(1);
+          ASSERT_EQ(threaded[0].bytes, exact[0].bytes) << what << ", 3 threads";
+          setenv("TFLITE_DOCTOR_SIMD", "portable", 1);
+          const auto portable = RunFast(m, in);
+          unsetenv("TFLITE_DOCTOR_SIMD");
+          ASSERT_EQ(portable[0].bytes, exact[0].bytes) << what << ", portable";
+          ++compared;
+        }
+      }
+  EXPECT_EQ(compared, 2 * 12 * 3 * 7);
 }
 
 }  // namespace

@@ -97,8 +97,41 @@ Pool& GlobalPool() {
 }
 
 std::atomic<int> g_threads{1};
+thread_local bool t_serial = false;
 
 }  // namespace
+
+SerialScope::SerialScope() : was_serial_(t_serial) { t_serial = true; }
+SerialScope::~SerialScope() { t_serial = was_serial_; }
+
+void ParallelItems(int64_t n, int threads, const std::function<void(int64_t)>& fn) {
+  if (n <= 0) return;
+  std::atomic<int64_t> next{0}, first_failed{n};
+  std::exception_ptr error;
+  std::mutex error_mu;
+  auto work = [&] {
+    SerialScope serial;
+    for (;;) {
+      const int64_t i = next.fetch_add(1);
+      if (i >= n || i > first_failed.load()) return;
+      try {
+        fn(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mu);
+        if (i < first_failed.load()) {
+          error = std::current_exception();
+          first_failed.store(i);
+        }
+      }
+    }
+  };
+  const int64_t extra = std::min<int64_t>(std::max(1, threads), n) - 1;
+  std::vector<std::thread> workers;
+  for (int64_t t = 0; t < extra; ++t) workers.emplace_back(work);
+  work();
+  for (auto& t : workers) t.join();
+  if (error) std::rethrow_exception(error);
+}
 
 void SetIntraOpThreads(int threads) {
   threads = std::max(1, threads);
@@ -113,7 +146,7 @@ int HardwareThreads() { return std::max(1u, std::thread::hardware_concurrency())
 
 void ParallelFor(int64_t n, int64_t min_chunk, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
-  const int64_t threads = IntraOpThreads();
+  const int64_t threads = t_serial ? 1 : IntraOpThreads();
   const int64_t chunks = std::min<int64_t>(threads, std::max<int64_t>(1, n / std::max<int64_t>(1, min_chunk)));
   if (chunks <= 1) {
     fn(0, n);

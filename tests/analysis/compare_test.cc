@@ -23,6 +23,7 @@
 #include "report/compare_report.h"
 #include "test_support.h"
 #include "util/file_io.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
 namespace {
@@ -73,6 +74,35 @@ TEST(CompareMatching, FloatInt8PairsAreFullyMatched) {
       EXPECT_GT(o.stats.cosine(), 0.0) << o.name;
     }
     EXPECT_EQ(r.layers.size(), c.expected_pairs);
+  }
+}
+
+// Each layer's statistics and each layer's run alone are spread over the
+// threads and folded in order: the whole result (every layer's figures to
+// the last bit, the suspects, the impact runs) is the same with 1 and 3
+// threads, for an int8 and a uint8 pair.
+TEST(CompareThreads, EveryFigureIsTheSameWithAnyThreadCount) {
+  TFD_REQUIRE_FIXTURES();
+  const std::vector<std::pair<const char*, const char*>> pairs = {
+      {"models/mlperf-tiny/vww_96_float.tflite", "models/mlperf-tiny/vww_96_int8.tflite"},
+      {"models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite",
+       "models/tflite-support/mobilenet_v1_0.25_224_quant.tflite"},
+  };
+  for (const auto& [reference, deployed] : pairs) {
+    SCOPED_TRACE(deployed);
+    Model ref = Load(reference), dep = Load(deployed);
+    CompareOptions options;
+    options.isolated_samples = 3;
+    options.impact_samples = 2;
+    auto run = [&](int threads) {
+      SetIntraOpThreads(threads);
+      const std::string json = CompareJson(CompareModels(ref, dep, RandomCompareInputs(dep, 4, 5), options)).dump();
+      SetIntraOpThreads(1);
+      return json;
+    };
+    const std::string one = run(1);
+    EXPECT_EQ(run(3), one);
+    EXPECT_NE(one.find("\"suspects\""), std::string::npos);
   }
 }
 

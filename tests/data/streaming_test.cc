@@ -15,9 +15,12 @@
 
 #include "data/dataset.h"
 #include "data/item_stream.h"
+#include "data/preprocess/evaluate.h"
 #include "data/preprocess/expected.h"
+#include "data/preprocess/session.h"
 #include "format/model_reader.h"
 #include "test_support.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
 namespace {
@@ -118,6 +121,67 @@ TEST(StreamingMemoryTest, EvalPeakMemoryDoesNotGrowWithTheNumberOfItems) {
   ASSERT_GT(small_kb, 0) << "eval failed";
   ASSERT_GT(large_kb, 0) << "eval failed";
   EXPECT_LT(large_kb - small_kb, 8 * 1024) << "30 items: " << small_kb << " KB, 120 items: " << large_kb << " KB";
+  fs::remove_all(dir);
+}
+
+// eval spreads items over threads (each with its own interpreters) and
+// folds them in dataset order: every figure is the same with 1 and 3
+// threads, on 24 photos plus a file that is not an image (--skip-bad), for
+// a uint8 model against its float reference.
+TEST(ParallelEvalTest, EveryFigureIsTheSameWithAnyThreadCount) {
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("parallel-eval");
+  Dataset sample = OpenDataset(Fixture("imagenet-sample/labels.csv"));
+  {
+    std::ofstream bad(dir / "not_an_image.jpg");
+    bad << "not a JPEG";
+    std::ofstream csv(dir / "data.csv");
+    csv << "path,label\n";
+    for (size_t i = 0; i < 24; ++i) {
+      csv << sample.items[i * 20].path << ",\"" << sample.items[i * 20].label << "\"\n";
+      if (i == 9) csv << (dir / "not_an_image.jpg").string() << ",tench\n";
+    }
+  }
+  Dataset data = OpenDataset((dir / "data.csv").string());
+  auto run = [&](int threads) {
+    SetIntraOpThreads(threads);
+    ModelSession model(Fixture("models/tflite-support/mobilenet_v1_0.25_224_quant.tflite"));
+    ModelSession reference(Fixture(kFloat));
+    EvalOptions options;
+    options.spec = model.expected().spec;
+    options.skip_bad = true;
+    EvalResult r = Evaluate(model, &reference, data, options);
+    SetIntraOpThreads(1);
+    return r;
+  };
+  const EvalResult one = run(1), three = run(3);
+  ASSERT_EQ(one.items.size(), 24u);
+  ASSERT_EQ(one.bad.size(), 1u);
+  ASSERT_EQ(three.items.size(), one.items.size());
+  for (size_t i = 0; i < one.items.size(); ++i) {
+    const EvalItem &a = one.items[i], &b = three.items[i];
+    EXPECT_EQ(a.index, b.index) << i;
+    EXPECT_EQ(a.top5(), b.top5()) << i;
+    EXPECT_EQ(a.top1_score, b.top1_score) << i;
+    EXPECT_EQ(a.true_prob, b.true_prob) << i;
+    EXPECT_EQ(a.ref_top1, b.ref_top1) << i;
+    EXPECT_EQ(a.sqnr_db, b.sqnr_db) << i;
+  }
+  EXPECT_EQ(three.bad.size(), 1u);
+  EXPECT_EQ(three.bad[0].path, one.bad[0].path);
+  EXPECT_EQ(three.labeled, one.labeled);
+  EXPECT_EQ(three.top1, one.top1);
+  EXPECT_EQ(three.top5, one.top5);
+  EXPECT_EQ(three.mean_true_prob, one.mean_true_prob);
+  EXPECT_EQ(three.mean_confidence, one.mean_confidence);
+  EXPECT_EQ(three.confusion, one.confusion);
+  EXPECT_EQ(three.agreement, one.agreement);
+  EXPECT_EQ(three.sqnr_db, one.sqnr_db);
+  EXPECT_EQ(three.mean_sqnr_db, one.mean_sqnr_db);
+  EXPECT_EQ(three.min_sqnr_db, one.min_sqnr_db);
+  // Real figures, not empty ones: most photos classified as labelled.
+  EXPECT_GT(one.top5, 0.5);
+  EXPECT_GT(one.sqnr_db, 5.0);
   fs::remove_all(dir);
 }
 

@@ -1,4 +1,5 @@
-// The fast kernels never change an answer: every fixture model runs with
+// The fast kernels never change an answer: every fixture model (and the
+// MediaPipe packages' models when installed) runs with
 // the fast kernels and with the reference kernels only, in both arithmetic
 // profiles, on whole-range inputs, and every tensor of the run is compared
 // byte for byte; again with the portable path forced
@@ -8,8 +9,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <random>
+#include <set>
 
 #include "format/model_reader.h"
 #include "interpreter/interpreter.h"
@@ -60,7 +64,17 @@ void ExpectSame(const Tensors& want, const Tensors& got, const std::string& what
 TEST(FastPath, EveryFixtureModelEveryTensorEqualToReferenceKernels) {
   TFD_REQUIRE_FIXTURES();
   int compared = 0;
-  for (const auto& path : testing::FilesUnder(testing::FixturesDir() / "models", ".tflite")) {
+  // Every .tflite of the fixtures (models/, edgetpu/, golden/; a file
+  // whose bytes were already run is skipped) and the MediaPipe npm
+  // packages' models under 3 MB when installed (float: fp16 weights with
+  // DEQUANTIZE, HARD_SWISH, transposed convolutions, sparse weights; the
+  // larger ones repeat their layers at more cost than the test's budget).
+  std::vector<std::string> paths = testing::FixtureModels();
+  for (const auto& p : testing::MediaPipeModels())
+    if (std::filesystem::file_size(p) < 3u * 1024 * 1024) paths.push_back(p);
+  std::set<size_t> seen;  // hashes of the files run
+  for (const auto& path : paths) {
+    if (!seen.insert(std::hash<std::string>{}(testing::SlurpFile(path))).second) continue;
     SCOPED_TRACE(path);
     Model m;
     try {
@@ -93,8 +107,9 @@ TEST(FastPath, EveryFixtureModelEveryTensorEqualToReferenceKernels) {
       }
     }
   }
-  // 30 models in the fixtures; most run in both profiles.
-  EXPECT_GE(compared, 40);
+  // 30 models under models/, 135 more under edgetpu/ and golden/, up to 7
+  // MediaPipe ones; most run in both profiles.
+  EXPECT_GE(compared, 300);
   std::printf("model x profile x input set runs compared: %d\n", compared);
 }
 

@@ -16,6 +16,7 @@
 #include "graph/topology.h"
 #include "interpreter/interpreter.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
 namespace {
@@ -696,6 +697,7 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
   const int iso_total = options.isolated_samples > 0 ? std::min(options.isolated_samples, inputs.count) : inputs.count;
   int isolated_seen = 0;
   std::vector<bool> impact_failed(result.layers.size(), false);
+  const int threads = IntraOpThreads();
   for (int k = 0; k < inputs.count; ++k) {
     const bool isolate = SpreadPick(k, inputs.count, options.isolated_samples);
     const bool impact = carry && isolate && SpreadPick(isolated_seen, iso_total, options.impact_samples);
@@ -706,30 +708,47 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     if (impact) result.impact_samples++;
     std::vector<OwnError> own_errors;
     CompareSample sample = inputs.sample(k);
+    // The models run with their operators split between threads; then each
+    // layer's statistics and each layer's run alone are spread over the
+    // threads, each writing only its own layer's results, folded in the
+    // one-thread order: every figure is the same with any thread count.
     Captured ref = Capture(ref_interp, sample, false, ref_wanted, ref_raw);
     Captured dep = Capture(dep_interp, sample, true, dep_wanted, dep_raw);
     if (options.after_sample) options.after_sample(k, ref_interp, dep_interp);
-    for (size_t l = 0; l < result.layers.size(); ++l) {
-      LayerComparison& layer = result.layers[l];
+    ParallelItems(static_cast<int64_t>(result.layers.size()), threads, [&](int64_t l) {
+      LayerComparison& layer = result.layers[static_cast<size_t>(l)];
       auto r = ref.values.find(layer.pair.reference);
       auto d = dep.values.find(layer.pair.deployed);
-      if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) continue;
+      if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) return;
       layer.stats.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()),
                       layer.range ? &*layer.range : nullptr);
       // A graph input has nothing upstream: all its error is its own.
-      if (layer.pair.deployed_node >= 0) continue;
+      if (layer.pair.deployed_node >= 0) return;
       layer.isolated.Add(r->second.data(), d->second.data(), static_cast<int64_t>(r->second.size()));
+    });
+    for (size_t l = 0; impact && l < result.layers.size(); ++l) {
+      const LayerComparison& layer = result.layers[l];
+      if (layer.pair.deployed_node >= 0) continue;
+      auto r = ref.values.find(layer.pair.reference);
+      auto d = dep.values.find(layer.pair.deployed);
+      if (r == ref.values.end() || d == dep.values.end() || r->second.size() != d->second.size()) continue;
       const int ref_node = ref_topology.producer[static_cast<size_t>(layer.pair.reference)];
-      if (impact && ref_node < 0) own_errors.push_back({l, layer.pair.reference, -1, Difference(r->second, d->second)});
+      if (ref_node < 0) own_errors.push_back({l, layer.pair.reference, -1, Difference(r->second, d->second)});
     }
+    // Each cut-out node has its own interpreters.
+    std::vector<std::optional<std::pair<std::vector<float>, std::vector<float>>>> alone_runs(
+        isolate ? isolated.size() : 0);
+    ParallelItems(static_cast<int64_t>(alone_runs.size()), threads, [&](int64_t i) {
+      try {
+        alone_runs[static_cast<size_t>(i)] = RunIsolated(isolated[static_cast<size_t>(i)], deployed, ref, dep);
+      } catch (const std::exception&) {
+        alone_runs[static_cast<size_t>(i)].reset();
+      }
+    });
+    size_t run_index = 0;
     for (auto it = isolated.begin(); isolate && it != isolated.end();) {
       LayerComparison& layer = result.layers[it->layer];
-      std::optional<std::pair<std::vector<float>, std::vector<float>>> alone;
-      try {
-        alone = RunIsolated(*it, deployed, ref, dep);
-      } catch (const std::exception&) {
-        alone.reset();
-      }
+      std::optional<std::pair<std::vector<float>, std::vector<float>>> alone = std::move(alone_runs[run_index++]);
       if (!alone) {
         // It cannot run alone after all: growth stands in for it.
         layer.isolated = ErrorStats();

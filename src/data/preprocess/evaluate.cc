@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <exception>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -33,7 +34,8 @@ bool EvalResult::warn_unmapped() const {
 
 namespace {
 
-// One item decoded and converted for both models (or why it could not be).
+// One item decoded and converted for both models (or why it could not be),
+// and both models' output 0 on it.
 struct PreparedItem {
   size_t index = 0;
   const DatasetItem* entry = nullptr;
@@ -41,6 +43,8 @@ struct PreparedItem {
   std::string unreadable;  // decoding error
   std::string unfit;       // conversion error
   TensorData input, ref_input;
+  std::vector<float> scores, ref_scores;
+  std::exception_ptr run_error;  // running a model failed: rethrown where the item is used
 };
 
 PreparedItem PrepareItem(StreamItem item, const ModelSession& model, const ModelSession* reference,
@@ -64,15 +68,48 @@ PreparedItem PrepareItem(StreamItem item, const ModelSession& model, const Model
   return p;
 }
 
-// Items in dataset order. With more than one thread, a second thread decodes
-// and converts up to two items ahead while the models run (the same items,
-// the same bytes: only the order of work in time changes).
+// The interpreters one thread runs items on.
+struct Runners {
+  std::unique_ptr<Interpreter> model, reference;
+};
+
+// Decodes, converts and (if `run`) runs item `index`, each step only if the
+// one before succeeded. An error while running is kept in the item.
+PreparedItem ComputeItem(const Dataset& dataset, size_t index, const ModelSession& model,
+                         const ModelSession* reference, const EvalOptions& options,
+                         const PreprocessSpec& reference_spec, Runners& runners, bool run) {
+  ItemStream stream(dataset, index);
+  PreparedItem p = PrepareItem(std::move(*stream.Next()), model, reference, options, reference_spec);
+  if (p.is_unreadable || p.is_unfit || !run) return p;
+  try {
+    if (!runners.model) runners.model = model.NewInterpreter();
+    p.scores = model.RunOn(*runners.model, p.input);
+    if (reference) {
+      if (!runners.reference) runners.reference = reference->NewInterpreter();
+      p.ref_scores = reference->RunOn(*runners.reference, p.ref_input);
+    }
+  } catch (...) {
+    p.run_error = std::current_exception();
+  }
+  return p;
+}
+
+// Items in dataset order, run. With one thread each is decoded, converted
+// and run when asked for; with N > 1, N threads each take the next item and
+// do all of it on their own interpreters (one thread per operator), up to
+// 2N items ahead of the reader. Every item's bytes and scores are the same
+// either way (the kernels do not depend on the thread count), and the
+// caller folds them into the totals in dataset order, so results are too.
 class PreparedStream {
  public:
-  PreparedStream(const Dataset& dataset, const ModelSession& model, const ModelSession* reference,
-                 const EvalOptions& options, const PreprocessSpec& reference_spec)
-      : stream_(dataset), model_(model), reference_(reference), options_(options), reference_spec_(reference_spec) {
-    if (IntraOpThreads() > 1) worker_ = std::thread([this] { Produce(); });
+  PreparedStream(const Dataset& dataset, ModelSession& model, ModelSession* reference, const EvalOptions& options,
+                 const PreprocessSpec& reference_spec)
+      : dataset_(dataset), model_(model), reference_(reference), options_(options), reference_spec_(reference_spec) {
+    const int threads =
+        static_cast<int>(std::min<size_t>(static_cast<size_t>(IntraOpThreads()), dataset.items.size()));
+    window_ = 2 * static_cast<size_t>(threads);
+    if (threads > 1)
+      for (int t = 0; t < threads; ++t) workers_.emplace_back([this] { Work(); });
   }
   ~PreparedStream() {
     {
@@ -80,60 +117,79 @@ class PreparedStream {
       stop_ = true;
     }
     cv_.notify_all();
-    if (worker_.joinable()) worker_.join();
+    for (auto& w : workers_) w.join();
   }
 
+  // From now on items are only decoded and converted, not run (the caller
+  // only checks the rest after a bad item).
+  void StopRunning() { run_.store(false); }
+
   std::optional<PreparedItem> Next() {
-    if (!worker_.joinable()) {
-      std::optional<StreamItem> item = stream_.Next();
-      if (!item) return std::nullopt;
-      return PrepareItem(std::move(*item), model_, reference_, options_, reference_spec_);
+    if (consumed_ >= dataset_.items.size()) return std::nullopt;
+    if (workers_.empty()) {
+      PreparedItem p = PrepareItem(std::move(*ItemStream(dataset_, consumed_).Next()), model_, reference_, options_,
+                                   reference_spec_);
+      ++consumed_;
+      if (!p.is_unreadable && !p.is_unfit && run_.load()) {
+        try {
+          p.scores = model_.Run(p.input);
+          if (reference_) p.ref_scores = reference_->Run(p.ref_input);
+        } catch (...) {
+          p.run_error = std::current_exception();
+        }
+      }
+      return p;
     }
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !queue_.empty() || done_; });
-    if (queue_.empty()) {
-      if (error_) std::rethrow_exception(error_);
-      return std::nullopt;
-    }
-    PreparedItem p = std::move(queue_.front());
-    queue_.pop_front();
+    cv_.wait(lock, [&] { return ready_.count(consumed_) > 0; });
+    auto it = ready_.find(consumed_);
+    PreparedItem p = std::move(it->second);
+    ready_.erase(it);
+    ++consumed_;
     cv_.notify_all();
     return p;
   }
 
  private:
-  void Produce() {
-    try {
-      for (;;) {
-        std::optional<StreamItem> item = stream_.Next();
-        if (!item) break;
-        PreparedItem p = PrepareItem(std::move(*item), model_, reference_, options_, reference_spec_);
+  void Work() {
+    SerialScope serial;
+    Runners runners;
+    for (;;) {
+      size_t index;
+      {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return queue_.size() < 2 || stop_; });
-        if (stop_) return;
-        queue_.push_back(std::move(p));
-        cv_.notify_all();
+        cv_.wait(lock, [&] { return stop_ || next_ >= dataset_.items.size() || next_ < consumed_ + window_; });
+        if (stop_ || next_ >= dataset_.items.size()) return;
+        index = next_++;
       }
-    } catch (...) {
+      PreparedItem p;
+      try {
+        p = ComputeItem(dataset_, index, model_, reference_, options_, reference_spec_, runners, run_.load());
+      } catch (...) {
+        p.index = index;
+        p.entry = &dataset_.items[index];
+        p.run_error = std::current_exception();
+      }
       std::lock_guard<std::mutex> lock(mu_);
-      error_ = std::current_exception();
+      ready_.emplace(index, std::move(p));
+      cv_.notify_all();
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    done_ = true;
-    cv_.notify_all();
   }
 
-  ItemStream stream_;
-  const ModelSession& model_;
-  const ModelSession* reference_;
+  const Dataset& dataset_;
+  ModelSession& model_;
+  ModelSession* reference_;
   const EvalOptions& options_;
   const PreprocessSpec& reference_spec_;
-  std::thread worker_;
+  size_t window_ = 2;
+  std::vector<std::thread> workers_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<PreparedItem> queue_;
-  bool done_ = false, stop_ = false;
-  std::exception_ptr error_;
+  std::map<size_t, PreparedItem> ready_;
+  size_t next_ = 0;      // next item a worker takes
+  size_t consumed_ = 0;  // items handed to the caller
+  bool stop_ = false;
+  std::atomic<bool> run_{true};
 };
 
 }  // namespace
@@ -165,17 +221,18 @@ EvalResult Evaluate(ModelSession& model, ModelSession* reference, const Dataset&
     if (item->is_unreadable) {
       unreadable.push_back({path, item->unreadable});
       checking_only |= !options.skip_bad;
+      if (checking_only) stream.StopRunning();
       continue;
     }
     if (item->is_unfit) {
       unfit.push_back({path, item->unfit});
       checking_only |= !options.skip_bad;
+      if (checking_only) stream.StopRunning();
       continue;
     }
     if (checking_only) continue;
-    const TensorData& input = item->input;
-    const TensorData& ref_input = item->ref_input;
-    std::vector<float> scores = model.Run(input);
+    if (item->run_error) std::rethrow_exception(item->run_error);
+    std::vector<float> scores = std::move(item->scores);
     std::vector<float> probs = model.Probabilities(scores);
     EvalItem e;
     e.index = index;
@@ -211,7 +268,7 @@ EvalResult Evaluate(ModelSession& model, ModelSession* reference, const Dataset&
       }
     }
     if (reference) {
-      std::vector<float> ref = reference->Run(ref_input);
+      std::vector<float> ref = std::move(item->ref_scores);
       auto rt = TopK(ref, 1);
       e.ref_top1 = rt.empty() ? -1 : rt[0];
       agree += !best.empty() && best[0] == e.ref_top1;

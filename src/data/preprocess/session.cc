@@ -50,7 +50,7 @@ void Dequantize(const RuntimeTensor& t, std::vector<float>& out) {
 
 ModelSession::ModelSession(const std::string& path, const ExpectedPreprocessing* partner,
                            const InterpreterOptions& options)
-    : path_(path) {
+    : path_(path), options_(options) {
   model_ = std::make_unique<Model>(LoadModel(path));
   if (model_->subgraphs.empty()) Fail("{}: the model has no subgraph", path);
   const Subgraph& sg = model_->main();
@@ -88,21 +88,39 @@ TensorData ModelSession::Prepare(const Sample& sample, const PreprocessSpec& spe
   return PrepareSample(sample, spec, expected_.target, source, allow_cast);
 }
 
-void ModelSession::Invoke(const TensorData& input) {
+namespace {
+
+void InvokeOn(Interpreter& interp, const TensorData& input, const std::string& path) {
   try {
-    interp_->SetInput(0, input.dtype, input.shape, input.bytes.data(), input.bytes.size());
+    interp.SetInput(0, input.dtype, input.shape, input.bytes.data(), input.bytes.size());
     // Items are independent: a stateful model (LSTM, SVDF) starts each from
     // its initial state, not from the state the item before left.
-    interp_->ResetVariables();
-    interp_->Invoke();
+    interp.ResetVariables();
+    interp.Invoke();
   } catch (const Error& e) {
-    Fail("{}: {}", path_, e.what());
+    Fail("{}: {}", path, e.what());
   }
 }
 
-std::vector<float> ModelSession::Run(const TensorData& input) {
-  Invoke(input);
-  const RuntimeTensor& t = interp_->output(0);
+}  // namespace
+
+void ModelSession::Invoke(const TensorData& input) { InvokeOn(*interp_, input, path_); }
+
+std::unique_ptr<Interpreter> ModelSession::NewInterpreter() const {
+  try {
+    auto interp = std::make_unique<Interpreter>(*model_, options_);
+    interp->AllocateTensors();
+    return interp;
+  } catch (const Error& e) {
+    Fail("{}: cannot run the model: {}", path_, e.what());
+  }
+}
+
+std::vector<float> ModelSession::Run(const TensorData& input) { return RunOn(*interp_, input); }
+
+std::vector<float> ModelSession::RunOn(Interpreter& interp, const TensorData& input) const {
+  InvokeOn(interp, input, path_);
+  const RuntimeTensor& t = interp.output(0);
   std::vector<float> out;
   switch (t.dtype) {
     case DType::FLOAT32: out.assign(t.As<float>(), t.As<float>() + t.NumElements()); break;

@@ -40,6 +40,10 @@ class ModelSession {
                      bool allow_cast = false) const;
   // Output 0, dequantized to float.
   std::vector<float> Run(const TensorData& input);
+  // Another interpreter of this model with the session's options, for a
+  // worker thread running items beside others; RunOn is Run on it.
+  std::unique_ptr<Interpreter> NewInterpreter() const;
+  std::vector<float> RunOn(Interpreter& interp, const TensorData& input) const;
   // Runs the model on `input` and leaves every output in interpreter(), for
   // results that are more than output 0's scores (boxes, class maps).
   void Invoke(const TensorData& input);
@@ -53,6 +57,7 @@ class ModelSession {
  private:
   std::string path_;
   std::unique_ptr<Model> model_;
+  InterpreterOptions options_;
   std::unique_ptr<Interpreter> interp_;
   ExpectedPreprocessing expected_;
   std::vector<std::string> labels_;

@@ -359,6 +359,49 @@ void PixelPortable(const Depthwise& d, const void* const* px, const int* tap, in
 
 }  // namespace
 
+namespace {
+
+TFD_AVX512 void BlendRowsQ11Avx512(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t n, uint8_t* out) {
+  const __m512i w = _mm512_set1_epi32(wy);
+  const __m512i half = _mm512_set1_epi32(1 << 21);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512i t = _mm512_loadu_si512(top + i);
+    const __m512i b = _mm512_loadu_si512(bottom + i);
+    __m512i acc = _mm512_add_epi32(_mm512_slli_epi32(t, 11), _mm512_mullo_epi32(_mm512_sub_epi32(b, t), w));
+    acc = _mm512_srai_epi32(_mm512_add_epi32(acc, half), 22);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(acc));
+  }
+  if (i < n) {
+    const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+    const __m512i t = _mm512_maskz_loadu_epi32(m, top + i);
+    const __m512i b = _mm512_maskz_loadu_epi32(m, bottom + i);
+    __m512i acc = _mm512_add_epi32(_mm512_slli_epi32(t, 11), _mm512_mullo_epi32(_mm512_sub_epi32(b, t), w));
+    acc = _mm512_srai_epi32(_mm512_add_epi32(acc, half), 22);
+    _mm_mask_storeu_epi8(out + i, m, _mm512_cvtepi32_epi8(acc));
+  }
+}
+
+// Unsigned arithmetic: the same bits as the int32 expression, without
+// undefined behaviour; the right shift is arithmetic, as in BilinearQ11.
+TFD_VECTORIZE void BlendRowsQ11Portable(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t n,
+                                        uint8_t* out) {
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t acc = U(top[i]) * 2048u + (U(bottom[i]) - U(top[i])) * U(wy) + (1u << 21);
+    out[i] = static_cast<uint8_t>(S(acc) >> 22);
+  }
+}
+
+}  // namespace
+
+void BlendRowsQ11(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t n, void* out, Isa isa) {
+  if (isa == Isa::kAvx512Vnni) {
+    BlendRowsQ11Avx512(top, bottom, wy, n, static_cast<uint8_t*>(out));
+  } else {
+    BlendRowsQ11Portable(top, bottom, wy, n, static_cast<uint8_t*>(out));
+  }
+}
+
 void Depthwise::Pixel(const void* const* px, const int* tap, int count, void* out) const {
   if (isa == Isa::kAvx512Vnni) {
     PixelAvx512(*this, px, tap, count, static_cast<uint8_t*>(out));

@@ -103,4 +103,12 @@ struct Depthwise {
   void Pixel(const void* const* px, const int* tap, int count, void* out) const;
 };
 
+// XNNPACK's 8-bit bilinear blend (xnn::BilinearQ11) split in its two
+// passes: `top` and `bottom` hold, for the output row's upper and lower
+// input rows, tl * 2048 + (tr - tl) * wx per output column and channel (the
+// horizontal pass, the same for every output row reading that input row);
+// out[i] = (top[i] * 2048 + (bottom[i] - top[i]) * wy + 2^21) >> 22, the
+// same int32 expression, n values stored as int8 or uint8.
+void BlendRowsQ11(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t n, void* out, Isa isa);
+
 }  // namespace tfd::fast8

@@ -14,6 +14,23 @@ void ArgTyped(const RuntimeTensor& in, RuntimeTensor& out, int axis) {
   const int64_t n = in.shape[static_cast<size_t>(axis)];
   const T* src = in.As<T>();
   Index* dst = out.As<Index>();
+  if (inner == 1) {
+    // The last axis (a segmentation map's classes): the same comparisons in
+    // the same order over contiguous values, without branches.
+    for (int64_t o = 0; o < outer; ++o) {
+      const T* p = src + o * n;
+      T best = p[0];
+      Index best_index = 0;
+      for (int64_t k = 1; k < n; ++k) {
+        const T v = p[k];
+        const bool better = kMax ? v > best : v < best;
+        best = better ? v : best;
+        best_index = better ? static_cast<Index>(k) : best_index;
+      }
+      dst[o] = best_index;
+    }
+    return;
+  }
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       const T* p = src + o * n * inner + i;
