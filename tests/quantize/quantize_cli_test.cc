@@ -109,7 +109,24 @@ TEST(QuantizeCli, BadInputsAreOneLineErrors) {
       {Quote(vww) + " -o " + Quote(out), "--calibration DATA is required"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration random --io int16", "--io must be"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration random --calibration-method kl", "--calibration-method"},
-      {Quote(vww) + " -o " + Quote(out) + " --calibration random --scheme int16x8", "--scheme 'int16x8'"},
+      {Quote(vww) + " -o " + Quote(out) + " --calibration random --scheme int4", "unknown --scheme 'int4'"},
+      // --scheme dynamic and int16x8: already quantized models (full-integer,
+      // and the converter's own dynamic-range KWS), ops int16x8 cannot take
+      // (named with their node index), options that do not apply.
+      {Quote(Fixture("models/mlperf-tiny/vww_96_int8.tflite")) + " -o " + Quote(out) + " --scheme dynamic",
+       "the model is already quantized: activation"},
+      {Quote(Fixture("models/mlperf-tiny/kws_ref_model_float32.tflite")) + " -o " + Quote(out) + " --scheme dynamic",
+       "the model is already quantized: CONV_2D (node 0"},
+      {Quote(Fixture("models/mlperf-tiny/vww_96_int8.tflite")) + " -o " + Quote(out) +
+           " --scheme int16x8 --calibration random",
+       "already quantized"},
+      {Quote(Fixture("models/tflite-micro/trained_lstm.tflite")) + " -o " + Quote(out) +
+           " --scheme int16x8 --calibration random",
+       "UNIDIRECTIONAL_SEQUENCE_LSTM (node 0, output"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --calibration random", "takes no --calibration"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --io int8", "--io int8 applies to --scheme int8"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme int16x8 --calibration random --io uint8",
+       "--io uint8 applies to --scheme int8"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote(Fixture("audio")) + " --samples 2", "audio"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote((dir / "missing").string()), "missing"},
       {Quote(Fixture("images/cat.jpg")) + " -o " + Quote(out) + " --calibration random", "cat.jpg"},
