@@ -235,3 +235,47 @@ TEST(QuantizeCli, AuditFlagsNoiseCalibrationAndStaysQuietOnPhotos) {
 
 }  // namespace
 }  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// --scheme dynamic and int16x8 from the command line: each writes a model
+// the reader loads, of the form it names, and says so in --json.
+TEST(QuantizeCli, DynamicAndInt16x8WriteTheirForms) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-schemes");
+  const std::string vww = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  const auto dyn = dir / "vww_dynamic.tflite";
+  auto r = RunCli("quantize " + Quote(vww) + " -o " + Quote(dyn.string()) + " --scheme dynamic --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["scheme"], "dynamic");
+  EXPECT_EQ(j["dynamic"]["hybrid_nodes"], 18);
+  EXPECT_EQ(j["dynamic"]["small_weight_nodes"], 10);
+  EXPECT_EQ(j["min_runtime_version"], "2.4.0");
+  EXPECT_LT(j["size"]["after"].get<double>(), 0.4 * j["size"]["before"].get<double>());
+  const Model d = LoadModel(dyn.string());
+  size_t int8_weights = 0;
+  for (const auto& t : d.main().tensors) int8_weights += t.dtype == DType::INT8;
+  EXPECT_EQ(int8_weights, 18u);
+  EXPECT_EQ(d.main().tensors[static_cast<size_t>(d.main().inputs[0])].dtype, DType::FLOAT32);
+
+  const auto i16 = dir / "hello_int16x8.tflite";
+  r = RunCli("quantize " + Quote(Fixture("models/tflite-micro/hello_world_float.tflite")) + " -o " + Quote(i16.string()) +
+             " --scheme int16x8 --calibration random --samples 20");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("int16x8"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("int64 biases"), std::string::npos) << r.out;
+  const Model q = LoadModel(i16.string());
+  size_t int16 = 0, int64 = 0;
+  for (const auto& t : q.main().tensors) {
+    int16 += t.dtype == DType::INT16;
+    int64 += t.dtype == DType::INT64;
+  }
+  EXPECT_GE(int16, 4u);
+  EXPECT_EQ(int64, 3u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd

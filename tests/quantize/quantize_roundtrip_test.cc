@@ -3,6 +3,7 @@
 // whose outputs must equal ours under the xnnpack arithmetic profile bit for
 // bit. Op versions must equal those the TFLite converter wrote for the same
 // ops in the fixtures' int8 twins.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "graph/dtype.h"
 #include "format/model_writer.h"
 #include "kernel_test_util.h"
+#include "kernels/internal/seq_testing.h"
 #include "quantize/dynamic_range.h"
 #include "quantize/float16.h"
 #include "quantize/quantize.h"
@@ -465,9 +467,15 @@ TEST(QuantizeRoundTrip, DynamicMatchesOracle) {
   for (const auto& f : AllFloatFixtures()) {
     SCOPED_TRACE(f.path);
     const Model float_model = LoadModel(testing::Fixture(f.path));
-    for (size_t threshold : {size_t{1024}, size_t{0}}) {
+    // At the converter's threshold, with every weight, and per-tensor (one
+    // scale: TFLite's symmetric hybrid convolution; depthwise repeats it).
+    for (int variant = 0; variant < 3; ++variant) {
+      const size_t threshold = variant == 1 ? 0 : 1024;
+      const bool per_tensor = variant == 2;
+      if (per_tensor && f.path.find("vww") == std::string::npos && f.path.find("Resnet") == std::string::npos) continue;
       quantize::DynamicRangeOptions options;
       options.min_weight_elements = threshold;
+      options.per_channel = !per_tensor;
       if (f.already_hybrid) {
         try {
           quantize::RewriteDynamicRange(float_model, options);
@@ -482,7 +490,7 @@ TEST(QuantizeRoundTrip, DynamicMatchesOracle) {
       Model q = quantize::RewriteDynamicRange(float_model, options, &summary);
       quantize::SetMinRuntimeVersion(q, quantize::RequiredRuntimeVersion(q));
       std::vector<uint8_t> bytes = WriteModel(q);
-      const std::string label = f.path + (threshold ? "" : " (every weight)");
+      const std::string label = f.path + (per_tensor ? " (per-tensor)" : threshold ? "" : " (every weight)");
       OracleCase c{label, ReadModel(bytes, f.path), {}, {}};
       hybrid_nodes[label] = summary.hybrid_nodes;
       // Every hybrid node: float input and output, symmetric int8 weights.
@@ -501,11 +509,16 @@ TEST(QuantizeRoundTrip, DynamicMatchesOracle) {
         for (int8_t v : testing::Array{DType::INT8, w.shape, *c.model.ConstantData(w)}.values<int8_t>())
           EXPECT_GE(v, -127);
         if (b == tflite::BuiltinOperator::CONV_2D) {
-          EXPECT_EQ(w.quantization->scale.size(), static_cast<size_t>(w.shape[0]));
-          EXPECT_EQ(c.model.op_code(op).version, 5);
+          EXPECT_EQ(w.quantization->scale.size(), per_tensor ? 1u : static_cast<size_t>(w.shape[0]));
+          EXPECT_EQ(quantize::HybridOpVersion(c.model, op), per_tensor ? 2 : 5);
+          EXPECT_EQ(c.model.op_code(op).version, per_tensor ? 2 : 5);
         }
         if (b == tflite::BuiltinOperator::DEPTHWISE_CONV_2D) {
           EXPECT_EQ(w.quantization->scale.size(), static_cast<size_t>(w.shape[3]));
+          if (per_tensor) {
+            EXPECT_TRUE(std::all_of(w.quantization->scale.begin(), w.quantization->scale.end(),
+                                    [&](float x) { return x == w.quantization->scale[0]; }));
+          }
           EXPECT_EQ(c.model.op_code(op).version, 6);
         }
         if (b == tflite::BuiltinOperator::FULLY_CONNECTED) {
@@ -530,7 +543,10 @@ TEST(QuantizeRoundTrip, DynamicMatchesOracle) {
   for (const auto& [label, d] : diffs) std::printf("dynamic %s: %zu hybrid nodes, max diff %.3g of max |output|\n", label.c_str(), hybrid_nodes[label], d);
   EXPECT_GE(worst, 0.0);
   for (const auto& [label, d] : diffs)
-    if (label.find("mobilenet") != std::string::npos || label.find("vww") != std::string::npos) { EXPECT_EQ(d, 0.0) << label; }
+    if (label.find("mobilenet") != std::string::npos || label.find("vww") != std::string::npos ||
+        label.find("per-tensor") != std::string::npos) {
+      EXPECT_EQ(d, 0.0) << label;
+    }
   // Every model with a hybrid-capable op quantized something at threshold 0.
   for (const auto& [label, n] : hybrid_nodes)
     if (label.find("every weight") != std::string::npos) { EXPECT_GT(n, 0u) << label; }
@@ -746,6 +762,95 @@ TEST(QuantizeRoundTrip, Int16x8MediaPipeModelsMatchOracleOrAreRefusedByName) {
   std::printf("int16x8: %zu of %zu MediaPipe models bit-exact, %zu refused\n", exact, cases.size(), refused.size());
   for (const auto& [path, msg] : refused) std::printf("  refused %s: %s\n", path.c_str(), msg.c_str());
   EXPECT_EQ(exact, cases.size());
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// --scheme dynamic on the ops no fixture holds in float: SVDF (with its
+// variable state), BATCH_MATMUL with a constant right-hand side, and
+// FULLY_CONNECTED with keep_num_dims and without a bias. Each is written
+// hybrid (asymmetric_quantize_inputs, TFLite's version), loaded by the oracle
+// and equals ours under xnnpack.
+TEST(QuantizeRoundTrip, DynamicSvdfBatchMatMulFullyConnectedMatchOracle) {
+  TFD_REQUIRE_ORACLE();
+  std::mt19937_64 rng(12);
+  auto floats = [&](size_t n) { return testing::seq::RandomValues<float>(rng, n, -1.0f, 1.0f); };
+  struct Built {
+    std::string name;
+    Model model;
+    int version;
+  };
+  std::vector<Built> built;
+  {
+    testing::OpModel m(BuiltinOp::SVDF);
+    m.Input({DType::FLOAT32, {2, 64}});
+    m.Const<float>({DType::FLOAT32, {32, 64}}, floats(32 * 64));
+    m.Const<float>({DType::FLOAT32, {32, 10}}, floats(32 * 10));
+    m.Const<float>({DType::FLOAT32, {16}}, floats(16));
+    const int state = m.Input({DType::FLOAT32, {2, 10 * 32}});
+    m.Output({DType::FLOAT32, {2, 16}});
+    tflite::SVDFOptionsT o;
+    o.rank = 2;
+    o.fused_activation_function = tflite::ActivationFunctionType::RELU;
+    m.Options(o);
+    Model model = m.Build();
+    testing::seq::MakeVariable(model, state);
+    built.push_back({"SVDF", model, 4});
+  }
+  {
+    testing::OpModel m(BuiltinOp::BATCH_MATMUL);
+    m.Input({DType::FLOAT32, {2, 3, 64}});
+    m.Const<float>({DType::FLOAT32, {64, 24}}, floats(64 * 24));
+    m.Output({DType::FLOAT32, {2, 3, 24}});
+    m.Options(tflite::BatchMatMulOptionsT{});
+    built.push_back({"BATCH_MATMUL", m.Build(), 4});
+  }
+  {
+    testing::OpModel m(BuiltinOp::FULLY_CONNECTED);
+    m.Input({DType::FLOAT32, {2, 3, 64}});
+    m.Const<float>({DType::FLOAT32, {20, 64}}, floats(20 * 64));
+    m.Const<float>({DType::FLOAT32, {20}}, floats(20));
+    m.Output({DType::FLOAT32, {2, 3, 20}});
+    tflite::FullyConnectedOptionsT o;
+    o.keep_num_dims = true;
+    m.Options(o);
+    built.push_back({"FULLY_CONNECTED keep_num_dims", m.Build(), 5});
+  }
+  {
+    testing::OpModel m(BuiltinOp::FULLY_CONNECTED);
+    m.Input({DType::FLOAT32, {4, 64}});
+    m.Const<float>({DType::FLOAT32, {20, 64}}, floats(20 * 64));
+    m.Output({DType::FLOAT32, {4, 20}});
+    m.Options(tflite::FullyConnectedOptionsT{});
+    built.push_back({"FULLY_CONNECTED no bias", m.Build(), 6});
+  }
+  testing::OracleBatch oracle;
+  std::vector<OracleCase> cases;
+  for (const auto& b : built) {
+    SCOPED_TRACE(b.name);
+    quantize::DynamicRangeSummary summary;
+    Model q = quantize::RewriteDynamicRange(b.model, {}, &summary);
+    EXPECT_EQ(summary.hybrid_nodes, 1u);
+    const Operator& op = q.main().operators[0];
+    EXPECT_EQ(q.op_code(op).version, b.version);
+    for (size_t slot = 1; slot < op.inputs.size(); ++slot) {
+      const Tensor& t = q.main().tensors[static_cast<size_t>(op.inputs[slot])];
+      if (t.is_variable || t.shape.size() < 2) continue;
+      EXPECT_EQ(t.dtype, DType::INT8) << t.name;
+    }
+    std::vector<uint8_t> bytes = WriteModel(q);
+    OracleCase c{b.name, ReadModel(bytes, b.name), {}, {}};
+    for (uint64_t seed = 1; seed <= 3; ++seed) c.inputs.push_back(UniformInputs(c.model, seed, -2.0f, 2.0f));
+    AddJobs(oracle, c, bytes);
+    cases.push_back(std::move(c));
+  }
+  std::map<std::string, double> diffs;
+  EXPECT_GE(ExpectOracleCloseToOurs(oracle, cases, 1e-6, &diffs), 0.0);
+  for (const auto& [label, d] : diffs) std::printf("dynamic %s: max diff %.3g of max |output|\n", label.c_str(), d);
 }
 
 }  // namespace
