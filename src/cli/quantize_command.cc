@@ -77,6 +77,8 @@ void Quantize(const QuantizeArgs& args) {
     Fail("--scheme dynamic takes no --calibration: its weights are int8 and its activations are quantized by the "
          "kernels on the fly");
   quantize::QuantizeResult res = quantize::QuantizeFile(r);
+  // int16x8 keeps whole min/max ranges whatever --calibration-method says.
+  const std::string method = args.scheme == "int16x8" ? "minmax (int16x8)" : args.method;
   const auto& s = res.summary;
   std::vector<std::string> warnings;
   if (res.source.random)
@@ -90,7 +92,7 @@ void Quantize(const QuantizeArgs& args) {
     j["scheme"] = args.scheme;
     j["io"] = args.io;
     j["calibration"] = {{"source", res.source.description}, {"samples", res.source.items.empty() ? nlohmann::json(nullptr) : nlohmann::json(res.source.items.size())},
-                        {"random", res.source.random}, {"skipped", res.source.skipped}, {"method", args.method}};
+                        {"random", res.source.random}, {"skipped", res.source.skipped}, {"method", method}};
     j["weights"] = {{"tensors", s.weight_tensors}, {"per_channel", s.per_channel_weights}, {"biases", s.bias_tensors},
                     {"corrected_biases", s.corrected_biases}};
     j["quantized_nodes"] = s.quantized_nodes;
@@ -158,7 +160,7 @@ void Quantize(const QuantizeArgs& args) {
       return;
     }
     std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
-    std::cout << "Calibration: " << res.source.description << ", ranges by " << args.method << "\n";
+    std::cout << "Calibration: " << res.source.description << ", ranges by " << method << "\n";
     if (args.equalize)
       std::cout << fmt::format("Equalized: {} conv -> conv pairs ({} channels left unscaled: their ReLU6 output came within half of its clip)\n",
                                s.equalized_pairs, s.equalize_held_channels);

@@ -259,6 +259,16 @@ TEST(QuantizeCli, DynamicAndInt16x8WriteTheirForms) {
   for (const auto& t : d.main().tensors) int8_weights += t.dtype == DType::INT8;
   EXPECT_EQ(int8_weights, 18u);
   EXPECT_EQ(d.main().tensors[static_cast<size_t>(d.main().inputs[0])].dtype, DType::FLOAT32);
+  // --keep-float leaves the named nodes' weights float.
+  r = RunCli("quantize " + Quote(vww) + " -o " + Quote(dyn.string()) + " --scheme dynamic --keep-float DEPTHWISE_CONV_2D --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["float_nodes"], 13);
+  const Model kept = LoadModel(dyn.string());
+  for (const auto& op : kept.main().operators)
+    if (kept.op_code(op).builtin == tflite::BuiltinOperator::DEPTHWISE_CONV_2D) {
+      EXPECT_EQ(kept.main().tensors[static_cast<size_t>(op.inputs[1])].dtype, DType::FLOAT32);
+    }
 
   const auto i16 = dir / "hello_int16x8.tflite";
   r = RunCli("quantize " + Quote(Fixture("models/tflite-micro/hello_world_float.tflite")) + " -o " + Quote(i16.string()) +
@@ -266,6 +276,7 @@ TEST(QuantizeCli, DynamicAndInt16x8WriteTheirForms) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("int16x8"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("int64 biases"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ranges by minmax (int16x8)"), std::string::npos) << r.out;
   const Model q = LoadModel(i16.string());
   size_t int16 = 0, int64 = 0;
   for (const auto& t : q.main().tensors) {
