@@ -279,7 +279,8 @@ void RequireQuantizableFloatModel(const Model& model, const std::vector<std::str
       if (IsConstant(model, in)) continue;  // folded before quantizing
     }
     if (int16x8 && !Int16x8Spec(model, op, probe))
-      Fail("{} cannot be quantized to int16x8: TFLite has no int16 kernel for this op (--keep-float {} keeps it float)",
+      Fail("{} cannot be quantized to int16x8 by tflite-doctor (no int16 kernel in TFLite, or no int16x8 spec here; "
+           "--keep-float {} keeps it float)",
            NodeName(model, i), i);
     if (!Int8Spec(model, op, probe))
       Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(model, i));
@@ -344,7 +345,8 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     }
     auto spec = options.int16x8 ? Int16x8Spec(m, op, options.spec) : Int8Spec(m, op, options.spec);
     if (!spec && options.int16x8)
-      Fail("{} cannot be quantized to int16x8: TFLite has no int16 kernel for this op (--keep-float {} keeps it float)",
+      Fail("{} cannot be quantized to int16x8 by tflite-doctor (no int16 kernel in TFLite, or no int16x8 spec here; "
+           "--keep-float {} keeps it float)",
            NodeName(m, i), i);
     if (!spec) Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(m, i));
     for (size_t k = 0; k < op.inputs.size(); ++k) {
