@@ -28,6 +28,7 @@ struct QuantizeArgs {
   std::string method = "mse";
   std::string io = "float32";
   size_t samples = 0;
+  size_t min_weight_elements = 1024;
   uint64_t seed = 0;
   bool per_tensor = false;
   bool bias_correction = true;  // measures best on every fixture (README)
@@ -59,7 +60,8 @@ void Quantize(const QuantizeArgs& args) {
   r.input = args.model;
   r.output = args.output;
   r.scheme = args.scheme;
-  if (args.calibration.empty() && args.scheme != "float16")
+  const bool needs_calibration = args.scheme != "float16" && args.scheme != "dynamic";
+  if (args.calibration.empty() && needs_calibration)
     Fail("--calibration DATA is required: a dataset (folder, class folders, CSV) fed through the model's "
          "preprocessing, or 'random' for seeded random inputs");
   r.calibration.data = args.calibration;
@@ -75,9 +77,15 @@ void Quantize(const QuantizeArgs& args) {
   r.strict = args.strict;
   r.held_out_data = args.held_out;
   r.rewrite.keep_float = args.keep_float;
+  r.min_weight_elements = args.min_weight_elements;
   if (args.scheme == "float16" && !args.calibration.empty())
     Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
+  if (args.scheme == "dynamic" && !args.calibration.empty())
+    Fail("--scheme dynamic takes no --calibration: its weights are int8 and its activations are quantized by the "
+         "kernels on the fly");
   quantize::QuantizeResult res = quantize::QuantizeFile(r);
+  // int16x8 keeps whole min/max ranges whatever --calibration-method says.
+  const std::string method = args.scheme == "int16x8" ? "minmax (int16x8)" : args.method;
   const auto& s = res.summary;
   std::vector<std::string> warnings;
   if (res.source.random)
@@ -91,7 +99,7 @@ void Quantize(const QuantizeArgs& args) {
     j["scheme"] = args.scheme;
     j["io"] = args.io;
     j["calibration"] = {{"source", res.source.description}, {"samples", res.source.items.empty() ? nlohmann::json(nullptr) : nlohmann::json(res.source.items.size())},
-                        {"random", res.source.random}, {"skipped", res.source.skipped}, {"method", args.method}};
+                        {"random", res.source.random}, {"skipped", res.source.skipped}, {"method", method}};
     j["weights"] = {{"tensors", s.weight_tensors}, {"per_channel", s.per_channel_weights}, {"biases", s.bias_tensors},
                     {"corrected_biases", s.corrected_biases}};
     j["quantized_nodes"] = s.quantized_nodes;
@@ -102,6 +110,10 @@ void Quantize(const QuantizeArgs& args) {
     j["equalize"] = args.equalize ? nlohmann::json{{"pairs", s.equalized_pairs}, {"held_channels", s.equalize_held_channels}}
                                   : nlohmann::json(nullptr);
     j["size"] = {{"before", res.input_bytes}, {"after", res.output_bytes}};
+    if (res.dynamic)
+      j["dynamic"] = {{"hybrid_nodes", res.dynamic->hybrid_nodes},
+                      {"small_weight_nodes", res.dynamic->small_weight_nodes},
+                      {"min_weight_elements", args.min_weight_elements}};
     j["min_runtime_version"] = res.min_runtime_version;
     if (res.held_out) {
       const auto& h = *res.held_out;
@@ -149,18 +161,38 @@ void Quantize(const QuantizeArgs& args) {
       PrintHeldOut(res);
       return;
     }
+    if (res.dynamic) {
+      const auto& d = *res.dynamic;
+      std::cout << fmt::format("Quantized {} -> {} (dynamic range: int8 weights, float32 activations and I/O)\n",
+                               args.model, args.output);
+      std::cout << fmt::format("Hybrid nodes: {} ({} int8 weight tensors, {} per-channel){}\n", d.hybrid_nodes,
+                               d.weight_tensors, d.per_channel_weights,
+                               d.folded_dequantize ? fmt::format("; {} constant DEQUANTIZE folded", d.folded_dequantize) : "");
+      if (d.small_weight_nodes)
+        std::cout << fmt::format("Left float: {} nodes whose weights have fewer than {} elements\n", d.small_weight_nodes,
+                                 args.min_weight_elements);
+      if (d.float_nodes) std::cout << fmt::format("Kept in float: {} nodes (--keep-float)\n", d.float_nodes);
+      if (d.hybrid_nodes == 0)
+        std::cerr << "tflite-doctor: warning: no weights were quantized (none of the model's ops with hybrid kernels "
+                     "has weights this large); the output computes as the float model\n";
+      std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
+                               100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
+      std::cout << "min_runtime_version: " << (res.min_runtime_version.empty() ? "unknown" : res.min_runtime_version) << "\n";
+      PrintHeldOut(res);
+      return;
+    }
     std::cout << fmt::format("Quantized {} -> {} ({}, {} I/O)\n", args.model, args.output, args.scheme, args.io);
-    std::cout << "Calibration: " << res.source.description << ", ranges by " << args.method << "\n";
+    std::cout << "Calibration: " << res.source.description << ", ranges by " << method << "\n";
     if (args.equalize)
       std::cout << fmt::format("Equalized: {} conv -> conv pairs ({} channels left unscaled: their ReLU6 output came within half of its clip)\n",
                                s.equalized_pairs, s.equalize_held_channels);
     if (s.float_nodes)
       std::cout << fmt::format("Kept in float: {} nodes, with {} QUANTIZE/DEQUANTIZE around them\n", s.float_nodes,
                                s.float_boundary_nodes);
-    std::cout << fmt::format("Nodes: {} int8 + {} QUANTIZE/DEQUANTIZE at the edges{}\n", s.quantized_nodes, s.edge_nodes,
+    std::cout << fmt::format("Nodes: {} {} + {} QUANTIZE/DEQUANTIZE at the edges{}\n", s.quantized_nodes, args.scheme, s.edge_nodes,
                              s.folded_dequantize ? fmt::format(" ({} constant DEQUANTIZE folded)", s.folded_dequantize) : "");
-    std::cout << fmt::format("Weights: {} int8 tensors ({} per-channel), {} int32 biases{}\n", s.weight_tensors,
-                             s.per_channel_weights, s.bias_tensors,
+    std::cout << fmt::format("Weights: {} int8 tensors ({} per-channel), {} {} biases{}\n", s.weight_tensors,
+                             s.per_channel_weights, s.bias_tensors, args.scheme == "int16x8" ? "int64" : "int32",
                              args.bias_correction ? fmt::format(" ({} bias-corrected)", s.corrected_biases) : "");
     std::cout << fmt::format("Size: {} -> {} bytes ({:.1f}%)\n", res.input_bytes, res.output_bytes,
                              100.0 * static_cast<double>(res.output_bytes) / static_cast<double>(res.input_bytes));
@@ -174,7 +206,11 @@ void SetupQuantize(CLI::App& app) {
   auto* cmd = app.add_subcommand("quantize", "Post-training quantization of a float model into a new .tflite");
   cmd->add_option("MODEL", args->model, "the float .tflite file (never modified)")->required();
   cmd->add_option("-o,--output", args->output, "where to write the quantized .tflite")->required();
-  cmd->add_option("--scheme", args->scheme, "int8 (full integer) or float16 (float16 weights, float activations)");
+  cmd->add_option("--scheme", args->scheme,
+                  "int8 (full integer), int16x8 (int16 activations, int8 weights), dynamic (int8 weights read by hybrid kernels, float activations) or float16 "
+                  "(float16 weights, float activations)");
+  cmd->add_option("--min-weight-elements", args->min_weight_elements,
+                  "dynamic: weights with fewer elements stay float (default 1024, as the converter)");
   cmd->add_option("--calibration", args->calibration,
                   "calibration data: a folder, class folders or CSV of path,label; 'random' for seeded random inputs");
   cmd->add_option("--data", args->held_out,

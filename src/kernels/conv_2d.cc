@@ -320,8 +320,9 @@ void EvalHybrid(KernelContext& ctx, ConvState& s) {
       },
       [&](int64_t at, int oc, int b) {
         const int32_t acc = conv::DotI16(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
-        // Same float operation order as TFLite's kernels.
-        float value = per_channel ? static_cast<float>(acc) * s.channel_scales[oc] * s.batch_scales[b]
+        // Same float operation order as TFLite's optimized kernels (what its
+        // runtime runs): per-channel, acc * (filter_scale * input_scale).
+        float value = per_channel ? static_cast<float>(acc) * (s.channel_scales[oc] * s.batch_scales[b])
                                   : static_cast<float>(acc) * s.batch_scales[b];
         if (bias) value += bias[oc];
         out[at] = s.float_range.Apply(value);

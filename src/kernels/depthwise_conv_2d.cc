@@ -295,9 +295,12 @@ void EvalHybrid(KernelContext& ctx, DepthwiseState& s) {
       },
       [&](int64_t at, int b) {
         for (int oc = 0; oc < s.out_c; ++oc) {
-          // TFLite: acc_float *= per_channel_scale * scaling_factor.
-          float v = static_cast<float>(acc[oc]);
-          v *= s.channel_scales[oc] * s.batch_scales[b];
+          // As TFLite's optimized kernel (the one its runtime runs; its
+          // reference kernel multiplies by the product of the two scales):
+          // acc * input_scale * per_channel_scale, left to right. One ulp
+          // here flips the next layer's on-the-fly quantization now and then,
+          // and deep hybrid models drift by percents.
+          float v = static_cast<float>(acc[oc]) * s.batch_scales[b] * s.channel_scales[oc];
           if (bias) v += bias[oc];
           out[at + oc] = s.float_range.Apply(v);
           acc[oc] = 0;

@@ -198,3 +198,135 @@ int Int8OpVersion(const Model& model, const Subgraph& g, const Operator& op, int
 }
 
 }  // namespace tfd::quantize
+
+namespace tfd::quantize {
+
+std::optional<OpQuantSpec> Int16x8Spec(const Model& model, const Operator& op, const SpecOptions& options) {
+  using tflite::BuiltinOperator;
+  switch (model.op_code(op).builtin) {
+    // The ops TFLite's kernels (and ours) run with int16 activations and,
+    // for the weighted ones, int8 weights.
+    case BuiltinOperator::CONV_2D:
+    case BuiltinOperator::DEPTHWISE_CONV_2D:
+    case BuiltinOperator::FULLY_CONNECTED:
+    case BuiltinOperator::ADD:
+    case BuiltinOperator::SUB:
+    case BuiltinOperator::MUL:
+    case BuiltinOperator::MEAN:
+    case BuiltinOperator::RELU:
+    case BuiltinOperator::RELU6:
+    case BuiltinOperator::LEAKY_RELU:
+    case BuiltinOperator::AVERAGE_POOL_2D:
+    case BuiltinOperator::MAX_POOL_2D:
+    case BuiltinOperator::RESHAPE:
+    case BuiltinOperator::SQUEEZE:
+    case BuiltinOperator::EXPAND_DIMS:
+    case BuiltinOperator::PAD:
+    case BuiltinOperator::TRANSPOSE:
+    case BuiltinOperator::STRIDED_SLICE:
+    case BuiltinOperator::SLICE:
+    case BuiltinOperator::RESIZE_BILINEAR:
+    case BuiltinOperator::RESIZE_NEAREST_NEIGHBOR:
+    case BuiltinOperator::REDUCE_MAX:
+    case BuiltinOperator::REDUCE_MIN:
+    case BuiltinOperator::CONCATENATION:
+    case BuiltinOperator::MAXIMUM:
+    case BuiltinOperator::MINIMUM:
+      return Int8Spec(model, op, options);
+    case BuiltinOperator::SOFTMAX:
+    case BuiltinOperator::LOGISTIC:
+    case BuiltinOperator::TANH: {
+      // TFLite's int16 kernels write these over [-1, 1) or [0, 1) at 2^-15.
+      auto s = Int8Spec(model, op, options);
+      if (!s) return s;
+      s->fixed_scale = 1.0f / 32768.0f;
+      s->fixed_zero_point = 0;
+      return s;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+int Int16x8OpVersion(const Model& model, const Subgraph& g, const Operator& op, int float_version) {
+  using tflite::BuiltinOperator;
+  auto type = [&](size_t i) {
+    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].dtype
+                                                     : DType::FLOAT32;
+  };
+  auto rank = [&](size_t i) {
+    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].shape.size() : 0;
+  };
+  const bool int16 = type(0) == DType::INT16;
+  int v = 1;
+  switch (model.op_code(op).builtin) {
+    case BuiltinOperator::CONV_2D: {
+      const Tensor& in = g.tensors[static_cast<size_t>(op.inputs[0])];
+      const Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
+      const bool grouped = !in.shape.empty() && !w.shape.empty() && in.shape.back() != w.shape.back();
+      return grouped ? 6 : 4;
+    }
+    case BuiltinOperator::DEPTHWISE_CONV_2D:
+      return 5;
+    case BuiltinOperator::FULLY_CONNECTED: {
+      if (op.inputs.size() == 2) return 6;
+      const auto* o = op.options.AsFullyConnectedOptions();
+      if (o && o->keep_num_dims) return 5;
+      return 4;
+    }
+    case BuiltinOperator::ADD:
+      v = int16 ? 3 : 1;
+      break;
+    case BuiltinOperator::SUB:
+      v = int16 ? 5 : 1;
+      break;
+    case BuiltinOperator::MUL:
+      v = int16 ? 4 : 1;
+      break;
+    case BuiltinOperator::AVERAGE_POOL_2D:
+    case BuiltinOperator::MAX_POOL_2D:
+    case BuiltinOperator::SOFTMAX:
+    case BuiltinOperator::MEAN:
+    case BuiltinOperator::REDUCE_MAX:
+    case BuiltinOperator::REDUCE_MIN:
+    case BuiltinOperator::RELU6:
+    case BuiltinOperator::RELU:
+    case BuiltinOperator::LOGISTIC:
+    case BuiltinOperator::TANH:
+    case BuiltinOperator::CONCATENATION:
+      v = int16 ? 3 : 1;
+      break;
+    case BuiltinOperator::LEAKY_RELU:
+      v = int16 ? 2 : 1;
+      break;
+    case BuiltinOperator::PAD:
+      v = rank(0) > 4 ? 4 : (int16 ? 3 : 1);
+      break;
+    case BuiltinOperator::TRANSPOSE:
+      v = rank(0) > 5 ? 6 : (int16 ? 5 : 1);
+      break;
+    case BuiltinOperator::SLICE:
+      v = rank(0) > 4 ? 5 : (int16 ? 4 : 1);
+      break;
+    case BuiltinOperator::RESIZE_BILINEAR:
+    case BuiltinOperator::RESIZE_NEAREST_NEIGHBOR:
+      v = int16 ? 4 : 1;
+      break;
+    case BuiltinOperator::MAXIMUM:
+    case BuiltinOperator::MINIMUM:
+      v = int16 ? 4 : 1;
+      break;
+    case BuiltinOperator::QUANTIZE:
+      v = g.tensors[static_cast<size_t>(op.outputs[0])].dtype == DType::INT16 ? 2 : 1;
+      break;
+    case BuiltinOperator::DEQUANTIZE:
+      v = int16 ? 3 : 1;
+      break;
+    default:
+      v = 1;
+      break;
+  }
+  return std::max(v, float_version);
+}
+
+}  // namespace tfd::quantize

@@ -52,4 +52,13 @@ std::optional<OpQuantSpec> Int8Spec(const Model& model, const Operator& op, cons
 // stays the floor where a float-only feature raised it.
 int Int8OpVersion(const Model& model, const Subgraph& graph, const Operator& op, int float_version);
 
+// The int16x8 spec (TFLite's 16x8 scheme: symmetric int16 activations,
+// int8 weights, int64 biases): the int8 roles for the ops with an int16
+// kernel in TFLite (and here), SOFTMAX/LOGISTIC/TANH at 2^-15; nullopt for
+// the others.
+std::optional<OpQuantSpec> Int16x8Spec(const Model& model, const Operator& op, const SpecOptions& options);
+
+// The version of a node rewritten to int16x8, by TFLite's op versioning rules.
+int Int16x8OpVersion(const Model& model, const Subgraph& graph, const Operator& op, int float_version);
+
 }  // namespace tfd::quantize

@@ -17,7 +17,7 @@ Model QuantizeModel(const Model& float_model, const std::vector<CalibrationSampl
 
 Model QuantizeModel(const Model& float_model, const SampleFeed& samples, const RewriteOptions& options,
                     RewriteSummary* summary, Calibration* calibration, Model* calibrated_model) {
-  RequireQuantizableFloatModel(float_model, options.keep_float);
+  RequireQuantizableFloatModel(float_model, options.keep_float, options.int16x8);
   size_t folded = 0;
   Model model = FoldConstantDequantize(float_model, &folded);
   EqualizeSummary eq;
@@ -37,15 +37,41 @@ Model QuantizeModel(const Model& float_model, const SampleFeed& samples, const R
 }
 
 QuantizeResult QuantizeFile(const QuantizeRequest& r) {
-  if (r.scheme != "int8" && r.scheme != "float16")
-    Fail("--scheme '{}' is not available; this build writes --scheme int8 or float16", r.scheme);
+  if (r.scheme != "int8" && r.scheme != "int16x8" && r.scheme != "float16" && r.scheme != "dynamic")
+    Fail("unknown --scheme '{}': int8, int16x8, dynamic or float16", r.scheme);
+  RewriteOptions rewrite = r.rewrite;
+  rewrite.int16x8 = r.scheme == "int16x8";
+  if (rewrite.int16x8 && rewrite.io != IoType::kFloat32)
+    Fail("--io {} applies to --scheme int8; int16x8 models keep float32 inputs and outputs", IoTypeName(rewrite.io));
   RequireDistinctPaths(r.input, r.output);
   QuantizeResult res;
   const std::vector<uint8_t> bytes = ReadFileBytes(r.input);
   res.input_bytes = bytes.size();
   Model model = ReadModel(bytes, r.input);
+  if (r.scheme == "dynamic") {
+    if (r.rewrite.io != IoType::kFloat32)
+      Fail("--io {} applies to --scheme int8; dynamic-range models keep float32 inputs and outputs", IoTypeName(r.rewrite.io));
+    DynamicRangeOptions opt;
+    opt.per_channel = r.rewrite.spec.per_channel;
+    opt.min_weight_elements = r.min_weight_elements;
+    opt.keep_float = r.rewrite.keep_float;
+    DynamicRangeSummary dyn;
+    Model out = RewriteDynamicRange(model, opt, &dyn);
+    res.dynamic = dyn;
+    res.summary.weight_tensors = dyn.weight_tensors;
+    res.summary.per_channel_weights = dyn.per_channel_weights;
+    res.summary.quantized_nodes = dyn.hybrid_nodes;
+    res.summary.folded_dequantize = dyn.folded_dequantize;
+    res.summary.float_nodes = dyn.float_nodes;
+    WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
+    res.output_bytes = w.bytes;
+    res.min_runtime_version = w.min_runtime_version;
+    if (!r.held_out_data.empty())
+      res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
+    return res;
+  }
   if (r.scheme == "float16") {
-    if (!r.rewrite.keep_float.empty()) Fail("--keep-float applies to --scheme int8");
+    if (!r.rewrite.keep_float.empty()) Fail("--keep-float applies to --scheme int8, int16x8 and dynamic");
     Float16Summary f16;
     Model out = RewriteFloat16(model, &f16);
     res.summary.weight_tensors = f16.tensors;
@@ -56,7 +82,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
       res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
     return res;
   }
-  RequireQuantizableFloatModel(model, r.rewrite.keep_float);
+  RequireQuantizableFloatModel(model, rewrite.keep_float, rewrite.int16x8);
   res.source = CalibrationSamples(r.input, r.calibration);
   const SampleFeed samples = res.source.Feed();
   res.audit = AuditCalibration(model, samples, res.source.declared_range);
@@ -65,7 +91,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   if (r.strict && res.audit.looks_like_noise) Fail("--strict: {}", res.audit.findings.front());
   Calibration cal;
   Model calibrated;
-  Model out = QuantizeModel(model, samples, r.rewrite, &res.summary, &cal, &calibrated);
+  Model out = QuantizeModel(model, samples, rewrite, &res.summary, &cal, &calibrated);
   res.source.samples.clear();
   AuditRangeSettling(calibrated, cal, &res.audit);
   if (!r.held_out_data.empty()) {

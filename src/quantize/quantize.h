@@ -8,6 +8,7 @@
 #include "graph/model.h"
 #include "quantize/calibration_audit.h"
 #include "quantize/calibration_source.h"
+#include "quantize/dynamic_range.h"
 #include "quantize/held_out_summary.h"
 #include "quantize/rewrite.h"
 
@@ -16,7 +17,11 @@ namespace tfd::quantize {
 struct QuantizeRequest {
   std::string input;   // the float .tflite
   std::string output;  // where the int8 .tflite goes (never the input)
+  // "int8", "float16", "dynamic" (int8 weights read by hybrid kernels,
+  // float activations: no calibration) or "int16x8".
   std::string scheme = "int8";
+  // dynamic: weights with fewer elements stay float (the converter's 1024).
+  size_t min_weight_elements = 1024;
   CalibrationSourceOptions calibration;
   RewriteOptions rewrite;
   // Refuse calibration data the audit calls noise (and random inputs).
@@ -34,6 +39,7 @@ struct QuantizeResult {
   size_t output_bytes = 0;
   std::string min_runtime_version;
   std::optional<HeldOutSummary> held_out;
+  std::optional<DynamicRangeSummary> dynamic;  // --scheme dynamic
 };
 
 // In memory: `float_model` calibrated on `samples` and rewritten. The

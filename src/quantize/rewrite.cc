@@ -34,13 +34,13 @@ std::string IoTypeName(IoType t) {
   return "?";
 }
 
-namespace {
-
 std::string NodeName(const Model& model, size_t node) {
   const Operator& op = model.main().operators[node];
   std::string out = op.outputs.empty() || op.outputs[0] < 0 ? "" : model.main().tensors[static_cast<size_t>(op.outputs[0])].name;
   return fmt::format("{} (node {}{})", model.op_code(op).Name(), node, out.empty() ? "" : ", output '" + out + "'");
 }
+
+namespace {
 
 bool IsConstant(const Model& model, const Tensor& t) { return model.ConstantData(t) != nullptr; }
 
@@ -133,17 +133,8 @@ struct UnionFind {
   void Join(int a, int b) { parent[static_cast<size_t>(Find(a))] = Find(b); }
 };
 
-// Symmetric int8 weights in [-127, 127]: one scale per slice along `axis`
-// (-1: one for the tensor); a slice of zeros gets scale 1. `min_scale` (per
-// slice, may be empty) raises a scale so tiny that the bias, at
-// input_scale * weight_scale, would not fit int32: the converter does the
-// same, trading that channel's weight precision for a representable bias.
-// `least_squares`: a per-tensor scale is the one of least squared error
-// (max |w| / 127 shrunk by down to 0.3) rather than max |w| / 127.
-struct QuantizedWeights {
-  std::vector<int8_t> values;
-  std::vector<float> scales;
-};
+}  // namespace
+
 QuantizedWeights SymmetricInt8(const std::vector<float>& w, const std::vector<int32_t>& shape, int axis,
                                const std::vector<double>& min_scale, bool least_squares) {
   size_t channels = 1, inner = 1;
@@ -187,6 +178,8 @@ QuantizedWeights SymmetricInt8(const std::vector<float>& w, const std::vector<in
   }
   return q;
 }
+
+namespace {
 
 // The mean change of each output channel that weight errors `err` cause,
 // given the mean of each input channel: conv [O,KH,KW,I] and fully
@@ -245,7 +238,7 @@ std::vector<bool> KeptFloatNodes(const Model& model, const std::vector<std::stri
   return kept;
 }
 
-void RequireQuantizableFloatModel(const Model& model, const std::vector<std::string>& keep_float) {
+void RequireFloatModel(const Model& model) {
   if (model.subgraphs.empty()) Fail("the model has no subgraph");
   if (model.subgraphs.size() > 1)
     Fail("the model has {} subgraphs (control flow); quantize takes single-subgraph models", model.subgraphs.size());
@@ -270,6 +263,11 @@ void RequireQuantizableFloatModel(const Model& model, const std::vector<std::str
       Fail("the model is already quantized: input '{}' is {}; quantize takes a float model", tensor.name,
            DTypeName(tensor.dtype));
   }
+}
+
+void RequireQuantizableFloatModel(const Model& model, const std::vector<std::string>& keep_float, bool int16x8) {
+  RequireFloatModel(model);
+  const Subgraph& g = model.main();
   SpecOptions probe;
   const std::vector<bool> kept = KeptFloatNodes(model, keep_float);
   for (size_t i = 0; i < g.operators.size(); ++i) {
@@ -280,6 +278,10 @@ void RequireQuantizableFloatModel(const Model& model, const std::vector<std::str
       const Tensor& in = g.tensors[static_cast<size_t>(op.inputs.at(0))];
       if (IsConstant(model, in)) continue;  // folded before quantizing
     }
+    if (int16x8 && !Int16x8Spec(model, op, probe))
+      Fail("{} cannot be quantized to int16x8 by tflite-doctor (no int16 kernel in TFLite, or no int16x8 spec here; "
+           "--keep-float {} keeps it float)",
+           NodeName(model, i), i);
     if (!Int8Spec(model, op, probe))
       Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(model, i));
   }
@@ -314,6 +316,8 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   Model m = model;
   Subgraph& g = m.subgraphs.at(0);
   const size_t num_tensors = g.tensors.size();
+  if (options.int16x8 && options.io != IoType::kFloat32)
+    Fail("--io {} applies to --scheme int8; int16x8 models keep float32 inputs and outputs", IoTypeName(options.io));
   if (cal.tensors.size() != num_tensors) Fail("calibration does not match the model ({} tensors vs {})", cal.tensors.size(), num_tensors);
 
   // 1. Each node's spec, and each tensor's role.
@@ -339,7 +343,11 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
       specs.push_back(none);
       continue;
     }
-    auto spec = Int8Spec(m, op, options.spec);
+    auto spec = options.int16x8 ? Int16x8Spec(m, op, options.spec) : Int8Spec(m, op, options.spec);
+    if (!spec && options.int16x8)
+      Fail("{} cannot be quantized to int16x8 by tflite-doctor (no int16 kernel in TFLite, or no int16x8 spec here; "
+           "--keep-float {} keeps it float)",
+           NodeName(m, i), i);
     if (!spec) Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(m, i));
     for (size_t k = 0; k < op.inputs.size(); ++k) {
       switch (spec->inputs[k]) {
@@ -427,7 +435,9 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
         have = true;
       }
     } else if (cal.tensors[t].seen) {
-      r = ChooseRange(cal.tensors[t], keeps_extremes[t] ? RangeMethod{} : options.method);
+      // At 16 bits rounding is 256 times finer and clipping buys nothing:
+      // int16x8 keeps the whole calibrated range (min/max, as the converter).
+      r = ChooseRange(cal.tensors[t], keeps_extremes[t] || options.int16x8 ? RangeMethod{} : options.method);
       have = true;
     }
     if (have) {
@@ -445,7 +455,9 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     }
   }
 
-  // 3. Activations to int8.
+  // 3. Activations to int8 (asymmetric), or to int16 (symmetric, zero
+  // point 0) for int16x8.
+  const DType act_type = options.int16x8 ? DType::INT16 : DType::INT8;
   std::vector<AffineParams> act_params(num_tensors);
   for (size_t t = 0; t < num_tensors; ++t) {
     if (role[t] != Role::kActivation) continue;
@@ -453,16 +465,31 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     Tensor& tensor = g.tensors[t];
     if (!grp.has_range && !grp.fixed)
       Fail("tensor '{}' was never computed during calibration; its range is unknown", tensor.name);
-    const AffineParams p = grp.fixed ? *grp.fixed : AsymmetricParams(grp.lo, grp.hi, -128, 127);
+    AffineParams p;
+    if (grp.fixed) {
+      p = *grp.fixed;
+    } else if (options.int16x8) {
+      const float bound = std::max(std::fabs(grp.lo), std::fabs(grp.hi));
+      p = AffineParams{bound > 0 ? bound / 32767.0f : 1.0f, 0};
+    } else {
+      p = AsymmetricParams(grp.lo, grp.hi, -128, 127);
+    }
     act_params[t] = p;
     if (IsConstant(m, tensor)) {
       auto v = ConstantFloats(m, tensor);
-      std::vector<int8_t> q(v.size());
-      for (size_t i = 0; i < v.size(); ++i)
-        q[i] = static_cast<int8_t>(std::clamp(std::round(v[i] / p.scale) + p.zero_point, -128.0f, 127.0f));
-      tensor.buffer = AddBuffer(m, q);
+      if (options.int16x8) {
+        std::vector<int16_t> q(v.size());
+        for (size_t i = 0; i < v.size(); ++i)
+          q[i] = static_cast<int16_t>(std::clamp(std::round(v[i] / p.scale), -32768.0f, 32767.0f));
+        tensor.buffer = AddBuffer(m, q);
+      } else {
+        std::vector<int8_t> q(v.size());
+        for (size_t i = 0; i < v.size(); ++i)
+          q[i] = static_cast<int8_t>(std::clamp(std::round(v[i] / p.scale) + p.zero_point, -128.0f, 127.0f));
+        tensor.buffer = AddBuffer(m, q);
+      }
     }
-    tensor.dtype = DType::INT8;
+    tensor.dtype = act_type;
     tensor.quantization = PerTensor(p.scale, p.zero_point);
   }
 
@@ -474,7 +501,8 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const Operator& op = g.operators[i];
     for (size_t k = 0; k < op.inputs.size(); ++k) {
-      if (specs[i].inputs[k] != Operand::kBias) continue;
+      // int16x8 biases are int64: any weight scale fits.
+      if (specs[i].inputs[k] != Operand::kBias || options.int16x8) continue;
       const size_t w = static_cast<size_t>(op.inputs[1]);
       const double in_scale = act_params[static_cast<size_t>(op.inputs[0])].scale;
       const auto bias = ConstantFloats(m, g.tensors[static_cast<size_t>(op.inputs[k])]);
@@ -553,13 +581,24 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
           ++sum.corrected_biases;
         }
       }
-      std::vector<int32_t> q(v.size());
-      for (size_t j = 0; j < v.size(); ++j) {
-        const double r = std::round(static_cast<double>(v[j]) / scales[ws.size() > 1 ? j : 0]);
-        q[j] = static_cast<int32_t>(std::clamp<double>(r, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
+      if (options.int16x8) {
+        // int16x8: int64 biases, as the converter writes them and TFLite's
+        // int16 conv, depthwise and fully connected kernels read them (64-bit
+        // accumulation).
+        std::vector<int64_t> q(v.size());
+        for (size_t j = 0; j < v.size(); ++j)
+          q[j] = static_cast<int64_t>(std::round(static_cast<double>(v[j]) / scales[ws.size() > 1 ? j : 0]));
+        bias.buffer = AddBuffer(m, q);
+        bias.dtype = DType::INT64;
+      } else {
+        std::vector<int32_t> q(v.size());
+        for (size_t j = 0; j < v.size(); ++j) {
+          const double r = std::round(static_cast<double>(v[j]) / scales[ws.size() > 1 ? j : 0]);
+          q[j] = static_cast<int32_t>(std::clamp<double>(r, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
+        }
+        bias.buffer = AddBuffer(m, q);
+        bias.dtype = DType::INT32;
       }
-      bias.buffer = AddBuffer(m, q);
-      bias.dtype = DType::INT32;
       Quantization qp;
       qp.scale = scales;
       qp.zero_point.assign(scales.size(), 0);
@@ -569,6 +608,14 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     }
   }
   sum.quantized_nodes = g.operators.size();
+  // int16 ADD and SUB: general scales. The schema's default (true) would
+  // have TFLite take its power-of-two-scale path, which these scales are not.
+  if (options.int16x8)
+    for (size_t i = 0; i < g.operators.size(); ++i) {
+      if (kept[i]) continue;
+      if (auto* o = g.operators[i].options.AsAddOptions()) o->pot_scale_int16 = false;
+      if (auto* o = g.operators[i].options.AsSubOptions()) o->pot_scale_int16 = false;
+    }
 
   // 5a. Float nodes: DEQUANTIZE for each int8 input, and where an int8 node
   // (or an int8 graph edge) reads an output, the node writes a float copy
@@ -657,7 +704,7 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
       copy.dtype = DType::UINT8;
       copy.quantization = PerTensor(p.scale, p.zero_point + 128);
     }
-    g.tensors[static_cast<size_t>(old_index)].name += "_int8";
+    g.tensors[static_cast<size_t>(old_index)].name += options.int16x8 ? "_int16" : "_int8";
     g.tensors.push_back(copy);
     return static_cast<int32_t>(g.tensors.size() - 1);
   };
@@ -714,7 +761,9 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
   std::vector<int> code_version(m.op_codes.size(), 0);
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const Operator& op = g.operators[i];
-    const int v = is_float[i] ? versions[i] : Int8OpVersion(m, g, op, versions[i]);
+    const int v = is_float[i] ? versions[i]
+                  : options.int16x8 ? Int16x8OpVersion(m, g, op, versions[i])
+                                    : Int8OpVersion(m, g, op, versions[i]);
     code_version[op.opcode_index] = std::max(code_version[op.opcode_index], v);
   }
   for (size_t c = 0; c < m.op_codes.size(); ++c)

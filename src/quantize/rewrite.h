@@ -33,6 +33,10 @@ struct RewriteOptions {
   // the name of a tensor they produce: DEQUANTIZE before them, QUANTIZE after them where an int8
   // node reads their output (the converter's denylist).
   std::vector<std::string> keep_float;
+  // TFLite's 16x8 scheme instead of int8: symmetric int16 activations (zero
+  // point 0, min/max ranges), int8 weights, int64 biases, float32 I/O; ops
+  // without an int16 kernel are refused by name (or kept float).
+  bool int16x8 = false;
 };
 
 struct RewriteSummary {
@@ -49,14 +53,37 @@ struct RewriteSummary {
   size_t equalize_held_channels = 0;  // channels left unscaled: their ReLU6 output near its clip  // DEQUANTIZE of constant weights folded back to float before quantizing
 };
 
+// Symmetric int8 weights in [-127, 127]: one scale per slice along `axis`
+// (-1: one for the tensor); a slice of zeros gets scale 1. `min_scale` (per
+// slice, may be empty) raises a scale so tiny that the bias, at
+// input_scale * weight_scale, would not fit int32: the converter does the
+// same, trading that channel's weight precision for a representable bias.
+// `least_squares`: a per-tensor scale is the one of least squared error
+// (max |w| / 127 shrunk by down to 0.3) rather than max |w| / 127.
+struct QuantizedWeights {
+  std::vector<int8_t> values;
+  std::vector<float> scales;
+};
+QuantizedWeights SymmetricInt8(const std::vector<float>& w, const std::vector<int32_t>& shape, int axis,
+                               const std::vector<double>& min_scale, bool least_squares);
+
 // The float values of a constant tensor: float32 as is, float16 widened,
 // affine int8/uint8/int16/int32 dequantized (per tensor or per channel).
 std::vector<float> ConstantFloats(const Model& model, const Tensor& tensor);
 
+// "CONV_2D (node 3, output 'name')": how errors name a node of the main subgraph.
+std::string NodeName(const Model& model, size_t node);
+
+// tfd::Error with one line when the model is already quantized (an
+// int8/uint8/int16 activation or input, a QUANTIZE node) or has several
+// subgraphs.
+void RequireFloatModel(const Model& model);
+
 // tfd::Error with one line when the model is not a float model this step
 // can take: already quantized (an int8/uint8/int16 activation, a QUANTIZE
 // node), several subgraphs, or an op int8 has no spec for (named).
-void RequireQuantizableFloatModel(const Model& model, const std::vector<std::string>& keep_float = {});
+void RequireQuantizableFloatModel(const Model& model, const std::vector<std::string>& keep_float = {},
+                                  bool int16x8 = false);
 
 // Which nodes of the main subgraph `keep_float` names; tfd::Error for a
 // name that matches no op and no node output.

@@ -109,7 +109,24 @@ TEST(QuantizeCli, BadInputsAreOneLineErrors) {
       {Quote(vww) + " -o " + Quote(out), "--calibration DATA is required"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration random --io int16", "--io must be"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration random --calibration-method kl", "--calibration-method"},
-      {Quote(vww) + " -o " + Quote(out) + " --calibration random --scheme int16x8", "--scheme 'int16x8'"},
+      {Quote(vww) + " -o " + Quote(out) + " --calibration random --scheme int4", "unknown --scheme 'int4'"},
+      // --scheme dynamic and int16x8: already quantized models (full-integer,
+      // and the converter's own dynamic-range KWS), ops int16x8 cannot take
+      // (named with their node index), options that do not apply.
+      {Quote(Fixture("models/mlperf-tiny/vww_96_int8.tflite")) + " -o " + Quote(out) + " --scheme dynamic",
+       "the model is already quantized: activation"},
+      {Quote(Fixture("models/mlperf-tiny/kws_ref_model_float32.tflite")) + " -o " + Quote(out) + " --scheme dynamic",
+       "the model is already quantized: CONV_2D (node 0"},
+      {Quote(Fixture("models/mlperf-tiny/vww_96_int8.tflite")) + " -o " + Quote(out) +
+           " --scheme int16x8 --calibration random",
+       "already quantized"},
+      {Quote(Fixture("models/tflite-micro/trained_lstm.tflite")) + " -o " + Quote(out) +
+           " --scheme int16x8 --calibration random",
+       "UNIDIRECTIONAL_SEQUENCE_LSTM (node 0, output"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --calibration random", "takes no --calibration"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --io int8", "--io int8 applies to --scheme int8"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme int16x8 --calibration random --io uint8",
+       "--io uint8 applies to --scheme int8"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote(Fixture("audio")) + " --samples 2", "audio"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote((dir / "missing").string()), "missing"},
       {Quote(Fixture("images/cat.jpg")) + " -o " + Quote(out) + " --calibration random", "cat.jpg"},
@@ -213,6 +230,61 @@ TEST(QuantizeCli, AuditFlagsNoiseCalibrationAndStaysQuietOnPhotos) {
   ASSERT_EQ(own.exit_code, 0) << own.err;
   EXPECT_FALSE(nlohmann::json::parse(own.out)["audit"]["outside_declared"].get<bool>());
   std::filesystem::remove(out);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+// --scheme dynamic and int16x8 from the command line: each writes a model
+// the reader loads, of the form it names, and says so in --json.
+TEST(QuantizeCli, DynamicAndInt16x8WriteTheirForms) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-schemes");
+  const std::string vww = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  const auto dyn = dir / "vww_dynamic.tflite";
+  auto r = RunCli("quantize " + Quote(vww) + " -o " + Quote(dyn.string()) + " --scheme dynamic --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["scheme"], "dynamic");
+  EXPECT_EQ(j["dynamic"]["hybrid_nodes"], 18);
+  EXPECT_EQ(j["dynamic"]["small_weight_nodes"], 10);
+  EXPECT_EQ(j["min_runtime_version"], "2.4.0");
+  EXPECT_LT(j["size"]["after"].get<double>(), 0.4 * j["size"]["before"].get<double>());
+  const Model d = LoadModel(dyn.string());
+  size_t int8_weights = 0;
+  for (const auto& t : d.main().tensors) int8_weights += t.dtype == DType::INT8;
+  EXPECT_EQ(int8_weights, 18u);
+  EXPECT_EQ(d.main().tensors[static_cast<size_t>(d.main().inputs[0])].dtype, DType::FLOAT32);
+  // --keep-float leaves the named nodes' weights float.
+  r = RunCli("quantize " + Quote(vww) + " -o " + Quote(dyn.string()) + " --scheme dynamic --keep-float DEPTHWISE_CONV_2D --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["float_nodes"], 13);
+  const Model kept = LoadModel(dyn.string());
+  for (const auto& op : kept.main().operators)
+    if (kept.op_code(op).builtin == tflite::BuiltinOperator::DEPTHWISE_CONV_2D) {
+      EXPECT_EQ(kept.main().tensors[static_cast<size_t>(op.inputs[1])].dtype, DType::FLOAT32);
+    }
+
+  const auto i16 = dir / "hello_int16x8.tflite";
+  r = RunCli("quantize " + Quote(Fixture("models/tflite-micro/hello_world_float.tflite")) + " -o " + Quote(i16.string()) +
+             " --scheme int16x8 --calibration random --samples 20");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("int16x8"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("int64 biases"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ranges by minmax (int16x8)"), std::string::npos) << r.out;
+  const Model q = LoadModel(i16.string());
+  size_t int16 = 0, int64 = 0;
+  for (const auto& t : q.main().tensors) {
+    int16 += t.dtype == DType::INT16;
+    int64 += t.dtype == DType::INT64;
+  }
+  EXPECT_GE(int16, 4u);
+  EXPECT_EQ(int64, 3u);
   std::filesystem::remove_all(dir);
 }
 
