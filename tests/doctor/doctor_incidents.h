@@ -68,6 +68,7 @@ inline std::string PerTensorClipping(const std::string& float_model, const std::
   quantize::CalibrationSourceOptions co;
   co.data = calibration;
   co.samples = 24;
+  co.stream = false;  // Calibrate reads the samples themselves
   quantize::CalibrationSource source = quantize::CalibrationSamples(float_model, co);
   Model m = quantize::FoldConstantDequantize(LoadModel(float_model));
   quantize::Calibration cal = quantize::Calibrate(m, source.samples);

@@ -43,6 +43,7 @@ std::unique_ptr<Setup> MakeSetup(const std::string& name, bool noise_calibration
   copt.data = noise_calibration ? "random" : testing::ImageNetHalf(s->dir / "calibration.csv", true, 16);
   copt.samples = noise_calibration ? 16 : 0;
   copt.seed = 5;
+  copt.stream = false;  // the writer takes the samples themselves
   VariantWriterOptions wopt;
   wopt.float_path = model;
   wopt.out_dir = s->dir.string();
@@ -168,6 +169,7 @@ TEST(Measurement, StreamedAndCachedPassesAgree) {
   const Dataset evaluation = OpenDataset(testing::ImageNetHalf(dir / "evaluation.csv", false, 12));
   quantize::CalibrationSourceOptions copt;
   copt.data = testing::ImageNetHalf(dir / "calibration.csv", true, 8);
+  copt.stream = false;  // the writer takes the samples themselves
   VariantWriterOptions wopt;
   wopt.float_path = model;
   wopt.out_dir = dir.string();

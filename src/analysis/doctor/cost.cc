@@ -105,6 +105,9 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
   co.preprocess = spec_path.string();
   co.samples = calibration_samples;
   co.skip_bad = skip_bad;
+  // Held in memory: the audit and calibration below read the samples
+  // themselves (a few dozen; doctor's calibration is small).
+  co.stream = false;
   quantize::CalibrationSource source = quantize::CalibrationSamples(reference.path(), co);
   const Model& float_model = reference.model();
   quantize::RequireQuantizableFloatModel(float_model);

@@ -70,7 +70,12 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
   result.items = reference.float_measurement().items;
   result.labeled = reference.labeled();
 
-  quantize::CalibrationSource source = quantize::CalibrationSamples(request.model, request.calibration);
+  // Held in memory: every variant and mixed-precision candidate is
+  // calibrated from the same samples (the streamed source would decode them
+  // again for each).
+  quantize::CalibrationSourceOptions calibration = request.calibration;
+  calibration.stream = false;
+  quantize::CalibrationSource source = quantize::CalibrationSamples(request.model, calibration);
   result.calibration = source.description;
   if (source.random)
     result.warnings.push_back("calibrated on random inputs, not data: activation ranges reflect noise");
