@@ -164,8 +164,11 @@ std::vector<std::string> TargetsThatRun(const Model& model, const compat::RuleBo
                                         const std::vector<compat::TargetSpec>& targets) {
   std::vector<std::string> out;
   compat::CheckResult result = compat::CheckModel(model, book, targets);
+  // A delegate that loads the model but takes none of its nodes leaves it
+  // all on the CPU: it does not run this variant in any useful sense (an
+  // int16x8 file "runs" on the Edge TPU that way).
   for (const auto& t : result.targets)
-    if (t.runs) out.push_back(t.target);
+    if (t.runs && (t.kind != "delegate" || t.delegated_ops > 0)) out.push_back(t.target);
   return out;
 }
 

@@ -110,7 +110,8 @@ class FloatReference {
 };
 
 // The targets (labels, "tflite", "xnnpack"...) that run `model` by the check
-// engine's rules, in `targets` order.
+// engine's rules, in `targets` order: a runtime with kernels for every node,
+// a delegate that loads it and takes at least one node.
 std::vector<std::string> TargetsThatRun(const Model& model, const compat::RuleBook& book,
                                         const std::vector<compat::TargetSpec>& targets);
 
