@@ -36,6 +36,21 @@ Model QuantizeModel(const Model& float_model, const SampleFeed& samples, const R
   return out;
 }
 
+namespace {
+
+// Every scheme ends the same way: the file written (temporary name, renamed
+// into place), then measured against the float model on held-out data.
+QuantizeResult WriteAndMeasure(Model& out, const QuantizeRequest& r, QuantizeResult& res) {
+  WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
+  res.output_bytes = w.bytes;
+  res.min_runtime_version = w.min_runtime_version;
+  if (!r.held_out_data.empty())
+    res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
+  return res;
+}
+
+}  // namespace
+
 QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   if (r.scheme != "int8" && r.scheme != "int16x8" && r.scheme != "float16" && r.scheme != "dynamic")
     Fail("unknown --scheme '{}': int8, int16x8, dynamic or float16", r.scheme);
@@ -63,24 +78,14 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
     res.summary.quantized_nodes = dyn.hybrid_nodes;
     res.summary.folded_dequantize = dyn.folded_dequantize;
     res.summary.float_nodes = dyn.float_nodes;
-    WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
-    res.output_bytes = w.bytes;
-    res.min_runtime_version = w.min_runtime_version;
-    if (!r.held_out_data.empty())
-      res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
-    return res;
+    return WriteAndMeasure(out, r, res);
   }
   if (r.scheme == "float16") {
     if (!r.rewrite.keep_float.empty()) Fail("--keep-float applies to --scheme int8, int16x8 and dynamic");
     Float16Summary f16;
     Model out = RewriteFloat16(model, &f16);
     res.summary.weight_tensors = f16.tensors;
-    WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
-    res.output_bytes = w.bytes;
-    res.min_runtime_version = w.min_runtime_version;
-    if (!r.held_out_data.empty())
-      res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
-    return res;
+    return WriteAndMeasure(out, r, res);
   }
   RequireQuantizableFloatModel(model, rewrite.keep_float, rewrite.int16x8);
   res.source = CalibrationSamples(r.input, r.calibration);
@@ -103,12 +108,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
     AuditAgainstHeldOut(calibrated, cal, on_held_out, &res.audit);
     if (r.strict && res.audit.far_from_held_out) Fail("--strict: {}", res.audit.findings.back());
   }
-  WrittenModel w = WriteQuantizedModel(out, r.input, r.output);
-  res.output_bytes = w.bytes;
-  res.min_runtime_version = w.min_runtime_version;
-  if (!r.held_out_data.empty())
-    res.held_out = MeasureAgainstFloat(r.input, r.output, r.held_out_data, r.calibration.preprocess);
-  return res;
+  return WriteAndMeasure(out, r, res);
 }
 
 }  // namespace tfd::quantize
