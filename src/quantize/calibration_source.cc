@@ -5,6 +5,7 @@
 #include <memory>
 #include <random>
 
+#include "data/audio/audio_input.h"
 #include "data/dataset.h"
 #include "data/preprocess/evaluate.h"
 #include "data/preprocess/session.h"
@@ -102,6 +103,14 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
     if (std::holds_alternative<Audio>(sample) && session.target().image_like)
       Fail("{}: an audio clip cannot feed the image input '{}' {}", item.path, session.target().name,
            ShapeString(session.target().shape));
+    // An audio model's clip as classify feeds it: mixed, resampled to the
+    // model's rate, its first whole window (one sample per clip).
+    if (std::holds_alternative<Audio>(sample))
+      if (std::optional<AudioModelSpec> audio = AudioSpecFor(session.model())) {
+        ConformedAudio clip = ConformAudio(std::get<Audio>(sample), *audio);
+        if (clip.samples.empty()) Fail("{}: the clip holds no samples", item.path);
+        return AudioWindowTensor(AudioWindows(clip.samples, audio->window, 0).front(), *audio);
+      }
     return session.Prepare(sample, spec, item.path);
   };
   // Streamed without --skip-bad, the first item that cannot be fed stops

@@ -15,6 +15,7 @@
 #include "data/audio/resample.h"
 #include "data/wav.h"
 #include "format/model_reader.h"
+#include "format/model_writer.h"
 #include "kernel_test_util.h"
 #include "test_support.h"
 #include "util/error.h"
@@ -296,6 +297,41 @@ TEST_F(AudioCli, CompareCutsConvertedClipsIntoWindows) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
   EXPECT_NE(bad.err.find("cat.jpg: an audio model's --data items are WAV clips"), std::string::npos) << bad.err;
+}
+
+TEST_F(AudioCli, QuantizeCalibratesOnConvertedWindows) {
+  // A float model taking a 0.975 s waveform (no metadata: 16 kHz assumed),
+  // quantized from a 44.1 kHz stereo copy of speech.wav and from that copy
+  // already converted (16 kHz mono floats): the same samples reach the
+  // model, so the files are byte for byte equal. (Fed as they were, the
+  // stereo file's first 15600 frames, 0.35 s at 44.1 kHz, set other ranges.)
+  const int32_t n = 15600;
+  testing::OpModel m(BuiltinOp::FULLY_CONNECTED);
+  m.Input({DType::FLOAT32, {1, n}});
+  std::vector<float> w(static_cast<size_t>(4 * n));
+  for (size_t i = 0; i < w.size(); ++i) w[i] = std::sin(0.001f * static_cast<float>(i)) * 0.01f;
+  m.Const<float>({DType::FLOAT32, {4, n}}, w);
+  m.Const<float>({DType::FLOAT32, {4}}, {0.1f, -0.2f, 0.3f, 0.0f});
+  m.Output({DType::FLOAT32, {1, 4}});
+  SaveModel(m.Build(), (dir_ / "wave.tflite").string());
+  const std::vector<int16_t> up44 = LinearlyResampled(speech_.samples, 16000, 44100);
+  std::vector<int16_t> stereo44;
+  for (int16_t s : up44) stereo44.push_back(s), stereo44.push_back(s);
+  fs::create_directories(dir_ / "raw");
+  fs::create_directories(dir_ / "converted");
+  WriteFile(dir_ / "raw" / "stereo44k.wav", WavBytes(44100, 2, &stereo44, nullptr));
+  AudioModelSpec spec = *AudioSpecFor(LoadModel((dir_ / "wave.tflite").string()));
+  ConformedAudio clip = ConformAudio(ReadWav((dir_ / "raw" / "stereo44k.wav").string()), spec);
+  EXPECT_EQ(clip.notes.size(), 2u);
+  WriteFile(dir_ / "converted" / "speech16k.wav", WavBytes(16000, 1, nullptr, &clip.samples));
+  auto quantize = [&](const char* data, const char* out) {
+    auto r = testing::RunCli("quantize " + testing::Quote((dir_ / "wave.tflite").string()) + " -o " +
+                             testing::Quote((dir_ / out).string()) + " --calibration " +
+                             testing::Quote((dir_ / data).string()) + " --calibration-method minmax");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return ReadFileBytes((dir_ / out).string());
+  };
+  EXPECT_EQ(quantize("raw", "from_raw.tflite"), quantize("converted", "from_converted.tflite"));
 }
 
 }  // namespace
