@@ -289,7 +289,7 @@ void EvalInt16(KernelContext& ctx, ConvState& s) {
     const int64_t* bias = bias_t ? bias_t->As<int64_t>() : nullptr;
     ForEachOutput(s, fill, [&](int64_t at, int oc, int) {
       int64_t acc = conv::DotI16Wide(s.patch16.data(), s.filter16.data() + static_cast<int64_t>(oc) * k, k);
-      if (bias) acc += bias[oc];
+      if (bias) acc = conv::AddBias(acc, bias[oc]);
       out[at] = conv::Requantize<int16_t>(acc, s.requant, oc, 0, s.quant_range);
     });
   } else {

@@ -272,7 +272,7 @@ void EvalInt16(KernelContext& ctx, DepthwiseState& s) {
       },
       [&](int64_t at, int) {
         for (int oc = 0; oc < s.out_c; ++oc) {
-          const int64_t v = acc[oc] + (bias ? bias[oc] : 0);
+          const int64_t v = conv::AddBias(static_cast<int64_t>(acc[oc]), bias ? bias[oc] : int64_t{0});
           out[at + oc] = conv::Requantize<int16_t>(v, s.requant, oc, 0, s.quant_range);
           acc[oc] = 0;
         }

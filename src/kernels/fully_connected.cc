@@ -266,7 +266,7 @@ void EvalInt16(KernelContext& ctx, FcState& s) {
       const int64_t dot = conv::DotI16Wide(row, s.filter16.data() + static_cast<int64_t>(u) * s.depth, s.depth);
       int16_t& o = out[static_cast<int64_t>(b) * s.units + u];
       if (s.wide_accumulator) {
-        const int64_t acc = dot + (bias_t ? bias_t->As<int64_t>()[u] : 0);
+        const int64_t acc = conv::AddBias(static_cast<int64_t>(dot), bias_t ? bias_t->As<int64_t>()[u] : int64_t{0});
         o = conv::Requantize<int16_t>(acc, s.requant, u, 0, s.quant_range);
       } else {
         // int32 bias or none: TFLite accumulates in int32 and rescales with the 32-bit routine.

@@ -145,6 +145,11 @@ Out Requantize(Acc acc, const Requant& r, int c, int32_t output_offset, QuantRan
 inline int32_t AddBias(int32_t acc, int32_t bias) {
   return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(bias));
 }
+// The same for 16x8's int64 biases: a hostile (or absurd) bias near the
+// int64 limits wraps as the runtime's two's-complement add does, not UB.
+inline int64_t AddBias(int64_t acc, int64_t bias) {
+  return static_cast<int64_t>(static_cast<uint64_t>(acc) + static_cast<uint64_t>(bias));
+}
 
 // sum a[i] * b[i] with 32-bit accumulation (products of 16-bit values).
 int32_t DotI16(const int16_t* a, const int16_t* b, int n);
