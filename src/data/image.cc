@@ -50,11 +50,16 @@ const char* FormatOf(const std::vector<uint8_t>& b) {
 // segment declares more than 256 codes (found by tests/fuzz/image_fuzz.cc).
 // Walk the JPEG's segments and refuse such a table before stb sees it: DHT
 // segments may come before the first scan or between scans, so entropy-coded
-// data after each SOS is skipped to the next real marker.
+// data after each SOS is skipped to the next real marker, and bytes between
+// segments are skipped as stb skips them (a table hidden after padding
+// overflowed it too).
 std::optional<std::string> BadJpegHuffmanTable(const std::vector<uint8_t>& b) {
   size_t i = 2;  // after SOI
   while (i + 4 <= b.size()) {
-    if (b[i] != 0xFF) return std::nullopt;  // not a segment: leave it to the decoder
+    if (b[i] != 0xFF) {  // padding between segments: stb scans past it to the next marker, so do we
+      ++i;
+      continue;
+    }
     uint8_t marker = b[i + 1];
     if (marker == 0xFF) {  // fill byte
       ++i;

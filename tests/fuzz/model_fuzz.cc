@@ -75,7 +75,7 @@ int32_t EdgeValue(Rng& rng, int32_t near) {
   static const int32_t kEdges[] = {-2, -1, 0, 1, 2, 3, 4, 7, 8, 255, 256, 65535, 1 << 20, INT32_MAX, INT32_MIN};
   switch (rng() % 3) {
     case 0: return kEdges[rng() % (sizeof kEdges / sizeof kEdges[0])];
-    case 1: return near + static_cast<int32_t>(rng() % 5) - 2;
+    case 1: return static_cast<int32_t>(static_cast<uint32_t>(near) + static_cast<uint32_t>(rng() % 5) - 2u);  // wraps
     default: return static_cast<int32_t>(rng() % 16);
   }
 }
