@@ -5,7 +5,9 @@
 # default); 30 s each by default, 10 s in CI (scripts/test.sh), hours offline. Builds into build-fuzz/.
 # The corpus grows under build-fuzz/corpus/TARGET (seeded from the fixtures
 # and tests/fuzz/corpus); a failing input is copied to
-# tests/fuzz/regressions/TARGET/ so every later test run replays it. Prints
+# tests/fuzz/regressions/TARGET/ so every later test run replays it.
+# FUZZ_SEED=N fixes libFuzzer's seed (CI: the same mutations each run; 0,
+# the default, draws one). Prints
 # one line per target: executions, coverage, corpus size, result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +43,7 @@ for t in "${targets[@]}"; do
   set +e
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     "$build/tests/fuzz/fuzz_$t" "$corpus" "${dirs[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len="$max_len" -artifact_prefix="$artifacts/" -print_final_stats=1 \
+    -max_len="$max_len" -artifact_prefix="$artifacts/" -print_final_stats=1 -seed="${FUZZ_SEED:-0}" \
     >"$log" 2>&1
   rc=$?
   set -e

@@ -22,4 +22,4 @@ echo "== fuzz each input parser for 10 s (libFuzzer, clang, ASan + UBSan)"
 # The full model target (interpreter and every kernel) is too slow to build
 # here; model_reader fuzzes the reader, verifier and metadata. Offline:
 # scripts/fuzz.sh 3600 model.
-bash scripts/fuzz.sh 10 model_reader metadata npy image wav preprocess_spec csv_dataset
+FUZZ_SEED=1 bash scripts/fuzz.sh 10 model_reader metadata npy image wav preprocess_spec csv_dataset
