@@ -7,7 +7,8 @@
 # and tests/fuzz/corpus); a failing input is copied to
 # tests/fuzz/regressions/TARGET/ so every later test run replays it.
 # FUZZ_SEED=N fixes libFuzzer's seed (CI: the same mutations each run; 0,
-# the default, draws one). Prints
+# the default, draws one). FUZZ_RUNS=N stops a target after N executions
+# (offline campaigns: FUZZ_RUNS=10000000 with an 8-hour time cap). Prints
 # one line per target: executions, coverage, corpus size, result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +44,7 @@ for t in "${targets[@]}"; do
   set +e
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     "$build/tests/fuzz/fuzz_$t" "$corpus" "${dirs[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len="$max_len" -artifact_prefix="$artifacts/" -print_final_stats=1 -seed="${FUZZ_SEED:-0}" \
+    -max_len="$max_len" -artifact_prefix="$artifacts/" -print_final_stats=1 -seed="${FUZZ_SEED:-0}" -runs="${FUZZ_RUNS:--1}" \
     >"$log" 2>&1
   rc=$?
   set -e
