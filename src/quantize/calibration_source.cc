@@ -17,18 +17,23 @@ namespace {
 
 // The input value range the model declares (its metadata's normalization,
 // as the expected preprocessing reads it), over every channel.
-std::optional<std::pair<float, float>> DeclaredRange(const ModelSession& session) {
-  const auto& expected = session.expected();
-  if (!expected.values_known()) return std::nullopt;
-  auto [a0, b0] = expected.spec.Affine(0);
+// The real values a pixel 0..255 becomes under `spec`, over every channel.
+std::pair<float, float> SpecRange(const PreprocessSpec& spec) {
+  auto [a0, b0] = spec.Affine(0);
   float lo = std::min(b0, a0 * 255.0f + b0);
   float hi = std::max(b0, a0 * 255.0f + b0);
   for (int c = 1; c < 4; ++c) {
-    auto [a, b] = expected.spec.Affine(c);
+    auto [a, b] = spec.Affine(c);
     lo = std::min({lo, b, a * 255.0f + b});
     hi = std::max({hi, b, a * 255.0f + b});
   }
   return std::make_pair(lo, hi);
+}
+
+std::optional<std::pair<float, float>> DeclaredRange(const ModelSession& session) {
+  const auto& expected = session.expected();
+  if (!expected.values_known()) return std::nullopt;
+  return SpecRange(expected.spec);
 }
 
 // Uniform over each input's declared range: [0, 1] for a float input with
@@ -57,6 +62,9 @@ CalibrationSource RandomSamples(const std::string& model_path, const Calibration
   CalibrationSource src;
   src.random = true;
   src.declared_range = DeclaredRange(session);
+  // A spec given with --preprocess says the input's range for a model that
+  // says nothing itself (and overrides what it says, as it does for data).
+  if (o.preprocess != "auto") src.declared_range = SpecRange(ReadPreprocessSpec(o.preprocess));
   const size_t n = o.samples ? o.samples : 100;
   const auto [lo, hi] = src.declared_range.value_or(std::make_pair(0.0f, 1.0f));
   // The first one now: an input random values cannot feed is refused here.

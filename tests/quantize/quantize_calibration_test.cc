@@ -3,11 +3,15 @@
 // file against the float model (`eval --reference`) on another.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
@@ -15,6 +19,7 @@
 
 #include "data/npy.h"
 #include "format/model_reader.h"
+#include "quantize/calibration_source.h"
 #include "quantize/quantize.h"
 #include "test_support.h"
 
@@ -319,6 +324,56 @@ TEST(QuantizeCalibration, StreamedCalibrationWritesTheSameBytesAsInMemory) {
     EXPECT_EQ(audits[0].neighbour_correlation, audits[1].neighbour_correlation);
     EXPECT_EQ(audits[0].samples_needed, audits[1].samples_needed);
   }
+  std::filesystem::remove_all(dir);
+}
+
+// Random calibration draws over the input's range: the model's metadata
+// says it, else a spec given with --preprocess. The MediaPipe face detector
+// has no metadata and takes [-1, 1]; its spec was ignored (draws over the
+// [0, 1] default), so an int8 file quantized on noise got an input scale of
+// 1/255 where the app feeds [-1, 1].
+TEST(QuantizeCalibration, RandomCalibrationDrawsOverTheGivenSpecsRange) {
+  const auto model = testing::MediaPipeDir() / "face_detection" / "face_detection_short_range.tflite";
+  if (!std::filesystem::exists(model)) GTEST_SKIP() << "MediaPipe models not installed (bash scripts/setup.sh)";
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("tfd_random_spec_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string spec = (dir / "spec.json").string();
+  for (const auto& [range, lo, hi] : {std::tuple{"[-1, 1]", -1.0f, 1.0f}, std::tuple{"[0, 2]", 0.0f, 2.0f}}) {
+    std::ofstream(spec) << fmt::format(R"({{"range": {}}})", range);
+    quantize::CalibrationSourceOptions o;
+    o.data = "random";
+    o.preprocess = spec;
+    o.samples = 3;
+    o.stream = false;
+    const quantize::CalibrationSource src = quantize::CalibrationSamples(model.string(), o);
+    ASSERT_TRUE(src.declared_range) << range;
+    EXPECT_FLOAT_EQ(src.declared_range->first, lo);
+    EXPECT_FLOAT_EQ(src.declared_range->second, hi);
+    ASSERT_EQ(src.samples.size(), 3u);
+    const TensorData& d = src.samples[0][0];
+    const float* v = reinterpret_cast<const float*>(d.bytes.data());
+    const auto [mn, mx] = std::minmax_element(v, v + d.bytes.size() / 4);
+    EXPECT_GE(*mn, lo);
+    EXPECT_LT(*mn, lo + 0.01f) << range;
+    EXPECT_LE(*mx, hi);
+    EXPECT_GT(*mx, hi - 0.01f) << range;
+  }
+  // Without a spec: the [0, 1] default.
+  quantize::CalibrationSourceOptions o;
+  o.data = "random";
+  o.samples = 1;
+  o.stream = false;
+  EXPECT_FALSE(quantize::CalibrationSamples(model.string(), o).declared_range);
+  // The int8 input of a file quantized on noise over [-1, 1] reads [-1, 1].
+  const std::string out = (dir / "noise.tflite").string();
+  ASSERT_EQ(RunCli("quantize " + Quote(model.string()) + " -o " + Quote(out) +
+                   " --calibration random --samples 4 --io int8 --preprocess " + Quote(spec))
+                .exit_code,
+            0);
+  const Model q = LoadModel(out);
+  const Tensor& in = q.main().tensors[static_cast<size_t>(q.main().inputs[0])];
+  ASSERT_TRUE(in.quantization);
+  EXPECT_NEAR(in.quantization->scale[0], 2.0 / 255, 1e-4);  // spec.json holds [0, 2] now
   std::filesystem::remove_all(dir);
 }
 
