@@ -25,12 +25,25 @@ const chrome = spawn(browser, [
   // The network is off: no proxy answers and no name resolves.
   '--proxy-server=127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND',
   `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--window-size=1200,900', 'about:blank',
-], {stdio: ['ignore', 'ignore', 'pipe']});
+], {stdio: ['ignore', 'ignore', 'pipe'], detached: true});
 
+// Chromium's helpers (renderer, GPU, zygote) are its process group: all of
+// them are killed, else one may still write into the profile while it is
+// removed (ENOTEMPTY under load).
+function killChrome() {
+  try { process.kill(-chrome.pid, 'SIGKILL'); } catch (e) { try { chrome.kill('SIGKILL'); } catch (e2) {} }
+}
+function removeProfile() {
+  try {
+    fs.rmSync(profile, {recursive: true, force: true, maxRetries: 20, retryDelay: 50});
+  } catch (e) {
+    console.error(`check_html: note: ${profile} not removed (${e.message})`);
+  }
+}
 function fail(message) {
   console.error(`check_html: ${message}`);
-  try { chrome.kill('SIGKILL'); } catch (e) {}
-  fs.rmSync(profile, {recursive: true, force: true});
+  killChrome();
+  removeProfile();
   process.exit(1);
 }
 const timer = setTimeout(() => fail('timed out after 60 s'), 60000);
@@ -122,7 +135,12 @@ async function run(browserUrl) {
   chrome.finished = true;
   clearTimeout(timer);
   bws.close();
-  chrome.kill('SIGKILL');
-  fs.rmSync(profile, {recursive: true, force: true});
+  const exited = new Promise((resolve) => {
+    if (chrome.exitCode !== null || chrome.signalCode !== null) resolve();
+    else chrome.once('exit', resolve);
+  });
+  killChrome();
+  await exited;
+  removeProfile();
   console.log(JSON.stringify({...dom, console_errors: consoleErrors, requests, screenshot_bytes: fs.statSync(shotPath).size}));
 }
