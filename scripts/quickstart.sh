@@ -3,7 +3,9 @@
 # (the tests are the second command's work) and shows it at work: on the real
 # models in ../shared/fixtures when they are there (where a deployed int8
 # model loses accuracy against its float original, on real photos), else on
-# a small model the build makes.
+# a small model the build makes; then, on any machine, doctor on a MediaPipe
+# deployment with three planted faults, measured on photos a Debian package
+# ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -42,3 +44,25 @@ else
   ./build/tflite-doctor inspect build/examples/tiny_classifier.tflite
   ./build/tflite-doctor check build/examples/tiny_classifier.tflite
 fi
+
+# The incident anyone can reproduce on a fresh machine, from packages
+# scripts/setup.sh installs: MediaPipe's face detector (npm) deployed as int8
+# by our quantizer calibrated on uniform noise, with a custom op stock
+# TFLite lacks planted after its input, and an app that scales pixels to
+# [0,1] where the detector takes [-1,1] (MediaPipe's face detection graph
+# feeds it [-1,1]); doctor measures on photos Debian ships (opencv-doc's
+# samples; a third of them calibrate) against the float detector.
+mp_incident=build/examples/mediapipe_incident
+mkdir -p "$mp_incident"
+detector=tools/oracle/node_modules/@mediapipe/face_detection/face_detection_short_range.tflite
+bash scripts/debian_photos.sh "$mp_incident"
+echo '{"range": [-1, 1]}' >"$mp_incident/detector_input.json"
+echo '{"range": [0, 1], "quantization": "input"}' >"$mp_incident/app_preprocessing.json"
+./build/tflite-doctor quantize "$detector" -o "$mp_incident/noise_int8.tflite" --calibration random --samples 16 \
+  --preprocess "$mp_incident/detector_input.json" --io int8 >/dev/null
+./build/plant_custom_op "$mp_incident/noise_int8.tflite" "$mp_incident/deployed.tflite"
+echo
+echo "== tflite-doctor doctor: MediaPipe's face detector deployed with three planted faults (report: $mp_incident/report.html)"
+./build/tflite-doctor doctor "$mp_incident/deployed.tflite" --reference "$detector" --data "$mp_incident/photos" \
+  --calibration "$mp_incident/calibration" --declared "$mp_incident/app_preprocessing.json" \
+  --report "$mp_incident/report.html" --fix "$mp_incident/fix"

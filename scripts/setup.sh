@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what tflite-doctor needs on Debian 12: build tools and libraries
-# from apt, and the real TFLite runtime (test oracle) plus the MediaPipe test
-# models from npm. Safe to run again: installs only what is missing.
+# from apt (with real photos: opencv-doc's samples, see scripts/debian_photos.sh),
+# and the real TFLite runtime (test oracle) plus the MediaPipe models from npm.
+# Safe to run again: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config flatbuffers-compiler libflatbuffers-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev libzip-dev zlib1g-dev
           libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libjpeg-dev libpng-dev
-          clang libclang-rt-14-dev chromium libxnnpack-dev libpthreadpool-dev libcpuinfo-dev)
+          clang libclang-rt-14-dev chromium libxnnpack-dev libpthreadpool-dev libcpuinfo-dev
+          opencv-doc)
 # Node.js may come from another source (e.g. NodeSource, whose nodejs bundles
 # npm and conflicts with Debian's npm): install Debian's only when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -63,11 +63,12 @@ std::string Lead(const AuditCandidateResult& r, RankBy by) {
   return f(r.lead) + " [" + f(r.lead_spread.lo) + ", " + f(r.lead_spread.hi) + "]" + (r.significant ? "*" : " ");
 }
 
-void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, bool reference, RankBy by,
-                const std::string& incumbent) {
+// `class_scores` false: a dense output (boxes, a mask), which has no top-1.
+void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, bool reference, bool class_scores,
+                RankBy by, const std::string& incumbent) {
   std::string head = fmt::format("  {:>4}", "rank");
   if (labeled) head += fmt::format("  {:>6}  {:>8}", "top-1", "p(label)");
-  if (reference) head += fmt::format("  {:>6}  {:>8}", "agree", "SQNR");
+  if (reference) head += class_scores ? fmt::format("  {:>6}  {:>8}", "agree", "SQNR") : fmt::format("  {:>8}", "SQNR");
   if (!labeled && !reference) head += fmt::format("  {:>10}", "confidence");
   head += fmt::format("  {:>26}", "vs " + incumbent + " [95%]");
   std::cout << head << "  pipeline\n";
@@ -82,7 +83,9 @@ void PrintTable(const std::vector<AuditCandidateResult>& rows, bool labeled, boo
       continue;
     }
     if (labeled) line += fmt::format("  {:>6}  {:>8.3f}", Percent(r.accuracy), r.label_prob);
-    if (reference) line += fmt::format("  {:>6}  {:>8}", Percent(r.agreement), Db(r.sqnr_db));
+    if (reference)
+      line += class_scores ? fmt::format("  {:>6}  {:>8}", Percent(r.agreement), Db(r.sqnr_db))
+                           : fmt::format("  {:>8}", Db(r.sqnr_db));
     if (!labeled && !reference) line += fmt::format("  {:>10.3f}", r.confidence);
     line += fmt::format("  {:>26}", Lead(r, by));
     std::cout << line << "  " << r.candidate.name << mark << "\n";
@@ -206,7 +209,8 @@ void Audit(const AuditArgs& args) {
     for (const auto& m : rep.mismatches) mm.push_back({{"aspect", m.aspect}, {"sentence", m.sentence}});
     j["mismatches"] = mm;
     j["ranked_by"] = RankByName(rep.rank_by);
-    bool labeled = rep.labeled > 0, has_ref = ref != nullptr;
+    bool labeled = rep.labeled > 0 && rep.class_scores, has_ref = ref != nullptr;
+    j["class_scores"] = rep.class_scores;
     nlohmann::json ranking = nlohmann::json::array(), geometry = nlohmann::json::array();
     for (const auto& r : rep.ranking) ranking.push_back(ResultJson(r, labeled, has_ref));
     for (const auto& r : rep.geometry) geometry.push_back(ResultJson(r, labeled, has_ref));
@@ -234,10 +238,10 @@ void Audit(const AuditArgs& args) {
       for (const auto& m : rep.mismatches) std::cout << "  - " << m.sentence << "\n";
     }
   }
-  bool labeled = rep.labeled > 0, has_ref = ref != nullptr;
+  bool labeled = rep.labeled > 0 && rep.class_scores, has_ref = ref != nullptr;
   std::cout << fmt::format("\nValue pipelines on {} items{}, ranked by {}:\n", rep.items,
                            labeled ? fmt::format(" ({} labeled)", rep.labeled) : "", RankByName(rep.rank_by));
-  PrintTable(rep.ranking, labeled, has_ref, rep.rank_by, "expected");
+  PrintTable(rep.ranking, labeled, has_ref, rep.class_scores, rep.rank_by, "expected");
   std::cout << "  (* a lead beyond the noise: its 95% bootstrap interval excludes 0)\n";
   if (!rep.verdict_sentence.empty()) std::cout << "\nVerdict: " << rep.verdict_sentence << "\n";
   std::cout << "\nBest: " << best.candidate.name << "\n  spec: " << PreprocessSpecJson(best.candidate.spec).dump()
@@ -261,14 +265,14 @@ void Audit(const AuditArgs& args) {
     if (labeled)
       std::cout << fmt::format("; top-1 accuracy {} against {} ({:+.1f} points)", Percent(d.accuracy),
                                Percent(best.accuracy), -100 * rep.top1_loss);
-    else if (has_ref)
+    else if (has_ref && rep.class_scores)
       std::cout << fmt::format("; top-1 agreement {} against {} ({:+.1f} points)", Percent(d.agreement),
                                Percent(best.agreement), -100 * rep.top1_loss);
     std::cout << ".\n";
   }
   if (rep.geometry.size() > 1) {
     std::cout << "\nResize and crop, with the best value pipeline:\n";
-    PrintTable(rep.geometry, labeled, has_ref, rep.rank_by, "best");
+    PrintTable(rep.geometry, labeled, has_ref, rep.class_scores, rep.rank_by, "best");
   }
   if (!rep.bad.empty()) {
     std::cout << fmt::format("Skipped {} items:\n", rep.bad.size());

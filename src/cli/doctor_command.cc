@@ -12,6 +12,10 @@
 
 #include "analysis/doctor/doctor.h"
 #include "cli/command_registry.h"
+#include "data/dataset.h"
+#include "data/preprocess.h"
+#include "format/model_reader.h"
+#include "report/doctor_fixes.h"
 #include "report/doctor_html.h"
 #include "report/doctor_report.h"
 #include "util/error.h"
@@ -24,6 +28,7 @@ struct DoctorArgs {
   doctor::DoctorRequest request;
   std::optional<double> budget;
   std::string report;
+  std::string fix_dir;
   bool json = false;
 };
 
@@ -43,9 +48,24 @@ Progress StepProgress(const std::string& step) {
 }
 
 void RunDoctorCommand(DoctorArgs& args) {
-  args.request.budget = args.budget;
-  args.request.progress = StepProgress;
-  doctor::DoctorResult result = doctor::RunDoctor(args.request);
+  doctor::DoctorRequest& r = args.request;
+  r.budget = args.budget;
+  r.progress = StepProgress;
+  // Everything read first, so that a bad argument fails before any long step.
+  const Model deployed = LoadModel(r.deployed);
+  r.deployed_model = &deployed;
+  std::optional<Model> reference;
+  if (!r.reference.empty()) r.reference_model = &reference.emplace(LoadModel(r.reference));
+  std::optional<Dataset> data;
+  if (!r.data.empty()) r.dataset = &data.emplace(OpenDataset(r.data));
+  if (!r.declared.empty()) r.declared_spec = ReadPreprocessSpec(r.declared);
+  if (!r.calibration.empty() && r.calibration != "random") OpenDataset(r.calibration);
+  doctor::DoctorResult result = doctor::RunDoctor(r);
+  if (!args.fix_dir.empty()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    WriteDoctorFixes(args.fix_dir, result);
+    result.timings.push_back({"fix", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+  }
   if (!args.report.empty()) {
     const std::string html = DoctorHtml(result);
     WriteFileBytes(args.report, std::vector<uint8_t>(html.begin(), html.end()));
@@ -85,7 +105,7 @@ void SetupDoctor(CLI::App& app) {
   cmd->add_option("--max-items", r.max_items, "data items used, spread over the set (default 100)");
   cmd->add_option("--report", args->report, "also write a self-contained HTML report to this file");
   cmd->add_flag("--json", args->json, "print every figure as one JSON object (schema/doctor_report.schema.json)");
-  cmd->add_option("--fix", r.fix_dir,
+  cmd->add_option("--fix", args->fix_dir,
                   "write the fixes here: the corrected preprocessing spec, a re-quantized model, CHANGES.txt (what a "
                   "person must change)");
   cmd->add_flag("--skip-bad", r.skip_bad, "go on without data items that cannot be read");

@@ -32,4 +32,11 @@ std::vector<StatefulOperator> StatefulOperators(const Model& model) {
   return out;
 }
 
+bool LooksLikeClassScores(const std::vector<int32_t>& shape) {
+  if (shape.empty() || shape.back() < 2) return false;
+  int64_t outer = 1;
+  for (size_t d = 0; d + 1 < shape.size(); ++d) outer *= shape[d];
+  return outer == 1;
+}
+
 }  // namespace tfd

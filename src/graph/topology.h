@@ -26,4 +26,9 @@ struct StatefulOperator {
 };
 std::vector<StatefulOperator> StatefulOperators(const Model& model);
 
+// One vector of two or more scores ([N], [1, N], [1, 1, N]...): what a
+// classifier's output looks like (top-1 applies). Other outputs (boxes,
+// masks, landmarks) are dense: measured by their SQNR.
+bool LooksLikeClassScores(const std::vector<int32_t>& shape);
+
 }  // namespace tfd

@@ -64,7 +64,10 @@ CalibrationSource RandomSamples(const std::string& model_path, const Calibration
   src.declared_range = DeclaredRange(session);
   // A spec given with --preprocess says the input's range for a model that
   // says nothing itself (and overrides what it says, as it does for data).
-  if (o.preprocess != "auto") src.declared_range = SpecRange(ReadPreprocessSpec(o.preprocess));
+  if (o.spec)
+    src.declared_range = SpecRange(*o.spec);
+  else if (o.preprocess != "auto")
+    src.declared_range = SpecRange(ReadPreprocessSpec(o.preprocess));
   const size_t n = o.samples ? o.samples : 100;
   const auto [lo, hi] = src.declared_range.value_or(std::make_pair(0.0f, 1.0f));
   // The first one now: an input random values cannot feed is refused here.
@@ -90,7 +93,7 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
   if (o.data == "random") return RandomSamples(model_path, o);
   Dataset dataset = OpenDataset(o.data);
   ModelSession session(model_path);
-  ResolvedSpec spec = ResolveSpec(o.preprocess, session);
+  const ResolvedSpec spec = o.spec ? ResolvedSpec{*o.spec, false, DescribeSpec(*o.spec)} : ResolveSpec(o.preprocess, session);
   // The first N items spread evenly over the dataset (every item when N is 0
   // or at least the dataset's size), so class folders are all represented.
   std::vector<DatasetItem> chosen;

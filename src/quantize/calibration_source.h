@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "data/preprocess.h"
 #include "quantize/calibration.h"
 
 namespace tfd::quantize {
@@ -17,6 +18,7 @@ namespace tfd::quantize {
 struct CalibrationSourceOptions {
   std::string data;                 // dataset path, or "random" (seeded uniform inputs)
   std::string preprocess = "auto";  // "auto" or a JSON spec file (as `eval`)
+  std::optional<PreprocessSpec> spec;  // a spec in memory: overrides `preprocess`
   size_t samples = 0;               // 0: every item; else the first N, spread evenly over the dataset
   uint64_t seed = 0;                // for "random"
   bool skip_bad = false;

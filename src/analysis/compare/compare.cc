@@ -219,13 +219,6 @@ double NoiseToSignal(const ErrorStats& s) {
   return std::pow(10.0, -sqnr / 10.0);
 }
 
-bool LooksLikeClassifier(const std::vector<int32_t>& shape) {
-  if (shape.empty() || shape.back() < 2) return false;
-  int64_t outer = 1;
-  for (size_t d = 0; d + 1 < shape.size(); ++d) outer *= shape[d];
-  return outer == 1;
-}
-
 template <typename T>
 int64_t ArgMax(const std::vector<T>& v) {
   return std::distance(v.begin(), std::max_element(v.begin(), v.end()));
@@ -679,7 +672,7 @@ CompareResult CompareModels(const Model& reference, const Model& deployed, const
     // The step of the quantized value behind the output (through a DEQUANTIZE).
     const Tensor& source = dg.tensors[static_cast<size_t>(SourceTensor(deployed, dg.outputs[o]))];
     if (auto r = RangeOf(source)) oc.step = r->scale;
-    oc.classifier = LooksLikeClassifier(t.shape);
+    oc.classifier = LooksLikeClassScores(t.shape);
     result.outputs.push_back(std::move(oc));
   }
 

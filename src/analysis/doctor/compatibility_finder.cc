@@ -1,5 +1,7 @@
 #include "analysis/doctor/compatibility_finder.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "analysis/compat/engine.h"
@@ -11,6 +13,40 @@ namespace {
 std::string FindingLine(const compat::Finding& f) {
   std::string where = f.node ? fmt::format("node {} ", *f.node) : std::string();
   return where + (f.op.empty() ? "" : f.op + ": ") + f.reason;
+}
+
+// Warnings that share an op and a reason as one line naming their nodes
+// ("nodes 1, 5, 10 and 11 more RELU: runs on CPU: ..."), in the order they
+// first appear: a quantized model can have dozens of one kind.
+std::vector<std::string> GroupedWarnings(const std::vector<compat::Finding>& findings) {
+  struct Group {
+    const compat::Finding* first;
+    std::vector<int> nodes;
+  };
+  std::vector<Group> groups;
+  for (const auto& f : findings) {
+    if (f.severity != compat::Severity::kWarning) continue;
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.first->op == f.op && g.first->reason == f.reason; });
+    if (it == groups.end() || !f.node) {
+      groups.push_back({&f, {}});
+      it = groups.end() - 1;
+    }
+    if (f.node) it->nodes.push_back(*f.node);
+  }
+  std::vector<std::string> lines;
+  for (const Group& g : groups) {
+    if (g.nodes.size() <= 1) {
+      lines.push_back(FindingLine(*g.first));
+      continue;
+    }
+    constexpr size_t kShown = 4;
+    std::string nodes;
+    for (size_t i = 0; i < g.nodes.size() && i < kShown; ++i) nodes += fmt::format("{}{}", i ? ", " : "", g.nodes[i]);
+    if (g.nodes.size() > kShown) nodes += fmt::format(" and {} more", g.nodes.size() - kShown);
+    lines.push_back(fmt::format("nodes {} {}{}", nodes, g.first->op.empty() ? "" : g.first->op + ": ", g.first->reason));
+  }
+  return lines;
 }
 
 }  // namespace
@@ -42,7 +78,7 @@ CompatibilityFindings FindCompatibility(const Model& deployed, const std::string
       fine.push_back(t.kind == "delegate"
                          ? fmt::format("{} takes {} of {} ops", t.target, t.delegated_ops, t.total_ops)
                          : fmt::format("{} has kernels for all {} ops", t.target, t.total_ops));
-      for (const auto& w : row.warnings) out.notes.push_back(t.target + ": " + w);
+      for (const auto& w : GroupedWarnings(t.findings)) out.notes.push_back(t.target + ": " + w);
       continue;
     }
     Cause c;

@@ -1,19 +1,15 @@
 #include "analysis/doctor/cost.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
+#include <cmath>
 
 #include <fmt/format.h>
 
-#include "format/model_writer.h"
 #include "quantize/calibration.h"
 #include "quantize/calibration_audit.h"
 #include "quantize/calibration_source.h"
 #include "quantize/rewrite.h"
 #include "util/error.h"
-#include "util/file_io.h"
 
 namespace tfd::doctor {
 
@@ -24,6 +20,15 @@ double ItemOutcomes::agreement() const {
   return s / static_cast<double>(agree.size());
 }
 
+double ItemOutcomes::mean_sqnr_db() const {
+  if (sqnr_db.empty()) return 0;
+  double s = 0;
+  for (double v : sqnr_db) s += v;
+  return s / static_cast<double>(sqnr_db.size());
+}
+
+double CappedDb(double db) { return std::isfinite(db) ? std::clamp(db, -100.0, 100.0) : (db > 0 ? 100.0 : -100.0); }
+
 ItemOutcomes OutcomesOf(const EvalResult& eval) {
   ItemOutcomes o;
   for (const EvalItem& it : eval.items) {
@@ -32,6 +37,7 @@ ItemOutcomes OutcomesOf(const EvalResult& eval) {
     o.agree.push_back(top1 >= 0 && top1 == it.ref_top1 ? 1 : 0);
     o.correct.push_back(it.label_index < 0 ? -1 : top1 == it.label_index ? 1 : 0);
     o.reference_correct.push_back(it.label_index < 0 ? -1 : it.ref_top1 == it.label_index ? 1 : 0);
+    o.sqnr_db.push_back(CappedDb(it.sqnr_db));
   }
   return o;
 }
@@ -54,22 +60,29 @@ PairedDifference Paired(const std::vector<size_t>& index, const std::vector<int>
   return d;
 }
 
+PairedDifference PairedValues(const std::vector<size_t>& index, const std::vector<double>& a,
+                              const std::vector<double>& b) {
+  BootstrapMean ma, mb;
+  PairedDifference d;
+  for (size_t i = 0; i < index.size() && i < a.size() && i < b.size(); ++i) {
+    const auto w = BootstrapWeights(kBootstrapSeed, index[i], kBootstrapReplicates);
+    ma.Add(a[i], w);
+    mb.Add(b[i], w);
+    ++d.items;
+  }
+  if (!d.items) return d;
+  const Interval s = ma.DifferenceSpread(mb);
+  d.points = ma.mean() - mb.mean();
+  d.lo = s.lo;
+  d.hi = s.hi;
+  return d;
+}
+
 namespace {
 
 ItemOutcomes Measure(const Model& model, ModelSession& reference, const Dataset& data, bool skip_bad,
                      const Progress& progress) {
-  // A session reads a file: the candidate goes through a temporary one.
-  const auto path = std::filesystem::temp_directory_path() /
-                    fmt::format("tflite-doctor-requantized-{}.tflite", ::getpid());
-  SaveModel(model, path.string());
-  struct Remove {
-    std::filesystem::path p;
-    ~Remove() {
-      std::error_code ec;
-      std::filesystem::remove(p, ec);
-    }
-  } remove{path};
-  ModelSession session(path.string(), &reference.expected());
+  ModelSession session(model, "the re-quantized reference", &reference.expected());
   if (!reference.labels().empty()) session.SetLabels(reference.labels(), reference.labels_source());
   EvalOptions o;
   o.spec = session.expected().spec;
@@ -87,22 +100,9 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
   // Calibration items go through the pipeline the reference is measured
   // with (its metadata, else its deployed partner's input range): a float
   // model that says nothing would otherwise be calibrated on [0,1] guesses.
-  const auto spec_path = std::filesystem::temp_directory_path() /
-                         fmt::format("tflite-doctor-calibration-spec-{}.json", ::getpid());
-  {
-    const std::string text = PreprocessSpecJson(reference.expected().spec).dump();
-    WriteFileBytes(spec_path.string(), std::vector<uint8_t>(text.begin(), text.end()));
-  }
-  struct RemoveSpec {
-    std::filesystem::path p;
-    ~RemoveSpec() {
-      std::error_code ec;
-      std::filesystem::remove(p, ec);
-    }
-  } remove_spec{spec_path};
   quantize::CalibrationSourceOptions co;
   co.data = calibration;
-  co.preprocess = spec_path.string();
+  co.spec = reference.expected().spec;
   co.samples = calibration_samples;
   co.skip_bad = skip_bad;
   // Held in memory: the audit and calibration below read the samples
@@ -123,11 +123,6 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
   Requantized best;
   best.calibration_findings = audit.findings;
   best.calibration_description = source.description;
-  // The temporary spec file means nothing to a reader: name the pipeline.
-  const size_t at = best.calibration_description.find(spec_path.string());
-  if (at != std::string::npos)
-    best.calibration_description.replace(at, spec_path.string().size(),
-                                         "the reference's (" + DescribeSpec(reference.expected().spec) + ")");
   bool have = false;
   // More layers in float is not always better on the items measured (the
   // ranking is the deployed model's): the best step measured is kept, the
@@ -143,6 +138,7 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
     if (have && agreement <= best.agreement) continue;
     best.model = std::move(m);
     best.kept_float = options.keep_float;
+    best.mean_sqnr_db = outcomes.mean_sqnr_db();
     best.outcomes = std::move(outcomes);
     best.agreement = agreement;
     have = true;

@@ -16,17 +16,6 @@
 
 namespace tfd::doctor {
 
-// Per item of a run against the reference: top-1 agreement, and top-1
-// correctness of both when the item's label is one the model knows.
-struct ItemOutcomes {
-  std::vector<size_t> index;  // dataset item index (the bootstrap's key)
-  std::vector<int> agree;     // 1 when the model's top-1 equals the reference's
-  std::vector<int> correct, reference_correct;  // -1: no label
-  double agreement() const;
-};
-
-ItemOutcomes OutcomesOf(const EvalResult& eval);
-
 // Paired difference a - b of a per-item 0/1 measure, in points with its 95%
 // Poisson-bootstrap interval (the audit's seed and replicates).
 struct PairedDifference {
@@ -34,6 +23,27 @@ struct PairedDifference {
   size_t items = 0;
 };
 PairedDifference Paired(const std::vector<size_t>& index, const std::vector<int>& a, const std::vector<int>& b);
+
+// Per item of a run against the reference: top-1 agreement, and top-1
+// correctness of both when the item's label is one the model knows.
+struct ItemOutcomes {
+  std::vector<size_t> index;  // dataset item index (the bootstrap's key)
+  std::vector<int> agree;     // 1 when the model's top-1 equals the reference's
+  std::vector<int> correct, reference_correct;  // -1: no label
+  std::vector<double> sqnr_db;  // output 0's SQNR against the reference, capped at +-100 dB
+  double agreement() const;
+  double mean_sqnr_db() const;
+};
+
+// SQNRs are compared capped: an exact output is "100 dB".
+double CappedDb(double db);
+
+// Paired difference a - b of a per-item value in its own unit (dB), with
+// its 95% Poisson-bootstrap interval.
+PairedDifference PairedValues(const std::vector<size_t>& index, const std::vector<double>& a,
+                              const std::vector<double>& b);
+
+ItemOutcomes OutcomesOf(const EvalResult& eval);
 
 struct Requantized {
   Model model;
@@ -44,6 +54,7 @@ struct Requantized {
   std::string calibration_description;
   // Agreement after each step of the budget search: {layers kept, agreement}.
   std::vector<std::pair<size_t, double>> steps;
+  double mean_sqnr_db = 0;  // output 0's, per item, against the reference
 };
 
 // `worst`: reference tensors, worst layer first. Keeps 0, 1, 2, 4, 8 of

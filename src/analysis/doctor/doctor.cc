@@ -7,13 +7,11 @@
 
 #include "analysis/doctor/compatibility_finder.h"
 #include "analysis/doctor/data_selection.h"
-#include "analysis/doctor/fixes.h"
 #include "analysis/doctor/plan.h"
 #include "analysis/doctor/preprocessing_finder.h"
 #include "analysis/doctor/quantization_finder.h"
 #include "analysis/doctor/ranking.h"
 #include "data/dataset.h"
-#include "format/model_reader.h"
 #include "util/error.h"
 
 namespace tfd::doctor {
@@ -46,18 +44,18 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
   result.reference = rq.reference.empty() ? "float shadow of " + rq.deployed : rq.reference;
   result.data = rq.data;
 
-  // Everything read first, so that a bad argument fails before any long step.
-  const Model deployed = LoadModel(rq.deployed);
-  std::optional<PreprocessSpec> declared;
-  if (!rq.declared.empty()) declared = ReadPreprocessSpec(rq.declared);
+  if (!rq.deployed_model) Fail("doctor: the deployed model was not read");
+  if (!rq.reference.empty() && !rq.reference_model) Fail("doctor: the reference model was not read");
+  if (!rq.data.empty() && !rq.dataset) Fail("doctor: the data was not listed");
+  if (!rq.declared.empty() && !rq.declared_spec) Fail("doctor: the declared spec was not read");
+  const Model& deployed = *rq.deployed_model;
+  const std::optional<PreprocessSpec>& declared = rq.declared_spec;
   std::optional<Dataset> data;
-  if (!rq.data.empty()) {
-    data = SpreadSubset(OpenDataset(rq.data), rq.max_items);
+  if (rq.dataset) {
+    data = SpreadSubset(*rq.dataset, rq.max_items);
     if (data->items.empty()) Fail("{}: no items", rq.data);
     result.items = data->items.size();
   }
-  if (!rq.reference.empty()) LoadModel(rq.reference);
-  if (!rq.calibration.empty() && rq.calibration != "random") OpenDataset(rq.calibration);
   DoctorPlan plan = PlanDoctor(rq, deployed);
   result.undecided = plan.undecided;
   result.ruled_out = plan.ruled_out;
@@ -71,13 +69,11 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
     for (auto& n : compat.notes) result.notes.push_back(std::move(n));
   }
 
-  FixInputs fixes;
-  fixes.float_model = rq.reference;
   std::optional<QuantizationFindings> quant;
   if (data && plan.deployed_runs && plan.image_input && (plan.preprocessing || plan.quantization)) {
     std::unique_ptr<ModelSession> reference;
-    if (!rq.reference.empty()) reference = std::make_unique<ModelSession>(rq.reference);
-    ModelSession session(rq.deployed, reference ? &reference->expected() : nullptr);
+    if (rq.reference_model) reference = std::make_unique<ModelSession>(*rq.reference_model, rq.reference);
+    ModelSession session(deployed, rq.deployed, reference ? &reference->expected() : nullptr);
     if (reference) reference->SetPartner(session.expected());
     // Labels: the deployed model's, else the reference's (same classes).
     if (session.labels().empty() && reference && !reference->labels().empty())
@@ -93,7 +89,7 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
       if (pre.ruled_out) result.ruled_out.push_back(*pre.ruled_out);
       if (pre.undecided) result.undecided.insert(result.undecided.begin(), *pre.undecided);
       for (auto& n : pre.notes) result.notes.push_back(n);
-      if (pre.cause) fixes.corrected_spec = pre.corrected;
+      if (pre.cause) result.corrected_spec = pre.corrected;
     }
     if (plan.quantization) {
       StepTimer t(result, "compare");
@@ -115,7 +111,7 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
       result.histograms = quant->histograms;
       result.confusion = quant->confusion;
       result.outputs = quant->outputs;
-      if (quant->cause && quant->requantized) fixes.requantized = &quant->requantized->model;
+      if (quant->cause && quant->requantized) result.requantized = std::move(quant->requantized->model);
     }
   }
   // Too few items cannot rule a cause out: the noise level itself is then
@@ -138,10 +134,6 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
   }
   RankCauses(result);
   result.verdict = VerdictLine(result);
-  if (!rq.fix_dir.empty()) {
-    StepTimer t(result, "fix");
-    WriteFixes(rq.fix_dir, fixes, result);
-  }
   return result;
 }
 

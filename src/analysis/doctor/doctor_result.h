@@ -10,6 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "data/preprocess.h"
+#include "graph/model.h"
+
 namespace tfd::doctor {
 
 // The three kinds of cause, as the JSON names them.
@@ -134,6 +137,11 @@ struct DoctorResult {
   std::vector<TargetRow> targets;
   std::vector<Figure> outputs;  // output SQNR, agreement of the deployed model against the reference
   // What --fix wrote (paths) and what a person must change.
+  // What --fix writes (the report layer writes it): the corrected spec when
+  // preprocessing is a cause, the re-quantized model when quantization is
+  // one and a re-quantized model was made (from `reference`).
+  std::optional<PreprocessSpec> corrected_spec;
+  std::optional<Model> requantized;
   std::vector<std::string> fixes_written;
   std::vector<std::string> manual_fixes;
   // Seconds per step, in order.

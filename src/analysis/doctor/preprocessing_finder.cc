@@ -33,7 +33,7 @@ std::optional<Cause> OnReference(const ModelSession& deployed, ModelSession& ref
   as_float.dtype.reset();
   as_float.quantization.reset();
   as_float.quantize_with_input = false;
-  ModelSession model(reference.path(), &deployed.expected());
+  ModelSession model(reference.model(), reference.path(), &deployed.expected());
   if (model.labels().empty() && !deployed.labels().empty()) model.SetLabels(deployed.labels(), deployed.labels_source());
   ScoringOptions so;
   so.skip_bad = skip_bad;
@@ -41,35 +41,49 @@ std::optional<Cause> OnReference(const ModelSession& deployed, ModelSession& ref
   const CandidateScores& own = pass.scores.at(0);
   const CandidateScores& dec = pass.scores.at(1);
   if (!own.ok || !dec.ok || own.items == 0) return std::nullopt;
-  const bool labeled = own.labeled > 0;
+  // A dense output (boxes, a mask) is measured by its SQNR, in dB.
+  const bool dense = !model.output_is_class_scores();
+  const bool labeled = own.labeled > 0 && !dense;
   const bool top1 = !labeled || own.labeled >= kMinItemsForTop1;
-  const BootstrapMean& a = !labeled ? own.boot_agreement : top1 ? own.boot_accuracy : own.boot_label_prob;
-  const BootstrapMean& b = !labeled ? dec.boot_agreement : top1 ? dec.boot_accuracy : dec.boot_label_prob;
+  const BootstrapMean& a = dense      ? own.boot_sqnr_db
+                           : !labeled ? own.boot_agreement
+                           : top1     ? own.boot_accuracy
+                                      : own.boot_label_prob;
+  const BootstrapMean& b = dense      ? dec.boot_sqnr_db
+                           : !labeled ? dec.boot_agreement
+                           : top1     ? dec.boot_accuracy
+                                      : dec.boot_label_prob;
   const Interval d = a.DifferenceSpread(b);
   if (d.lo <= 0) return std::nullopt;
-  const std::string metric = !labeled ? "top-1 agreement with the reference (on the reference)"
-                             : top1   ? "top-1 accuracy (on the reference)"
-                                      : "mean probability of the label (on the reference)";
+  const std::string metric = dense      ? "output SQNR against the reference (on the reference)"
+                             : !labeled ? "top-1 agreement with the reference (on the reference)"
+                             : top1     ? "top-1 accuracy (on the reference)"
+                                        : "mean probability of the label (on the reference)";
+  const double scale = dense ? 1 : 100;  // dB as they are; shares in points
+  const std::string unit = dense ? "dB" : "points";
   Cause c;
   c.kind = kPreprocessing;
   c.summary = "the declared pipeline differs from the model's: " + mismatch.front();
   c.evidence = mismatch;
   c.evidence.push_back(fmt::format(
       "on the deployed model the declared pipeline shows no loss over {} items (its answers are off for another "
-      "reason); fed to the float reference it loses {:.1f} points of {} against the reference's own pipeline, 95% "
+      "reason); fed to the float reference it loses {:.1f} {} of {} against the reference's own pipeline, 95% "
       "interval [{:.1f}, {:.1f}] over {} items",
-      items, 100 * (a.mean() - b.mean()), metric, 100 * d.lo, 100 * d.hi, own.items));
+      items, scale * (a.mean() - b.mean()), unit, metric, scale * d.lo, scale * d.hi, own.items));
   c.cost.metric = metric;
-  c.cost.points = 100 * (a.mean() - b.mean());
-  c.cost.lo = 100 * d.lo;
-  c.cost.hi = 100 * d.hi;
+  c.cost.unit = unit;
+  c.cost.points = scale * (a.mean() - b.mean());
+  c.cost.lo = scale * d.lo;
+  c.cost.hi = scale * d.hi;
   c.cost.items = own.items;
-  const double top1_loss = labeled ? (own.accuracy - dec.accuracy) / static_cast<double>(own.labeled)
-                                   : (own.agreement - dec.agreement) / static_cast<double>(own.items);
-  c.cost.top1_points = 100 * top1_loss;
-  c.cost.sentence = fmt::format("{:.1f} points of {} (95% interval [{:.1f}, {:.1f}], {} items)", c.cost.points, metric,
-                                c.cost.lo, c.cost.hi, own.items);
-  c.figures.push_back({"top-1 lost on the reference", top1_loss, "share"});
+  c.cost.sentence = fmt::format("{:.1f} {} of {} (95% interval [{:.1f}, {:.1f}], {} items)", c.cost.points, unit,
+                                metric, c.cost.lo, c.cost.hi, own.items);
+  if (!dense) {
+    const double top1_loss = labeled ? (own.accuracy - dec.accuracy) / static_cast<double>(own.labeled)
+                                     : (own.agreement - dec.agreement) / static_cast<double>(own.items);
+    c.cost.top1_points = 100 * top1_loss;
+    c.figures.push_back({"top-1 lost on the reference", top1_loss, "share"});
+  }
   return c;
 }
 
@@ -140,17 +154,18 @@ PreprocessingFindings FindPreprocessing(ModelSession& deployed, ModelSession* re
   if (!rep.verdict_sentence.empty()) c.evidence.push_back("audit: " + rep.verdict_sentence);
   c.figures.push_back({"declared pipeline, " + out.metric, dec.primary, rep.rank_by == RankBy::kSqnr ? "dB" : "share"});
   c.figures.push_back({"best pipeline, " + out.metric, best.primary, rep.rank_by == RankBy::kSqnr ? "dB" : "share"});
-  if (rep.labeled || reference) c.figures.push_back({"top-1 lost", rep.top1_loss, "share"});
+  const bool top1 = (rep.labeled || reference) && rep.class_scores;
+  if (top1) c.figures.push_back({"top-1 lost", rep.top1_loss, "share"});
   c.cost.metric = out.metric;
   c.cost.unit = rep.rank_by == RankBy::kSqnr ? "dB" : "points";
-  if (rep.labeled || reference) c.cost.top1_points = 100 * rep.top1_loss;
+  if (top1) c.cost.top1_points = 100 * rep.top1_loss;
   c.cost.points = Points(loss, rep.rank_by);
   c.cost.lo = Points(d.lo, rep.rank_by);
   c.cost.hi = Points(d.hi, rep.rank_by);
   c.cost.items = rep.items;
   c.cost.sentence = fmt::format("{:.1f} {} of {} (95% interval [{:.1f}, {:.1f}], {} items){}", c.cost.points,
                                 c.cost.unit, out.metric, c.cost.lo, c.cost.hi, rep.items,
-                                (rep.labeled || reference) && rep.rank_by != RankBy::kAccuracy &&
+                                top1 && rep.rank_by != RankBy::kAccuracy &&
                                         rep.rank_by != RankBy::kAgreement
                                     ? fmt::format("; top-1 {}: {:.1f} points", rep.labeled ? "accuracy" : "agreement",
                                                   100 * rep.top1_loss)

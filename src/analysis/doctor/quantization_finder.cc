@@ -16,9 +16,6 @@
 namespace tfd::doctor {
 namespace {
 
-// SQNRs are reported capped: an exact layer is "100 dB".
-double Capped(double db) { return std::isfinite(db) ? std::min(db, 100.0) : (db > 0 ? 100.0 : -100.0); }
-
 template <typename T>
 int ArgMaxOf(const RuntimeTensor& t) {
   const T* p = t.As<T>();
@@ -137,6 +134,7 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
   // Per item: both models' top-1 and the label (known to the deployed model).
   LabelMapper mapper(deployed.labels());
   std::vector<int> ref_top1(items.size(), -1), dep_top1(items.size(), -1), label(items.size(), -1);
+  std::vector<double> dep_sqnr(items.size(), 0);  // output 0's, per item (dense outputs are measured by it)
   const size_t histogram_items = std::min<size_t>(items.size(), 16);
   std::vector<quantize::CalibrationSample> reference_inputs;
   Progress progress = rq.progress ? rq.progress("compare") : Progress{};
@@ -159,6 +157,8 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
   co.after_sample = [&](int k, const Interpreter& r, const Interpreter& d) {
     ref_top1[static_cast<size_t>(k)] = TopOne(r.output(0));
     dep_top1[static_cast<size_t>(k)] = TopOne(d.output(0));
+    if (Dequantizable(r.output(0).dtype) && Dequantizable(d.output(0).dtype))
+      dep_sqnr[static_cast<size_t>(k)] = CappedDb(SqnrDb(RealValues(d.output(0)), RealValues(r.output(0))));
   };
   CompareResult cmp = CompareModels(ref_model, dm, inputs, co);
   if (progress) progress(items.size(), items.size(), "");
@@ -174,10 +174,10 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
     e.op = l.op;
     e.node = l.pair.deployed_node;
     e.own_measured = l.isolated.count() > 0;
-    if (e.own_measured) e.own_sqnr_db = Capped(l.isolated.sqnr_db());
+    if (e.own_measured) e.own_sqnr_db = CappedDb(l.isolated.sqnr_db());
     e.impact_measured = l.impact.count() > 0;
-    if (e.impact_measured) e.impact_sqnr_db = Capped(l.impact.sqnr_db());
-    e.full_sqnr_db = Capped(l.stats.sqnr_db());
+    if (e.impact_measured) e.impact_sqnr_db = CappedDb(l.impact.sqnr_db());
+    e.full_sqnr_db = CappedDb(l.stats.sqnr_db());
     e.clipped_share = l.range ? l.stats.clipped_share() : 0;
     auto it = suspect_rank.find(i);
     e.suspect_rank = it == suspect_rank.end() || it->second > 5 ? 0 : it->second;
@@ -239,7 +239,7 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
   for (int a : agree) agreement += a;
   agreement /= static_cast<double>(items.size());
   if (!cmp.outputs.empty()) {
-    out.outputs.push_back({"output SQNR against the reference", Capped(cmp.outputs[0].stats.sqnr_db()), "dB"});
+    out.outputs.push_back({"output SQNR against the reference", CappedDb(cmp.outputs[0].stats.sqnr_db()), "dB"});
     if (classifier) out.outputs.push_back({"top-1 agreement with the reference", agreement, "share"});
   }
   if (classifier) out.confusion = MakeConfusion(ref_top1, dep_top1, deployed.labels());
@@ -248,14 +248,14 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
   std::vector<std::string> evidence;
   if (!cmp.outputs.empty())
     evidence.push_back(fmt::format("deployed against {} on {} items: output SQNR {:.1f} dB{}", against, items.size(),
-                                   Capped(cmp.outputs[0].stats.sqnr_db()),
+                                   CappedDb(cmp.outputs[0].stats.sqnr_db()),
                                    classifier ? ", top-1 agreement " + Pct(agreement) : std::string()));
   if (!cmp.suspects.empty()) {
     const Suspect& s = cmp.suspects.front();
     const LayerComparison& l = cmp.layers[s.layer];
     std::string e = fmt::format("worst layer: {} ({}, node {}): own SQNR {:.1f} dB", s.tensor, s.op, s.node,
-                                Capped(l.isolated.count() ? l.isolated.sqnr_db() : -10 * std::log10(std::max(l.added_noise, 1e-12))));
-    if (l.impact.count()) e += fmt::format(", alone at the outputs {:.1f} dB", Capped(l.impact.sqnr_db()));
+                                CappedDb(l.isolated.count() ? l.isolated.sqnr_db() : -10 * std::log10(std::max(l.added_noise, 1e-12))));
+    if (l.impact.count()) e += fmt::format(", alone at the outputs {:.1f} dB", CappedDb(l.impact.sqnr_db()));
     if (!s.causes.empty()) {
       e += " [";
       for (size_t i = 0; i < s.causes.size(); ++i) e += (i ? ", " : "") + s.causes[i];
@@ -276,9 +276,10 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
     c.cost.lo = d.lo;
     c.cost.hi = d.hi;
     c.cost.items = d.items;
-    c.cost.top1_points = d.points;
-    c.cost.sentence = fmt::format("{:.1f} points of {} (95% interval [{:.1f}, {:.1f}], {} items)", d.points, metric,
-                                  d.lo, d.hi, d.items);
+    c.cost.unit = classifier ? "points" : "dB";
+    if (classifier) c.cost.top1_points = d.points;
+    c.cost.sentence = fmt::format("{:.1f} {} of {} (95% interval [{:.1f}, {:.1f}], {} items)", d.points, c.cost.unit,
+                                  metric, d.lo, d.hi, d.items);
     return c;
   };
 
@@ -288,12 +289,15 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
   // per-channel, mse ranges, bias correction) and its keep-float steps are
   // measured; a trade-off table would give Requantized one row per scheme
   // and the cause's fix the best row within --budget.
-  if (!rq.calibration.empty() && rq.reference && classifier) {
+  // A dense output (boxes, a mask, landmarks) has no top-1: what a better
+  // quantization recovers is measured in output SQNR, per item.
+  if (!rq.calibration.empty() && rq.reference) {
     Progress rp = rq.progress ? rq.progress("re-quantize") : Progress{};
     Requantized req;
     try {
       req = RequantizeReference(*rq.reference, data, rq.calibration, rq.calibration_samples,
-                                out.worst_reference_tensors, rq.budget, rq.skip_bad, rp);
+                                out.worst_reference_tensors, classifier ? rq.budget : std::nullopt, rq.skip_bad,
+                                rp);
     } catch (const Error& e) {
       // A reference the quantizer cannot take (already quantized, an op
       // int8 has no spec for): the rest of the findings stand.
@@ -303,20 +307,32 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
       return out;
     }
     // Pair the re-quantized model's items with the deployed model's.
-    std::map<size_t, int> req_agree;
-    for (size_t i = 0; i < req.outcomes.index.size(); ++i) req_agree[req.outcomes.index[i]] = req.outcomes.agree[i];
+    std::map<size_t, size_t> req_item;
+    for (size_t i = 0; i < req.outcomes.index.size(); ++i) req_item[req.outcomes.index[i]] = i;
     std::vector<int> a, b;
+    std::vector<double> a_db, b_db;
     std::vector<size_t> idx;
     for (size_t k = 0; k < items.size(); ++k) {
-      auto it = req_agree.find(items[k]);
-      if (it == req_agree.end()) continue;
+      auto it = req_item.find(items[k]);
+      if (it == req_item.end()) continue;
       idx.push_back(items[k]);
-      a.push_back(it->second);
+      a.push_back(req.outcomes.agree[it->second]);
       b.push_back(agree[k]);
+      a_db.push_back(req.outcomes.sqnr_db[it->second]);
+      b_db.push_back(dep_sqnr[k]);
     }
-    const PairedDifference gain = Paired(idx, a, b);
-    out.outputs.push_back({"top-1 agreement of the re-quantized reference", req.agreement, "share"});
-    if (rq.budget) {
+    const PairedDifference gain = classifier ? Paired(idx, a, b) : PairedValues(idx, a_db, b_db);
+    double dep_mean_db = 0;
+    for (double v : b_db) dep_mean_db += v;
+    if (!b_db.empty()) dep_mean_db /= static_cast<double>(b_db.size());
+    if (classifier)
+      out.outputs.push_back({"top-1 agreement of the re-quantized reference", req.agreement, "share"});
+    else
+      out.outputs.push_back({"mean output SQNR of the re-quantized reference", req.mean_sqnr_db, "dB"});
+    if (!classifier && rq.budget)
+      out.notes.push_back("--budget is a top-1 agreement: the output is not a classifier's, so no layer was kept in "
+                          "float for it");
+    if (classifier && rq.budget) {
       std::string steps;
       for (const auto& [kept, a] : req.steps) steps += fmt::format("{}{} kept: {}", steps.empty() ? "" : ", ", kept, Pct(a));
       out.notes.push_back(fmt::format("--budget {}: top-1 agreement with the worst layers kept in float: {}{}",
@@ -324,15 +340,25 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
                                       req.agreement >= *rq.budget ? "" : " (not met: the best is written)"));
     }
     for (const auto& f : req.calibration_findings) out.notes.push_back("calibration data: " + f);
-    std::string measured = fmt::format(
-        "re-quantized by tflite-doctor ({}; mse ranges, bias correction{}): top-1 agreement {} against the "
-        "deployed model's {}",
-        req.calibration_description, req.kept_float.empty() ? "" : fmt::format(", {} layer(s) kept in float", req.kept_float.size()),
-        Pct(req.agreement), Pct(agreement));
+    const std::string kept =
+        req.kept_float.empty() ? "" : fmt::format(", {} layer(s) kept in float", req.kept_float.size());
+    std::string measured =
+        classifier ? fmt::format("re-quantized by tflite-doctor ({}; mse ranges, bias correction{}): top-1 agreement "
+                                 "{} against the deployed model's {}",
+                                 req.calibration_description, kept, Pct(req.agreement), Pct(agreement))
+                   : fmt::format("re-quantized by tflite-doctor ({}; mse ranges, bias correction{}): mean output "
+                                 "SQNR {:.1f} dB per item against the deployed model's {:.1f} dB",
+                                 req.calibration_description, kept, req.mean_sqnr_db, dep_mean_db);
     if (gain.items && gain.lo > 0) {
-      Cause c = make_cause("top-1 agreement with the reference", gain,
-                           fmt::format("the quantization loses answers a better one keeps: top-1 agreement {} -> {}",
-                                       Pct(agreement), Pct(req.agreement)));
+      Cause c = classifier
+                    ? make_cause("top-1 agreement with the reference", gain,
+                                 fmt::format("the quantization loses answers a better one keeps: top-1 agreement {} "
+                                             "-> {}",
+                                             Pct(agreement), Pct(req.agreement)))
+                    : make_cause("output SQNR against the reference", gain,
+                                 fmt::format("the quantization loses output accuracy a better one keeps: output SQNR "
+                                             "{:.1f} -> {:.1f} dB per item",
+                                             dep_mean_db, req.mean_sqnr_db));
       c.evidence.insert(c.evidence.begin(), measured);
       c.fix = "re-quantize the float model with representative calibration data (tflite-doctor quantize ... "
               "--calibration DIR)";
@@ -344,8 +370,8 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
     } else {
       out.ruled_out = RuledOut{
           kQuantization,
-          fmt::format("{}: a gain of {:.1f} points, 95% interval [{:.1f}, {:.1f}] over {} items, {}", measured,
-                      gain.points, gain.lo, gain.hi, gain.items,
+          fmt::format("{}: a gain of {:.1f} {}, 95% interval [{:.1f}, {:.1f}] over {} items, {}", measured,
+                      gain.points, classifier ? "points" : "dB", gain.lo, gain.hi, gain.items,
                       gain.hi < 0 ? "the deployed quantization does better" : "within the noise")};
     }
     out.requantized = std::move(req);

@@ -383,7 +383,10 @@ AuditReport AuditPreprocessing(ModelSession& model, ModelSession* reference, con
   rep.bad.insert(rep.bad.end(), pass.reference_failed.begin(), pass.reference_failed.end());
   if (pass.decoded == 0) Fail("{}: no usable items", dataset.source);
   rep.labeled = pass.labeled;
-  if (rep.labeled)
+  rep.class_scores = model.output_is_class_scores();
+  if (!rep.class_scores && reference)
+    rep.rank_by = RankBy::kSqnr;
+  else if (rep.labeled)
     rep.rank_by = rep.labeled >= kMinItemsForTop1 ? RankBy::kAccuracy : RankBy::kLabelProbability;
   else if (reference)
     rep.rank_by = pass.usable >= kMinItemsForTop1 ? RankBy::kAgreement : RankBy::kSqnr;
@@ -473,7 +476,10 @@ AuditReport AuditPreprocessing(ModelSession& model, ModelSession* reference, con
   if (rep.declared_rank) {
     const auto& d = results[static_cast<size_t>(rep.declared_rank - 1)];
     rep.loss = results[0].primary - d.primary;
-    rep.top1_loss = rep.labeled ? results[0].accuracy - d.accuracy : reference ? results[0].agreement - d.agreement : 0;
+    rep.top1_loss = !rep.class_scores ? 0
+                    : rep.labeled     ? results[0].accuracy - d.accuracy
+                    : reference       ? results[0].agreement - d.agreement
+                                      : 0;
   }
   // Geometry variants around the first value pipeline, in a second pass
   // over the items (the first had to finish to know which pipeline that is).

@@ -88,6 +88,10 @@ struct AuditReport {
   std::optional<PreprocessSpec> declared;
   std::vector<SpecDifference> mismatches;
   RankBy rank_by = RankBy::kConfidence;
+  // Output 0 is one vector of class scores: top-1 figures mean something.
+  // A dense output (boxes, a mask, landmarks) is ranked by its SQNR against
+  // the reference, and has no top-1.
+  bool class_scores = true;
   size_t items = 0;
   std::vector<BadItem> bad;
   size_t labeled = 0;
@@ -99,7 +103,7 @@ struct AuditReport {
   int declared_rank = 0;  // 0: no declared spec
   int expected_rank = 0;
   double loss = 0;        // best primary - declared primary
-  double top1_loss = 0;   // the same in top-1 accuracy (or agreement) when available
+  double top1_loss = 0;   // the same in top-1 accuracy (or agreement) when available (class scores)
   Verdict verdict = Verdict::kNoExpectation;
   // One sentence: the verdict with the figures behind it ("inconclusive,
   // keep the metadata's pipeline: ...").

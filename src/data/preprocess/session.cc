@@ -11,6 +11,7 @@
 #include "format/metadata.h"
 #include "format/model_reader.h"
 #include "graph/dtype.h"
+#include "graph/topology.h"
 #include "util/error.h"
 
 namespace tfd {
@@ -50,8 +51,13 @@ void Dequantize(const RuntimeTensor& t, std::vector<float>& out) {
 
 ModelSession::ModelSession(const std::string& path, const ExpectedPreprocessing* partner,
                            const InterpreterOptions& options)
-    : path_(path), options_(options) {
-  model_ = std::make_unique<Model>(LoadModel(path));
+    : ModelSession(LoadModel(path), path, partner, options) {}
+
+ModelSession::ModelSession(Model model, const std::string& name, const ExpectedPreprocessing* partner,
+                           const InterpreterOptions& options)
+    : path_(name), options_(options) {
+  const std::string& path = path_;
+  model_ = std::make_unique<Model>(std::move(model));
   if (model_->subgraphs.empty()) Fail("{}: the model has no subgraph", path);
   const Subgraph& sg = model_->main();
   if (sg.inputs.size() != 1) Fail("{}: the model has {} inputs; only single-input models can be fed from data", path, sg.inputs.size());
@@ -64,6 +70,7 @@ ModelSession::ModelSession(const std::string& path, const ExpectedPreprocessing*
     Fail("{}: cannot run the model: {}", path, e.what());
   }
   output_is_probability_ = ProducedByProbability(*model_, sg.outputs[0]);
+  output_shaped_as_scores_ = LooksLikeClassScores(sg.tensors[static_cast<size_t>(sg.outputs[0])].shape);
   try {
     auto md = ReadModelMetadata(*model_);
     if (md && !md->outputs.empty() && !md->outputs[0].labels.empty()) {
@@ -121,6 +128,16 @@ std::vector<float> ModelSession::Run(const TensorData& input) { return RunOn(*in
 std::vector<float> ModelSession::RunOn(Interpreter& interp, const TensorData& input) const {
   InvokeOn(interp, input, path_);
   const RuntimeTensor& t = interp.output(0);
+  if (!Dequantizable(t.dtype)) Fail("{}: output '{}' is {}, which cannot be scored", path_, t.name(), DTypeName(t.dtype));
+  return RealValues(t);
+}
+
+bool Dequantizable(DType dtype) {
+  return dtype == DType::FLOAT32 || dtype == DType::UINT8 || dtype == DType::INT8 || dtype == DType::INT16 ||
+         dtype == DType::INT32;
+}
+
+std::vector<float> RealValues(const RuntimeTensor& t) {
   std::vector<float> out;
   switch (t.dtype) {
     case DType::FLOAT32: out.assign(t.As<float>(), t.As<float>() + t.NumElements()); break;
@@ -128,7 +145,7 @@ std::vector<float> ModelSession::RunOn(Interpreter& interp, const TensorData& in
     case DType::INT8: Dequantize<int8_t>(t, out); break;
     case DType::INT16: Dequantize<int16_t>(t, out); break;
     case DType::INT32: Dequantize<int32_t>(t, out); break;
-    default: Fail("{}: output '{}' is {}, which cannot be scored", path_, t.name(), DTypeName(t.dtype));
+    default: Fail("tensor '{}' is {}, which has no real values", t.name(), DTypeName(t.dtype));
   }
   return out;
 }

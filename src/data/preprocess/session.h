@@ -20,9 +20,13 @@ class ModelSession {
   // Only models with one input are supported.
   explicit ModelSession(const std::string& path, const ExpectedPreprocessing* partner = nullptr,
                         const InterpreterOptions& options = {});
+  // A model already in memory (read by the caller, or written by the
+  // quantizer); `name` stands for its path in messages.
+  ModelSession(Model model, const std::string& name, const ExpectedPreprocessing* partner = nullptr,
+               const InterpreterOptions& options = {});
   ~ModelSession();
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return path_; }  // or the name given with a model in memory
   const Model& model() const { return *model_; }
   const InputTarget& target() const { return expected_.target; }
   const ExpectedPreprocessing& expected() const { return expected_; }
@@ -51,6 +55,13 @@ class ModelSession {
   // Whether output 0 is already a probability (produced by SOFTMAX or
   // LOGISTIC, possibly through reshapes).
   bool output_is_probability() const { return output_is_probability_; }
+  // Whether output 0 is one vector of class scores (top-1 applies): shaped
+  // so, and probabilities or labelled. Else a dense output (boxes, a mask,
+  // landmarks: a [1, 63] landmark vector is shaped like scores too),
+  // measured by its SQNR.
+  bool output_is_class_scores() const {
+    return output_shaped_as_scores_ && (output_is_probability_ || !labels_.empty());
+  }
   // Probabilities from scores: as they are, or softmax of logits.
   std::vector<float> Probabilities(const std::vector<float>& scores) const;
 
@@ -63,7 +74,13 @@ class ModelSession {
   std::vector<std::string> labels_;
   std::string labels_source_;
   bool output_is_probability_ = false;
+  bool output_shaped_as_scores_ = false;
 };
+
+// A tensor's values as real numbers (dequantized with its scale and zero
+// point); tfd::Error for a type without real values (bool, strings).
+std::vector<float> RealValues(const RuntimeTensor& t);
+bool Dequantizable(DType dtype);
 
 // Indices of the k highest scores, highest first (ties: lower index first).
 std::vector<int> TopK(const std::vector<float>& scores, size_t k);

@@ -1,4 +1,4 @@
-#include "analysis/doctor/fixes.h"
+#include "report/doctor_fixes.h"
 
 #include <filesystem>
 
@@ -6,7 +6,7 @@
 #include "util/error.h"
 #include "util/file_io.h"
 
-namespace tfd::doctor {
+namespace tfd {
 namespace {
 
 void WriteText(const std::filesystem::path& p, const std::string& text) {
@@ -15,27 +15,27 @@ void WriteText(const std::filesystem::path& p, const std::string& text) {
 
 }  // namespace
 
-void WriteFixes(const std::string& dir, const FixInputs& in, DoctorResult& result) {
+void WriteDoctorFixes(const std::string& dir, doctor::DoctorResult& result) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec || !std::filesystem::is_directory(dir)) Fail("--fix {}: cannot create the directory ({})", dir, ec.message());
   const std::filesystem::path root(dir);
   std::string changes;
-  for (Cause& c : result.causes) {
-    if (c.kind == kPreprocessing && in.corrected_spec) {
+  for (doctor::Cause& c : result.causes) {
+    if (c.kind == doctor::kPreprocessing && result.corrected_spec) {
       const auto p = root / "preprocessing.json";
-      WriteText(p, PreprocessSpecJson(*in.corrected_spec).dump(2) + "\n");
+      WriteText(p, PreprocessSpecJson(*result.corrected_spec).dump(2) + "\n");
       result.fixes_written.push_back(p.string());
       c.fix += "; written to " + p.string() + " (use it in the app)";
       changes += "preprocessing: make the app feed the pipeline in " + p.string() + "\n";
-    } else if (c.kind == kQuantization && in.requantized) {
+    } else if (c.kind == doctor::kQuantization && result.requantized) {
       const auto p = root / "requantized.tflite";
-      Model m = *in.requantized;
-      quantize::WriteQuantizedModel(m, in.float_model, p.string());
+      Model m = *result.requantized;
+      quantize::WriteQuantizedModel(m, result.reference, p.string());
       result.fixes_written.push_back(p.string());
       c.fix += "; written to " + p.string();
       changes += "quantization: deploy " + p.string() + " instead\n";
-    } else if (c.kind == kCompatibility) {
+    } else if (c.kind == doctor::kCompatibility) {
       const std::string line = "compatibility: " + c.summary + ". " + c.fix;
       result.manual_fixes.push_back(line);
       changes += line + "\n";
@@ -51,4 +51,4 @@ void WriteFixes(const std::string& dir, const FixInputs& in, DoctorResult& resul
   result.fixes_written.push_back(p.string());
 }
 
-}  // namespace tfd::doctor
+}  // namespace tfd
