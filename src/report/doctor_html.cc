@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "report/doctor_report.h"
+
 namespace tfd {
 namespace {
 
@@ -208,6 +210,25 @@ std::string ConfusionTable(const doctor::Confusion& c) {
   return s + "</table>\n";
 }
 
+std::string SchemesTable(const tradeoffs::TradeoffsResult& t) {
+  std::string s = "<h2>Quantization schemes</h2>\n<p class=\"note\">From the float model by tflite-doctor's quantizer, "
+                  "measured on the same items against it (budget: " +
+                  Esc(t.budget.Describe()) + ").</p>\n<table id=\"schemes\"><tr><th>scheme</th><th>size</th>"
+                  "<th>output SQNR</th><th>top-1 agreement</th><th>within budget</th></tr>\n";
+  for (const auto& row : SchemeRows(t)) {
+    if (row[1].empty()) {
+      s += fmt::format("<tr class=\"scheme\"><td>{}</td><td colspan=\"4\">{}</td></tr>\n", Esc(row[0]), Esc(row[4]));
+      continue;
+    }
+    s += fmt::format("<tr class=\"scheme\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+                     "class=\"num\">{}</td><td>{}</td></tr>\n",
+                     Esc(row[0]), Esc(row[1]), Esc(row[2]), Esc(row[3]), Esc(row[4]));
+  }
+  s += "</table>\n";
+  if (!t.recommendation.reason.empty()) s += "<p>" + Esc(t.recommendation.reason) + "</p>\n";
+  return s;
+}
+
 std::string CheckTable(const std::vector<doctor::TargetRow>& rows) {
   if (rows.empty()) return "";
   std::string s = "<h2>Check per target</h2>\n<table id=\"check\"><tr><th>target</th><th>verdict</th><th>ops</th>"
@@ -249,6 +270,7 @@ std::string DoctorHtml(const doctor::DoctorResult& r) {
   h += Histograms(r.histograms);
   h += Preprocessing(r);
   if (r.confusion) h += ConfusionTable(*r.confusion);
+  if (r.tradeoffs) h += SchemesTable(*r.tradeoffs);
   h += CheckTable(r.targets);
   if (!r.fixes_written.empty() || !r.manual_fixes.empty()) {
     h += "<h2>Fixes</h2>\n<ul id=\"fixes\">";

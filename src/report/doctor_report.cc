@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "report/tradeoffs_report.h"
+
 namespace tfd {
 namespace {
 
@@ -24,6 +26,11 @@ std::string Short(const std::string& text, size_t limit = 110) {
   if (text.size() <= limit) return text;
   size_t cut = text.rfind(' ', limit);
   return text.substr(0, cut == std::string::npos ? limit : cut) + " ...";
+}
+
+std::string Size(size_t bytes) {
+  return bytes >= 1000000 ? fmt::format("{:.2f} MB", static_cast<double>(bytes) / 1e6)
+                          : fmt::format("{:.0f} kB", static_cast<double>(bytes) / 1e3);
 }
 
 }  // namespace
@@ -55,6 +62,23 @@ std::string WrapColumns(const std::string& text, size_t width, size_t first_inde
   }
   if (!empty) out += line + "\n";
   return out;
+}
+
+std::vector<std::array<std::string, 5>> SchemeRows(const tradeoffs::TradeoffsResult& t) {
+  std::vector<std::array<std::string, 5>> rows;
+  for (const auto& r : t.rows) {
+    if (!r.measured) {
+      rows.push_back({r.scheme, "", "", "", "not made: " + r.error});
+      continue;
+    }
+    const auto& m = r.measurement;
+    const bool exact = r.scheme == "float";
+    // Under an SQNR budget (doctor's, for a dense output) top-1 means nothing.
+    const bool top1 = t.budget.kind == tradeoffs::Budget::Kind::kAgreement;
+    rows.push_back({r.scheme, Size(r.size_bytes), exact ? "exact" : fmt::format("{:.1f} dB", m.sqnr_db),
+                    top1 ? fmt::format("{:.1f}%", 100 * m.agreement) : "-", exact ? "" : r.within_budget ? "yes" : "no"});
+  }
+  return rows;
 }
 
 std::string DoctorText(const doctor::DoctorResult& r) {
@@ -95,6 +119,21 @@ std::string DoctorText(const doctor::DoctorResult& r) {
   if (!r.notes.empty()) {
     s += "\nNotes:\n";
     for (const auto& n : r.notes) wrap("- " + n, 2, 4);
+  }
+  if (r.tradeoffs) {
+    s += "\n";
+    wrap("Quantization schemes from the float model, on the same items (budget: " +
+             r.tradeoffs->budget.Describe() + "):",
+         0, 2);
+    s += fmt::format("  {:<16} {:>9} {:>9} {:>7}  {}\n", "scheme", "size", "SQNR", "agree", "budget");
+    for (const auto& row : SchemeRows(*r.tradeoffs)) {
+      if (row[1].empty()) {
+        wrap(fmt::format("{:<16} {}", row[0], row[4]), 2, 19);
+        continue;
+      }
+      s += fmt::format("  {:<16} {:>9} {:>9} {:>7}  {}\n", row[0], row[1], row[2], row[3], row[4]);
+    }
+    if (!r.tradeoffs->recommendation.reason.empty()) wrap(r.tradeoffs->recommendation.reason, 2, 4);
   }
   if (!r.targets.empty()) {
     s += "\nCheck:\n";
@@ -157,6 +196,7 @@ nlohmann::json DoctorJson(const doctor::DoctorResult& r) {
   for (const auto& u : r.undecided) undecided.push_back({{"kind", u.kind}, {"reason", u.reason}, {"give", u.give}});
   j["undecided"] = undecided;
   j["notes"] = r.notes;
+  j["tradeoffs"] = r.tradeoffs ? TradeoffsJson(*r.tradeoffs) : nlohmann::json();
   json layers = json::array();
   for (const auto& l : r.layers) {
     json e{{"tensor", l.tensor}, {"op", l.op}, {"node", l.node}, {"full_sqnr_db", l.full_sqnr_db},

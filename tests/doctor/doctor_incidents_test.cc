@@ -107,6 +107,23 @@ TEST_F(DoctorIncidents, NoiseCalibratedInt8RanksQuantizationFirst) {
   ExpectFirst(r, "quantization");
   // Measured by what re-quantizing on the calibration photos recovers.
   EXPECT_NE(r.json["causes"][0]["cost"]["metric"].get<std::string>().find("agreement"), std::string::npos);
+  // The schemes from the float MobileNet on the same items, by top-1
+  // agreement: float16 keeps nearly every answer, and the fix names the
+  // scheme recommended within the default 99% budget.
+  const auto& t = r.json["tradeoffs"];
+  ASSERT_TRUE(t.is_object()) << r.cli.out;
+  EXPECT_EQ(t["budget"]["kind"], "agreement");
+  EXPECT_EQ(t["items"].get<size_t>(), kItems);
+  double float16 = -1, int8 = -1;
+  for (const auto& v : t["variants"]) {
+    if (v["scheme"] == "float16") float16 = v["agreement"].get<double>();
+    if (v["scheme"] == "int8") int8 = v["agreement"].get<double>();
+  }
+  EXPECT_GE(float16, 0.95) << t.dump(2);
+  EXPECT_GE(float16, int8) << t.dump(2);
+  if (!t["recommended"].is_null())
+    EXPECT_NE(r.json["causes"][0]["fix"].get<std::string>().find(t["recommended"].get<std::string>()), std::string::npos)
+        << r.json["causes"][0]["fix"];
 }
 
 TEST_F(DoctorIncidents, PerTensorLayerThatClipsRanksQuantizationFirst) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "doctor/doctor_incidents.h"
 
@@ -74,6 +75,19 @@ TEST_F(DoctorMediaPipe, ThreePlantedFaultsAreAllFound) {
   ExpectCostsInDb(r);
   EXPECT_GE(r.json["causes"][1]["cost"]["points"].get<double>(), r.json["causes"][2]["cost"]["points"].get<double>());
   EXPECT_TRUE(r.json["ruled_out"].empty()) << r.cli.out;
+  // The schemes from the float detector on the same photos, judged by
+  // output SQNR (the outputs are boxes): int8 from photos beats the deployed
+  // noise-calibrated file, int16x8 beats int8.
+  const auto& t = r.json["tradeoffs"];
+  ASSERT_TRUE(t.is_object()) << r.cli.out;
+  EXPECT_EQ(t["budget"]["kind"], "sqnr_db") << t.dump(2);
+  std::map<std::string, nlohmann::json> rows;
+  for (const auto& v : t["variants"]) rows[v["scheme"].get<std::string>()] = v;
+  for (const char* scheme : {"float", "dynamic", "int8", "int8-per-tensor", "int16x8"})
+    ASSERT_TRUE(rows.count(scheme) && !rows[scheme]["size_bytes"].is_null()) << scheme << " " << t.dump(2);
+  EXPECT_GT(rows["int16x8"]["sqnr_db"].get<double>(), rows["int8"]["sqnr_db"].get<double>());
+  EXPECT_GT(rows["int8"]["sqnr_db"].get<double>(), rows["int8-per-tensor"]["sqnr_db"].get<double>());
+  EXPECT_LT(rows["int8"]["size_bytes"].get<double>(), rows["float"]["size_bytes"].get<double>());
 }
 
 TEST_F(DoctorMediaPipe, UntouchedDeploymentHasNoCause) {

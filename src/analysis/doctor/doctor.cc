@@ -1,6 +1,9 @@
 #include "analysis/doctor/doctor.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -29,6 +32,48 @@ class StepTimer {
   std::string step_;
   std::chrono::steady_clock::time_point t0_;
 };
+
+// The float reference through every scheme our quantizer writes, measured
+// on doctor's items (tradeoffs without the mixed-precision search: doctor's
+// own keep-float steps stand for it). Variants go to a temporary folder.
+// A failure leaves a note; the causes stand.
+std::optional<tradeoffs::TradeoffsResult> MeasureSchemes(const DoctorRequest& rq, const ModelSession& reference,
+                                                         const Dataset& data, bool class_scores,
+                                                         DoctorResult& result) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("tflite-doctor-schemes-{}", ::getpid());
+  struct Remove {
+    std::filesystem::path p;
+    ~Remove() {
+      std::error_code ec;
+      std::filesystem::remove_all(p, ec);
+    }
+  } remove{dir};
+  tradeoffs::TradeoffsRequest t;
+  t.model = rq.reference;
+  t.dataset = &data;
+  t.data = rq.data;
+  t.calibration.data = rq.calibration;
+  t.calibration.spec = reference.expected().spec;
+  t.calibration.samples = rq.calibration_samples;
+  t.calibration.skip_bad = rq.skip_bad;
+  t.schemes = tradeoffs::ParseSchemes("float16,dynamic,int8,int8-per-tensor,int16x8");
+  // A classifier's budget is top-1 agreement (--budget, else 99%); a dense
+  // output's, its SQNR (30 dB).
+  t.budget = class_scores ? tradeoffs::MakeBudget(rq.budget.value_or(0.99), 0, rq.budget.has_value(), false)
+                          : tradeoffs::MakeBudget(0, 30, false, true);
+  if (!class_scores) t.budget.given = false;
+  t.out_dir = dir.string();
+  t.rules_dir = rq.rules_dir;
+  t.latency_runs = 1;
+  try {
+    tradeoffs::TradeoffsResult r = tradeoffs::RunTradeoffs(t);
+    for (auto& row : r.rows) row.file.clear();  // removed with the folder
+    return r;
+  } catch (const Error& e) {
+    result.notes.push_back(std::string("scheme trade-offs not measured: ") + e.what());
+    return std::nullopt;
+  }
+}
 
 }  // namespace
 
@@ -112,6 +157,14 @@ DoctorResult RunDoctor(const DoctorRequest& rq) {
       result.confusion = quant->confusion;
       result.outputs = quant->outputs;
       if (quant->cause && quant->requantized) result.requantized = std::move(quant->requantized->model);
+    }
+    if (plan.requantize && reference) {
+      StepTimer t(result, "scheme trade-offs");
+      result.tradeoffs = MeasureSchemes(rq, *reference, *data, session.output_is_class_scores(), result);
+      if (result.tradeoffs && !result.causes.empty() && result.causes.back().kind == kQuantization &&
+          !result.tradeoffs->recommendation.scheme.empty())
+        result.causes.back().fix += "; of the schemes measured on the same items: " +
+                                    result.tradeoffs->recommendation.reason;
     }
   }
   // Too few items cannot rule a cause out: the noise level itself is then

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/tradeoffs/tradeoffs.h"
 #include "data/preprocess.h"
 #include "graph/model.h"
 
@@ -140,6 +141,10 @@ struct DoctorResult {
   // What --fix writes (the report layer writes it): the corrected spec when
   // preprocessing is a cause, the re-quantized model when quantization is
   // one and a re-quantized model was made (from `reference`).
+  // The scheme trade-offs (`tradeoffs`: float16, dynamic, int8, int8
+  // per-tensor, int16x8 from the float reference, measured on the same
+  // items) when the float model and calibration data were given.
+  std::optional<tradeoffs::TradeoffsResult> tradeoffs;
   std::optional<PreprocessSpec> corrected_spec;
   std::optional<Model> requantized;
   std::vector<std::string> fixes_written;

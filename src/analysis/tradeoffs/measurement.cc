@@ -59,7 +59,8 @@ FloatReference::FloatReference(const std::string& float_path, const Dataset& dat
   float_session_ = std::make_unique<ModelSession>(float_path, nullptr, WithArithmetic(options.arithmetic));
   if (!options.labels_file.empty())
     float_session_->SetLabels(ReadLabelsFile(options.labels_file), options.labels_file);
-  ResolvedSpec resolved = ResolveSpec(options.preprocess, *float_session_);
+  const ResolvedSpec resolved = options.spec ? ResolvedSpec{*options.spec, false, DescribeSpec(*options.spec)}
+                                             : ResolveSpec(options.preprocess, *float_session_);
   spec_ = resolved.spec;
   spec_description_ = resolved.description;
   LabelMapper labels(float_session_->labels());

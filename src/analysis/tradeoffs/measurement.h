@@ -6,6 +6,7 @@
 // stream, so memory holds one decoded item whatever the dataset's size.
 // Every model runs in our interpreter with the target's arithmetic profile.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct EarlyStop {
 struct MeasureOptions {
   Arithmetic arithmetic = Arithmetic::kXnnpack;
   std::string preprocess = "auto";  // "auto" or a JSON spec file, as eval
+  std::optional<PreprocessSpec> spec;  // a spec in memory: overrides `preprocess`
   std::string labels_file;          // labels of output 0 when the model has none in its metadata
   bool skip_bad = false;
   int latency_runs = 5;

@@ -53,8 +53,10 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
     // refusals (an op int8 has no spec for) are the int8 rows' reason.
     if (std::string(e.what()).find("already quantized") != std::string::npos) throw;
   }
-  if (request.data.empty()) Fail("--data EVAL is required: the evaluation data the variants are measured on");
-  const Dataset dataset = OpenDataset(request.data);
+  if (request.data.empty() && !request.dataset)
+    Fail("--data EVAL is required: the evaluation data the variants are measured on");
+  std::optional<Dataset> opened;
+  const Dataset& dataset = request.dataset ? *request.dataset : opened.emplace(OpenDataset(request.data));
   if (request.calibration.data.empty())
     Fail("--calibration DATA is required: a dataset fed through the model's preprocessing, or 'random'");
   std::filesystem::create_directories(request.out_dir);
@@ -62,6 +64,7 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
   MeasureOptions mopt;
   mopt.arithmetic = arithmetic;
   mopt.preprocess = request.calibration.preprocess;
+  mopt.spec = request.calibration.spec;
   mopt.labels_file = request.labels;
   mopt.skip_bad = request.calibration.skip_bad;
   mopt.latency_runs = request.latency_runs;

@@ -11,6 +11,7 @@
 #include "analysis/tradeoffs/budget.h"
 #include "analysis/tradeoffs/mixed_search.h"
 #include "analysis/tradeoffs/recommendation.h"
+#include "data/dataset.h"
 #include "quantize/calibration_source.h"
 #include "quantize/rewrite.h"
 
@@ -20,6 +21,7 @@ struct TradeoffsRequest {
   std::string model;  // the float .tflite
   quantize::CalibrationSourceOptions calibration;
   std::string data;         // evaluation data (anything eval reads)
+  const Dataset* dataset = nullptr;  // its listing, already read (overrides `data`: e.g. doctor's subset)
   std::string labels;       // labels file for output 0 ("" : the model's metadata)
   std::vector<std::string> schemes;  // ParseSchemes
   std::string target;       // "" : none ("tflite", "gpu", "edgetpu@..."...)
