@@ -65,6 +65,7 @@ std::optional<tradeoffs::TradeoffsResult> MeasureSchemes(const DoctorRequest& rq
   t.out_dir = dir.string();
   t.rules_dir = rq.rules_dir;
   t.latency_runs = 1;
+  if (rq.progress) t.progress = rq.progress("schemes");
   try {
     tradeoffs::TradeoffsResult r = tradeoffs::RunTradeoffs(t);
     for (auto& row : r.rows) row.file.clear();  // removed with the folder

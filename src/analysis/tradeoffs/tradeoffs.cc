@@ -127,6 +127,7 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
     }
     result.rows.push_back(row_of(writer.Write(scheme)));
     if (scheme == "int8" && result.rows.back().measured) int8 = result.rows.back().measurement;
+    if (request.progress) request.progress(result.rows.size() - 1, request.schemes.size(), scheme);
   }
   for (Row& row : result.rows) {
     if (row.scheme != "mixed") continue;

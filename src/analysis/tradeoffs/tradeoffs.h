@@ -4,6 +4,7 @@
 // of layers to keep in float to meet a budget, and the cheapest variant
 // within it. The steps, one file each: variants (write), measurement (run),
 // mixed_search, recommendation; this file runs them in order.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct TradeoffsRequest {
   quantize::RewriteOptions rewrite;  // as `quantize` defaults: mse ranges, bias correction
   RankOptions rank;
   int latency_runs = 5;
+  // Called after each scheme's row (done, total, scheme); may be empty.
+  std::function<void(size_t, size_t, const std::string&)> progress;
 };
 
 struct TradeoffsResult {
