@@ -42,24 +42,6 @@ ItemOutcomes OutcomesOf(const EvalResult& eval) {
   return o;
 }
 
-PairedDifference Paired(const std::vector<size_t>& index, const std::vector<int>& a, const std::vector<int>& b) {
-  BootstrapMean ma, mb;
-  PairedDifference d;
-  for (size_t i = 0; i < index.size() && i < a.size() && i < b.size(); ++i) {
-    if (a[i] < 0 || b[i] < 0) continue;
-    const auto w = BootstrapWeights(kBootstrapSeed, index[i], kBootstrapReplicates);
-    ma.Add(a[i], w);
-    mb.Add(b[i], w);
-    ++d.items;
-  }
-  if (!d.items) return d;
-  const Interval s = ma.DifferenceSpread(mb);
-  d.points = 100 * (ma.mean() - mb.mean());
-  d.lo = 100 * s.lo;
-  d.hi = 100 * s.hi;
-  return d;
-}
-
 PairedDifference PairedValues(const std::vector<size_t>& index, const std::vector<double>& a,
                               const std::vector<double>& b) {
   BootstrapMean ma, mb;
@@ -75,6 +57,23 @@ PairedDifference PairedValues(const std::vector<size_t>& index, const std::vecto
   d.points = ma.mean() - mb.mean();
   d.lo = s.lo;
   d.hi = s.hi;
+  return d;
+}
+
+PairedDifference Paired(const std::vector<size_t>& index, const std::vector<int>& a, const std::vector<int>& b) {
+  // The items where both are known (-1: no label), as shares in points.
+  std::vector<size_t> idx;
+  std::vector<double> da, db;
+  for (size_t i = 0; i < index.size() && i < a.size() && i < b.size(); ++i) {
+    if (a[i] < 0 || b[i] < 0) continue;
+    idx.push_back(index[i]);
+    da.push_back(a[i]);
+    db.push_back(b[i]);
+  }
+  PairedDifference d = PairedValues(idx, da, db);
+  d.points *= 100;
+  d.lo *= 100;
+  d.hi *= 100;
   return d;
 }
 
