@@ -133,6 +133,12 @@ TEST_F(DoctorReports, HtmlReportInHeadlessChromium) {
   EXPECT_GT(j["histograms"].size(), 0u);
   EXPECT_EQ(dom["candidates"].get<size_t>(), j["preprocessing"]["candidates"].size());
   EXPECT_GT(dom["confusion_rows"].get<size_t>(), 1u);
+  // The scheme trade-offs: one row per scheme, in the JSON's order.
+  ASSERT_TRUE(j["tradeoffs"].is_object()) << json_->out;
+  std::vector<std::string> schemes;
+  for (const auto& v : j["tradeoffs"]["variants"]) schemes.push_back(v["scheme"]);
+  EXPECT_EQ(dom["schemes"].get<std::vector<std::string>>(), schemes);
+  EXPECT_EQ(schemes.size(), 6u);  // float and the five schemes
   EXPECT_EQ(dom["targets"].get<std::vector<std::string>>(), (std::vector<std::string>{"tflite", "xnnpack"}));
   EXPECT_EQ(dom["failing_targets"].get<std::vector<std::string>>(), (std::vector<std::string>{"tflite"}));
   // Nothing went wrong and nothing was fetched.

@@ -122,6 +122,7 @@ async function run(browserUrl) {
       histograms: q('figure.histogram').length,
       candidates: q('#preprocessing tr.candidate').length,
       confusion_rows: q('#confusion tr').length,
+      schemes: q('#schemes tr.scheme').map((tr) => tr.cells[0].textContent),
       targets: q('#check tr.target').map((t) => t.getAttribute('data-target')),
       failing_targets: q('#check tr.target td.fails').map((td) => td.parentElement.getAttribute('data-target')),
       width: document.documentElement.scrollWidth,
