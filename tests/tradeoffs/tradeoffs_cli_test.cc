@@ -62,6 +62,41 @@ TEST(TradeoffsCli, BadInputsAreOneLineErrors) {
   std::filesystem::remove_all(dir);
 }
 
+// tradeoffs takes quantize's calibration options (one shared definition):
+// each has the same help line in both commands, and a missing --calibration
+// or a bad --calibration-method is the same error.
+TEST(TradeoffsCli, CalibrationOptionsAreQuantizes) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("tradeoffs-calibration-options");
+  const std::string vww = Quote(Fixture("models/mlperf-tiny/vww_96_float.tflite"));
+  const std::string photos = Quote(testing::ImageNetHalf(dir / "photos.csv", true, 2));
+  const std::string out = Quote((dir / "out.tflite").string()), out_dir = Quote((dir / "out").string());
+  const auto quantize_help = RunCli("quantize --help"), tradeoffs_help = RunCli("tradeoffs --help");
+  ASSERT_EQ(quantize_help.exit_code, 0);
+  ASSERT_EQ(tradeoffs_help.exit_code, 0);
+  auto line_of = [](const std::string& help, const std::string& option) {
+    const size_t at = help.find("  " + option + " ");
+    return at == std::string::npos ? std::string() : help.substr(at, help.find('\n', at) - at);
+  };
+  for (const char* option : {"--calibration", "--preprocess", "--samples", "--seed", "--calibration-method"}) {
+    const std::string line = line_of(quantize_help.out, option);
+    EXPECT_FALSE(line.empty()) << option;
+    EXPECT_EQ(line_of(tradeoffs_help.out, option), line) << option;
+  }
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"quantize " + vww + " -o " + out, "tradeoffs " + vww + " --data " + photos + " --out " + out_dir},
+      {"quantize " + vww + " -o " + out + " --calibration random --calibration-method kl",
+       "tradeoffs " + vww + " --calibration random --calibration-method kl --data " + photos + " --out " + out_dir},
+  };
+  for (const auto& [quantize, tradeoffs] : pairs) {
+    const auto q = RunCli(quantize), t = RunCli(tradeoffs);
+    EXPECT_TRUE(OneLineError(q)) << quantize << "\n" << q.err;
+    EXPECT_EQ(t.err, q.err) << tradeoffs;
+    EXPECT_EQ(t.exit_code, q.exit_code) << tradeoffs;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // A model int8 cannot take (an LSTM op without an int8 spec here) still
 // gets its float16 row; the int8 and mixed rows carry the quantizer's reason.
 TEST(TradeoffsCli, ModelInt8CannotTakeStillGetsTheOtherSchemes) {
