@@ -97,7 +97,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   Calibration cal;
   Model calibrated;
   Model out = QuantizeModel(model, samples, rewrite, &res.summary, &cal, &calibrated);
-  res.source.samples.clear();
+  res.source.Release();
   AuditRangeSettling(calibrated, cal, &res.audit);
   if (!r.held_out_data.empty()) {
     CalibrationSourceOptions held_out = r.calibration;

@@ -9,14 +9,17 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "data/npy.h"
 #include "format/model_reader.h"
+#include "quantize/calibration_source.h"
 #include "quantize/quantize.h"
 #include "test_support.h"
+#include "util/error.h"
 
 namespace tfd {
 namespace {
@@ -307,7 +310,7 @@ TEST(QuantizeCalibration, StreamedCalibrationWritesTheSameBytesAsInMemory) {
       r.rewrite.equalize = c.equalize;
       r.rewrite.spec.per_channel = !c.equalize;
       const quantize::QuantizeResult res = quantize::QuantizeFile(r);
-      EXPECT_EQ(res.source.samples.empty(), true);
+      EXPECT_FALSE(res.source.holds_samples());
       written[streamed] = testing::SlurpFile(r.output);
       audits[streamed] = res.audit;
     }
@@ -318,6 +321,52 @@ TEST(QuantizeCalibration, StreamedCalibrationWritesTheSameBytesAsInMemory) {
     EXPECT_EQ(audits[0].findings, audits[1].findings) << c.model;
     EXPECT_EQ(audits[0].neighbour_correlation, audits[1].neighbour_correlation);
     EXPECT_EQ(audits[0].samples_needed, audits[1].samples_needed);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A caller that needs the samples as one list gets them whichever way the
+// source keeps them: a streamed source (the default) decodes them when
+// asked, the same samples, byte for byte, as a held one, for photos and for
+// seeded random inputs. Held samples taken once are gone, and a second
+// read says so instead of giving none.
+TEST(QuantizeCalibration, SourceGivesItsSamplesAsAListStreamedOrHeld) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-source-list");
+  const auto [calib, eval] = ImagenetHalves(dir);
+  const std::string vww = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  for (const auto& [data, n] : std::vector<std::pair<std::string, size_t>>{{calib, 7}, {"random", 5}}) {
+    SCOPED_TRACE(data);
+    quantize::CalibrationSourceOptions o;
+    o.data = data;
+    o.samples = n;
+    o.seed = 3;
+    quantize::CalibrationSource streamed = quantize::CalibrationSamples(vww, o);
+    o.stream = false;
+    quantize::CalibrationSource held = quantize::CalibrationSamples(vww, o);
+    EXPECT_FALSE(streamed.holds_samples());
+    EXPECT_TRUE(held.holds_samples());
+    const std::vector<quantize::CalibrationSample> from_stream = streamed.TakeSamples();
+    const std::vector<quantize::CalibrationSample> from_memory = held.TakeSamples();
+    ASSERT_EQ(from_stream.size(), n);
+    ASSERT_EQ(from_memory.size(), n);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(from_stream[i].size(), 1u);
+      ASSERT_EQ(from_memory[i].size(), 1u);
+      EXPECT_EQ(from_stream[i][0].shape, from_memory[i][0].shape);
+      EXPECT_TRUE(from_stream[i][0].bytes == from_memory[i][0].bytes) << "sample " << i;
+    }
+    // The streamed source still streams; the held one is empty now and says so.
+    size_t fed = 0;
+    streamed.Feed().for_each([&](const quantize::CalibrationSample&) { ++fed; });
+    EXPECT_EQ(fed, n);
+    EXPECT_FALSE(held.holds_samples());
+    try {
+      held.Feed();
+      ADD_FAILURE() << "a feed of taken samples";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("already taken"), std::string::npos) << e.what();
+    }
   }
   std::filesystem::remove_all(dir);
 }

@@ -72,14 +72,16 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
 
   // Held in memory: every variant and mixed-precision candidate is
   // calibrated from the same samples (the streamed source would decode them
-  // again for each).
+  // again for each); not streamed, so that they are decoded once even when
+  // --skip-bad first looks for unreadable items.
   quantize::CalibrationSourceOptions calibration = request.calibration;
   calibration.stream = false;
   quantize::CalibrationSource source = quantize::CalibrationSamples(request.model, calibration);
+  std::vector<quantize::CalibrationSample> samples = source.TakeSamples();
   result.calibration = source.description;
   if (source.random)
     result.warnings.push_back("calibrated on random inputs, not data: activation ranges reflect noise");
-  for (const auto& f : quantize::AuditCalibration(float_model, source.samples, source.declared_range).findings)
+  for (const auto& f : quantize::AuditCalibration(float_model, samples, source.declared_range).findings)
     result.warnings.push_back(f);
 
   VariantWriterOptions wopt;
@@ -87,7 +89,7 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
   wopt.out_dir = request.out_dir;
   wopt.calibration = request.calibration;
   wopt.rewrite = request.rewrite;
-  VariantWriter writer(float_model, std::move(source.samples), wopt);
+  VariantWriter writer(float_model, std::move(samples), wopt);
 
   auto row_of = [&](const Variant& v) {
     Row row;
