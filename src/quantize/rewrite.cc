@@ -589,15 +589,14 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
         // int16x8: int64 biases, as the converter writes them and TFLite's
         // int16 conv, depthwise and fully connected kernels read them (64-bit
         // accumulation).
+        // Clamped far inside int64 (the runtime adds it to a 64-bit sum of
+        // int16 x int8 products): a bias over 2^48 steps is already beyond
+        // anything int16 output can show. Infinities clamp too; NaN is 0.
+        constexpr double kBound = 281474976710656.0;  // 2^48
         std::vector<int64_t> q(v.size());
-        for (size_t j = 0; j < v.size(); ++j)
-        {
-          // Clamped far inside int64 (the runtime adds it to a 64-bit sum of
-          // int16 x int8 products): a bias over 2^48 steps is already beyond
-          // anything int16 output can show.
+        for (size_t j = 0; j < v.size(); ++j) {
           const double r = std::round(static_cast<double>(v[j]) / scales[ws.size() > 1 ? j : 0]);
-          q[j] = std::isfinite(r) ? static_cast<int64_t>(std::clamp(r, -281474976710656.0, 281474976710656.0))
-                                  : (r > 0 ? int64_t{281474976710656} : r < 0 ? -int64_t{281474976710656} : 0);
+          q[j] = std::isnan(r) ? 0 : static_cast<int64_t>(std::clamp(r, -kBound, kBound));
         }
         bias.buffer = AddBuffer(m, q);
         bias.dtype = DType::INT64;
