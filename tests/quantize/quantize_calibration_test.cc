@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,8 +13,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "data/npy.h"
 #include "format/model_reader.h"
+#include "quantization_test_data.h"
 #include "quantize/calibration_source.h"
 #include "quantize/quantize.h"
 #include "test_support.h"
@@ -28,17 +27,9 @@ using testing::Fixture;
 using testing::Quote;
 using testing::RunCli;
 
-// imagenet-sample's labels.csv split as the benchmark splits it: odd data
-// rows calibrate, even ones evaluate (absolute paths). Returns {calib, eval}.
+// imagenet-sample's two halves, as the benchmark splits them: {calib, eval}.
 std::pair<std::string, std::string> ImagenetHalves(const std::filesystem::path& dir) {
-  const std::filesystem::path root = Fixture("imagenet-sample");
-  std::ifstream in(root / "labels.csv");
-  std::string line;
-  std::getline(in, line);  // header
-  const std::string calib = (dir / "calib.csv").string(), eval = (dir / "eval.csv").string();
-  std::ofstream c(calib), e(eval);
-  for (size_t row = 1; std::getline(in, line); ++row) (row % 2 ? c : e) << (root / line).string() << "\n";
-  return {calib, eval};
+  return {testing::ImageNetHalf(dir / "calib.csv", true), testing::ImageNetHalf(dir / "eval.csv", false)};
 }
 
 // The real range [lo, hi] the converter's int8 file declares for its input.
@@ -47,23 +38,6 @@ std::pair<double, double> DeclaredInputRange(const std::string& int8_model) {
   const Quantization& q = *m.main().tensors[static_cast<size_t>(m.main().inputs[0])].quantization;
   return {q.scale[0] * (-128.0 - static_cast<double>(q.zero_point[0])),
           q.scale[0] * (127.0 - static_cast<double>(q.zero_point[0]))};
-}
-
-// `n` seeded uniform .npy inputs over [lo, hi] in `dir`.
-void NoiseSet(const std::filesystem::path& dir, int n, uint32_t seed, std::pair<double, double> range,
-              const std::vector<int32_t>& shape) {
-  std::filesystem::create_directories(dir);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(static_cast<float>(range.first), static_cast<float>(range.second));
-  size_t size = 1;
-  for (int32_t d : shape) size *= static_cast<size_t>(d);
-  for (int i = 0; i < n; ++i) {
-    std::vector<float> v(size);
-    for (auto& x : v) x = u(rng);
-    char name[32];
-    std::snprintf(name, sizeof name, "item_%04d.npy", i);
-    WriteNpy((dir / name).string(), DType::FLOAT32, shape, v.data(), v.size() * 4);
-  }
 }
 
 struct Measured {
@@ -119,8 +93,9 @@ TEST(QuantizeCalibration, EntropyClipsLikeTensorRtOnResNetAndKws) {
     const auto range = DeclaredInputRange(mlp + "kws_ref_model.tflite");
     const Model kws = LoadModel(mlp + "kws_ref_model_float32.tflite");
     const auto shape = kws.main().tensors[static_cast<size_t>(kws.main().inputs[0])].shape;
-    NoiseSet(dir / "kws_calib", 200, 1, range, shape);
-    NoiseSet(dir / "kws_eval", 200, 2, range, shape);
+    const float lo = static_cast<float>(range.first), hi = static_cast<float>(range.second);
+    testing::NoiseArrays(dir / "kws_calib", 200, shape, lo, hi, 1);
+    testing::NoiseArrays(dir / "kws_eval", 200, shape, lo, hi, 2);
     const std::string spec = RangeSpec(dir, "kws", range);
     const Measured m = QuantizeAndMeasure(dir, mlp + "kws_ref_model_float32.tflite", "entropy",
                                           (dir / "kws_calib").string(), (dir / "kws_eval").string(), spec);
@@ -191,6 +166,7 @@ TEST(QuantizeCalibration, AuditComparesActivationsWithTheHeldOutData) {
     std::ifstream in(eval);
     std::ofstream out(held_out);
     std::string line;
+    if (std::getline(in, line)) out << line << "\n";  // the header
     for (size_t k = 0; std::getline(in, line); ++k)
       if (k % 5 == 0) out << line << "\n";
   }
@@ -238,6 +214,7 @@ TEST(QuantizeCalibration, HeldOutSummaryCoversEveryOutput) {
     const std::string to = (dir / name).string();
     std::ofstream out(to);
     std::string line;
+    if (std::getline(in, line)) out << line << "\n";  // the header
     for (size_t k = 0; std::getline(in, line); ++k)
       if (k % 12 == 0) out << line << "\n";
     return to;

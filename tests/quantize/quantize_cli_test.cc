@@ -19,13 +19,9 @@ namespace tfd {
 namespace {
 
 using testing::Fixture;
+using testing::OneLineError;
 using testing::Quote;
 using testing::RunCli;
-
-bool OneLineError(const testing::CliResult& r) {
-  return r.exit_code == 1 && r.err.rfind("tflite-doctor: error: ", 0) == 0 &&
-         r.err.find('\n') == r.err.size() - 1;
-}
 
 TEST(QuantizeCli, WritesAModelThatCarriesMetadataAndLeavesTheInputAlone) {
   TFD_REQUIRE_FIXTURES();

@@ -84,15 +84,17 @@ std::vector<CalibrationSample> Samples(const FloatFixture& f, const Model& m, si
 }
 
 // Float inputs for the QUANTIZE node each input feeds: every other value
-// exactly half a step between two int8 levels (a tie: XNNPACK, which the
+// exactly half a step between two levels (a tie: XNNPACK, which the
 // oracle's delegate runs, rounds x * (1 / scale) half to even, TFLite's
 // builtin kernel x / scale away from zero; our xnnpack profile's QUANTIZE
-// must round as XNNPACK does), the others anywhere over the int8 range.
+// must round as XNNPACK does; TFLite's int16 QUANTIZE, which XNNPACK does
+// not take, rounds ties away from zero), the others anywhere over the
+// levels [qmin, qmax + 1] (int8 by default).
 // (These inputs were once kept a quarter step off the grid, before the
 // xnnpack profile had XNNPACK's QUANTIZE.)
-std::vector<testing::Array> TieInputs(const Model& m, uint64_t seed) {
+std::vector<testing::Array> TieInputs(const Model& m, uint64_t seed, int qmin = -128, int qmax = 126) {
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> q(-128, 126);
+  std::uniform_int_distribution<int> q(qmin, qmax);
   std::uniform_real_distribution<double> frac(0.0, 1.0);
   std::vector<testing::Array> out;
   for (int32_t i : m.main().inputs) {
@@ -510,28 +512,8 @@ TEST(QuantizeRoundTrip, DynamicMatchesOracle) {
 namespace tfd {
 namespace {
 
-// Float inputs for the int16 QUANTIZE each input feeds: values over the
-// whole int16 range of its scale, every other one exactly on a tie between
-// two levels (TFLite's int16 QUANTIZE rounds those away from zero; XNNPACK
-// does not take it).
-std::vector<testing::Array> Int16TieInputs(const Model& m, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> q(-32768, 32766);
-  std::uniform_real_distribution<double> frac(0.0, 1.0);
-  std::vector<testing::Array> out;
-  for (int32_t i : m.main().inputs) {
-    const Tensor& t = m.main().tensors[static_cast<size_t>(i)];
-    const Quantization* qp = nullptr;
-    for (const auto& op : m.main().operators)
-      if (op.inputs.size() == 1 && op.inputs[0] == i) qp = &*m.main().tensors[static_cast<size_t>(op.outputs[0])].quantization;
-    EXPECT_NE(qp, nullptr) << t.name;
-    if (!qp) return {};
-    std::vector<float> v(static_cast<size_t>(*ElementCount(t.shape)));
-    for (size_t k = 0; k < v.size(); ++k) v[k] = static_cast<float>(qp->scale[0] * (q(rng) + (k % 2 ? 0.5 : frac(rng))));
-    out.push_back(testing::Array::Of(DType::FLOAT32, t.shape, v));
-  }
-  return out;
-}
+// Int16TieInputs: TieInputs over the int16 levels (symmetric, zero point 0).
+std::vector<testing::Array> Int16TieInputs(const Model& m, uint64_t seed) { return TieInputs(m, seed, -32768, 32766); }
 
 // Checks the int16x8 form of a written model: every activation int16 with
 // zero point 0, weights int8 symmetric, biases int64.

@@ -12,9 +12,9 @@
 #include "analysis/tradeoffs/mixed_search.h"
 #include "data/dataset.h"
 #include "format/model_reader.h"
+#include "quantization_test_data.h"
 #include "quantize/calibration_source.h"
 #include "test_support.h"
-#include "tradeoffs/tradeoffs_test_data.h"
 
 namespace tfd {
 namespace {

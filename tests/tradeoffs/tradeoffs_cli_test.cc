@@ -7,19 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "quantization_test_data.h"
 #include "test_support.h"
-#include "tradeoffs/tradeoffs_test_data.h"
 
 namespace tfd {
 namespace {
 
 using testing::Fixture;
+using testing::OneLineError;
 using testing::Quote;
 using testing::RunCli;
-
-bool OneLineError(const testing::CliResult& r) {
-  return r.exit_code == 1 && r.err.rfind("tflite-doctor: error: ", 0) == 0 && r.err.find('\n') == r.err.size() - 1;
-}
 
 TEST(TradeoffsCli, BadInputsAreOneLineErrors) {
   TFD_REQUIRE_FIXTURES();
