@@ -253,9 +253,13 @@ std::vector<bool> KeptFloatNodes(const Model& model, const std::vector<std::stri
 }
 
 void RequireFloatModel(const Model& model) {
-  if (model.subgraphs.empty()) Fail("the model has no subgraph");
   if (model.subgraphs.size() > 1)
     Fail("the model has {} subgraphs (control flow); quantize takes single-subgraph models", model.subgraphs.size());
+  RequireNotQuantized(model);
+}
+
+void RequireNotQuantized(const Model& model) {
+  if (model.subgraphs.empty()) Fail("the model has no subgraph");
   const Subgraph& g = model.main();
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const Operator& op = g.operators[i];

@@ -7,8 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "format/model_reader.h"
+#include "format/model_writer.h"
 #include "quantization_test_data.h"
 #include "test_support.h"
+#include "util/file_io.h"
 
 namespace tfd {
 namespace {
@@ -91,6 +94,25 @@ TEST(TradeoffsCli, CalibrationOptionsAreQuantizes) {
     EXPECT_EQ(t.err, q.err) << tradeoffs;
     EXPECT_EQ(t.exit_code, q.exit_code) << tradeoffs;
   }
+  std::filesystem::remove_all(dir);
+}
+
+// An already quantized model is refused in one line whatever else it has:
+// with a second subgraph (control flow, which each scheme would refuse on
+// its own), the int8 VWW model is still "already quantized", not a table
+// of refused rows.
+TEST(TradeoffsCli, AlreadyQuantizedModelWithSeveralSubgraphsIsOneError) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("tradeoffs-two-subgraphs");
+  Model m = LoadModel(Fixture("models/mlperf-tiny/vww_96_int8.tflite"));
+  m.subgraphs.push_back(m.subgraphs.front());
+  const std::string two = (dir / "two_subgraphs.tflite").string();
+  WriteFileBytes(two, WriteModel(m));
+  const std::string photos = testing::ImageNetHalf(dir / "photos.csv", true, 2);
+  auto r = RunCli("tradeoffs " + Quote(two) + " --calibration " + Quote(photos) + " --data " + Quote(photos) +
+                  " --latency-runs 1 --out " + Quote((dir / "out").string()));
+  EXPECT_TRUE(OneLineError(r)) << r.exit_code << "\n" << r.out << r.err;
+  EXPECT_NE(r.err.find("already quantized"), std::string::npos) << r.err;
   std::filesystem::remove_all(dir);
 }
 

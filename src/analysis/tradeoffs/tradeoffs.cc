@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "format/model_reader.h"
 #include "quantize/calibration_audit.h"
+#include "quantize/rewrite.h"
 #include "util/error.h"
 
 namespace tfd::tradeoffs {
@@ -46,13 +47,10 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
   result.arithmetic = ArithmeticName(arithmetic);
 
   const Model float_model = LoadModel(request.model);
-  try {
-    quantize::RequireQuantizableFloatModel(float_model);
-  } catch (const Error& e) {
-    // An already quantized model has no variant to make: one error. Other
-    // refusals (an op int8 has no spec for) are the int8 rows' reason.
-    if (std::string(e.what()).find("already quantized") != std::string::npos) throw;
-  }
+  // An already quantized model has no variant to make: one error. Other
+  // refusals (an op int8 has no spec for, several subgraphs) are the rows'
+  // reasons.
+  quantize::RequireNotQuantized(float_model);
   if (request.data.empty()) Fail("--data EVAL is required: the evaluation data the variants are measured on");
   const Dataset dataset = OpenDataset(request.data);
   if (request.calibration.data.empty())
