@@ -121,6 +121,7 @@ TEST(QuantizeCli, BadInputsAreOneLineErrors) {
        "UNIDIRECTIONAL_SEQUENCE_LSTM (node 0, output"},
       {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --calibration random", "takes no --calibration"},
       {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --io int8", "--io int8 applies to --scheme int8"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme float16 --io int8", "--io int8 applies to --scheme int8; float16"},
       {Quote(vww) + " -o " + Quote(out) + " --scheme int16x8 --calibration random --io uint8",
        "--io uint8 applies to --scheme int8"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote(Fixture("audio")) + " --samples 2", "audio"},
