@@ -24,32 +24,8 @@ mlp=$fx/models/mlperf-tiny
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Halves of imagenet-sample with absolute paths.
-awk -v d="$fx/imagenet-sample" 'NR > 1 { f = (NR % 2) ? "eval" : "calib"; print d "/" $0 > ("'"$work"'/" f ".csv") }' \
-  "$fx/imagenet-sample/labels.csv"
-
-# The real range [lo, hi] a model's int8 input covers.
-input_range() {
-  "$td" inspect "$1" --json | jq -r '.inputs[0].quantization | "\(.scale[0] * (-128 - .zero_point[0])) \(.scale[0] * (127 - .zero_point[0]))"'
-}
-
-# N seeded uniform .npy files of shape SHAPE over [lo, hi] into DIR.
-noise_set() {
-  local dir=$1 n=$2 seed=$3 lo=$4 hi=$5 shape=$6
-  mkdir -p "$dir"
-  node -e '
-    const npy = require("./tools/oracle/npy.js");
-    const [dir, n, seed, lo, hi, shape] = process.argv.slice(1);
-    const dims = JSON.parse(shape);
-    let s = BigInt(seed) * 6364136223846793005n + 1442695040888963407n;
-    const next = () => { s = (s * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n); return Number(s >> 11n) / 2 ** 53; };
-    const size = dims.reduce((a, b) => a * b, 1);
-    for (let i = 0; i < Number(n); i++) {
-      const data = new Float32Array(size);
-      for (let k = 0; k < size; k++) data[k] = Number(lo) + (Number(hi) - Number(lo)) * next();
-      npy.write(`${dir}/item_${String(i).padStart(4, "0")}.npy`, { dtype: "float32", shape: dims, data });
-    }' "$dir" "$n" "$seed" "$lo" "$hi" "$shape"
-}
+source bench/lib.sh
+imagenet_halves "$fx" "$work"
 
 # eval MODEL against FLOAT on DATA with SPEC files: prints "sqnr agreement".
 measure() {

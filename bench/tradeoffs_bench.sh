@@ -16,10 +16,8 @@ extra=("$@")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Halves of imagenet-sample with absolute paths (rows counted from 1 after the header).
-head -1 "$fx/imagenet-sample/labels.csv" | tee "$work/calib.csv" > "$work/eval.csv"
-awk -v d="$fx/imagenet-sample" 'NR > 1 { f = (NR % 2) ? "eval" : "calib"; print d "/" $0 >> ("'"$work"'/" f ".csv") }' \
-  "$fx/imagenet-sample/labels.csv"
+source bench/lib.sh
+imagenet_halves "$fx" "$work" 0 header
 echo "calibration: $(($(wc -l < "$work/calib.csv") - 1)) photos, evaluation: $(($(wc -l < "$work/eval.csv") - 1)) photos"
 
 /usr/bin/time -f "wall %e s, cpu %U s user + %S s sys, peak RSS %M kB" \

@@ -103,6 +103,11 @@ inline CliResult RunCli(const std::string& args) {
   return r;
 }
 
+// The CLI refused with one line, "tflite-doctor: error: ...", and exit code 1.
+inline bool OneLineError(const CliResult& r) {
+  return r.exit_code == 1 && r.err.rfind("tflite-doctor: error: ", 0) == 0 && r.err.find('\n') == r.err.size() - 1;
+}
+
 inline std::string Quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);

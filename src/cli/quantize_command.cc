@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/calibration_options.h"
 #include "cli/command_registry.h"
 #include "quantize/quantize.h"
 #include "util/error.h"
@@ -20,16 +21,10 @@ struct QuantizeArgs {
   std::string model;
   std::string output;
   std::string scheme = "int8";
-  std::string calibration;
+  CalibrationArgs calibration;
   std::string held_out;
-  std::string preprocess = "auto";
-  // The default is what measures best against the converter on the
-  // mlperf-tiny pairs (bench/quantize_vs_converter.sh; README).
-  std::string method = "mse";
   std::string io = "float32";
-  size_t samples = 0;
   size_t min_weight_elements = 1024;
-  uint64_t seed = 0;
   bool per_tensor = false;
   bool bias_correction = true;  // measures best on every fixture (README)
   bool equalize = false;
@@ -61,15 +56,9 @@ void Quantize(const QuantizeArgs& args) {
   r.output = args.output;
   r.scheme = args.scheme;
   const bool needs_calibration = args.scheme != "float16" && args.scheme != "dynamic";
-  if (args.calibration.empty() && needs_calibration)
-    Fail("--calibration DATA is required: a dataset (folder, class folders, CSV) fed through the model's "
-         "preprocessing, or 'random' for seeded random inputs");
-  r.calibration.data = args.calibration;
-  r.calibration.preprocess = args.preprocess;
-  r.calibration.samples = args.samples;
-  r.calibration.seed = args.seed;
-  r.calibration.skip_bad = args.skip_bad;
-  r.rewrite.method = quantize::ParseRangeMethod(args.method);
+  if (needs_calibration) args.calibration.Require();
+  r.calibration = args.calibration.Source(args.skip_bad);
+  r.rewrite.method = args.calibration.Method();
   r.rewrite.io = quantize::ParseIoType(args.io);
   r.rewrite.spec.per_channel = !args.per_tensor;
   r.rewrite.bias_correction = args.bias_correction;
@@ -78,14 +67,14 @@ void Quantize(const QuantizeArgs& args) {
   r.held_out_data = args.held_out;
   r.rewrite.keep_float = args.keep_float;
   r.min_weight_elements = args.min_weight_elements;
-  if (args.scheme == "float16" && !args.calibration.empty())
+  if (args.scheme == "float16" && !args.calibration.data.empty())
     Fail("--scheme float16 takes no --calibration: it stores the weights as float16 and keeps float activations");
-  if (args.scheme == "dynamic" && !args.calibration.empty())
+  if (args.scheme == "dynamic" && !args.calibration.data.empty())
     Fail("--scheme dynamic takes no --calibration: its weights are int8 and its activations are quantized by the "
          "kernels on the fly");
   quantize::QuantizeResult res = quantize::QuantizeFile(r);
   // int16x8 keeps whole min/max ranges whatever --calibration-method says.
-  const std::string method = args.scheme == "int16x8" ? "minmax (int16x8)" : args.method;
+  const std::string method = args.scheme == "int16x8" ? "minmax (int16x8)" : args.calibration.method;
   const auto& s = res.summary;
   std::vector<std::string> warnings;
   if (res.source.random)
@@ -211,14 +200,9 @@ void SetupQuantize(CLI::App& app) {
                   "(float16 weights, float activations)");
   cmd->add_option("--min-weight-elements", args->min_weight_elements,
                   "dynamic: weights with fewer elements stay float (default 1024, as the converter)");
-  cmd->add_option("--calibration", args->calibration,
-                  "calibration data: a folder, class folders or CSV of path,label; 'random' for seeded random inputs");
+  args->calibration.AddOptions(cmd);
   cmd->add_option("--data", args->held_out,
                   "held-out data (as eval reads) to measure the new file against the float model on after writing");
-  cmd->add_option("--preprocess", args->preprocess, "auto (from the model) or a JSON spec file");
-  cmd->add_option("--samples", args->samples, "calibration items to use, spread over the dataset (default: all; random: 100)");
-  cmd->add_option("--seed", args->seed, "seed for --calibration random");
-  cmd->add_option("--calibration-method", args->method, "mse (default: the clipping range of least expected squared error), minmax, percentile:P or entropy (least KL divergence)");
   cmd->add_option("--io", args->io, "float32 (QUANTIZE/DEQUANTIZE at the edges, default), int8 or uint8");
   cmd->add_flag("--per-tensor", args->per_tensor, "per-tensor weights (default: per-channel on conv and depthwise)");
   cmd->add_flag("--bias-correction,!--no-bias-correction", args->bias_correction,

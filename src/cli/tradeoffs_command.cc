@@ -8,8 +8,8 @@
 
 #include "analysis/tradeoffs/tradeoffs.h"
 #include "analysis/tradeoffs/variants.h"
+#include "cli/calibration_options.h"
 #include "cli/command_registry.h"
-#include "quantize/range_methods.h"
 #include "report/tradeoffs_report.h"
 #include "util/error.h"
 
@@ -18,19 +18,15 @@ namespace {
 
 struct TradeoffsArgs {
   std::string model;
-  std::string calibration;
+  CalibrationArgs calibration;
   std::string data;
   std::string labels;
-  std::string preprocess = "auto";
   std::string schemes;
   std::string target;
   std::string out;
   std::string rules;
-  std::string method = "mse";  // quantize's default
   double budget = 0.99;
   double budget_sqnr = 0;
-  size_t samples = 0;
-  uint64_t seed = 0;
   int impact_samples = 8;
   int rank_samples = 16;
   int latency_runs = 5;
@@ -43,11 +39,9 @@ void SetupTradeoffs(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "tradeoffs", "Every quantization scheme of a float model written and measured side by side; mixed precision to a budget");
   cmd->add_option("MODEL", args->model, "the float .tflite file (never modified)")->required();
-  cmd->add_option("--calibration", args->calibration,
-                  "calibration data (as quantize: a folder, class folders or CSV), or 'random'");
+  args->calibration.AddOptions(cmd);
   cmd->add_option("--data", args->data, "evaluation data the variants are measured on (anything eval reads)");
   cmd->add_option("--labels", args->labels, "labels of output 0 (one per line) when the model's metadata has none");
-  cmd->add_option("--preprocess", args->preprocess, "auto (from the model) or a JSON spec file");
   cmd->add_option("--schemes", args->schemes,
                   "comma-separated, in table order (default: dynamic,float16,int8,int8-per-tensor,int16x8,mixed)");
   cmd->add_option("--target", args->target,
@@ -57,9 +51,6 @@ void SetupTradeoffs(CLI::App& app) {
                                  "top-1 agreement with the float model to meet, in (0, 1] (default 0.99)");
   auto* budget_sqnr = cmd->add_option("--budget-sqnr", args->budget_sqnr, "output SQNR against the float model to meet, in dB");
   cmd->add_option("--out", args->out, "folder the variants are written to (default: tradeoffs-<model name>)");
-  cmd->add_option("--samples", args->samples, "calibration items to use, spread over the dataset (default: all)");
-  cmd->add_option("--seed", args->seed, "seed for --calibration random");
-  cmd->add_option("--calibration-method", args->method, "mse (default), minmax, percentile:P or entropy");
   cmd->add_option("--rank-samples", args->rank_samples, "calibration samples the per-layer ranking compares on (default 16)");
   cmd->add_option("--impact-samples", args->impact_samples,
                   "of those, samples each layer's error is carried to the outputs on (default 8)");
@@ -75,20 +66,15 @@ void SetupTradeoffs(CLI::App& app) {
     if (args->rank_samples < 1) Fail("--rank-samples {} must be at least 1", args->rank_samples);
     if (args->impact_samples < 1) Fail("--impact-samples {} must be at least 1", args->impact_samples);
     if (args->latency_runs < 1) Fail("--latency-runs {} must be at least 1", args->latency_runs);
-    if (args->calibration.empty())
-      Fail("--calibration DATA is required: a dataset fed through the model's preprocessing, or 'random'");
+    args->calibration.Require();
     if (args->data.empty()) Fail("--data EVAL is required: the evaluation data the variants are measured on");
-    r.calibration.data = args->calibration;
-    r.calibration.preprocess = args->preprocess;
-    r.calibration.samples = args->samples;
-    r.calibration.seed = args->seed;
-    r.calibration.skip_bad = args->skip_bad;
+    r.calibration = args->calibration.Source(args->skip_bad);
     r.data = args->data;
     r.labels = args->labels;
     r.target = args->target;
     r.rules_dir = args->rules;
     r.out_dir = args->out.empty() ? "tradeoffs-" + std::filesystem::path(args->model).stem().string() : args->out;
-    r.rewrite.method = quantize::ParseRangeMethod(args->method);
+    r.rewrite.method = args->calibration.Method();
     r.rewrite.bias_correction = true;  // quantize's default (README: best on every fixture)
     r.rank.samples = args->rank_samples;
     r.rank.impact_samples = args->impact_samples;

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "quantize/op_spec.h"
+
 namespace tfd::quantize {
 namespace {
 
@@ -128,14 +130,13 @@ namespace {
 
 // Tensors whose int8 parameters come from calibrated ranges: every float
 // activation calibration saw, except outputs of ops whose parameters are
-// fixed by TFLite's spec.
+// fixed by TFLite's spec (the op spec's fixed output rule).
 std::vector<size_t> CalibratedTensors(const Model& model, const Calibration& cal) {
   const Subgraph& g = model.main();
   std::vector<bool> fixed(g.tensors.size(), false);
   for (const Operator& op : g.operators) {
-    const auto b = model.op_code(op).builtin;
-    if (b == tflite::BuiltinOperator::SOFTMAX || b == tflite::BuiltinOperator::LOGISTIC ||
-        b == tflite::BuiltinOperator::TANH)
+    const std::optional<OpQuantSpec> spec = Int8Spec(model, op, {});
+    if (spec && spec->output == OutputRule::kFixed)
       for (int32_t t : op.outputs)
         if (t >= 0) fixed[static_cast<size_t>(t)] = true;
   }

@@ -76,18 +76,47 @@ CalibrationSource RandomSamples(const std::string& model_path, const Calibration
     auto model = std::make_shared<Model>(session.model());
     const uint64_t seed = o.seed;
     const float l = lo, h = hi;
-    src.streamed = {n, [model, seed, n, l, h](const SampleVisitor& visit) {
-                      for (size_t s = 0; s < n; ++s) visit(RandomSample(*model, seed, s, l, h));
-                    }};
+    src.Stream({n, [model, seed, n, l, h](const SampleVisitor& visit) {
+                  for (size_t s = 0; s < n; ++s) visit(RandomSample(*model, seed, s, l, h));
+                }});
   } else {
-    src.samples.push_back(std::move(first));
-    for (size_t s = 1; s < n; ++s) src.samples.push_back(RandomSample(session.model(), o.seed, s, lo, hi));
+    std::vector<CalibrationSample> samples;
+    samples.push_back(std::move(first));
+    for (size_t s = 1; s < n; ++s) samples.push_back(RandomSample(session.model(), o.seed, s, lo, hi));
+    src.Hold(std::move(samples));
   }
   src.description = fmt::format("{} seeded random inputs (seed {}) uniform in [{}, {}]", n, o.seed, lo, hi);
   return src;
 }
 
 }  // namespace
+
+void CalibrationSource::RequireNotTaken() const {
+  if (taken_) Fail("internal: the calibration samples of {} were already taken or released", description);
+}
+
+SampleFeed CalibrationSource::Feed() const {
+  RequireNotTaken();
+  return streamed_.for_each ? streamed_ : InMemoryFeed(held_);
+}
+
+std::vector<CalibrationSample> CalibrationSource::TakeSamples() {
+  RequireNotTaken();
+  if (!streamed_.for_each) {
+    taken_ = true;
+    return std::move(held_);
+  }
+  std::vector<CalibrationSample> samples;
+  samples.reserve(streamed_.size);
+  streamed_.for_each([&](const CalibrationSample& s) { samples.push_back(s); });
+  return samples;
+}
+
+void CalibrationSource::Release() {
+  if (streamed_.for_each) return;
+  held_ = {};
+  taken_ = true;
+}
 
 CalibrationSource CalibrationSamples(const std::string& model_path, const CalibrationSourceOptions& o) {
   if (o.data == "random") return RandomSamples(model_path, o);
@@ -127,6 +156,7 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
   // Streamed without --skip-bad, the first item that cannot be fed stops
   // the first pass with the same error; with it, a pass first finds them.
   std::vector<DatasetItem> good;
+  std::vector<CalibrationSample> held;
   for (const auto& item : chosen) {
     if (o.stream && !o.skip_bad) {
       good.push_back(item);
@@ -135,7 +165,7 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
     }
     try {
       TensorData t = prepare(session, spec.spec, item);
-      if (!o.stream) src.samples.push_back({std::move(t)});
+      if (!o.stream) held.push_back({std::move(t)});
       good.push_back(item);
       src.items.push_back(item.path);
     } catch (const Error& e) {
@@ -150,9 +180,11 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
       std::vector<DatasetItem> items;
     };
     auto state = std::shared_ptr<State>(new State{ModelSession(model_path), spec.spec, good});
-    src.streamed = {good.size(), [state, prepare](const SampleVisitor& visit) {
-                      for (const auto& item : state->items) visit({prepare(state->session, state->spec, item)});
-                    }};
+    src.Stream({good.size(), [state, prepare](const SampleVisitor& visit) {
+                  for (const auto& item : state->items) visit({prepare(state->session, state->spec, item)});
+                }});
+  } else {
+    src.Hold(std::move(held));
   }
   RequireNoBad(bad, chosen.size(), o.skip_bad);
   src.skipped = bad.size();

@@ -6,6 +6,7 @@
 
 #include "graph/dtype.h"
 #include "quantize/model_edit.h"
+#include "quantize/op_spec.h"
 #include "quantize/rewrite.h"
 #include "util/error.h"
 
@@ -91,6 +92,7 @@ int HybridOpVersion(const Model& model, const Operator& op) {
   const Subgraph& g = model.main();
   const Tensor& w = g.tensors.at(static_cast<size_t>(op.inputs.at(1)));
   const size_t scales = w.quantization ? w.quantization->scale.size() : 0;
+  if (auto v = WeightedLayoutVersion(model, g, op)) return *v;
   switch (model.op_code(op).builtin) {
     case BuiltinOperator::CONV_2D:
       // TFLite's op signature calls a filter per-channel when it has one
@@ -100,8 +102,6 @@ int HybridOpVersion(const Model& model, const Operator& op) {
       return w.shape.size() == 4 && scales == static_cast<size_t>(w.shape[3]) ? 6 : 4;
     case BuiltinOperator::FULLY_CONNECTED: {
       const auto* o = op.options.AsFullyConnectedOptions();
-      if (op.inputs.size() == 2) return 6;
-      if (o && o->keep_num_dims) return 5;
       return o && o->asymmetric_quantize_inputs ? 9 : 3;
     }
     case BuiltinOperator::BATCH_MATMUL: {

@@ -22,7 +22,36 @@ std::vector<Operand> ByDtype(const Model& model, const Operator& op) {
   return roles;
 }
 
+// The dtype and rank of input `i` of a node of `g` (float32 and 0 when absent).
+DType InputType(const Subgraph& g, const Operator& op, size_t i) {
+  return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].dtype
+                                                   : DType::FLOAT32;
+}
+size_t InputRank(const Subgraph& g, const Operator& op, size_t i) {
+  return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].shape.size() : 0;
+}
+
 }  // namespace
+
+std::optional<int> WeightedLayoutVersion(const Model& model, const Subgraph& g, const Operator& op) {
+  switch (model.op_code(op).builtin) {
+    case BuiltinOperator::CONV_2D: {
+      if (op.inputs.size() < 2 || op.inputs[0] < 0 || op.inputs[1] < 0) return std::nullopt;
+      const Tensor& in = g.tensors[static_cast<size_t>(op.inputs[0])];
+      const Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
+      const bool grouped = !in.shape.empty() && !w.shape.empty() && in.shape.back() != w.shape.back();
+      return grouped ? std::optional<int>(6) : std::nullopt;
+    }
+    case BuiltinOperator::FULLY_CONNECTED: {
+      if (op.inputs.size() == 2) return 6;
+      const auto* o = op.options.AsFullyConnectedOptions();
+      if (o && o->keep_num_dims) return 5;
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
 
 std::optional<OpQuantSpec> Int8Spec(const Model& model, const Operator& op, const SpecOptions& options) {
   const OpCode& code = model.op_code(op);
@@ -98,31 +127,18 @@ std::optional<OpQuantSpec> Int8Spec(const Model& model, const Operator& op, cons
 
 int Int8OpVersion(const Model& model, const Subgraph& g, const Operator& op, int float_version) {
   const OpCode& code = model.op_code(op);
-  auto type = [&](size_t i) {
-    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].dtype
-                                                     : DType::FLOAT32;
-  };
-  auto rank = [&](size_t i) {
-    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].shape.size() : 0;
-  };
+  auto type = [&](size_t i) { return InputType(g, op, i); };
+  auto rank = [&](size_t i) { return InputRank(g, op, i); };
   const bool int8 = type(0) == DType::INT8;
   int v = 1;
   switch (code.builtin) {
     // Hybrid float models number these differently: the float version is no floor.
-    case BuiltinOperator::CONV_2D: {
-      const Tensor& in = g.tensors[static_cast<size_t>(op.inputs[0])];
-      const Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
-      const bool grouped = !in.shape.empty() && !w.shape.empty() && in.shape.back() != w.shape.back();
-      return grouped ? 6 : 3;
-    }
+    case BuiltinOperator::CONV_2D:
+      return WeightedLayoutVersion(model, g, op).value_or(3);
     case BuiltinOperator::DEPTHWISE_CONV_2D:
       return 3;
-    case BuiltinOperator::FULLY_CONNECTED: {
-      if (op.inputs.size() == 2) return 6;
-      const auto* o = op.options.AsFullyConnectedOptions();
-      if (o && o->keep_num_dims) return 5;
-      return 4;
-    }
+    case BuiltinOperator::FULLY_CONNECTED:
+      return WeightedLayoutVersion(model, g, op).value_or(4);
     case BuiltinOperator::MUL: {
       const auto& q1 = g.tensors[static_cast<size_t>(op.inputs[0])].quantization;
       const auto& q2 = g.tensors[static_cast<size_t>(op.inputs[1])].quantization;
@@ -197,12 +213,7 @@ int Int8OpVersion(const Model& model, const Subgraph& g, const Operator& op, int
   return std::max(v, float_version);
 }
 
-}  // namespace tfd::quantize
-
-namespace tfd::quantize {
-
 std::optional<OpQuantSpec> Int16x8Spec(const Model& model, const Operator& op, const SpecOptions& options) {
-  using tflite::BuiltinOperator;
   switch (model.op_code(op).builtin) {
     // The ops TFLite's kernels (and ours) run with int16 activations and,
     // for the weighted ones, int8 weights.
@@ -249,31 +260,17 @@ std::optional<OpQuantSpec> Int16x8Spec(const Model& model, const Operator& op, c
 }
 
 int Int16x8OpVersion(const Model& model, const Subgraph& g, const Operator& op, int float_version) {
-  using tflite::BuiltinOperator;
-  auto type = [&](size_t i) {
-    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].dtype
-                                                     : DType::FLOAT32;
-  };
-  auto rank = [&](size_t i) {
-    return i < op.inputs.size() && op.inputs[i] >= 0 ? g.tensors[static_cast<size_t>(op.inputs[i])].shape.size() : 0;
-  };
+  auto type = [&](size_t i) { return InputType(g, op, i); };
+  auto rank = [&](size_t i) { return InputRank(g, op, i); };
   const bool int16 = type(0) == DType::INT16;
   int v = 1;
   switch (model.op_code(op).builtin) {
-    case BuiltinOperator::CONV_2D: {
-      const Tensor& in = g.tensors[static_cast<size_t>(op.inputs[0])];
-      const Tensor& w = g.tensors[static_cast<size_t>(op.inputs[1])];
-      const bool grouped = !in.shape.empty() && !w.shape.empty() && in.shape.back() != w.shape.back();
-      return grouped ? 6 : 4;
-    }
+    case BuiltinOperator::CONV_2D:
+      return WeightedLayoutVersion(model, g, op).value_or(4);
     case BuiltinOperator::DEPTHWISE_CONV_2D:
       return 5;
-    case BuiltinOperator::FULLY_CONNECTED: {
-      if (op.inputs.size() == 2) return 6;
-      const auto* o = op.options.AsFullyConnectedOptions();
-      if (o && o->keep_num_dims) return 5;
-      return 4;
-    }
+    case BuiltinOperator::FULLY_CONNECTED:
+      return WeightedLayoutVersion(model, g, op).value_or(4);
     case BuiltinOperator::ADD:
       v = int16 ? 3 : 1;
       break;

@@ -47,6 +47,13 @@ struct SpecOptions {
 // no spec for this op here.
 std::optional<OpQuantSpec> Int8Spec(const Model& model, const Operator& op, const SpecOptions& options);
 
+// The version TFLite's op versioning rules give a weighted node for its
+// layout, before its dtypes count and in every scheme (int8, int16x8,
+// hybrid): 6 for a grouped CONV_2D (input channels other than the
+// filter's) or a FULLY_CONNECTED without bias, 5 for a FULLY_CONNECTED
+// that keeps its input's dims; nullopt for any other node.
+std::optional<int> WeightedLayoutVersion(const Model& model, const Subgraph& graph, const Operator& op);
+
 // The version of `op` (already rewritten to int8 in `model`) by TFLite's
 // op versioning rules; `float_version` is the node's version before, which
 // stays the floor where a float-only feature raised it.

@@ -54,18 +54,19 @@ QuantizeResult WriteAndMeasure(Model& out, const QuantizeRequest& r, QuantizeRes
 QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   if (r.scheme != "int8" && r.scheme != "int16x8" && r.scheme != "float16" && r.scheme != "dynamic")
     Fail("unknown --scheme '{}': int8, int16x8, dynamic or float16", r.scheme);
+  // Only int8 writes integer inputs and outputs; every other scheme keeps
+  // float32 ones.
+  if (r.scheme != "int8" && r.rewrite.io != IoType::kFloat32)
+    Fail("--io {} applies to --scheme int8; {} models keep float32 inputs and outputs", IoTypeName(r.rewrite.io),
+         r.scheme == "dynamic" ? "dynamic-range" : r.scheme);
   RewriteOptions rewrite = r.rewrite;
   rewrite.int16x8 = r.scheme == "int16x8";
-  if (rewrite.int16x8 && rewrite.io != IoType::kFloat32)
-    Fail("--io {} applies to --scheme int8; int16x8 models keep float32 inputs and outputs", IoTypeName(rewrite.io));
   RequireDistinctPaths(r.input, r.output);
   QuantizeResult res;
   const std::vector<uint8_t> bytes = ReadFileBytes(r.input);
   res.input_bytes = bytes.size();
   Model model = ReadModel(bytes, r.input);
   if (r.scheme == "dynamic") {
-    if (r.rewrite.io != IoType::kFloat32)
-      Fail("--io {} applies to --scheme int8; dynamic-range models keep float32 inputs and outputs", IoTypeName(r.rewrite.io));
     DynamicRangeOptions opt;
     opt.per_channel = r.rewrite.spec.per_channel;
     opt.min_weight_elements = r.min_weight_elements;
@@ -97,7 +98,7 @@ QuantizeResult QuantizeFile(const QuantizeRequest& r) {
   Calibration cal;
   Model calibrated;
   Model out = QuantizeModel(model, samples, rewrite, &res.summary, &cal, &calibrated);
-  res.source.samples.clear();
+  res.source.Release();
   AuditRangeSettling(calibrated, cal, &res.audit);
   if (!r.held_out_data.empty()) {
     CalibrationSourceOptions held_out = r.calibration;

@@ -44,6 +44,20 @@ namespace {
 
 bool IsConstant(const Model& model, const Tensor& t) { return model.ConstantData(t) != nullptr; }
 
+// Node `i`'s int16x8 or int8 spec; tfd::Error naming the node when the
+// scheme has none for it.
+OpQuantSpec RequireSpec(const Model& model, size_t i, const SpecOptions& options, bool int16x8) {
+  const Operator& op = model.main().operators[i];
+  if (int16x8) {
+    if (auto spec = Int16x8Spec(model, op, options)) return *spec;
+    Fail("{} cannot be quantized to int16x8 by tflite-doctor (no int16 kernel in TFLite, or no int16x8 spec here; "
+         "--keep-float {} keeps it float)",
+         NodeName(model, i), i);
+  }
+  if (auto spec = Int8Spec(model, op, options)) return *spec;
+  Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(model, i));
+}
+
 }  // namespace
 
 std::vector<float> ConstantFloats(const Model& model, const Tensor& t) {
@@ -239,9 +253,13 @@ std::vector<bool> KeptFloatNodes(const Model& model, const std::vector<std::stri
 }
 
 void RequireFloatModel(const Model& model) {
-  if (model.subgraphs.empty()) Fail("the model has no subgraph");
   if (model.subgraphs.size() > 1)
     Fail("the model has {} subgraphs (control flow); quantize takes single-subgraph models", model.subgraphs.size());
+  RequireNotQuantized(model);
+}
+
+void RequireNotQuantized(const Model& model) {
+  if (model.subgraphs.empty()) Fail("the model has no subgraph");
   const Subgraph& g = model.main();
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const Operator& op = g.operators[i];
@@ -278,12 +296,7 @@ void RequireQuantizableFloatModel(const Model& model, const std::vector<std::str
       const Tensor& in = g.tensors[static_cast<size_t>(op.inputs.at(0))];
       if (IsConstant(model, in)) continue;  // folded before quantizing
     }
-    if (int16x8 && !Int16x8Spec(model, op, probe))
-      Fail("{} cannot be quantized to int16x8 by tflite-doctor (no int16 kernel in TFLite, or no int16x8 spec here; "
-           "--keep-float {} keeps it float)",
-           NodeName(model, i), i);
-    if (!Int8Spec(model, op, probe))
-      Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(model, i));
+    RequireSpec(model, i, probe, int16x8);
   }
 }
 
@@ -343,21 +356,16 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
       specs.push_back(none);
       continue;
     }
-    auto spec = options.int16x8 ? Int16x8Spec(m, op, options.spec) : Int8Spec(m, op, options.spec);
-    if (!spec && options.int16x8)
-      Fail("{} cannot be quantized to int16x8 by tflite-doctor (no int16 kernel in TFLite, or no int16x8 spec here; "
-           "--keep-float {} keeps it float)",
-           NodeName(m, i), i);
-    if (!spec) Fail("{} cannot be quantized to int8 by tflite-doctor (no int8 spec for this op)", NodeName(m, i));
+    const OpQuantSpec spec = RequireSpec(m, i, options.spec, options.int16x8);
     for (size_t k = 0; k < op.inputs.size(); ++k) {
-      switch (spec->inputs[k]) {
+      switch (spec.inputs[k]) {
         case Operand::kActivation: assign(op.inputs[k], Role::kActivation, i); break;
         case Operand::kWeights:
           assign(op.inputs[k], Role::kWeights, i);
           if (!IsConstant(m, g.tensors[static_cast<size_t>(op.inputs[k])]))
             Fail("{}: its weights '{}' are not constant; quantize needs constant weights", NodeName(m, i),
                  g.tensors[static_cast<size_t>(op.inputs[k])].name);
-          weight_axis[static_cast<size_t>(op.inputs[k])] = spec->weight_axis;
+          weight_axis[static_cast<size_t>(op.inputs[k])] = spec.weight_axis;
           break;
         case Operand::kBias:
           assign(op.inputs[k], Role::kBias, i);
@@ -370,7 +378,7 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
     }
     for (int32_t t : op.outputs)
       if (t >= 0 && g.tensors[static_cast<size_t>(t)].dtype == DType::FLOAT32) assign(t, Role::kActivation, i);
-    specs.push_back(*spec);
+    specs.push_back(spec);
   }
   // Graph inputs become int8 unless only float nodes read them.
   std::set<int32_t> read_by_int8, read_by_float;
@@ -585,15 +593,14 @@ Model RewriteInt8(const Model& model, const Calibration& cal, const RewriteOptio
         // int16x8: int64 biases, as the converter writes them and TFLite's
         // int16 conv, depthwise and fully connected kernels read them (64-bit
         // accumulation).
+        // Clamped far inside int64 (the runtime adds it to a 64-bit sum of
+        // int16 x int8 products): a bias over 2^48 steps is already beyond
+        // anything int16 output can show. Infinities clamp too; NaN is 0.
+        constexpr double kBound = 281474976710656.0;  // 2^48
         std::vector<int64_t> q(v.size());
-        for (size_t j = 0; j < v.size(); ++j)
-        {
-          // Clamped far inside int64 (the runtime adds it to a 64-bit sum of
-          // int16 x int8 products): a bias over 2^48 steps is already beyond
-          // anything int16 output can show.
+        for (size_t j = 0; j < v.size(); ++j) {
           const double r = std::round(static_cast<double>(v[j]) / scales[ws.size() > 1 ? j : 0]);
-          q[j] = std::isfinite(r) ? static_cast<int64_t>(std::clamp(r, -281474976710656.0, 281474976710656.0))
-                                  : (r > 0 ? int64_t{281474976710656} : r < 0 ? -int64_t{281474976710656} : 0);
+          q[j] = std::isnan(r) ? 0 : static_cast<int64_t>(std::clamp(r, -kBound, kBound));
         }
         bias.buffer = AddBuffer(m, q);
         bias.dtype = DType::INT64;

@@ -75,8 +75,11 @@ std::vector<float> ConstantFloats(const Model& model, const Tensor& tensor);
 std::string NodeName(const Model& model, size_t node);
 
 // tfd::Error with one line when the model is already quantized (an
-// int8/uint8/int16 activation or input, a QUANTIZE node) or has several
-// subgraphs.
+// int8/uint8/int16 activation or input of its main subgraph, a QUANTIZE
+// node) or has no subgraph.
+void RequireNotQuantized(const Model& model);
+
+// RequireNotQuantized, and tfd::Error with one line for several subgraphs.
 void RequireFloatModel(const Model& model);
 
 // tfd::Error with one line when the model is not a float model this step

@@ -68,10 +68,9 @@ inline std::string PerTensorClipping(const std::string& float_model, const std::
   quantize::CalibrationSourceOptions co;
   co.data = calibration;
   co.samples = 24;
-  co.stream = false;  // Calibrate reads the samples themselves
   quantize::CalibrationSource source = quantize::CalibrationSamples(float_model, co);
   Model m = quantize::FoldConstantDequantize(LoadModel(float_model));
-  quantize::Calibration cal = quantize::Calibrate(m, source.samples);
+  quantize::Calibration cal = quantize::Calibrate(m, source.Feed());
   bool found = false;
   for (size_t i = 0; i < m.main().tensors.size(); ++i) {
     if (m.main().tensors[i].name.rfind(clipped, 0) != 0) continue;

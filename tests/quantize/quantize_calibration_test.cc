@@ -9,19 +9,20 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "data/npy.h"
 #include "format/model_reader.h"
+#include "quantization_test_data.h"
 #include "quantize/calibration_source.h"
 #include "quantize/quantize.h"
 #include "test_support.h"
+#include "util/error.h"
 
 namespace tfd {
 namespace {
@@ -30,17 +31,9 @@ using testing::Fixture;
 using testing::Quote;
 using testing::RunCli;
 
-// imagenet-sample's labels.csv split as the benchmark splits it: odd data
-// rows calibrate, even ones evaluate (absolute paths). Returns {calib, eval}.
+// imagenet-sample's two halves, as the benchmark splits them: {calib, eval}.
 std::pair<std::string, std::string> ImagenetHalves(const std::filesystem::path& dir) {
-  const std::filesystem::path root = Fixture("imagenet-sample");
-  std::ifstream in(root / "labels.csv");
-  std::string line;
-  std::getline(in, line);  // header
-  const std::string calib = (dir / "calib.csv").string(), eval = (dir / "eval.csv").string();
-  std::ofstream c(calib), e(eval);
-  for (size_t row = 1; std::getline(in, line); ++row) (row % 2 ? c : e) << (root / line).string() << "\n";
-  return {calib, eval};
+  return {testing::ImageNetHalf(dir / "calib.csv", true), testing::ImageNetHalf(dir / "eval.csv", false)};
 }
 
 // The real range [lo, hi] the converter's int8 file declares for its input.
@@ -49,23 +42,6 @@ std::pair<double, double> DeclaredInputRange(const std::string& int8_model) {
   const Quantization& q = *m.main().tensors[static_cast<size_t>(m.main().inputs[0])].quantization;
   return {q.scale[0] * (-128.0 - static_cast<double>(q.zero_point[0])),
           q.scale[0] * (127.0 - static_cast<double>(q.zero_point[0]))};
-}
-
-// `n` seeded uniform .npy inputs over [lo, hi] in `dir`.
-void NoiseSet(const std::filesystem::path& dir, int n, uint32_t seed, std::pair<double, double> range,
-              const std::vector<int32_t>& shape) {
-  std::filesystem::create_directories(dir);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(static_cast<float>(range.first), static_cast<float>(range.second));
-  size_t size = 1;
-  for (int32_t d : shape) size *= static_cast<size_t>(d);
-  for (int i = 0; i < n; ++i) {
-    std::vector<float> v(size);
-    for (auto& x : v) x = u(rng);
-    char name[32];
-    std::snprintf(name, sizeof name, "item_%04d.npy", i);
-    WriteNpy((dir / name).string(), DType::FLOAT32, shape, v.data(), v.size() * 4);
-  }
 }
 
 struct Measured {
@@ -121,8 +97,9 @@ TEST(QuantizeCalibration, EntropyClipsLikeTensorRtOnResNetAndKws) {
     const auto range = DeclaredInputRange(mlp + "kws_ref_model.tflite");
     const Model kws = LoadModel(mlp + "kws_ref_model_float32.tflite");
     const auto shape = kws.main().tensors[static_cast<size_t>(kws.main().inputs[0])].shape;
-    NoiseSet(dir / "kws_calib", 200, 1, range, shape);
-    NoiseSet(dir / "kws_eval", 200, 2, range, shape);
+    const float lo = static_cast<float>(range.first), hi = static_cast<float>(range.second);
+    testing::NoiseArrays(dir / "kws_calib", 200, shape, lo, hi, 1);
+    testing::NoiseArrays(dir / "kws_eval", 200, shape, lo, hi, 2);
     const std::string spec = RangeSpec(dir, "kws", range);
     const Measured m = QuantizeAndMeasure(dir, mlp + "kws_ref_model_float32.tflite", "entropy",
                                           (dir / "kws_calib").string(), (dir / "kws_eval").string(), spec);
@@ -193,6 +170,7 @@ TEST(QuantizeCalibration, AuditComparesActivationsWithTheHeldOutData) {
     std::ifstream in(eval);
     std::ofstream out(held_out);
     std::string line;
+    if (std::getline(in, line)) out << line << "\n";  // the header
     for (size_t k = 0; std::getline(in, line); ++k)
       if (k % 5 == 0) out << line << "\n";
   }
@@ -240,6 +218,7 @@ TEST(QuantizeCalibration, HeldOutSummaryCoversEveryOutput) {
     const std::string to = (dir / name).string();
     std::ofstream out(to);
     std::string line;
+    if (std::getline(in, line)) out << line << "\n";  // the header
     for (size_t k = 0; std::getline(in, line); ++k)
       if (k % 12 == 0) out << line << "\n";
     return to;
@@ -312,7 +291,7 @@ TEST(QuantizeCalibration, StreamedCalibrationWritesTheSameBytesAsInMemory) {
       r.rewrite.equalize = c.equalize;
       r.rewrite.spec.per_channel = !c.equalize;
       const quantize::QuantizeResult res = quantize::QuantizeFile(r);
-      EXPECT_EQ(res.source.samples.empty(), true);
+      EXPECT_FALSE(res.source.holds_samples());
       written[streamed] = testing::SlurpFile(r.output);
       audits[streamed] = res.audit;
     }
@@ -323,6 +302,52 @@ TEST(QuantizeCalibration, StreamedCalibrationWritesTheSameBytesAsInMemory) {
     EXPECT_EQ(audits[0].findings, audits[1].findings) << c.model;
     EXPECT_EQ(audits[0].neighbour_correlation, audits[1].neighbour_correlation);
     EXPECT_EQ(audits[0].samples_needed, audits[1].samples_needed);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A caller that needs the samples as one list gets them whichever way the
+// source keeps them: a streamed source (the default) decodes them when
+// asked, the same samples, byte for byte, as a held one, for photos and for
+// seeded random inputs. Held samples taken once are gone, and a second
+// read says so instead of giving none.
+TEST(QuantizeCalibration, SourceGivesItsSamplesAsAListStreamedOrHeld) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("quantize-source-list");
+  const auto [calib, eval] = ImagenetHalves(dir);
+  const std::string vww = Fixture("models/mlperf-tiny/vww_96_float.tflite");
+  for (const auto& [data, n] : std::vector<std::pair<std::string, size_t>>{{calib, 7}, {"random", 5}}) {
+    SCOPED_TRACE(data);
+    quantize::CalibrationSourceOptions o;
+    o.data = data;
+    o.samples = n;
+    o.seed = 3;
+    quantize::CalibrationSource streamed = quantize::CalibrationSamples(vww, o);
+    o.stream = false;
+    quantize::CalibrationSource held = quantize::CalibrationSamples(vww, o);
+    EXPECT_FALSE(streamed.holds_samples());
+    EXPECT_TRUE(held.holds_samples());
+    const std::vector<quantize::CalibrationSample> from_stream = streamed.TakeSamples();
+    const std::vector<quantize::CalibrationSample> from_memory = held.TakeSamples();
+    ASSERT_EQ(from_stream.size(), n);
+    ASSERT_EQ(from_memory.size(), n);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(from_stream[i].size(), 1u);
+      ASSERT_EQ(from_memory[i].size(), 1u);
+      EXPECT_EQ(from_stream[i][0].shape, from_memory[i][0].shape);
+      EXPECT_TRUE(from_stream[i][0].bytes == from_memory[i][0].bytes) << "sample " << i;
+    }
+    // The streamed source still streams; the held one is empty now and says so.
+    size_t fed = 0;
+    streamed.Feed().for_each([&](const quantize::CalibrationSample&) { ++fed; });
+    EXPECT_EQ(fed, n);
+    EXPECT_FALSE(held.holds_samples());
+    try {
+      held.Feed();
+      ADD_FAILURE() << "a feed of taken samples";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("already taken"), std::string::npos) << e.what();
+    }
   }
   std::filesystem::remove_all(dir);
 }
@@ -345,12 +370,13 @@ TEST(QuantizeCalibration, RandomCalibrationDrawsOverTheGivenSpecsRange) {
     o.preprocess = spec;
     o.samples = 3;
     o.stream = false;
-    const quantize::CalibrationSource src = quantize::CalibrationSamples(model.string(), o);
+    quantize::CalibrationSource src = quantize::CalibrationSamples(model.string(), o);
     ASSERT_TRUE(src.declared_range) << range;
     EXPECT_FLOAT_EQ(src.declared_range->first, lo);
     EXPECT_FLOAT_EQ(src.declared_range->second, hi);
-    ASSERT_EQ(src.samples.size(), 3u);
-    const TensorData& d = src.samples[0][0];
+    const std::vector<quantize::CalibrationSample> samples = src.TakeSamples();
+    ASSERT_EQ(samples.size(), 3u);
+    const TensorData& d = samples[0][0];
     const float* v = reinterpret_cast<const float*>(d.bytes.data());
     const auto [mn, mx] = std::minmax_element(v, v + d.bytes.size() / 4);
     EXPECT_GE(*mn, lo);

@@ -19,13 +19,9 @@ namespace tfd {
 namespace {
 
 using testing::Fixture;
+using testing::OneLineError;
 using testing::Quote;
 using testing::RunCli;
-
-bool OneLineError(const testing::CliResult& r) {
-  return r.exit_code == 1 && r.err.rfind("tflite-doctor: error: ", 0) == 0 &&
-         r.err.find('\n') == r.err.size() - 1;
-}
 
 TEST(QuantizeCli, WritesAModelThatCarriesMetadataAndLeavesTheInputAlone) {
   TFD_REQUIRE_FIXTURES();
@@ -125,6 +121,7 @@ TEST(QuantizeCli, BadInputsAreOneLineErrors) {
        "UNIDIRECTIONAL_SEQUENCE_LSTM (node 0, output"},
       {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --calibration random", "takes no --calibration"},
       {Quote(vww) + " -o " + Quote(out) + " --scheme dynamic --io int8", "--io int8 applies to --scheme int8"},
+      {Quote(vww) + " -o " + Quote(out) + " --scheme float16 --io int8", "--io int8 applies to --scheme int8; float16"},
       {Quote(vww) + " -o " + Quote(out) + " --scheme int16x8 --calibration random --io uint8",
        "--io uint8 applies to --scheme int8"},
       {Quote(vww) + " -o " + Quote(out) + " --calibration " + Quote(Fixture("audio")) + " --samples 2", "audio"},

@@ -84,15 +84,17 @@ std::vector<CalibrationSample> Samples(const FloatFixture& f, const Model& m, si
 }
 
 // Float inputs for the QUANTIZE node each input feeds: every other value
-// exactly half a step between two int8 levels (a tie: XNNPACK, which the
+// exactly half a step between two levels (a tie: XNNPACK, which the
 // oracle's delegate runs, rounds x * (1 / scale) half to even, TFLite's
 // builtin kernel x / scale away from zero; our xnnpack profile's QUANTIZE
-// must round as XNNPACK does), the others anywhere over the int8 range.
+// must round as XNNPACK does; TFLite's int16 QUANTIZE, which XNNPACK does
+// not take, rounds ties away from zero), the others anywhere over the
+// levels [qmin, qmax + 1] (int8 by default).
 // (These inputs were once kept a quarter step off the grid, before the
 // xnnpack profile had XNNPACK's QUANTIZE.)
-std::vector<testing::Array> TieInputs(const Model& m, uint64_t seed) {
+std::vector<testing::Array> TieInputs(const Model& m, uint64_t seed, int qmin = -128, int qmax = 126) {
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> q(-128, 126);
+  std::uniform_int_distribution<int> q(qmin, qmax);
   std::uniform_real_distribution<double> frac(0.0, 1.0);
   std::vector<testing::Array> out;
   for (int32_t i : m.main().inputs) {
@@ -251,65 +253,6 @@ TEST(QuantizeRoundTrip, Float16MatchesOracle) {
       EXPECT_NE(std::string(e.what()).find("already"), std::string::npos) << e.what();
     }
   }
-}
-
-}  // namespace
-}  // namespace tfd
-
-namespace tfd {
-namespace {
-
-// The MediaPipe float models (float16 weights behind DEQUANTIZE, HARD_SWISH,
-// RESIZE_BILINEAR, several outputs): each is quantized (calibrated on seeded
-// uniform inputs over [0, 1]: a round-trip test, not a quality one) and must
-// run bit-exact in the oracle and ours; those with an op int8 has no spec for
-// here (DENSIFY, the Convolution2DTransposeBias custom op) are refused by name.
-TEST(QuantizeRoundTrip, MediaPipeModelsMatchOracleBitExact) {
-  TFD_REQUIRE_ORACLE();
-  const auto models = testing::MediaPipeModels();
-  if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
-  testing::OracleBatch oracle;
-  std::vector<OracleCase> cases;
-  size_t refused = 0, resize_models = 0;
-  for (const auto& path : models) {
-    SCOPED_TRACE(path);
-    const Model f = LoadModel(path);
-    if (f.main().inputs.size() != 1) continue;
-    // Models with an int8 RESIZE_BILINEAR (face_detection_full_range,
-    // pose_landmark_*) are counted: the delegate takes those resizes and our
-    // xnnpack profile computes them with XNNPACK's 11-bit arithmetic.
-    bool resize = false;
-    for (const auto& op : f.main().operators) resize |= f.op_code(op).builtin == tflite::BuiltinOperator::RESIZE_BILINEAR;
-    resize_models += resize;
-    Model q;
-    try {
-      std::vector<CalibrationSample> samples;
-      for (uint64_t k = 0; k < 2; ++k) {
-        CalibrationSample s;
-        for (const auto& a : UniformInputs(f, 50 + k, 0.0f, 1.0f)) s.push_back({a.dtype, a.shape, a.bytes});
-        samples.push_back(s);
-      }
-      q = quantize::QuantizeModel(f, samples, quantize::RewriteOptions{});
-    } catch (const Error& e) {
-      const std::string msg = e.what();
-      EXPECT_TRUE(msg.find("DENSIFY (node") != std::string::npos ||
-                  msg.find("CUSTOM:Convolution2DTransposeBias (node") != std::string::npos)
-          << msg;
-      ++refused;
-      continue;
-    }
-    std::vector<uint8_t> bytes = WriteModel(q);
-    OracleCase c{path, ReadModel(bytes, path), {}, {}};
-    c.inputs.push_back(TieInputs(c.model, 7));
-    AddJobs(oracle, c, bytes);
-    cases.push_back(std::move(c));
-  }
-  const size_t exact = ExpectOracleEqualsOurs(oracle, cases);
-  EXPECT_GE(exact, 7u);
-  std::printf("%zu of %zu models bit-exact (%zu with RESIZE_BILINEAR), %zu refused\n", exact, models.size(), resize_models, refused);
-  EXPECT_GE(resize_models, 1u);
-  EXPECT_EQ(exact + refused, models.size());
-  EXPECT_LE(refused, 3u);
 }
 
 }  // namespace
@@ -563,76 +506,14 @@ TEST(QuantizeRoundTrip, DynamicMatchesOracle) {
     }
 }
 
-// --scheme dynamic on the MediaPipe float models (float16 weights behind
-// DEQUANTIZE, read through it): each loads in the oracle, whose outputs equal
-// ours under xnnpack (bit for bit when last measured; asserted within 1e-6 of
-// the largest output). The oracle's delegate leaves every hybrid node to
-// TFLite's own kernels and takes the float ones between them.
-TEST(QuantizeRoundTrip, DynamicMediaPipeModelsMatchOracle) {
-  TFD_REQUIRE_ORACLE();
-  const auto models = testing::MediaPipeModels();
-  if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
-  testing::OracleBatch oracle;
-  std::vector<OracleCase> cases;
-  std::map<std::string, size_t> hybrid_nodes;
-  size_t custom_models = 0;
-  for (const auto& path : models) {
-    SCOPED_TRACE(path);
-    const Model f = LoadModel(path);
-    quantize::DynamicRangeSummary summary;
-    Model q = quantize::RewriteDynamicRange(f, {}, &summary);
-    EXPECT_GT(summary.hybrid_nodes, 0u);
-    hybrid_nodes[path] = summary.hybrid_nodes;
-    std::vector<uint8_t> bytes = WriteModel(q);
-    OracleCase c{path, ReadModel(bytes, path), {UniformInputs(f, 7, 0.0f, 1.0f)}, {}};
-    // The oracle's runtime lacks MediaPipe's custom ops (selfie_segmentation's
-    // Convolution2DTransposeBias): such a file is written and run by us only.
-    bool custom = false;
-    for (const auto& code : c.model.op_codes) custom |= code.IsCustom();
-    if (custom) {
-      ++custom_models;
-      EXPECT_EQ(testing::RunOurs(c.model, c.inputs[0], Arithmetic::kXnnpack).size(), c.model.main().outputs.size());
-      continue;
-    }
-    AddJobs(oracle, c, bytes);
-    cases.push_back(std::move(c));
-  }
-  std::printf("%zu MediaPipe models through the oracle, %zu with custom ops run by us only\n", cases.size(), custom_models);
-  EXPECT_LE(custom_models, 2u);
-  std::map<std::string, double> diffs;
-  const double worst = ExpectOracleCloseToOurs(oracle, cases, 1e-6, &diffs);
-  for (const auto& [label, d] : diffs) std::printf("dynamic %s: %zu hybrid nodes, max diff %.3g of max |output|\n", label.c_str(), hybrid_nodes[label], d);
-  EXPECT_GE(worst, 0.0);
-}
-
 }  // namespace
 }  // namespace tfd
 
 namespace tfd {
 namespace {
 
-// Float inputs for the int16 QUANTIZE each input feeds: values over the
-// whole int16 range of its scale, every other one exactly on a tie between
-// two levels (TFLite's int16 QUANTIZE rounds those away from zero; XNNPACK
-// does not take it).
-std::vector<testing::Array> Int16TieInputs(const Model& m, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> q(-32768, 32766);
-  std::uniform_real_distribution<double> frac(0.0, 1.0);
-  std::vector<testing::Array> out;
-  for (int32_t i : m.main().inputs) {
-    const Tensor& t = m.main().tensors[static_cast<size_t>(i)];
-    const Quantization* qp = nullptr;
-    for (const auto& op : m.main().operators)
-      if (op.inputs.size() == 1 && op.inputs[0] == i) qp = &*m.main().tensors[static_cast<size_t>(op.outputs[0])].quantization;
-    EXPECT_NE(qp, nullptr) << t.name;
-    if (!qp) return {};
-    std::vector<float> v(static_cast<size_t>(*ElementCount(t.shape)));
-    for (size_t k = 0; k < v.size(); ++k) v[k] = static_cast<float>(qp->scale[0] * (q(rng) + (k % 2 ? 0.5 : frac(rng))));
-    out.push_back(testing::Array::Of(DType::FLOAT32, t.shape, v));
-  }
-  return out;
-}
+// Int16TieInputs: TieInputs over the int16 levels (symmetric, zero point 0).
+std::vector<testing::Array> Int16TieInputs(const Model& m, uint64_t seed) { return TieInputs(m, seed, -32768, 32766); }
 
 // Checks the int16x8 form of a written model: every activation int16 with
 // zero point 0, weights int8 symmetric, biases int64.
@@ -747,53 +628,6 @@ TEST(QuantizeRoundTrip, Int16x8MatchesOracleBitExact) {
   EXPECT_EQ(ExpectOracleEqualsOurs(oracle, cases), cases.size());
 }
 
-// --scheme int16x8 on the MediaPipe float models: each is written and runs
-// bit-exact in the oracle and ours, or is refused in one line naming an op
-// TFLite has no int16 kernel for (HARD_SWISH, PRELU...) and its node.
-TEST(QuantizeRoundTrip, Int16x8MediaPipeModelsMatchOracleOrAreRefusedByName) {
-  TFD_REQUIRE_ORACLE();
-  const auto models = testing::MediaPipeModels();
-  if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
-  testing::OracleBatch oracle;
-  std::vector<OracleCase> cases;
-  std::map<std::string, std::string> refused;
-  for (const auto& path : models) {
-    SCOPED_TRACE(path);
-    const Model f = LoadModel(path);
-    if (f.main().inputs.size() != 1) continue;
-    quantize::RewriteOptions options;
-    options.int16x8 = true;
-    Model q;
-    try {
-      std::vector<CalibrationSample> samples;
-      for (uint64_t k = 0; k < 2; ++k) {
-        CalibrationSample s;
-        for (const auto& a : UniformInputs(f, 50 + k, 0.0f, 1.0f)) s.push_back({a.dtype, a.shape, a.bytes});
-        samples.push_back(s);
-      }
-      q = quantize::QuantizeModel(f, samples, options);
-    } catch (const Error& e) {
-      const std::string msg = e.what();
-      EXPECT_NE(msg.find(" (node "), std::string::npos) << msg;
-      EXPECT_TRUE(msg.find("cannot be quantized to int16x8") != std::string::npos ||
-                  msg.find("cannot be quantized to int8") != std::string::npos)
-          << msg;
-      refused[path] = msg;
-      continue;
-    }
-    std::vector<uint8_t> bytes = WriteModel(q);
-    OracleCase c{path, ReadModel(bytes, path), {}, {}};
-    ExpectInt16x8Form(c.model);
-    c.inputs.push_back(Int16TieInputs(c.model, 7));
-    AddJobs(oracle, c, bytes);
-    cases.push_back(std::move(c));
-  }
-  const size_t exact = ExpectOracleEqualsOurs(oracle, cases);
-  std::printf("int16x8: %zu of %zu MediaPipe models bit-exact, %zu refused\n", exact, cases.size(), refused.size());
-  for (const auto& [path, msg] : refused) std::printf("  refused %s: %s\n", path.c_str(), msg.c_str());
-  EXPECT_EQ(exact, cases.size());
-}
-
 }  // namespace
 }  // namespace tfd
 
@@ -881,6 +715,160 @@ TEST(QuantizeRoundTrip, DynamicSvdfBatchMatMulFullyConnectedMatchOracle) {
   std::map<std::string, double> diffs;
   EXPECT_GE(ExpectOracleCloseToOurs(oracle, cases, 1e-6, &diffs), 0.0);
   for (const auto& [label, d] : diffs) std::printf("dynamic %s: max diff %.3g of max |output|\n", label.c_str(), d);
+}
+
+}  // namespace
+}  // namespace tfd
+
+namespace tfd {
+namespace {
+
+enum class MediaPipeScheme { kInt8, kInt16x8, kDynamic };
+
+// The MediaPipe float models quantized by one scheme.
+struct MediaPipeRun {
+  std::vector<OracleCase> cases;               // written, queued in the oracle
+  std::map<std::string, std::string> refused;  // path -> the one-line refusal
+  std::map<std::string, size_t> hybrid_nodes;  // dynamic: per written model
+  size_t resize_models = 0;  // models with a RESIZE_BILINEAR (int8: XNNPACK's 11-bit arithmetic)
+  size_t custom_models = 0;  // written with a custom op the oracle's runtime lacks: run by us only
+};
+
+// Each of `models` through `scheme` (int8 and int16x8 calibrated on two
+// seeded uniform inputs over [0, 1]: a round-trip test, not a quality one;
+// models with other than one input skipped there), queued in `oracle` on
+// one input set: for int8 every other value on a tie of its QUANTIZE, for
+// int16x8 the same over the int16 range, for dynamic uniform over [0, 1].
+// A model refused must be refused in one line naming the node and holding
+// one of `refusals` (none expected: any refusal fails).
+MediaPipeRun QuantizeMediaPipeModels(testing::OracleBatch& oracle, const std::vector<std::string>& models,
+                                     MediaPipeScheme scheme, const std::vector<std::string>& refusals) {
+  MediaPipeRun run;
+  for (const auto& path : models) {
+    SCOPED_TRACE(path);
+    const Model f = LoadModel(path);
+    if (scheme != MediaPipeScheme::kDynamic && f.main().inputs.size() != 1) continue;
+    bool resize = false;
+    for (const auto& op : f.main().operators) resize |= f.op_code(op).builtin == tflite::BuiltinOperator::RESIZE_BILINEAR;
+    run.resize_models += resize;
+    Model q;
+    try {
+      if (scheme == MediaPipeScheme::kDynamic) {
+        quantize::DynamicRangeSummary summary;
+        q = quantize::RewriteDynamicRange(f, {}, &summary);
+        EXPECT_GT(summary.hybrid_nodes, 0u);
+        run.hybrid_nodes[path] = summary.hybrid_nodes;
+      } else {
+        std::vector<CalibrationSample> samples;
+        for (uint64_t k = 0; k < 2; ++k) {
+          CalibrationSample s;
+          for (const auto& a : UniformInputs(f, 50 + k, 0.0f, 1.0f)) s.push_back({a.dtype, a.shape, a.bytes});
+          samples.push_back(s);
+        }
+        quantize::RewriteOptions options;
+        options.int16x8 = scheme == MediaPipeScheme::kInt16x8;
+        q = quantize::QuantizeModel(f, samples, options);
+      }
+    } catch (const Error& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find(" (node "), std::string::npos) << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+      EXPECT_TRUE(std::any_of(refusals.begin(), refusals.end(),
+                              [&](const std::string& r) { return msg.find(r) != std::string::npos; }))
+          << msg;
+      run.refused[path] = msg;
+      continue;
+    }
+    std::vector<uint8_t> bytes = WriteModel(q);
+    OracleCase c{path, ReadModel(bytes, path), {}, {}};
+    switch (scheme) {
+      case MediaPipeScheme::kInt8:
+        c.inputs.push_back(TieInputs(c.model, 7));
+        break;
+      case MediaPipeScheme::kInt16x8:
+        ExpectInt16x8Form(c.model);
+        c.inputs.push_back(Int16TieInputs(c.model, 7));
+        break;
+      case MediaPipeScheme::kDynamic:
+        c.inputs.push_back(UniformInputs(f, 7, 0.0f, 1.0f));
+        break;
+    }
+    // The oracle's runtime lacks MediaPipe's custom ops (selfie_segmentation's
+    // Convolution2DTransposeBias): such a file is written and run by us only.
+    bool custom = false;
+    for (const auto& code : c.model.op_codes) custom |= code.IsCustom();
+    if (custom) {
+      ++run.custom_models;
+      EXPECT_EQ(testing::RunOurs(c.model, c.inputs[0], Arithmetic::kXnnpack).size(), c.model.main().outputs.size());
+      continue;
+    }
+    AddJobs(oracle, c, bytes);
+    run.cases.push_back(std::move(c));
+  }
+  return run;
+}
+
+// The MediaPipe float models (float16 weights behind DEQUANTIZE, HARD_SWISH,
+// RESIZE_BILINEAR, several outputs) quantized to int8 must run bit-exact in
+// the oracle and ours; those with an op int8 has no spec for here (DENSIFY,
+// the Convolution2DTransposeBias custom op) are refused by name. Models with
+// an int8 RESIZE_BILINEAR (face_detection_full_range, pose_landmark_*) are
+// counted: the delegate takes those resizes and our xnnpack profile computes
+// them with XNNPACK's 11-bit arithmetic.
+TEST(QuantizeRoundTrip, MediaPipeModelsMatchOracleBitExact) {
+  TFD_REQUIRE_ORACLE();
+  const auto models = testing::MediaPipeModels();
+  if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
+  testing::OracleBatch oracle;
+  const MediaPipeRun run = QuantizeMediaPipeModels(oracle, models, MediaPipeScheme::kInt8,
+                                                   {"DENSIFY (node", "CUSTOM:Convolution2DTransposeBias (node"});
+  const size_t exact = ExpectOracleEqualsOurs(oracle, run.cases);
+  EXPECT_GE(exact, 7u);
+  std::printf("%zu of %zu models bit-exact (%zu with RESIZE_BILINEAR), %zu refused\n", exact, models.size(),
+              run.resize_models, run.refused.size());
+  EXPECT_GE(run.resize_models, 1u);
+  EXPECT_EQ(run.custom_models, 0u);
+  EXPECT_EQ(exact + run.refused.size(), models.size());
+  EXPECT_LE(run.refused.size(), 3u);
+}
+
+// --scheme dynamic on the MediaPipe float models (float16 weights behind
+// DEQUANTIZE, read through it): none refused, each loads in the oracle,
+// whose outputs equal ours under xnnpack (bit for bit when last measured;
+// asserted within 1e-6 of the largest output). The oracle's delegate leaves
+// every hybrid node to TFLite's own kernels and takes the float ones
+// between them.
+TEST(QuantizeRoundTrip, DynamicMediaPipeModelsMatchOracle) {
+  TFD_REQUIRE_ORACLE();
+  const auto models = testing::MediaPipeModels();
+  if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
+  testing::OracleBatch oracle;
+  const MediaPipeRun run = QuantizeMediaPipeModels(oracle, models, MediaPipeScheme::kDynamic, {});
+  std::printf("%zu MediaPipe models through the oracle, %zu with custom ops run by us only\n", run.cases.size(),
+              run.custom_models);
+  EXPECT_LE(run.custom_models, 2u);
+  std::map<std::string, double> diffs;
+  const double worst = ExpectOracleCloseToOurs(oracle, run.cases, 1e-6, &diffs);
+  for (const auto& [label, d] : diffs)
+    std::printf("dynamic %s: %zu hybrid nodes, max diff %.3g of max |output|\n", label.c_str(), run.hybrid_nodes.at(label), d);
+  EXPECT_GE(worst, 0.0);
+}
+
+// --scheme int16x8 on the MediaPipe float models: each is written and runs
+// bit-exact in the oracle and ours, or is refused in one line naming an op
+// TFLite has no int16 kernel for (HARD_SWISH, PRELU...) and its node.
+TEST(QuantizeRoundTrip, Int16x8MediaPipeModelsMatchOracleOrAreRefusedByName) {
+  TFD_REQUIRE_ORACLE();
+  const auto models = testing::MediaPipeModels();
+  if (models.empty()) GTEST_SKIP() << "MediaPipe npm packages not installed under " << testing::MediaPipeDir();
+  testing::OracleBatch oracle;
+  const MediaPipeRun run = QuantizeMediaPipeModels(oracle, models, MediaPipeScheme::kInt16x8,
+                                                   {"cannot be quantized to int16x8", "cannot be quantized to int8"});
+  const size_t exact = ExpectOracleEqualsOurs(oracle, run.cases);
+  std::printf("int16x8: %zu of %zu MediaPipe models bit-exact, %zu refused\n", exact, run.cases.size(), run.refused.size());
+  for (const auto& [path, msg] : run.refused) std::printf("  refused %s: %s\n", path.c_str(), msg.c_str());
+  EXPECT_EQ(run.custom_models, 0u);
+  EXPECT_EQ(exact, run.cases.size());
 }
 
 }  // namespace

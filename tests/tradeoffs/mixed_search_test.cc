@@ -12,9 +12,9 @@
 #include "analysis/tradeoffs/mixed_search.h"
 #include "data/dataset.h"
 #include "format/model_reader.h"
+#include "quantization_test_data.h"
 #include "quantize/calibration_source.h"
 #include "test_support.h"
-#include "tradeoffs/tradeoffs_test_data.h"
 
 namespace tfd {
 namespace {
@@ -43,14 +43,13 @@ std::unique_ptr<Setup> MakeSetup(const std::string& name, bool noise_calibration
   copt.data = noise_calibration ? "random" : testing::ImageNetHalf(s->dir / "calibration.csv", true, 16);
   copt.samples = noise_calibration ? 16 : 0;
   copt.seed = 5;
-  copt.stream = false;  // the writer takes the samples themselves
   VariantWriterOptions wopt;
   wopt.float_path = model;
   wopt.out_dir = s->dir.string();
   wopt.calibration = copt;
   wopt.rewrite.method = quantize::ParseRangeMethod("mse");
   wopt.rewrite.bias_correction = true;
-  s->writer = std::make_unique<VariantWriter>(LoadModel(model), quantize::CalibrationSamples(model, copt).samples, wopt);
+  s->writer = std::make_unique<VariantWriter>(LoadModel(model), quantize::CalibrationSamples(model, copt).TakeSamples(), wopt);
   s->int8 = s->reference->Measure(s->writer->Write("int8").file);
   return s;
 }
@@ -169,12 +168,11 @@ TEST(Measurement, StreamedAndCachedPassesAgree) {
   const Dataset evaluation = OpenDataset(testing::ImageNetHalf(dir / "evaluation.csv", false, 12));
   quantize::CalibrationSourceOptions copt;
   copt.data = testing::ImageNetHalf(dir / "calibration.csv", true, 8);
-  copt.stream = false;  // the writer takes the samples themselves
   VariantWriterOptions wopt;
   wopt.float_path = model;
   wopt.out_dir = dir.string();
   wopt.rewrite.method = quantize::ParseRangeMethod("mse");
-  VariantWriter writer(LoadModel(model), quantize::CalibrationSamples(model, copt).samples, wopt);
+  VariantWriter writer(LoadModel(model), quantize::CalibrationSamples(model, copt).TakeSamples(), wopt);
   const std::string int8 = writer.Write("int8").file;
   MeasureOptions cached, streamed;
   cached.latency_runs = streamed.latency_runs = 1;

@@ -7,19 +7,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "format/model_reader.h"
+#include "format/model_writer.h"
+#include "quantization_test_data.h"
 #include "test_support.h"
-#include "tradeoffs/tradeoffs_test_data.h"
+#include "util/file_io.h"
 
 namespace tfd {
 namespace {
 
 using testing::Fixture;
+using testing::OneLineError;
 using testing::Quote;
 using testing::RunCli;
-
-bool OneLineError(const testing::CliResult& r) {
-  return r.exit_code == 1 && r.err.rfind("tflite-doctor: error: ", 0) == 0 && r.err.find('\n') == r.err.size() - 1;
-}
 
 TEST(TradeoffsCli, BadInputsAreOneLineErrors) {
   TFD_REQUIRE_FIXTURES();
@@ -59,6 +59,60 @@ TEST(TradeoffsCli, BadInputsAreOneLineErrors) {
   }
   // Nothing was written for any of them.
   EXPECT_FALSE(std::filesystem::exists(dir / "out" / "int8.tflite"));
+  std::filesystem::remove_all(dir);
+}
+
+// tradeoffs takes quantize's calibration options (one shared definition):
+// each has the same help line in both commands, and a missing --calibration
+// or a bad --calibration-method is the same error.
+TEST(TradeoffsCli, CalibrationOptionsAreQuantizes) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("tradeoffs-calibration-options");
+  const std::string vww = Quote(Fixture("models/mlperf-tiny/vww_96_float.tflite"));
+  const std::string photos = Quote(testing::ImageNetHalf(dir / "photos.csv", true, 2));
+  const std::string out = Quote((dir / "out.tflite").string()), out_dir = Quote((dir / "out").string());
+  const auto quantize_help = RunCli("quantize --help"), tradeoffs_help = RunCli("tradeoffs --help");
+  ASSERT_EQ(quantize_help.exit_code, 0);
+  ASSERT_EQ(tradeoffs_help.exit_code, 0);
+  auto line_of = [](const std::string& help, const std::string& option) {
+    const size_t at = help.find("  " + option + " ");
+    return at == std::string::npos ? std::string() : help.substr(at, help.find('\n', at) - at);
+  };
+  for (const char* option : {"--calibration", "--preprocess", "--samples", "--seed", "--calibration-method"}) {
+    const std::string line = line_of(quantize_help.out, option);
+    EXPECT_FALSE(line.empty()) << option;
+    EXPECT_EQ(line_of(tradeoffs_help.out, option), line) << option;
+  }
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"quantize " + vww + " -o " + out, "tradeoffs " + vww + " --data " + photos + " --out " + out_dir},
+      {"quantize " + vww + " -o " + out + " --calibration random --calibration-method kl",
+       "tradeoffs " + vww + " --calibration random --calibration-method kl --data " + photos + " --out " + out_dir},
+  };
+  for (const auto& [quantize, tradeoffs] : pairs) {
+    const auto q = RunCli(quantize), t = RunCli(tradeoffs);
+    EXPECT_TRUE(OneLineError(q)) << quantize << "\n" << q.err;
+    EXPECT_EQ(t.err, q.err) << tradeoffs;
+    EXPECT_EQ(t.exit_code, q.exit_code) << tradeoffs;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// An already quantized model is refused in one line whatever else it has:
+// with a second subgraph (control flow, which each scheme would refuse on
+// its own), the int8 VWW model is still "already quantized", not a table
+// of refused rows.
+TEST(TradeoffsCli, AlreadyQuantizedModelWithSeveralSubgraphsIsOneError) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("tradeoffs-two-subgraphs");
+  Model m = LoadModel(Fixture("models/mlperf-tiny/vww_96_int8.tflite"));
+  m.subgraphs.push_back(m.subgraphs.front());
+  const std::string two = (dir / "two_subgraphs.tflite").string();
+  WriteFileBytes(two, WriteModel(m));
+  const std::string photos = testing::ImageNetHalf(dir / "photos.csv", true, 2);
+  auto r = RunCli("tradeoffs " + Quote(two) + " --calibration " + Quote(photos) + " --data " + Quote(photos) +
+                  " --latency-runs 1 --out " + Quote((dir / "out").string()));
+  EXPECT_TRUE(OneLineError(r)) << r.exit_code << "\n" << r.out << r.err;
+  EXPECT_NE(r.err.find("already quantized"), std::string::npos) << r.err;
   std::filesystem::remove_all(dir);
 }
 

@@ -12,9 +12,9 @@
 
 #include "format/model_reader.h"
 #include "kernel_test_util.h"
+#include "quantization_test_data.h"
 #include "quantize/held_out_summary.h"
 #include "test_support.h"
-#include "tradeoffs/tradeoffs_test_data.h"
 #include "util/file_io.h"
 
 namespace tfd {
@@ -125,8 +125,12 @@ TEST_P(TradeoffsTable, EverySchemeWrittenMeasuredAndLoadedByTheRuntime) {
     // file (which it loads but maps none of) does not.
     const auto& targets = v["targets"];
     const bool edgetpu = std::find(targets.begin(), targets.end(), "edgetpu") != targets.end();
-    if (scheme == "int16x8" || scheme == "float16" || scheme == "dynamic") EXPECT_FALSE(edgetpu) << scheme << targets;
-    if (scheme == "int8" || scheme == "int8-per-tensor") EXPECT_TRUE(edgetpu) << scheme << targets;
+    if (scheme == "int16x8" || scheme == "float16" || scheme == "dynamic") {
+      EXPECT_FALSE(edgetpu) << scheme << targets;
+    }
+    if (scheme == "int8" || scheme == "int8-per-tensor") {
+      EXPECT_TRUE(edgetpu) << scheme << targets;
+    }
     EXPECT_EQ(v["accuracy"].is_null(), labeled == 0) << scheme;
     if (labeled) {
       EXPECT_GE(v["accuracy"].get<double>(), v["accuracy_ci"][0].get<double>());

@@ -104,17 +104,17 @@ Requantized RequantizeReference(ModelSession& reference, const Dataset& data, co
   co.spec = reference.expected().spec;
   co.samples = calibration_samples;
   co.skip_bad = skip_bad;
-  // Held in memory: the audit and calibration below read the samples
-  // themselves (a few dozen; doctor's calibration is small).
+  // Held in memory: decoded once for the audit's and the calibration's
+  // passes (a few dozen; doctor's calibration is small).
   co.stream = false;
   quantize::CalibrationSource source = quantize::CalibrationSamples(reference.path(), co);
   const Model& float_model = reference.model();
   quantize::RequireQuantizableFloatModel(float_model);
   Model folded = quantize::FoldConstantDequantize(float_model);
-  quantize::CalibrationAudit audit = quantize::AuditCalibration(folded, source.samples, source.declared_range);
+  quantize::CalibrationAudit audit = quantize::AuditCalibration(folded, source.Feed(), source.declared_range);
   quantize::CalibrationOptions copt;
   copt.histograms = true;
-  quantize::Calibration cal = quantize::Calibrate(folded, source.samples, copt);
+  quantize::Calibration cal = quantize::Calibrate(folded, source.Feed(), copt);
 
   quantize::RewriteOptions options;
   options.method = quantize::ParseRangeMethod("mse");

@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "format/model_reader.h"
 #include "quantize/calibration_audit.h"
+#include "quantize/rewrite.h"
 #include "util/error.h"
 
 namespace tfd::tradeoffs {
@@ -46,13 +47,10 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
   result.arithmetic = ArithmeticName(arithmetic);
 
   const Model float_model = LoadModel(request.model);
-  try {
-    quantize::RequireQuantizableFloatModel(float_model);
-  } catch (const Error& e) {
-    // An already quantized model has no variant to make: one error. Other
-    // refusals (an op int8 has no spec for) are the int8 rows' reason.
-    if (std::string(e.what()).find("already quantized") != std::string::npos) throw;
-  }
+  // An already quantized model has no variant to make: one error. Other
+  // refusals (an op int8 has no spec for, several subgraphs) are the rows'
+  // reasons.
+  quantize::RequireNotQuantized(float_model);
   if (request.data.empty() && !request.dataset)
     Fail("--data EVAL is required: the evaluation data the variants are measured on");
   std::optional<Dataset> opened;
@@ -75,14 +73,16 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
 
   // Held in memory: every variant and mixed-precision candidate is
   // calibrated from the same samples (the streamed source would decode them
-  // again for each).
+  // again for each); not streamed, so that they are decoded once even when
+  // --skip-bad first looks for unreadable items.
   quantize::CalibrationSourceOptions calibration = request.calibration;
   calibration.stream = false;
   quantize::CalibrationSource source = quantize::CalibrationSamples(request.model, calibration);
+  std::vector<quantize::CalibrationSample> samples = source.TakeSamples();
   result.calibration = source.description;
   if (source.random)
     result.warnings.push_back("calibrated on random inputs, not data: activation ranges reflect noise");
-  for (const auto& f : quantize::AuditCalibration(float_model, source.samples, source.declared_range).findings)
+  for (const auto& f : quantize::AuditCalibration(float_model, samples, source.declared_range).findings)
     result.warnings.push_back(f);
 
   VariantWriterOptions wopt;
@@ -90,7 +90,7 @@ TradeoffsResult RunTradeoffs(const TradeoffsRequest& request) {
   wopt.out_dir = request.out_dir;
   wopt.calibration = request.calibration;
   wopt.rewrite = request.rewrite;
-  VariantWriter writer(float_model, std::move(source.samples), wopt);
+  VariantWriter writer(float_model, std::move(samples), wopt);
 
   auto row_of = [&](const Variant& v) {
     Row row;

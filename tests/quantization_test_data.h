@@ -1,11 +1,12 @@
 #pragma once
-// Calibration and evaluation sets for the tradeoffs tests: the two halves of
-// imagenet-sample (odd rows of labels.csv to calibrate, even rows to
-// evaluate, as the quantizer's benchmarks split it), and seeded noise
-// arrays for models whose inputs the fixtures have no real data for (KWS's
-// MFCC features).
+// Calibration and evaluation sets for the quantizer's and the tradeoffs
+// tests: the two halves of imagenet-sample (odd rows of labels.csv to
+// calibrate, even rows to evaluate, as bench/lib.sh splits it), and seeded
+// noise arrays for models whose inputs the fixtures have no real data for
+// (KWS's MFCC features).
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,9 +17,11 @@
 
 namespace tfd::testing {
 
-// The first `count` rows of one half of imagenet-sample/labels.csv (rows
-// counted from 1 after the header) as a CSV at `path`, paths made absolute.
-inline std::string ImageNetHalf(const std::filesystem::path& path, bool calibration_half, size_t count) {
+// The first `count` rows (default: all) of one half of
+// imagenet-sample/labels.csv (rows counted from 1 after the header) as a CSV
+// at `path`, paths made absolute.
+inline std::string ImageNetHalf(const std::filesystem::path& path, bool calibration_half,
+                                size_t count = std::numeric_limits<size_t>::max()) {
   std::ifstream labels(Fixture("imagenet-sample/labels.csv"));
   std::ofstream csv(path);
   std::string line;
