@@ -3,6 +3,8 @@
 // like the oracle's --time, so bench scripts can print ratios.
 //   time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels] [--threads N] [--per-op|--per-node]
 // --reference-kernels: the exact kernels only (no fast path).
+// --no-fold: nodes whose inputs are all constant run on every Invoke too
+// (InterpreterOptions::fold_constants off), to time what folding saves.
 // --per-op: also prints, on stderr, the mean time per run of each operator
 // (by name, dtype of its first input and kernel chosen), largest first: the
 // time between one node's end and the previous one's, so it is where an
@@ -26,7 +28,7 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels] "
-                 "[--threads N] [--per-op|--per-node]\n");
+                 "[--no-fold] [--threads N] [--per-op|--per-node]\n");
     return 2;
   }
   try {
@@ -35,6 +37,8 @@ int main(int argc, char** argv) {
     for (int i = 3; i < argc; ++i) {
       if (std::strcmp(argv[i], "--reference-kernels") == 0) {
         options.reference_kernels_only = true;
+      } else if (std::strcmp(argv[i], "--no-fold") == 0) {
+        options.fold_constants = false;
       } else if (std::strcmp(argv[i], "--per-op") == 0) {
         per_op = true;
       } else if (std::strcmp(argv[i], "--per-node") == 0) {
