@@ -512,12 +512,14 @@ int PixelTaps(const Patches& p, const uint8_t* input, int b, int oy, int ox, con
   return count;
 }
 
-void RowPortable(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
+// Pixel by pixel (the portable path, and filters with more taps than
+// RowAvx512's lists hold).
+void RowByPixel(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
   std::vector<const void*> px(static_cast<size_t>(d.taps));
   std::vector<int> tap(static_cast<size_t>(d.taps));
   for (int ox = 0; ox < p.out_w; ++ox) {
     const int count = PixelTaps(p, input, b, oy, ox, px.data(), tap.data());
-    PixelPortable(d, px.data(), tap.data(), count, out + static_cast<int64_t>(ox) * d.channels);
+    d.Pixel(px.data(), tap.data(), count, out + static_cast<int64_t>(ox) * d.channels);
   }
 }
 
@@ -621,7 +623,7 @@ void Depthwise::Row(const Patches& p, const uint8_t* input, int b, int oy, uint8
   if (isa == Isa::kAvx512Vnni && 2 * taps <= 64) {
     RowAvx512(*this, p, input, b, oy, out);
   } else {
-    RowPortable(*this, p, input, b, oy, out);
+    RowByPixel(*this, p, input, b, oy, out);
   }
 }
 
