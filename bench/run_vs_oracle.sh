@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
 # Latency of our interpreter against the real TFLite runtime (WebAssembly +
 # XNNPACK, one thread) on the same machine, in the same run. One line per
-# model and profile: our median over RUNS invokes (fast kernels, one
-# thread), the exact kernels' median (--reference-kernels), the oracle's
-# mean, and ratio = ours / oracle; then CPU time per run, ours and the
-# oracle's (its process's, mean over the timed runs), their ratio, and the
-# load average: on a shared machine wall times also count the time other
-# processes held the cores, CPU times do not. The oracle is timed between our two runs,
+# model and profile: our mean over RUNS invokes (fast kernels, one thread;
+# a mean like the oracle's, since on a shared machine a median leaves out
+# the runs another process interrupted and a mean does not), the exact
+# kernels' median (--reference-kernels), the oracle's mean, and ratio =
+# ours / oracle; then CPU time per run, ours and the oracle's (its
+# process's, mean over the timed runs, after its warm-up), their ratio, and
+# the load average: wall times also count the time other processes held
+# the cores, CPU times do not. The oracle is timed between our two runs,
 # ROUNDS times, and the medians of the rounds are printed (the machine is
 # shared: single timings are noisy). The oracle's WebAssembly is compiled in
 # tiers (a baseline compiler first, the optimizing one in the background):
-# its mean covers at least ~4 s of runs, so that the optimized code runs
-# most of them (a VWW mean over 20 runs is 2-3x its mean over 200). Then
+# it warms up for 0.5 s of CPU before timing, and its mean covers at least
+# ~4 s of runs (a VWW mean over 20 unwarmed runs was 2-3x its mean over
+# 200). Then
 # native XNNPACK against both profiles (bench/native_xnnpack, when built),
 # and `eval` on imagenet-sample (MobileNet v2 uint8, 1 and 2 threads: wall
 # and CPU time, and the load average, since the machine may be shared).
 # Usage: bench/run_vs_oracle.sh [BUILD_DIR] [MODEL...]
-# Env: RUNS (default 10), ROUNDS (default 3), EVAL=0 to skip the eval lines.
+# Env: RUNS (default 30; the exact kernels run RUNS/3, 3 to 10), ROUNDS (default 3),
+# EVAL=0 to skip the eval lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 shift || true
 fixtures=../shared/fixtures/models
-runs=${RUNS:-10}
+runs=${RUNS:-30}
 rounds=${ROUNDS:-3}
 models=("$@")
 if [ ${#models[@]} -eq 0 ]; then
@@ -40,9 +44,10 @@ for m in "${models[@]}"; do
     ours=() exact=() theirs=() ours_cpu=() theirs_cpu=()
     for ((r = 0; r < rounds; r++)); do
       line=$("$build/bench/time_model" "$m" "$runs" --arithmetic $profile)
-      ours+=("$(echo "$line" | field median_ms)")
+      ours+=("$(echo "$line" | field mean_ms)")
       ours_cpu+=("$(echo "$line" | field cpu_ms)")
-      e=$("$build/bench/time_model" "$m" $(( (runs + 2) / 3 )) --arithmetic $profile --reference-kernels | field median_ms)
+      e=$("$build/bench/time_model" "$m" $(( runs / 3 < 10 ? (runs / 3 < 3 ? 3 : runs / 3) : 10 )) --arithmetic $profile \
+          --reference-kernels | field median_ms)
       exact+=("$e")
       oracle_runs=$(awk -v e="$e" -v r="$runs" 'BEGIN { n = int(4000 / (e + 0.01)); if (n < r) n = r; if (n > 2000) n = 2000; print n }')
       line=$(node tools/oracle/oracle.js "$m" --random 1 --time "$oracle_runs")
