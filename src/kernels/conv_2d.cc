@@ -424,7 +424,9 @@ fast8::Patches PatchGeometry(const ConvState& s) {
 
 // Float32: the same patches as EvalFloat / EvalFloatXnnpack (zeros outside
 // the input, FillPatch's x + 0 inside: fastf32::PackPatches), each channel's
-// sum in that kernel's order, then its epilogue (fastf32::Epilogue).
+// sum in that kernel's order, then its epilogue (fastf32::Epilogue). A 1x1
+// convolution reads its input rows in place, unless a sum starts at -0
+// (a -0 bias, xnnpack): then x + 0, which turns -0 into +0, can show.
 // Rows split between threads write disjoint outputs.
 void FastEvalFloat(KernelContext& ctx, ConvState& s) {
   const fastf32::Gemm& g = *s.fastf;
@@ -432,12 +434,12 @@ void FastEvalFloat(KernelContext& ctx, ConvState& s) {
   float* out = ctx.output(0).As<float>();
   const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
   const int k = s.patch_size();
-  const bool pointwise = Pointwise(s);
-  if (!pointwise) s.fast_af.resize(static_cast<size_t>(m) * k);
+  const bool in_place = Pointwise(s) && !g.starts_at_negative_zero;
+  if (!in_place) s.fast_af.resize(static_cast<size_t>(m) * k);
   const fast8::Patches p = PatchGeometry(s);
   ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     const float* a = input + begin * k;
-    if (!pointwise) {
+    if (!in_place) {
       fastf32::PackPatches(g.isa, p, input, begin, end, s.fast_af.data() + begin * k);
       a = s.fast_af.data() + begin * k;
     }

@@ -248,5 +248,29 @@ TEST(FastConvShapes, EveryGeometryEqualToExactKernels) {
   EXPECT_GE(compared, 3500);
 }
 
+// A 1x1 convolution reads its input rows as they are, but the exact
+// kernels' patches hold x + 0 (FillPatch), which turns -0 into +0: from a
+// bias of -0 (xnnpack: the sum starts at the bias), -0 inputs times
+// positive weights sum to -0 unless they are +0 first.
+TEST(FastConvShapes, PointwiseFloatSeesSignedZerosAsTheExactKernels) {
+  OpModel m(BuiltinOp::CONV_2D);
+  m.Input({DType::FLOAT32, {1, 2, 3, 4}});
+  m.Const<float>({DType::FLOAT32, {5, 1, 1, 4}}, std::vector<float>(20, 0.5f));
+  m.Const<float>({DType::FLOAT32, {5}}, std::vector<float>(5, -0.0f));
+  m.Output({DType::FLOAT32, {1, 2, 3, 5}});
+  tflite::Conv2DOptionsT o;
+  o.padding = P::VALID;
+  o.stride_h = o.stride_w = 1;
+  m.Options(o);
+  const Model model = m.Build();
+  const Array in = Array::Of<float>(DType::FLOAT32, {1, 2, 3, 4}, std::vector<float>(24, -0.0f));
+  for (Arithmetic a : {Arithmetic::kReference, Arithmetic::kXnnpack}) {
+    const auto want = RunConv(model, a, true, in);
+    EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a);
+    ForcePortable portable;
+    EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a) << ", portable";
+  }
+}
+
 }  // namespace
 }  // namespace tfd

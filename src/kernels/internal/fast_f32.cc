@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
@@ -42,11 +43,13 @@ void Gemm::Prepare(const float* weights, const float* bias, int n_, int k_, bool
   init.assign(static_cast<size_t>(np), 0.0f);
   post.assign(static_cast<size_t>(np), 0.0f);
   epilogue = {first, lo, hi};
+  starts_at_negative_zero = false;
   for (int c = 0; c < n; ++c) {
     if (!first && bias != nullptr) post[c] = bias[c];
     float* blk = b.data() + static_cast<int64_t>(c / 16) * k * 16;
     for (int i = 0; i < k; ++i) blk[static_cast<int64_t>(i) * 16 + c % 16] = weights[static_cast<int64_t>(c) * k + i];
     if (bias_first && bias != nullptr) init[c] = bias[c];
+    if (init[c] == 0.0f && std::signbit(init[c])) starts_at_negative_zero = true;
   }
 }
 

@@ -30,6 +30,10 @@ struct Gemm {
   std::vector<float> post;  // per channel: the bias added after (reference) or 0
   Epilogue epilogue;
   fast8::Isa isa = fast8::Isa::kPortable;
+  // Whether a sum starts at -0 (a bias of -0 in the xnnpack order). Only
+  // then can the sign of a zero input show: a sum that starts at +0 never
+  // becomes -0 by adding, and adding any zero to a nonzero sum leaves it.
+  bool starts_at_negative_zero = false;
 
   // weights: n rows of k values; bias may be nullptr. bias_first: xnnpack.
   void Prepare(const float* weights, const float* bias, int n, int k, bool bias_first, float lo, float hi);
