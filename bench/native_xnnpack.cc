@@ -11,8 +11,10 @@
 //
 // Prints one JSON line: native_ms (XNNPACK's subgraph + the CPU nodes),
 // xnnpack_ms and reference_ms (our median, fast kernels, each profile), the
-// ratios, and how many of the delegated nodes' outputs XNNPACK computes
-// exactly as our xnnpack profile does (each node fed our values, every
+// ratios, the same as median CPU time per run (*_cpu_ms, *_cpu_ratio: not
+// inflated by other processes on a shared machine), and how many of the
+// delegated nodes' outputs XNNPACK computes exactly as our xnnpack profile
+// does (each node fed our values, every
 // output byte compared); differing nodes are listed on stderr with the
 // largest difference. Nodes XNNPACK's version cannot express are listed and
 // counted as CPU nodes.
@@ -24,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <map>
 #include <random>
@@ -42,6 +45,14 @@ using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
+// This thread's CPU time (ms): what a run cost, without the time other
+// processes held the core (the machine may be shared).
+double ThreadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -56,21 +67,25 @@ void FillRandomInputs(tfd::Interpreter& interp) {
   }
 }
 
-// Our median Invoke time (ms) and, per node, the mean time of the nodes in
-// `timed` (the time from the previous node's end to this one's).
+// Our median Invoke time (ms), its median CPU time (cpu_ms) and, per node,
+// the mean time of the nodes in `timed` (the time from the previous node's
+// end to this one's).
 double TimeOurs(const tfd::Model& model, tfd::Arithmetic arithmetic, int runs, const std::vector<bool>* timed,
-                double* timed_ms) {
+                double* timed_ms, double* cpu_ms) {
   tfd::InterpreterOptions options;
   options.arithmetic = arithmetic;
   tfd::Interpreter interp(model, options);
   FillRandomInputs(interp);
   interp.Invoke();
-  std::vector<double> times;
+  std::vector<double> times, cpu;
   for (int r = 0; r < runs; ++r) {
+    const double cpu0 = ThreadCpuMs();
     const auto start = Clock::now();
     interp.Invoke();
     times.push_back(Ms(Clock::now() - start));
+    cpu.push_back(ThreadCpuMs() - cpu0);
   }
+  *cpu_ms = Median(cpu);
   if (timed != nullptr) {
     double total = 0;
     Clock::time_point last = Clock::now();
@@ -413,25 +428,33 @@ int main(int argc, char** argv) {
       }
     native.Setup(buffers);
     native.Invoke();
-    std::vector<double> native_times;
+    std::vector<double> native_times, native_cpu;
     for (int r = 0; r < runs; ++r) {
+      const double cpu0 = ThreadCpuMs();
       const auto start = Clock::now();
       native.Invoke();
       native_times.push_back(Ms(Clock::now() - start));
+      native_cpu.push_back(ThreadCpuMs() - cpu0);
     }
     const double xnn_ms = Median(native_times);
+    const double xnn_cpu_ms = Median(native_cpu);
     std::vector<bool> cpu_nodes(g.operators.size());
     for (size_t n = 0; n < g.operators.size(); ++n) cpu_nodes[n] = !expressible[n];
-    double cpu_ms = 0;
-    const double ours_xnn = TimeOurs(model, tfd::Arithmetic::kXnnpack, runs, &cpu_nodes, &cpu_ms);
-    const double ours_ref = TimeOurs(model, tfd::Arithmetic::kReference, runs, nullptr, nullptr);
+    double cpu_ms = 0, ours_xnn_cpu = 0, ours_ref_cpu = 0;
+    const double ours_xnn = TimeOurs(model, tfd::Arithmetic::kXnnpack, runs, &cpu_nodes, &cpu_ms, &ours_xnn_cpu);
+    const double ours_ref = TimeOurs(model, tfd::Arithmetic::kReference, runs, nullptr, nullptr, &ours_ref_cpu);
     const double native_ms = xnn_ms + cpu_ms;
+    // The CPU nodes' share, by their wall time's proportion of our run.
+    const double native_cpu_ms = xnn_cpu_ms + (ours_xnn > 0 ? cpu_ms * ours_xnn_cpu / ours_xnn : 0);
     std::printf(
         "{\"native_ms\": %.4f, \"xnnpack_subgraph_ms\": %.4f, \"cpu_nodes_ms\": %.4f, \"xnnpack_nodes\": %zu, "
         "\"cpu_nodes\": %zu, \"ours_xnnpack_ms\": %.4f, \"ours_reference_ms\": %.4f, \"xnnpack_ratio\": %.3f, "
-        "\"reference_ratio\": %.3f, \"nodes_checked\": %d, \"nodes_exact\": %d}\n",
+        "\"reference_ratio\": %.3f, \"native_cpu_ms\": %.4f, \"ours_xnnpack_cpu_ms\": %.4f, "
+        "\"ours_reference_cpu_ms\": %.4f, \"xnnpack_cpu_ratio\": %.3f, \"reference_cpu_ratio\": %.3f, "
+        "\"nodes_checked\": %d, \"nodes_exact\": %d}\n",
         native_ms, xnn_ms, cpu_ms, native.nodes().size(), g.operators.size() - native.nodes().size(), ours_xnn,
-        ours_ref, ours_xnn / native_ms, ours_ref / native_ms, checked, exact);
+        ours_ref, ours_xnn / native_ms, ours_ref / native_ms, native_cpu_ms, ours_xnn_cpu, ours_ref_cpu,
+        ours_xnn_cpu / native_cpu_ms, ours_ref_cpu / native_cpu_ms, checked, exact);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "native_xnnpack: %s\n", e.what());
     return 1;

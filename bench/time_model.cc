@@ -1,14 +1,18 @@
 // Times Invoke of a model with our interpreter, after one warm-up run, on
-// seeded random inputs. Prints {"mean_ms": x, "median_ms": y, "arena_bytes": n}
-// like the oracle's --time, so bench scripts can print ratios.
+// seeded random inputs. Prints {"mean_ms": x, "median_ms": y, "cpu_ms": c,
+// "arena_bytes": n} like the oracle's --time (cpu_ms: the process's CPU
+// time per run, every thread's), so bench scripts can print ratios.
 //   time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels] [--threads N] [--per-op|--per-node]
 // --reference-kernels: the exact kernels only (no fast path).
+// --no-fold: nodes whose inputs are all constant run on every Invoke too
+// (InterpreterOptions::fold_constants off), to time what folding saves.
 // --per-op: also prints, on stderr, the mean time per run of each operator
 // (by name, dtype of its first input and kernel chosen), largest first: the
 // time between one node's end and the previous one's, so it is where an
 // inference's time goes. --per-node: the same per node (index, shapes).
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -26,7 +30,7 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: time_model MODEL.tflite RUNS [--arithmetic reference|xnnpack] [--reference-kernels] "
-                 "[--threads N] [--per-op|--per-node]\n");
+                 "[--no-fold] [--threads N] [--per-op|--per-node]\n");
     return 2;
   }
   try {
@@ -35,6 +39,8 @@ int main(int argc, char** argv) {
     for (int i = 3; i < argc; ++i) {
       if (std::strcmp(argv[i], "--reference-kernels") == 0) {
         options.reference_kernels_only = true;
+      } else if (std::strcmp(argv[i], "--no-fold") == 0) {
+        options.fold_constants = false;
       } else if (std::strcmp(argv[i], "--per-op") == 0) {
         per_op = true;
       } else if (std::strcmp(argv[i], "--per-node") == 0) {
@@ -87,12 +93,16 @@ int main(int argc, char** argv) {
     }
     const int runs = std::max(1, std::stoi(argv[2]));
     std::vector<double> times;
+    timespec cpu0{}, cpu1{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
     for (int r = 0; r < runs; ++r) {
       last_node = -2;
       auto start = std::chrono::steady_clock::now();
       interp.Invoke();
       times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+    const double cpu_ms = ((cpu1.tv_sec - cpu0.tv_sec) * 1e3 + (cpu1.tv_nsec - cpu0.tv_nsec) / 1e6) / runs;
     if (per_op) {
       std::vector<std::pair<double, std::string>> rows;
       for (const auto& [label, seconds] : op_seconds) rows.emplace_back(seconds * 1000 / runs, label);
@@ -102,8 +112,8 @@ int main(int argc, char** argv) {
     double sum = 0;
     for (double t : times) sum += t;
     std::sort(times.begin(), times.end());
-    std::printf("{\"mean_ms\": %.4f, \"median_ms\": %.4f, \"arena_bytes\": %zu}\n", sum / runs, times[times.size() / 2],
-                interp.arena_bytes());
+    std::printf("{\"mean_ms\": %.4f, \"median_ms\": %.4f, \"cpu_ms\": %.4f, \"arena_bytes\": %zu}\n", sum / runs,
+                times[times.size() / 2], cpu_ms, interp.arena_bytes());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "time_model: %s\n", e.what());
     return 1;

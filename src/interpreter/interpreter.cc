@@ -58,7 +58,7 @@ void KernelContext::ResizeOutput(size_t i, std::vector<int32_t> shape) {
     t.shape = std::move(shape);
     return;
   }
-  if (t.storage == TensorStorage::kArena && t.shape == shape) return;
+  if ((t.storage == TensorStorage::kArena || t.storage == TensorStorage::kFolded) && t.shape == shape) return;
   // Shape known only now: the tensor takes its own storage for this run.
   t.shape = std::move(shape);
   t.storage = TensorStorage::kDynamic;
@@ -127,6 +127,7 @@ struct Interpreter::SubgraphRuntime {
   std::vector<KernelContext> nodes;
   std::vector<const KernelEntry*> kernels;
   std::vector<bool> reprepare;  // node's shapes depend on values seen only while running
+  std::vector<bool> folded;     // node ran at Prepare, its inputs all constant
   std::unique_ptr<uint8_t, void (*)(void*)> arena{nullptr, std::free};
   size_t arena_size = 0;
   bool prepared = false;
@@ -176,6 +177,28 @@ void BindNode(const Model& model, int subgraph, int node, std::vector<RuntimeTen
   for (int32_t i : op.inputs) ctx->inputs.push_back(i < 0 ? nullptr : &(*tensors)[static_cast<size_t>(i)]);
   for (int32_t i : op.outputs) ctx->outputs.push_back(&(*tensors)[static_cast<size_t>(i)]);
   for (int32_t i : op.intermediates) ctx->intermediates.push_back(&(*tensors)[static_cast<size_t>(i)]);
+}
+
+// A node that can run once at Prepare: a builtin (a custom op's kernel may
+// keep state), with at least one input, every input constant (variables
+// are not, nor a subgraph input that has data in the file: the caller
+// fills it), outputs sized by Prepare and none a variable.
+bool Foldable(const KernelContext& ctx, const std::vector<bool>& subgraph_input) {
+  if (ctx.opcode->IsCustom()) return false;
+  bool any_input = false;
+  for (size_t i = 0; i < ctx.inputs.size(); ++i) {
+    const RuntimeTensor* in = ctx.inputs[i];
+    if (in == nullptr) continue;
+    if (!in->is_constant() || subgraph_input[static_cast<size_t>(ctx.op->inputs[i])]) return false;
+    any_input = true;
+  }
+  if (!any_input) return false;
+  for (const RuntimeTensor* out : ctx.outputs) {
+    if (out->dtype == DType::STRING || (out->meta != nullptr && out->meta->is_variable)) return false;
+    for (int32_t d : out->shape)
+      if (d < 0) return false;
+  }
+  return true;
 }
 
 // Kernels are chosen by the dtype of a node's first present input.
@@ -243,6 +266,7 @@ Interpreter::Interpreter(const Model& model, InterpreterOptions options) : model
     sg->nodes.resize(g.operators.size());
     sg->kernels.resize(g.operators.size());
     sg->reprepare.assign(g.operators.size(), false);
+    sg->folded.assign(g.operators.size(), false);
     for (size_t n = 0; n < g.operators.size(); ++n) {
       KernelContext& ctx = sg->nodes[n];
       BindNode(model, static_cast<int>(s), static_cast<int>(n), &sg->tensors, &ctx);
@@ -292,6 +316,9 @@ size_t Interpreter::arena_bytes() const {
 const std::string& Interpreter::kernel_name(int node_index) const {
   return subgraphs_[0]->kernels.at(static_cast<size_t>(node_index))->name;
 }
+bool Interpreter::node_folded(int node_index) const {
+  return subgraphs_[0]->folded.at(static_cast<size_t>(node_index));
+}
 
 void Interpreter::ResizeInput(size_t i, std::vector<int32_t> shape) {
   RuntimeTensor& t = input(i);
@@ -313,7 +340,8 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
   for (int32_t i : g.inputs) available[static_cast<size_t>(i)] = true;
   for (size_t t = 0; t < sg.tensors.size(); ++t) {
     RuntimeTensor& rt = sg.tensors[t];
-    if (rt.storage == TensorStorage::kArena || rt.storage == TensorStorage::kDynamic) {
+    if (rt.storage == TensorStorage::kArena || rt.storage == TensorStorage::kDynamic ||
+        rt.storage == TensorStorage::kFolded) {
       rt.storage = TensorStorage::kUnallocated;
       rt.data = nullptr;
       rt.owned.clear();
@@ -321,6 +349,8 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
   }
   // Input tensors get their shape from the caller, not from any node.
   std::vector<bool> dynamic(sg.tensors.size(), false);
+  std::vector<bool> subgraph_input(sg.tensors.size(), false);
+  for (int32_t i : g.inputs) subgraph_input[static_cast<size_t>(i)] = true;
   for (size_t n = 0; n < n_nodes; ++n) {
     KernelContext& ctx = sg.nodes[n];
     for (size_t k = 0; k < ctx.inputs.size(); ++k) {
@@ -343,6 +373,23 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
       ctx.preparing = false;
       for (RuntimeTensor* out : ctx.outputs)
         if (!out->shape.empty() && out->shape[0] == -1 && out->shape.size() == 1) sg.reprepare[n] = true;
+    }
+    sg.folded[n] = false;
+    if (options_.fold_constants && !options_.keep_all_tensors && !sg.reprepare[n] && Foldable(ctx, subgraph_input)) {
+      // Constant inputs: run the node now, into storage of its outputs' own.
+      for (size_t o = 0; o < ctx.outputs.size(); ++o) {
+        RuntimeTensor& out = *ctx.outputs[o];
+        out.bytes = StorageBytes(out.dtype, out.NumElements());
+        CheckMemoryClaim(out.bytes, fmt::format("output {} ('{}', {} {}) of {}", o, out.name(), DTypeName(out.dtype),
+                                                ShapeString(out.shape), ctx.Describe()));
+        out.owned.assign(out.bytes, 0);
+        out.data = out.owned.data();
+        out.storage = TensorStorage::kFolded;
+      }
+      sg.kernels[n]->impl.eval(ctx);
+      // An Eval that resized an output gave it storage of its own (kDynamic).
+      for (RuntimeTensor* out : ctx.outputs) out->storage = TensorStorage::kFolded;
+      sg.folded[n] = true;
     }
     for (size_t o = 0; o < ctx.outputs.size(); ++o) {
       int32_t index = g.operators[n].outputs[o];
@@ -370,7 +417,7 @@ void Interpreter::Prepare(SubgraphRuntime& sg) {
   uint64_t persistent_bytes = 0;
   for (size_t t = 0; t < sg.tensors.size(); ++t) {
     RuntimeTensor& rt = sg.tensors[t];
-    if (rt.storage == TensorStorage::kConstant) continue;
+    if (rt.storage == TensorStorage::kConstant || rt.storage == TensorStorage::kFolded) continue;
     if (rt.storage == TensorStorage::kPersistent) {
       rt.bytes = StorageBytes(rt.dtype, rt.NumElements());
       persistent_bytes += rt.bytes;
@@ -455,6 +502,12 @@ void Interpreter::Run(SubgraphRuntime& sg, size_t first_node) {
     for (int32_t i : g.inputs) observer_(sg.index, -1, i, sg.tensors[static_cast<size_t>(i)]);
   for (size_t n = first_node; n < g.operators.size(); ++n) {
     KernelContext& ctx = sg.nodes[n];
+    if (sg.folded[n]) {
+      if (observer_)
+        for (size_t o = 0; o < ctx.outputs.size(); ++o)
+          observer_(sg.index, static_cast<int>(n), g.operators[n].outputs[o], *ctx.outputs[o]);
+      continue;
+    }
     if (sg.reprepare[n]) {
       // Inputs now have values: compute shapes again; outputs become dynamic.
       ctx.preparing = false;

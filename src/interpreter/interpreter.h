@@ -27,6 +27,15 @@ struct InterpreterOptions {
   // dead, so that all values of a run stay readable and part of the graph
   // can run again (InvokeFrom). Costs the sum of all tensor sizes.
   bool keep_all_tensors = false;
+  // Nodes whose inputs are all constant (the model's data, or such nodes'
+  // outputs: float16 or 8-bit weights' DEQUANTIZE, DENSIFY of sparse
+  // weights...) run once, at Prepare, as TFLite does for a constant's
+  // DEQUANTIZE; Invoke then skips them (the observer still sees their
+  // outputs) and later nodes see constants (e.g. packed weights). The same
+  // kernels compute the same values. Off with keep_all_tensors: a caller
+  // that overwrites a tensor and runs the rest (InvokeFrom) must have every
+  // consumer read it again.
+  bool fold_constants = true;
 };
 
 // Called after each node with each tensor it produced (and once per subgraph
@@ -78,6 +87,9 @@ class Interpreter {
   size_t arena_bytes() const;
   // Name of the kernel implementation chosen for a node ("reference"...).
   const std::string& kernel_name(int node_index) const;
+  // Whether a node of the main subgraph was run at Prepare, its inputs all
+  // constant (see InterpreterOptions::fold_constants).
+  bool node_folded(int node_index) const;
 
   // For control-flow kernels: prepare (if needed) and run another subgraph
   // whose inputs the caller has filled.

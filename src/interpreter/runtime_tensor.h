@@ -17,6 +17,8 @@ enum class TensorStorage : uint8_t {
   kArena,       // planned into the shared arena; lives from producer to last consumer
   kDynamic,     // shape known only while running; owns its bytes
   kPersistent,  // variables (e.g. LSTM state): own bytes, survive across runs
+  kFolded,      // output of a node whose inputs are all constant, computed once
+                // at Prepare (e.g. float16 weights' DEQUANTIZE); owns its bytes
 };
 
 class RuntimeTensor {
@@ -47,7 +49,9 @@ class RuntimeTensor {
   }
   int rank() const { return static_cast<int>(shape.size()); }
   int32_t dim(int i) const { return shape[static_cast<size_t>(i < 0 ? i + rank() : i)]; }
-  bool is_constant() const { return storage == TensorStorage::kConstant; }
+  // Constant: the model's data, or a value computed from constants only at
+  // Prepare; either way the same on every run.
+  bool is_constant() const { return storage == TensorStorage::kConstant || storage == TensorStorage::kFolded; }
 
   template <typename T>
   T* As() { return reinterpret_cast<T*>(data); }

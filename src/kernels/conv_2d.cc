@@ -48,6 +48,7 @@ struct ConvState : conv::Conv2DState {
   // u8 and their byte sums.
   std::unique_ptr<fast8::Gemm> fast;
   std::vector<uint8_t> fast_a;
+  std::vector<uint8_t> fast_u8;  // an int8 input as the GEMM's unsigned values
   std::vector<int32_t> fast_rowsum;
   // Fast float32 path: filters packed once, im2col rows.
   std::unique_ptr<fastf32::Gemm> fastf;
@@ -403,16 +404,29 @@ int64_t RowsPerChunk(const ConvState& s) {
   return std::max<int64_t>(4, (100000 / per_row + 3) / 4 * 4);
 }
 
-// Output position `row` (b, oy, ox in order) as its batch and coordinates.
-void RowPosition(const ConvState& s, int64_t row, int* b, int* oy, int* ox) {
-  *ox = static_cast<int>(row % s.out_w);
-  *oy = static_cast<int>(row / s.out_w % s.out_h);
-  *b = static_cast<int>(row / (static_cast<int64_t>(s.out_w) * s.out_h));
+fast8::Patches PatchGeometry(const ConvState& s) {
+  fast8::Patches p;
+  p.in_h = s.in_h;
+  p.in_w = s.in_w;
+  p.in_c = s.in_c;
+  p.filter_h = s.filter_h;
+  p.filter_w = s.filter_w;
+  p.stride_h = s.stride_h;
+  p.stride_w = s.stride_w;
+  p.dilation_h = s.dilation_h;
+  p.dilation_w = s.dilation_w;
+  p.pad_h = s.window.pad_height;
+  p.pad_w = s.window.pad_width;
+  p.out_h = s.out_h;
+  p.out_w = s.out_w;
+  return p;
 }
 
 // Float32: the same patches as EvalFloat / EvalFloatXnnpack (zeros outside
-// the input), each channel's sum in that kernel's order, then its epilogue
-// (fastf32::Epilogue).
+// the input, FillPatch's x + 0 inside: fastf32::PackPatches), each channel's
+// sum in that kernel's order, then its epilogue (fastf32::Epilogue). A 1x1
+// convolution reads its input rows in place, unless a sum starts at -0
+// (a -0 bias, xnnpack): then x + 0, which turns -0 into +0, can show.
 // Rows split between threads write disjoint outputs.
 void FastEvalFloat(KernelContext& ctx, ConvState& s) {
   const fastf32::Gemm& g = *s.fastf;
@@ -420,16 +434,13 @@ void FastEvalFloat(KernelContext& ctx, ConvState& s) {
   float* out = ctx.output(0).As<float>();
   const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
   const int k = s.patch_size();
-  const bool pointwise = Pointwise(s);
-  if (!pointwise) s.fast_af.resize(static_cast<size_t>(m) * k);
+  const bool in_place = Pointwise(s) && !g.starts_at_negative_zero;
+  if (!in_place) s.fast_af.resize(static_cast<size_t>(m) * k);
+  const fast8::Patches p = PatchGeometry(s);
   ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     const float* a = input + begin * k;
-    if (!pointwise) {
-      for (int64_t row = begin; row < end; ++row) {
-        int b, oy, ox;
-        RowPosition(s, row, &b, &oy, &ox);
-        FillPatch(s, input, 0, b, oy, ox, 0, s.fast_af.data() + row * k);
-      }
+    if (!in_place) {
+      fastf32::PackPatches(g.isa, p, input, begin, end, s.fast_af.data() + begin * k);
       a = s.fast_af.data() + begin * k;
     }
     g.Run(a, k, static_cast<int>(end - begin), out + begin * s.out_c, s.out_c);
@@ -438,6 +449,9 @@ void FastEvalFloat(KernelContext& ctx, ConvState& s) {
 
 // 8-bit: im2col rows (a tap outside the input holds the input zero point,
 // which adds nothing), then the GEMM; identical to EvalQuantized8's sums.
+// An int8 input is turned into the GEMM's unsigned values once (not once
+// per patch reading a value); a pointwise convolution whose rows need no
+// zero tail then reads them in place.
 void FastEval(KernelContext& ctx) {
   auto& s = ctx.state_as<ConvState>();
   if (s.fastf) return FastEvalFloat(ctx, s);
@@ -447,10 +461,15 @@ void FastEval(KernelContext& ctx) {
   uint8_t* out = ctx.output(0).data;
   const int64_t m = static_cast<int64_t>(s.batches) * s.out_h * s.out_w;
   s.fast_rowsum.resize(static_cast<size_t>(m));
-  const bool pointwise = Pointwise(s);
-  const uint8_t pad = static_cast<uint8_t>(-s.input_offset);
-  const int fc = s.filter_c;
-  if (pointwise && g.direct()) {
+  if (g.input_signed) {
+    const int64_t n = static_cast<int64_t>(s.batches) * s.in_h * s.in_w * s.in_c;
+    s.fast_u8.resize(static_cast<size_t>(n));
+    ParallelFor(n, 1 << 16, [&](int64_t begin, int64_t end) {
+      fast8::ToUnsigned(input + begin, end - begin, s.fast_u8.data() + begin);
+    });
+    input = s.fast_u8.data();
+  }
+  if (Pointwise(s) && g.kp == g.k) {
     // The input rows are A as they are.
     ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
       for (int64_t row = begin; row < end; ++row) s.fast_rowsum[row] = g.RowSum(input + row * s.in_c);
@@ -459,35 +478,12 @@ void FastEval(KernelContext& ctx) {
     });
     return;
   }
+  const fast8::Patches p = PatchGeometry(s);
   s.fast_a.resize(static_cast<size_t>(m) * g.kp);
   ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
-    for (int64_t row = begin; row < end; ++row) {
-      uint8_t* dst = s.fast_a.data() + row * g.kp;
-      if (pointwise) {
-        s.fast_rowsum[row] = g.PackRow(input + row * s.in_c, dst);
-        continue;
-      }
-      int b, oy, ox;
-      RowPosition(s, row, &b, &oy, &ox);
-      const int iy0 = oy * s.stride_h - s.window.pad_height;
-      const int ix0 = ox * s.stride_w - s.window.pad_width;
-      uint8_t* p = dst;
-      for (int fy = 0; fy < s.filter_h; ++fy) {
-        const int iy = iy0 + fy * s.dilation_h;
-        for (int fx = 0; fx < s.filter_w; ++fx, p += fc) {
-          const int ix = ix0 + fx * s.dilation_w;
-          if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) {
-            std::memset(p, pad, static_cast<size_t>(fc));
-          } else {
-            std::memcpy(p, input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c,
-                        static_cast<size_t>(fc));
-          }
-        }
-      }
-      s.fast_rowsum[row] = g.PackRow(dst, dst);
-    }
-    g.Run(s.fast_a.data() + begin * g.kp, s.fast_rowsum.data() + begin, static_cast<int>(end - begin),
-          out + begin * s.out_c, s.out_c);
+    uint8_t* a = s.fast_a.data() + begin * g.kp;
+    g.PackPatches(p, input, begin, end, a, s.fast_rowsum.data() + begin);
+    g.Run(a, s.fast_rowsum.data() + begin, static_cast<int>(end - begin), out + begin * s.out_c, s.out_c);
   });
 }
 

@@ -379,7 +379,9 @@ int64_t RowsPerChunk(const DepthwiseState& s) {
 
 // Float32, multiplier 1: EvalFloat's taps (inside the input, rows first,
 // from 0, bias and clamp after) or EvalFloatXnnpack's (every tap, zeros
-// outside, its column or row order, from the bias, its clamp).
+// outside, its column or row order, from the bias, its clamp). In a row
+// whose filter rows are all inside the input, the pixels whose filter
+// columns are too take one tap list for all (fastf32::DepthwiseInterior).
 void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
   const float* input = ctx.input(0).As<float>();
   const float* filter = ctx.input(1).As<float>();
@@ -390,12 +392,36 @@ void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
   const bool columns_first = s.xnn_float && (taps == 3 || taps == 4 || taps == 9 || taps == 25);
   const fastf32::Epilogue epilogue{s.xnn_float, s.xnn_float ? s.xnn_clamp.min : s.float_range.min,
                                    s.xnn_float ? s.xnn_clamp.max : s.float_range.max};
+  const float* init = s.xnn_float ? bias : nullptr;
+  const float* post = s.xnn_float ? nullptr : bias;
+  const int C = s.out_c;
+  // Pixels whose every filter column is inside: ox in [ox_lo, ox_hi).
+  const int reach = (s.filter_w - 1) * s.dilation_w;
+  const int ox_lo = std::min(s.out_w, (s.window.pad_width + s.stride_w - 1) / s.stride_w);
+  const int last = s.in_w - 1 - reach + s.window.pad_width;
+  const int ox_hi = std::max(ox_lo, std::min(s.out_w, last < 0 ? 0 : last / s.stride_w + 1));
+  // The interior's taps in the profile's order: offsets from a pixel's
+  // first tap, and weight rows.
+  std::vector<int64_t> off;
+  std::vector<const float*> wrows;
+  auto interior_tap = [&](int fy, int fx) {
+    off.push_back((static_cast<int64_t>(fy) * s.dilation_h * s.in_w + static_cast<int64_t>(fx) * s.dilation_w) * C);
+    wrows.push_back(filter + static_cast<int64_t>(fy * s.filter_w + fx) * C);
+  };
+  if (columns_first) {
+    for (int fx = 0; fx < s.filter_w; ++fx)
+      for (int fy = 0; fy < s.filter_h; ++fy) interior_tap(fy, fx);
+  } else {
+    for (int fy = 0; fy < s.filter_h; ++fy)
+      for (int fx = 0; fx < s.filter_w; ++fx) interior_tap(fy, fx);
+  }
   ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     std::vector<const float*> xs(static_cast<size_t>(taps)), ws(static_cast<size_t>(taps));
     for (int64_t line = begin; line < end; ++line) {
       const int b = static_cast<int>(line / s.out_h), oy = static_cast<int>(line % s.out_h);
-      for (int ox = 0; ox < s.out_w; ++ox) {
-        const int iy0 = oy * s.stride_h - s.window.pad_height;
+      const int iy0 = oy * s.stride_h - s.window.pad_height;
+      const bool rows_inside = iy0 >= 0 && iy0 + (s.filter_h - 1) * s.dilation_h < s.in_h;
+      auto pixel = [&](int ox) {
         const int ix0 = ox * s.stride_w - s.window.pad_width;
         int count = 0;
         auto tap = [&](int fy, int fx) {
@@ -415,9 +441,19 @@ void FastEvalFloat(KernelContext& ctx, DepthwiseState& s) {
             for (int fx = 0; fx < s.filter_w; ++fx) tap(fy, fx);
         }
         float* o = out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c;
-        fastf32::DepthwisePixel(s.isa, xs.data(), ws.data(), count, s.xnn_float ? bias : nullptr,
-                                s.xnn_float ? nullptr : bias, epilogue, s.out_c, o);
+        fastf32::DepthwisePixel(s.isa, xs.data(), ws.data(), count, init, post, epilogue, s.out_c, o);
+      };
+      if (!rows_inside || ox_hi <= ox_lo) {
+        for (int ox = 0; ox < s.out_w; ++ox) pixel(ox);
+        continue;
       }
+      for (int ox = 0; ox < ox_lo; ++ox) pixel(ox);
+      const float* x0 =
+          input + ((static_cast<int64_t>(b) * s.in_h + iy0) * s.in_w + (ox_lo * s.stride_w - s.window.pad_width)) * C;
+      fastf32::DepthwiseInterior(s.isa, x0, static_cast<int64_t>(s.stride_w) * C, off.data(), wrows.data(), taps, init,
+                                 post, epilogue, C, ox_hi - ox_lo,
+                                 out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox_lo) * C);
+      for (int ox = ox_hi; ox < s.out_w; ++ox) pixel(ox);
     }
   });
 }
@@ -428,29 +464,24 @@ void FastEval(KernelContext& ctx) {
   if (!s.fast) return Eval(ctx);
   const uint8_t* input = ctx.input(0).data;
   uint8_t* out = ctx.output(0).data;
-  const int taps = s.filter_h * s.filter_w;
+  fast8::Patches p;
+  p.in_h = s.in_h;
+  p.in_w = s.in_w;
+  p.in_c = s.in_c;
+  p.filter_h = s.filter_h;
+  p.filter_w = s.filter_w;
+  p.stride_h = s.stride_h;
+  p.stride_w = s.stride_w;
+  p.dilation_h = s.dilation_h;
+  p.dilation_w = s.dilation_w;
+  p.pad_h = s.window.pad_height;
+  p.pad_w = s.window.pad_width;
+  p.out_h = s.out_h;
+  p.out_w = s.out_w;
   ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
-    std::vector<const void*> px(static_cast<size_t>(taps));
-    std::vector<int> tap(static_cast<size_t>(taps));
     for (int64_t line = begin; line < end; ++line) {
       const int b = static_cast<int>(line / s.out_h), oy = static_cast<int>(line % s.out_h);
-      for (int ox = 0; ox < s.out_w; ++ox) {
-        const int iy0 = oy * s.stride_h - s.window.pad_height;
-        const int ix0 = ox * s.stride_w - s.window.pad_width;
-        int count = 0;
-        for (int fy = 0; fy < s.filter_h; ++fy) {
-          const int iy = iy0 + fy * s.dilation_h;
-          if (iy < 0 || iy >= s.in_h) continue;
-          for (int fx = 0; fx < s.filter_w; ++fx) {
-            const int ix = ix0 + fx * s.dilation_w;
-            if (ix < 0 || ix >= s.in_w) continue;
-            px[count] = input + ((static_cast<int64_t>(b) * s.in_h + iy) * s.in_w + ix) * s.in_c;
-            tap[count++] = fy * s.filter_w + fx;
-          }
-        }
-        s.fast->Pixel(px.data(), tap.data(), count,
-                      out + ((static_cast<int64_t>(b) * s.out_h + oy) * s.out_w + ox) * s.out_c);
-      }
+      s.fast->Row(p, input, b, oy, out + line * s.out_w * s.out_c);
     }
   });
 }

@@ -104,6 +104,8 @@ thread_local bool t_serial = false;
 SerialScope::SerialScope() : was_serial_(t_serial) { t_serial = true; }
 SerialScope::~SerialScope() { t_serial = was_serial_; }
 
+int ItemThreads() { return t_serial ? 1 : IntraOpThreads(); }
+
 void ParallelItems(int64_t n, int threads, const std::function<void(int64_t)>& fn) {
   if (n <= 0) return;
   std::atomic<int64_t> next{0}, first_failed{n};

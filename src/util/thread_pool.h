@@ -37,6 +37,11 @@ class SerialScope {
   bool was_serial_;
 };
 
+// Threads that work spread over items may use on this thread:
+// IntraOpThreads(), or 1 inside a SerialScope (a worker already running
+// whole items beside others).
+int ItemThreads();
+
 // Runs fn(i) for every i in [0, n) on `threads` threads (this one
 // included), each inside a SerialScope, items taken in increasing order;
 // returns when all are done. If items throw, the lowest such item's

@@ -361,6 +361,28 @@ std::string WrongMetadataModel(const fs::path& dir) {
   return "";
 }
 
+TEST(AuditCommandTest, CandidatesSpreadOverThreadsGiveTheSameReport) {
+  // The candidates of each item run on several threads (each on its own
+  // interpreter) and are folded in candidate order: every figure of the
+  // report, bootstrap intervals included, is the one of one thread. With
+  // labels (accuracy) and with a reference model (agreement, SQNR).
+  TFD_REQUIRE_FIXTURES();
+  auto dir = testing::TempDir("audit-threads");
+  const std::string data = ImagenetSubset(dir, 50, 7);
+  for (const std::string& extra : {std::string(""), " --reference " + Quote(Fixture(kFloat))}) {
+    const std::string cmd = "audit-preprocessing " + Quote(Fixture(kQuant)) + " --data " + Quote(data) + extra + " --json";
+    CliResult one = RunCli(cmd + " --threads 1");
+    TFD_SKIP_IF_NO_KERNEL(one);
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    CliResult three = RunCli(cmd + " --threads 3");
+    ASSERT_EQ(three.exit_code, 0) << three.err;
+    EXPECT_EQ(one.out, three.out) << extra;
+    auto j = nlohmann::json::parse(one.out);
+    EXPECT_GE(j["ranking"].size(), 4u) << j.dump();
+  }
+  fs::remove_all(dir);
+}
+
 TEST(AuditCommandTest, MetadataContradictedByLabelledDataIsBeatenBeyondTheNoise) {
   // The rule that keeps the metadata's pipeline on noise must not keep it
   // against evidence: with metadata that is wrong, 20 labelled photos rank

@@ -2,17 +2,61 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <optional>
 
 #include "data/item_stream.h"
 #include "data/preprocess/label_match.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
+
+namespace {
+
+// One candidate's run on one item.
+struct CandidateRun {
+  bool ok = false;
+  std::string error;
+  std::vector<float> scores, probs;
+  int top = -1;
+};
+
+// Interpreters of the model for the threads running candidates, made when
+// first needed and reused.
+class InterpreterPool {
+ public:
+  explicit InterpreterPool(const ModelSession& model) : model_(model) {}
+  std::unique_ptr<Interpreter> Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        std::unique_ptr<Interpreter> interp = std::move(free_.back());
+        free_.pop_back();
+        return interp;
+      }
+    }
+    return model_.NewInterpreter();
+  }
+  void Give(std::unique_ptr<Interpreter> interp) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(std::move(interp));
+  }
+
+ private:
+  const ModelSession& model_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Interpreter>> free_;
+};
+
+}  // namespace
 
 ScoringPass ScoreCandidates(ModelSession& model, ModelSession* reference, const Dataset& dataset,
                             const std::vector<PreprocessSpec>& specs, const ScoringOptions& options) {
   ScoringPass pass;
+  const int threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(ItemThreads()), specs.size()));
+  InterpreterPool interpreters(model);
   pass.scores.resize(specs.size());
   LabelMapper labels(model.labels());
   // Without --skip-bad, after the first bad item the rest is only decoded,
@@ -58,13 +102,45 @@ ScoringPass ScoreCandidates(ModelSession& model, ModelSession* reference, const 
     }
     ++pass.usable;
     const std::vector<uint32_t> weights = BootstrapWeights(kBootstrapSeed, item->index, kBootstrapReplicates);
+    // The candidates' runs, spread over threads (each candidate's own
+    // result; the model's variables are reset before every run, so any
+    // interpreter gives the same), then folded in candidate order as one
+    // thread would.
+    // One thread: the session's interpreter, its operators split as usual.
+    std::vector<CandidateRun> runs(specs.size());
+    auto run_candidate = [&](int64_t c) {
+      if (!pass.scores[static_cast<size_t>(c)].ok) return;
+      CandidateRun& run = runs[static_cast<size_t>(c)];
+      std::unique_ptr<Interpreter> interp;
+      try {
+        const TensorData input = model.Prepare(item->sample, specs[static_cast<size_t>(c)], path, true);
+        if (threads > 1) {
+          interp = interpreters.Take();
+          run.scores = model.RunOn(*interp, input);
+        } else {
+          run.scores = model.Run(input);
+        }
+        run.probs = model.Probabilities(run.scores);
+        run.top = TopK(run.scores, 1).at(0);
+        run.ok = true;
+      } catch (const Error& e) {
+        run.error = e.what();
+      }
+      if (interp) interpreters.Give(std::move(interp));
+    };
+    if (threads > 1) {
+      ParallelItems(static_cast<int64_t>(specs.size()), threads, run_candidate);
+    } else {
+      for (size_t c = 0; c < specs.size(); ++c) run_candidate(static_cast<int64_t>(c));
+    }
     for (size_t c = 0; c < specs.size(); ++c) {
       CandidateScores& s = pass.scores[c];
       if (!s.ok) continue;
       try {
-        std::vector<float> scores = model.Run(model.Prepare(item->sample, specs[c], path, true));
-        std::vector<float> probs = model.Probabilities(scores);
-        int top = TopK(scores, 1).at(0);
+        if (!runs[c].ok) throw Error(runs[c].error);
+        const std::vector<float>& scores = runs[c].scores;
+        const std::vector<float>& probs = runs[c].probs;
+        const int top = runs[c].top;
         ++s.items;
         const double confidence = probs[static_cast<size_t>(top)];
         s.confidence += confidence;

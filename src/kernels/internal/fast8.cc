@@ -207,6 +207,125 @@ int32_t Gemm::RowSum(const uint8_t* row) const {
   return static_cast<int32_t>(sum);
 }
 
+TFD_VECTORIZE void ToUnsigned(const uint8_t* src, int64_t n, uint8_t* dst) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ 0x80);
+}
+
+namespace {
+
+// The first n bytes of a 64-byte vector (n in 1..64).
+inline uint64_t ByteMask(int n) { return n >= 64 ? ~0ULL : (~0ULL) >> (64 - n); }
+
+TFD_AVX512 inline void CopyBytesAvx512(uint8_t* dst, const uint8_t* src, int n) {
+  for (; n >= 64; n -= 64, dst += 64, src += 64) _mm512_storeu_si512(dst, _mm512_loadu_si512(src));
+  if (n > 0) {
+    const __mmask64 m = ByteMask(n);
+    _mm512_mask_storeu_epi8(dst, m, _mm512_maskz_loadu_epi8(m, src));
+  }
+}
+
+TFD_AVX512 inline void FillBytesAvx512(uint8_t* dst, __m512i value, int n) {
+  for (; n >= 64; n -= 64, dst += 64) _mm512_storeu_si512(dst, value);
+  if (n > 0) _mm512_mask_storeu_epi8(dst, ByteMask(n), value);
+}
+
+// The fx range [lo, hi) of a filter row whose taps fall inside the input
+// (dilation 1), for a patch starting at column ix0.
+inline void InsideColumns(const Patches& p, int ix0, int* lo, int* hi) {
+  *lo = std::min(std::max(0, -ix0), p.filter_w);
+  *hi = std::max(*lo, std::min(p.filter_w, p.in_w - ix0));
+}
+
+TFD_AVX512 void PackPatchesAvx512(const Gemm& g, const Patches& p, const uint8_t* input, int64_t begin, int64_t end,
+                                  uint8_t* a, int32_t* rowsum) {
+  const int fc = p.in_c;
+  const int span = p.filter_w * fc;
+  const __m512i pad = _mm512_set1_epi8(static_cast<char>(g.pad_value));
+  const __m512i zero = _mm512_setzero_si512();
+  // (b, oy, ox) of `begin`, then stepped (no divisions per row).
+  int ox = static_cast<int>(begin % p.out_w);
+  int oy = static_cast<int>(begin / p.out_w % p.out_h);
+  int64_t b = begin / (static_cast<int64_t>(p.out_w) * p.out_h);
+  for (int64_t row = begin; row < end; ++row, ++ox) {
+    if (ox == p.out_w) {
+      ox = 0;
+      if (++oy == p.out_h) oy = 0, ++b;
+    }
+    const int iy0 = oy * p.stride_h - p.pad_h;
+    const int ix0 = ox * p.stride_w - p.pad_w;
+    uint8_t* dst = a + (row - begin) * g.kp;
+    uint8_t* d = dst;
+    for (int fy = 0; fy < p.filter_h; ++fy, d += span) {
+      const int iy = iy0 + fy * p.dilation_h;
+      if (iy < 0 || iy >= p.in_h) {
+        FillBytesAvx512(d, pad, span);
+        continue;
+      }
+      const uint8_t* line = input + (b * p.in_h + iy) * p.in_w * fc;
+      if (p.dilation_w == 1) {
+        int lo, hi;
+        InsideColumns(p, ix0, &lo, &hi);
+        FillBytesAvx512(d, pad, lo * fc);
+        CopyBytesAvx512(d + lo * fc, line + static_cast<int64_t>(ix0 + lo) * fc, (hi - lo) * fc);
+        FillBytesAvx512(d + hi * fc, pad, (p.filter_w - hi) * fc);
+        continue;
+      }
+      for (int fx = 0; fx < p.filter_w; ++fx) {
+        const int ix = ix0 + fx * p.dilation_w;
+        if (ix < 0 || ix >= p.in_w) {
+          FillBytesAvx512(d + fx * fc, pad, fc);
+        } else {
+          CopyBytesAvx512(d + fx * fc, line + static_cast<int64_t>(ix) * fc, fc);
+        }
+      }
+    }
+    FillBytesAvx512(dst + g.k, zero, g.kp - g.k);
+    if (g.row_factor != 0) rowsum[row - begin] = RowSumAvx512(dst, g.k);
+  }
+}
+
+void PackPatchesPortable(const Gemm& g, const Patches& p, const uint8_t* input, int64_t begin, int64_t end, uint8_t* a,
+                         int32_t* rowsum) {
+  const int fc = p.in_c;
+  for (int64_t row = begin; row < end; ++row) {
+    const int ox = static_cast<int>(row % p.out_w);
+    const int oy = static_cast<int>(row / p.out_w % p.out_h);
+    const int64_t b = row / (static_cast<int64_t>(p.out_w) * p.out_h);
+    const int iy0 = oy * p.stride_h - p.pad_h;
+    const int ix0 = ox * p.stride_w - p.pad_w;
+    uint8_t* dst = a + (row - begin) * g.kp;
+    uint8_t* d = dst;
+    for (int fy = 0; fy < p.filter_h; ++fy) {
+      const int iy = iy0 + fy * p.dilation_h;
+      for (int fx = 0; fx < p.filter_w; ++fx, d += fc) {
+        const int ix = ix0 + fx * p.dilation_w;
+        if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) {
+          std::memset(d, g.pad_value, static_cast<size_t>(fc));
+        } else {
+          std::memcpy(d, input + ((b * p.in_h + iy) * p.in_w + ix) * fc, static_cast<size_t>(fc));
+        }
+      }
+    }
+    std::memset(dst + g.k, 0, static_cast<size_t>(g.kp - g.k));
+    if (g.row_factor != 0) {
+      uint32_t sum = 0;
+      for (int i = 0; i < g.k; ++i) sum += dst[i];
+      rowsum[row - begin] = static_cast<int32_t>(sum);
+    }
+  }
+}
+
+}  // namespace
+
+void Gemm::PackPatches(const Patches& p, const uint8_t* input, int64_t begin, int64_t end, uint8_t* a,
+                       int32_t* rowsum) const {
+  if (isa == Isa::kAvx512Vnni) {
+    PackPatchesAvx512(*this, p, input, begin, end, a, rowsum);
+  } else {
+    PackPatchesPortable(*this, p, input, begin, end, a, rowsum);
+  }
+}
+
 namespace {
 
 template <int MR, int NB>
@@ -322,6 +441,19 @@ void Depthwise::Prepare(const void* weights, bool weights_signed, bool in_signed
   if (bias_values)
     for (int c = 0; c < channels; ++c) bias[c] = bias_values[c];
   rq.Init(s, channels, out_signed);
+  wlanes.clear();
+  bias_lanes.clear();
+  if (channels == 1 || channels == 2 || channels == 4 || channels == 8) {
+    wlanes.resize(static_cast<size_t>(taps) * 16);
+    for (int t = 0; t < taps; ++t)
+      for (int l = 0; l < 16; ++l) wlanes[static_cast<size_t>(t) * 16 + l] = w[static_cast<size_t>(t) * cp + l % channels];
+    bias_lanes.resize(16);
+    for (int l = 0; l < 16; ++l) bias_lanes[l] = bias[l % channels];
+    rq_lanes = rq;
+    for (std::vector<int32_t>* v : {&rq_lanes.multiplier, &rq_lanes.shift, &rq_lanes.left_shift, &rq_lanes.right_shift})
+      for (int l = 0; l < 16 && !v->empty(); ++l) (*v)[l] = (*v)[l % channels];
+    for (int l = 0; l < 16 && !rq_lanes.scale.empty(); ++l) rq_lanes.scale[l] = rq_lanes.scale[l % channels];
+  }
 }
 
 namespace {
@@ -358,6 +490,142 @@ void PixelPortable(const Depthwise& d, const void* const* px, const int* tap, in
 }
 
 }  // namespace
+
+namespace {
+
+// The taps inside the input of output pixel (oy, ox) of batch b, as Pixel
+// takes them; returns their count.
+int PixelTaps(const Patches& p, const uint8_t* input, int b, int oy, int ox, const void** px, int* tap) {
+  const int iy0 = oy * p.stride_h - p.pad_h;
+  const int ix0 = ox * p.stride_w - p.pad_w;
+  int count = 0;
+  for (int fy = 0; fy < p.filter_h; ++fy) {
+    const int iy = iy0 + fy * p.dilation_h;
+    if (iy < 0 || iy >= p.in_h) continue;
+    for (int fx = 0; fx < p.filter_w; ++fx) {
+      const int ix = ix0 + fx * p.dilation_w;
+      if (ix < 0 || ix >= p.in_w) continue;
+      px[count] = input + ((static_cast<int64_t>(b) * p.in_h + iy) * p.in_w + ix) * p.in_c;
+      tap[count++] = fy * p.filter_w + fx;
+    }
+  }
+  return count;
+}
+
+// Pixel by pixel (the portable path, and filters with more taps than
+// RowAvx512's lists hold).
+void RowByPixel(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
+  std::vector<const void*> px(static_cast<size_t>(d.taps));
+  std::vector<int> tap(static_cast<size_t>(d.taps));
+  for (int ox = 0; ox < p.out_w; ++ox) {
+    const int count = PixelTaps(p, input, b, oy, ox, px.data(), tap.data());
+    d.Pixel(px.data(), tap.data(), count, out + static_cast<int64_t>(ox) * d.channels);
+  }
+}
+
+template <bool kSigned>
+TFD_AVX512 inline __m512i Widen(__m128i bytes) {
+  return kSigned ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
+}
+
+// Interior pixels [ox_lo, ox_hi) of a row (every tap column inside), taps
+// `count` with byte offsets off[i] (see RowAvx512) and
+// weight rows tap[i]: channels in blocks of 16, or with `lanes` (channels in
+// {1, 2, 4, 8}, stride 1) 16 / channels pixels per vector. Returns the
+// first pixel not done.
+template <bool kSigned>
+TFD_AVX512 int InteriorAvx512(const Depthwise& d, const Patches& p, const uint8_t* input, int64_t first, const int64_t* off,
+                              const int* tap, int count, int ox_lo, int ox_hi, uint8_t* out) {
+  const __m512i offset = _mm512_set1_epi32(d.input_offset);
+  const int C = d.channels;
+  if (!d.wlanes.empty() && p.stride_w == 1) {
+    const int per = 16 / C;
+    const __m512i bias = _mm512_loadu_si512(d.bias_lanes.data());
+    int ox = ox_lo;
+    for (; ox + per <= ox_hi; ox += per) {
+      const uint8_t* base = input + first + static_cast<int64_t>(ox) * C;
+      __m512i acc = bias;
+      for (int i = 0; i < count; ++i) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off[i]));
+        const __m512i xo = _mm512_add_epi32(Widen<kSigned>(bytes), offset);
+        acc = _mm512_dpwssd_epi32(acc, xo, _mm512_loadu_si512(d.wlanes.data() + static_cast<int64_t>(tap[i]) * 16));
+      }
+      Store16(acc, d.rq_lanes, 0, out + static_cast<int64_t>(ox) * C, 16);
+    }
+    return ox;
+  }
+  const int64_t step = static_cast<int64_t>(p.stride_w) * C;
+  for (int c = 0; c < C; c += 16) {
+    const int n = std::min(16, C - c);
+    const __mmask16 lanes = static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1);
+    const __m512i bias = _mm512_loadu_si512(d.bias.data() + c);
+    const uint8_t* base = input + first + static_cast<int64_t>(ox_lo) * step + c;
+    for (int ox = ox_lo; ox < ox_hi; ++ox, base += step) {
+      __m512i acc = bias;
+      for (int i = 0; i < count; ++i) {
+        const __m128i bytes = _mm_maskz_loadu_epi8(lanes, base + off[i]);
+        const __m512i xo = _mm512_add_epi32(Widen<kSigned>(bytes), offset);
+        acc = _mm512_dpwssd_epi32(acc, xo, _mm512_loadu_si512(d.w.data() + static_cast<int64_t>(tap[i]) * d.cp + c));
+      }
+      Store16(acc, d.rq, c, out + static_cast<int64_t>(ox) * C + c, n);
+    }
+  }
+  return ox_hi;
+}
+
+TFD_AVX512 void RowAvx512(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
+  constexpr int kMaxTaps = 64;
+  const void* px[kMaxTaps];
+  int tap[kMaxTaps];
+  int64_t off[kMaxTaps];
+  const int C = d.channels;
+  // Pixels whose every tap column is inside: ix0 >= 0 and
+  // ix0 + (filter_w - 1) * dilation_w < in_w, ix0 = ox * stride_w - pad_w.
+  const int reach = (p.filter_w - 1) * p.dilation_w;
+  int ox_lo = (p.pad_w + p.stride_w - 1) / p.stride_w;
+  int ox_hi = p.in_w - 1 - reach + p.pad_w < 0 ? 0 : (p.in_w - 1 - reach + p.pad_w) / p.stride_w + 1;
+  ox_lo = std::min(ox_lo, p.out_w);
+  ox_hi = std::max(ox_lo, std::min(ox_hi, p.out_w));
+  int ox = 0;
+  if (ox_hi > ox_lo) {
+    // The interior's taps: filter rows inside the input, every column.
+    const int iy0 = oy * p.stride_h - p.pad_h;
+    int count = 0;
+    for (int fy = 0; fy < p.filter_h; ++fy) {
+      const int iy = iy0 + fy * p.dilation_h;
+      if (iy < 0 || iy >= p.in_h) continue;
+      for (int fx = 0; fx < p.filter_w; ++fx) {
+        off[count] = (static_cast<int64_t>(iy) * p.in_w + fx * p.dilation_w) * C;
+        tap[count++] = fy * p.filter_w + fx;
+      }
+    }
+    // Pixel ox's tap i is at input + first + ox * stride_w * C + off[i]
+    // (first + ox * stride_w * C >= 0 inside the interior).
+    const int64_t first = static_cast<int64_t>(b) * p.in_h * p.in_w * C - static_cast<int64_t>(p.pad_w) * C;
+    for (; ox < ox_lo; ++ox) {
+      const int n = PixelTaps(p, input, b, oy, ox, px, tap + count);
+      PixelAvx512(d, px, tap + count, n, out + static_cast<int64_t>(ox) * C);
+    }
+    ox = d.input_signed ? InteriorAvx512<true>(d, p, input, first, off, tap, count, ox_lo, ox_hi, out)
+                        : InteriorAvx512<false>(d, p, input, first, off, tap, count, ox_lo, ox_hi, out);
+  }
+  for (; ox < p.out_w; ++ox) {
+    const int n = PixelTaps(p, input, b, oy, ox, px, tap);
+    PixelAvx512(d, px, tap, n, out + static_cast<int64_t>(ox) * C);
+  }
+}
+
+}  // namespace
+
+void Depthwise::Row(const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) const {
+  // The fixed tap lists hold 64 (filters up to 8x8); PixelTaps may append
+  // after the interior's taps, so both together.
+  if (isa == Isa::kAvx512Vnni && 2 * taps <= 64) {
+    RowAvx512(*this, p, input, b, oy, out);
+  } else {
+    RowByPixel(*this, p, input, b, oy, out);
+  }
+}
 
 namespace {
 

@@ -47,6 +47,18 @@ struct Requant {
   int32_t Scalar(int32_t acc, int c) const;
 };
 
+// Where a convolution's taps fall: NHWC input, output positions in (batch,
+// y, x) order, taps in (fy, fx) order, each tap in_c bytes.
+struct Patches {
+  int in_h = 0, in_w = 0, in_c = 0;
+  int filter_h = 1, filter_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  int pad_h = 0, pad_w = 0, out_h = 0, out_w = 0;
+};
+
+// dst[i] = src[i] ^ 0x80: int8 values as the unsigned x + 128 the GEMM's A
+// holds, once per tensor instead of once per patch that reads a value.
+void ToUnsigned(const uint8_t* src, int64_t n, uint8_t* dst);
+
 // out[m][n] = requant(dot(A[m], B[n]) + row_factor * rowsum(A[m]) + col[n]),
 // A: rows of u8 packed with `kp` bytes (k values, then zeros), B: the
 // weights as s8, packed [n/16][kp/4][16][4] (channels beyond n are zero).
@@ -78,6 +90,12 @@ struct Gemm {
   // multiple of 4): no copy, only their byte sums (RowSum, when needed).
   bool direct() const { return !input_signed && kp == k; }
   int32_t RowSum(const uint8_t* row) const;
+  // A's rows for output positions [begin, end) (k = filter_h * filter_w *
+  // in_c): each patch of `input` as A holds it (uint8, or ToUnsigned's
+  // int8), a tap outside the input holding pad_value, zeros up to kp; and
+  // their byte sums (rowsum[i] for row begin + i, when row_factor != 0).
+  void PackPatches(const Patches& p, const uint8_t* input, int64_t begin, int64_t end, uint8_t* a,
+                   int32_t* rowsum) const;
 
   // rows of A (m x kp, contiguous), rowsums (m values), output rows at
   // out + i * ldc (n bytes each).
@@ -98,9 +116,19 @@ struct Depthwise {
 
   void Prepare(const void* weights, bool weights_signed, bool input_signed, const int32_t* bias, int channels,
                int taps, int32_t input_offset, int32_t filter_offset, const conv::Conv2DState& s, bool out_signed);
+  // For channels in {1, 2, 4, 8}: w, bias and rq per lane of 16, lane l
+  // holding channel l % channels, so that one vector covers 16 / channels
+  // neighbouring output pixels (stride 1). Empty otherwise.
+  std::vector<int32_t> wlanes, bias_lanes;
+  Requant rq_lanes;
+
   // One output pixel: `count` taps inside the input, pixel pointers px[i]
   // (channels bytes each) with their tap indices tap[i].
   void Pixel(const void* const* px, const int* tap, int count, void* out) const;
+  // Output row oy of batch b (out_w pixels of `channels` bytes): Pixel's
+  // sums over the taps inside the input, for every pixel of the row (its
+  // interior without the per-pixel pointer lists).
+  void Row(const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) const;
 };
 
 // XNNPACK's 8-bit bilinear blend (xnn::BilinearQ11) split in its two

@@ -30,6 +30,10 @@ struct Gemm {
   std::vector<float> post;  // per channel: the bias added after (reference) or 0
   Epilogue epilogue;
   fast8::Isa isa = fast8::Isa::kPortable;
+  // Whether a sum starts at -0 (a bias of -0 in the xnnpack order). Only
+  // then can the sign of a zero input show: a sum that starts at +0 never
+  // becomes -0 by adding, and adding any zero to a nonzero sum leaves it.
+  bool starts_at_negative_zero = false;
 
   // weights: n rows of k values; bias may be nullptr. bias_first: xnnpack.
   void Prepare(const float* weights, const float* bias, int n, int k, bool bias_first, float lo, float hi);
@@ -42,5 +46,20 @@ struct Gemm {
 // epilogue (post: per channel, reference only).
 void DepthwisePixel(fast8::Isa isa, const float* const* x, const float* const* w, int count, const float* init,
                     const float* post, const Epilogue& e, int channels, float* out);
+
+// A convolution's im2col rows for output positions [begin, end), k =
+// filter_h * filter_w * in_c floats each at a + (row - begin) * k: the
+// input value + 0 (as the exact kernels' patches hold it: -0 becomes +0)
+// where the tap is inside, 0 outside.
+void PackPatches(fast8::Isa isa, const fast8::Patches& p, const float* input, int64_t begin, int64_t end, float* a);
+
+// Depthwise, multiplier 1, `pixels` neighbouring output pixels whose taps
+// are all inside the input: pixel j's tap i reads x0 + j * step + off[i]
+// (channels floats) with weights w[i]; each channel's sum as
+// DepthwisePixel's, same order, stored at out + j * channels. Taps at most
+// 64.
+void DepthwiseInterior(fast8::Isa isa, const float* x0, int64_t step, const int64_t* off, const float* const* w,
+                       int count, const float* init, const float* post, const Epilogue& e, int channels, int pixels,
+                       float* out);
 
 }  // namespace tfd::fastf32
