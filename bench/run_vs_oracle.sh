@@ -34,6 +34,15 @@ if [ ${#models[@]} -eq 0 ]; then
           "$fixtures/mlperf-tiny/pretrainedResnet_quant.tflite" "$fixtures/mlperf-tiny/kws_ref_model.tflite"
           "$fixtures/tflite-support/mobilenet_v1_0.25_224_1_default_1.tflite"
           "$fixtures/coral/deeplabv3_mnv2_dm05_pascal_quant.tflite" "$fixtures/mlperf-tiny/vww_96_float.tflite")
+  # The fixtures hold DeepLab v3 only quantized: its float shadow (the same
+  # graph in float on the dequantized weights) stands for the float model.
+  if [ -x "$build/bench/write_float_shadow" ]; then
+    shadow_dir=$(mktemp -d)
+    trap 'rm -rf "$shadow_dir"' EXIT
+    "$build/bench/write_float_shadow" "$fixtures/coral/deeplabv3_mnv2_dm05_pascal_quant.tflite" \
+      "$shadow_dir/deeplabv3_mnv2_dm05_float.tflite"
+    models+=("$shadow_dir/deeplabv3_mnv2_dm05_float.tflite")
+  fi
 fi
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { sed "s/.*\"$1\": *\([0-9.]*\).*/\1/"; }
