@@ -142,60 +142,45 @@ void EvalXnnpack(KernelContext& ctx) {
   }
 }
 
-// ---- fast path (xnnpack flavor, 8-bit) ----
+// ---- fast path (xnnpack flavor) ----
 
-// EvalQ8Xnnpack's taps, weights and integer blend (xnn::BilinearQ11), in
-// two passes: the horizontal one (tl * 2048 + (tr - tl) * wx) once per
-// input row that an output row reads, kept while consecutive output rows
-// read the same input rows (an upsampling by 16 reads each 16 times), then
-// the vertical one over whole rows (fast8::BlendRowsQ11). Each output value
-// is the same int32 expression of the same operands. Each column's taps and
-// weights are computed once per run (the same pure function of x); output
+// The exact kernels' taps, weights and blend in two passes: the horizontal
+// one once per input row that an output row reads, kept while consecutive
+// output rows read the same input rows (an upsampling by 16 reads each 16
+// times), then the vertical one over whole rows. Each output value is the
+// same expression of the same operands in the same order (8-bit:
+// xnn::BilinearQ11's int32 terms; float: xnn::BilinearF32's steps, this
+// file compiled for an ISA without FMA, so nothing is contracted). Output
 // rows are split between threads.
-template <typename T>
-TFD_RESIZE_VECTORIZE void HorizontalQ11(const T* row, const xnn::ResizeTap* tx, const int32_t* wx, int32_t out_w,
-                                        int32_t depth, int32_t* h) {
-  for (int32_t x = 0; x < out_w; ++x, h += depth) {
-    const T* l = row + int64_t{tx[x].lo} * depth;
-    const T* r = row + int64_t{tx[x].hi} * depth;
-    for (int32_t c = 0; c < depth; ++c) h[c] = int32_t{l[c]} * 2048 + (int32_t{r[c]} - int32_t{l[c]}) * wx[x];
-  }
-}
-
-template <typename T>
-void FastEvalQ8Xnnpack(KernelContext& ctx) {
+//
+// `horizontal(input_row, acc_row)` fills one row of Acc; `vertical(top,
+// bottom, ty, n, out_row)` blends two of them into an output row.
+template <typename T, typename Acc, typename Horizontal, typename Vertical>
+void TwoPassResize(KernelContext& ctx, Horizontal horizontal, Vertical vertical) {
   const RuntimeTensor& in = ctx.input(0);
   RuntimeTensor& out = ctx.output(0);
   const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
   const int32_t in_h = in.dim(1), in_w = in.dim(2), depth = in.dim(3);
   const int32_t out_h = out.dim(1), out_w = out.dim(2);
-  const float height_scale = Scale(in_h, out_h, o.align_corners), width_scale = Scale(in_w, out_w, o.align_corners);
-  std::vector<xnn::ResizeTap> tx(static_cast<size_t>(out_w));
-  std::vector<int32_t> wx(static_cast<size_t>(out_w));
-  for (int32_t x = 0; x < out_w; ++x) {
-    tx[x] = xnn::ResizeCoordinate(x, width_scale, o.half_pixel_centers, in_w);
-    wx[x] = xnn::ResizeWeightQ11(tx[x].alpha);
-  }
-  const fast8::Isa isa = fast8::SelectIsa();
+  const float height_scale = Scale(in_h, out_h, o.align_corners);
   const T* src = in.As<T>();
   T* dst = out.As<T>();
   const int64_t rows = static_cast<int64_t>(in.dim(0)) * out_h;
   const int64_t per_row = std::max<int64_t>(1, int64_t{out_w} * depth);
   ParallelFor(rows, std::max<int64_t>(1, 65536 / per_row), [&](int64_t begin, int64_t end) {
     // Two horizontal rows, each tagged with the input row (batch * in_h + y) it holds.
-    std::vector<int32_t> buf[2] = {std::vector<int32_t>(static_cast<size_t>(per_row)),
-                                   std::vector<int32_t>(static_cast<size_t>(per_row))};
+    std::vector<Acc> buf[2] = {std::vector<Acc>(static_cast<size_t>(per_row)),
+                               std::vector<Acc>(static_cast<size_t>(per_row))};
     int64_t held[2] = {-1, -1};
     auto slot_of = [&](int64_t input_row) { return held[0] == input_row ? 0 : held[1] == input_row ? 1 : -1; };
     auto fill = [&](int k, int64_t input_row) {
       held[k] = input_row;
-      HorizontalQ11(src + input_row * in_w * depth, tx.data(), wx.data(), out_w, depth, buf[k].data());
+      horizontal(src + input_row * in_w * depth, buf[k].data());
     };
     for (int64_t row = begin; row < end; ++row) {
       const int64_t b = row / out_h;
       const int32_t y = static_cast<int32_t>(row % out_h);
       const xnn::ResizeTap ty = xnn::ResizeCoordinate(y, height_scale, o.half_pixel_centers, in_h);
-      const int32_t wy = xnn::ResizeWeightQ11(ty.alpha);
       const int64_t lo = b * in_h + ty.lo, hi = b * in_h + ty.hi;
       int k_top = slot_of(lo);
       if (k_top < 0) {
@@ -207,18 +192,83 @@ void FastEvalQ8Xnnpack(KernelContext& ctx) {
         k_bottom = 1 - k_top;
         fill(k_bottom, hi);
       }
-      const int32_t* top = buf[k_top].data();
-      const int32_t* bottom = buf[k_bottom].data();
-      fast8::BlendRowsQ11(top, bottom, wy, per_row, dst + row * per_row, isa);
+      vertical(buf[k_top].data(), buf[k_bottom].data(), ty, per_row, dst + row * per_row);
     }
   });
+}
+
+// Each column's taps (and the weights `weight` makes of them) once per run:
+// the same pure function of x the exact kernels evaluate per pixel.
+template <typename W, typename Weight>
+void ColumnTaps(KernelContext& ctx, Weight weight, std::vector<xnn::ResizeTap>& tx, std::vector<W>& wx) {
+  const auto o = ctx.options_or_default<tflite::ResizeBilinearOptionsT>();
+  const int32_t in_w = ctx.input(0).dim(2), out_w = ctx.output(0).dim(2);
+  const float width_scale = Scale(in_w, out_w, o.align_corners);
+  tx.resize(static_cast<size_t>(out_w));
+  wx.resize(static_cast<size_t>(out_w));
+  for (int32_t x = 0; x < out_w; ++x) {
+    tx[x] = xnn::ResizeCoordinate(x, width_scale, o.half_pixel_centers, in_w);
+    wx[x] = weight(tx[x].alpha);
+  }
+}
+
+// tl * 2048 + (tr - tl) * wx, as xnn::BilinearQ11's top term.
+template <typename T>
+TFD_RESIZE_VECTORIZE void HorizontalQ11(const T* row, const xnn::ResizeTap* tx, const int32_t* wx, int32_t out_w,
+                                        int32_t depth, int32_t* h) {
+  for (int32_t x = 0; x < out_w; ++x, h += depth) {
+    const T* l = row + int64_t{tx[x].lo} * depth;
+    const T* r = row + int64_t{tx[x].hi} * depth;
+    for (int32_t c = 0; c < depth; ++c) h[c] = int32_t{l[c]} * 2048 + (int32_t{r[c]} - int32_t{l[c]}) * wx[x];
+  }
+}
+
+// (tr - tl) * alpha_x + tl, as xnn::BilinearF32's top (operands in its order).
+TFD_RESIZE_VECTORIZE void HorizontalF32(const float* row, const xnn::ResizeTap* tx, const float* ax, int32_t out_w,
+                                        int32_t depth, float* h) {
+  for (int32_t x = 0; x < out_w; ++x, h += depth) {
+    const float* l = row + int64_t{tx[x].lo} * depth;
+    const float* r = row + int64_t{tx[x].hi} * depth;
+    for (int32_t c = 0; c < depth; ++c) h[c] = (r[c] - l[c]) * ax[x] + l[c];
+  }
+}
+
+// (bottom - top) * alpha_y + top, as xnn::BilinearF32's result.
+TFD_RESIZE_VECTORIZE void VerticalF32(const float* top, const float* bottom, float ay, int64_t n, float* dst) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = (bottom[i] - top[i]) * ay + top[i];
+}
+
+template <typename T>
+void FastEvalQ8Xnnpack(KernelContext& ctx) {
+  std::vector<xnn::ResizeTap> tx;
+  std::vector<int32_t> wx;
+  ColumnTaps(ctx, xnn::ResizeWeightQ11, tx, wx);
+  const int32_t out_w = ctx.output(0).dim(2), depth = ctx.input(0).dim(3);
+  const fast8::Isa isa = fast8::SelectIsa();
+  TwoPassResize<T, int32_t>(
+      ctx, [&](const T* row, int32_t* h) { HorizontalQ11(row, tx.data(), wx.data(), out_w, depth, h); },
+      [&](const int32_t* top, const int32_t* bottom, const xnn::ResizeTap& ty, int64_t n, T* dst) {
+        fast8::BlendRowsQ11(top, bottom, xnn::ResizeWeightQ11(ty.alpha), n, dst, isa);
+      });
+}
+
+void FastEvalFloatXnnpack(KernelContext& ctx) {
+  std::vector<xnn::ResizeTap> tx;
+  std::vector<float> ax;
+  ColumnTaps(ctx, [](float alpha) { return alpha; }, tx, ax);
+  const int32_t out_w = ctx.output(0).dim(2), depth = ctx.input(0).dim(3);
+  TwoPassResize<float, float>(
+      ctx, [&](const float* row, float* h) { HorizontalF32(row, tx.data(), ax.data(), out_w, depth, h); },
+      [](const float* top, const float* bottom, const xnn::ResizeTap& ty, int64_t n, float* dst) {
+        VerticalF32(top, bottom, ty.alpha, n, dst);
+      });
 }
 
 void FastEvalXnnpack(KernelContext& ctx) {
   switch (ctx.input(0).dtype) {
     case DType::INT8: return FastEvalQ8Xnnpack<int8_t>(ctx);
     case DType::UINT8: return FastEvalQ8Xnnpack<uint8_t>(ctx);
-    default: return EvalXnnpack(ctx);
+    default: return FastEvalFloatXnnpack(ctx);
   }
 }
 
@@ -341,6 +391,7 @@ TFD_REGISTER_KERNEL(RESIZE_BILINEAR, DType::INT16, Prepare, Eval);
 TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, XnnpackAccepts, Prepare, EvalXnnpack);
 TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::UINT8, XnnpackAccepts, Prepare, EvalXnnpack);
 TFD_REGISTER_XNNPACK_KERNEL(RESIZE_BILINEAR, DType::INT8, XnnpackAccepts, Prepare, EvalXnnpack);
+TFD_REGISTER_XNNPACK_FAST_KERNEL(RESIZE_BILINEAR, DType::FLOAT32, XnnpackAccepts, Prepare, FastEvalXnnpack);
 TFD_REGISTER_XNNPACK_FAST_KERNEL(RESIZE_BILINEAR, DType::UINT8, XnnpackAccepts, Prepare, FastEvalXnnpack);
 TFD_REGISTER_XNNPACK_FAST_KERNEL(RESIZE_BILINEAR, DType::INT8, XnnpackAccepts, Prepare, FastEvalXnnpack);
 

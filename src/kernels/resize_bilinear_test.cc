@@ -1,4 +1,6 @@
 #include <cstdlib>
+#include <cstring>
+#include <limits>
 
 #include "kernel_test_util.h"
 #include "kernels/internal/shape_test_util.h"
@@ -209,12 +211,14 @@ TEST(ResizeBilinear, XnnpackProfileMatchesTfliteRuntimeExactly) {
   EXPECT_GT(tally.reference_differences, 0);
 }
 
-// The xnnpack flavor's fast 8-bit kernel (horizontal pass once per input
-// row, vertical pass over whole rows) against its exact kernel: upscales by
-// 16 (DeepLab's 33 -> 513), 2, 1.5, downscales, odd sizes, 1..33 channels,
-// batches of 2, every flag, over the whole 8-bit range (five seeds, plus
-// every input at its minimum and maximum), with the AVX-512 lanes, the
-// portable path and three threads. Every output byte equal.
+// The xnnpack flavor's fast kernels (horizontal pass once per input row,
+// vertical pass over whole rows) against its exact kernels: upscales by 16
+// (DeepLab's 33 -> 513), 2, 1.5, downscales, odd sizes, 1..33 channels,
+// batches of 2, every flag; 8-bit over the whole range (five seeds, plus
+// every input at its minimum and maximum), float32 on five seeds and on
+// inputs mixing +-0, +-inf, NaN, subnormals and the largest floats; with the
+// AVX-512 lanes, the portable path and three threads. Every output byte
+// equal.
 TEST(ResizeBilinear, XnnpackFastKernelEqualsExactKernel) {
   struct Config {
     std::vector<int32_t> in;
@@ -227,7 +231,7 @@ TEST(ResizeBilinear, XnnpackFastKernelEqualsExactKernel) {
   };
   const std::vector<Flags> flags = {{}, {false, true}, {true, false}};
   int compared = 0;
-  for (DType t : {DType::INT8, DType::UINT8})
+  for (DType t : {DType::INT8, DType::UINT8, DType::FLOAT32})
     for (const Config& c : configs)
       for (const Flags& f : flags) {
         const Model m = ResizeModel(Spec(t, c.in), c.h, c.w, f);
@@ -236,6 +240,17 @@ TEST(ResizeBilinear, XnnpackFastKernelEqualsExactKernel) {
         int64_t n = 1;
         for (int32_t d : c.in) n *= d;
         for (int extreme : {0, 1}) {
+          if (t == DType::FLOAT32) {
+            const float specials[] = {0.0f, -0.0f, std::numeric_limits<float>::infinity(),
+                                      -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN(),
+                                      std::numeric_limits<float>::denorm_min(), -1e-40f, 3.4e38f, -3.4e38f, 1.5f, -2.25f};
+            std::vector<float> v(static_cast<size_t>(n));
+            for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = specials[(i * (extreme ? 5 : 3) + i / 7) % 11];
+            std::vector<uint8_t> bytes(v.size() * sizeof(float));
+            std::memcpy(bytes.data(), v.data(), bytes.size());
+            inputs.push_back({Array{t, c.in, bytes}});
+            continue;
+          }
           std::vector<uint8_t> bytes(static_cast<size_t>(n));
           for (int64_t i = 0; i < n; ++i)
             bytes[static_cast<size_t>(i)] = ((i * 7 + i / 3) % 2 == extreme) ? (t == DType::INT8 ? 0x80 : 0x00)
@@ -258,7 +273,7 @@ TEST(ResizeBilinear, XnnpackFastKernelEqualsExactKernel) {
           ++compared;
         }
       }
-  EXPECT_EQ(compared, 2 * 12 * 3 * 7);
+  EXPECT_EQ(compared, 3 * 12 * 3 * 7);
 }
 
 }  // namespace
