@@ -404,24 +404,6 @@ int64_t RowsPerChunk(const ConvState& s) {
   return std::max<int64_t>(4, (100000 / per_row + 3) / 4 * 4);
 }
 
-fast8::Patches PatchGeometry(const ConvState& s) {
-  fast8::Patches p;
-  p.in_h = s.in_h;
-  p.in_w = s.in_w;
-  p.in_c = s.in_c;
-  p.filter_h = s.filter_h;
-  p.filter_w = s.filter_w;
-  p.stride_h = s.stride_h;
-  p.stride_w = s.stride_w;
-  p.dilation_h = s.dilation_h;
-  p.dilation_w = s.dilation_w;
-  p.pad_h = s.window.pad_height;
-  p.pad_w = s.window.pad_width;
-  p.out_h = s.out_h;
-  p.out_w = s.out_w;
-  return p;
-}
-
 // Float32: the same patches as EvalFloat / EvalFloatXnnpack (zeros outside
 // the input, FillPatch's x + 0 inside: fastf32::PackPatches), each channel's
 // sum in that kernel's order, then its epilogue (fastf32::Epilogue). A 1x1
@@ -436,7 +418,7 @@ void FastEvalFloat(KernelContext& ctx, ConvState& s) {
   const int k = s.patch_size();
   const bool in_place = Pointwise(s) && !g.starts_at_negative_zero;
   if (!in_place) s.fast_af.resize(static_cast<size_t>(m) * k);
-  const fast8::Patches p = PatchGeometry(s);
+  const fast8::Patches p = fast8::PatchesOf(s);
   ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     const float* a = input + begin * k;
     if (!in_place) {
@@ -478,7 +460,7 @@ void FastEval(KernelContext& ctx) {
     });
     return;
   }
-  const fast8::Patches p = PatchGeometry(s);
+  const fast8::Patches p = fast8::PatchesOf(s);
   s.fast_a.resize(static_cast<size_t>(m) * g.kp);
   ParallelFor(m, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     uint8_t* a = s.fast_a.data() + begin * g.kp;

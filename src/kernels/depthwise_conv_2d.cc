@@ -464,20 +464,7 @@ void FastEval(KernelContext& ctx) {
   if (!s.fast) return Eval(ctx);
   const uint8_t* input = ctx.input(0).data;
   uint8_t* out = ctx.output(0).data;
-  fast8::Patches p;
-  p.in_h = s.in_h;
-  p.in_w = s.in_w;
-  p.in_c = s.in_c;
-  p.filter_h = s.filter_h;
-  p.filter_w = s.filter_w;
-  p.stride_h = s.stride_h;
-  p.stride_w = s.stride_w;
-  p.dilation_h = s.dilation_h;
-  p.dilation_w = s.dilation_w;
-  p.pad_h = s.window.pad_height;
-  p.pad_w = s.window.pad_width;
-  p.out_h = s.out_h;
-  p.out_w = s.out_w;
+  const fast8::Patches p = fast8::PatchesOf(s);
   ParallelFor(static_cast<int64_t>(s.batches) * s.out_h, RowsPerChunk(s), [&](int64_t begin, int64_t end) {
     for (int64_t line = begin; line < end; ++line) {
       const int b = static_cast<int>(line / s.out_h), oy = static_cast<int>(line % s.out_h);

@@ -55,6 +55,27 @@ struct Patches {
   int pad_h = 0, pad_w = 0, out_h = 0, out_w = 0;
 };
 
+// The geometry of a conv or depthwise node's prepared state (both name
+// their fields alike; the padding is the state's `window`).
+template <typename State>
+Patches PatchesOf(const State& s) {
+  Patches p;
+  p.in_h = s.in_h;
+  p.in_w = s.in_w;
+  p.in_c = s.in_c;
+  p.filter_h = s.filter_h;
+  p.filter_w = s.filter_w;
+  p.stride_h = s.stride_h;
+  p.stride_w = s.stride_w;
+  p.dilation_h = s.dilation_h;
+  p.dilation_w = s.dilation_w;
+  p.pad_h = s.window.pad_height;
+  p.pad_w = s.window.pad_width;
+  p.out_h = s.out_h;
+  p.out_w = s.out_w;
+  return p;
+}
+
 // dst[i] = src[i] ^ 0x80: int8 values as the unsigned x + 128 the GEMM's A
 // holds, once per tensor instead of once per patch that reads a value.
 void ToUnsigned(const uint8_t* src, int64_t n, uint8_t* dst);
