@@ -3,6 +3,8 @@
 // through the real TFLite runtime (the oracle), and comparing the results.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -150,5 +152,22 @@ std::vector<std::vector<Array>> OracleInSequence(const std::vector<uint8_t>& mod
 ::testing::AssertionResult WithinSteps(const Array& ours, const Array& oracle, int steps);
 // Float outputs: |ours - oracle| <= tolerance * max(1e-6, max |oracle|).
 ::testing::AssertionResult FloatClose(const Array& ours, const Array& oracle, double tolerance);
+
+// Bytes equal, except that two NaNs are equal whatever their sign and
+// payload: IEEE 754 leaves those open, and x86 returns the first operand's
+// NaN when both are NaN, an order the compiler may pick for a commutative
+// add (an input NaN meeting inf - inf's default NaN); a build with other
+// optimization flags (the sanitizer build) can pick the other order.
+inline bool SameOutputs(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want, DType dtype) {
+  if (dtype != DType::FLOAT32 || got.size() != want.size()) return got == want;
+  for (size_t i = 0; i + 4 <= got.size(); i += 4) {
+    float a, b;
+    std::memcpy(&a, &got[i], 4);
+    std::memcpy(&b, &want[i], 4);
+    if (std::isnan(a) && std::isnan(b)) continue;
+    if (std::memcmp(&got[i], &want[i], 4) != 0) return false;
+  }
+  return true;
+}
 
 }  // namespace tfd::testing

@@ -24,6 +24,7 @@ namespace {
 
 using testing::Array;
 using testing::OpModel;
+using testing::SameOutputs;
 using testing::TensorSpec;
 using A = tflite::ActivationFunctionType;
 using P = tflite::Padding;
@@ -157,22 +158,6 @@ std::vector<uint8_t> RunConv(const Model& m, Arithmetic a, bool exact_only, cons
   interp.SetInput(0, in.dtype, in.shape, in.bytes.data(), in.bytes.size());
   interp.Invoke();
   return {interp.output(0).data, interp.output(0).data + interp.output(0).bytes};
-}
-
-// Bytes equal, except that two NaNs are equal whatever their sign and
-// payload: IEEE 754 leaves those open, and x86 returns the first operand's
-// NaN when both are NaN, an order the compiler may pick for a commutative
-// add (an input NaN meeting inf * 0's default NaN).
-bool SameOutputs(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want, DType dtype) {
-  if (dtype != DType::FLOAT32 || got.size() != want.size()) return got == want;
-  for (size_t i = 0; i + 4 <= got.size(); i += 4) {
-    float a, b;
-    std::memcpy(&a, &got[i], 4);
-    std::memcpy(&b, &want[i], 4);
-    if (std::isnan(a) && std::isnan(b)) continue;
-    if (std::memcmp(&got[i], &want[i], 4) != 0) return false;
-  }
-  return true;
 }
 
 struct ForcePortable {
