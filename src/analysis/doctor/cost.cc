@@ -27,8 +27,6 @@ double ItemOutcomes::mean_sqnr_db() const {
   return s / static_cast<double>(sqnr_db.size());
 }
 
-double CappedDb(double db) { return std::isfinite(db) ? std::clamp(db, -100.0, 100.0) : (db > 0 ? 100.0 : -100.0); }
-
 ItemOutcomes OutcomesOf(const EvalResult& eval) {
   ItemOutcomes o;
   for (const EvalItem& it : eval.items) {
@@ -37,7 +35,7 @@ ItemOutcomes OutcomesOf(const EvalResult& eval) {
     o.agree.push_back(top1 >= 0 && top1 == it.ref_top1 ? 1 : 0);
     o.correct.push_back(it.label_index < 0 ? -1 : top1 == it.label_index ? 1 : 0);
     o.reference_correct.push_back(it.label_index < 0 ? -1 : it.ref_top1 == it.label_index ? 1 : 0);
-    o.sqnr_db.push_back(CappedDb(it.sqnr_db));
+    o.sqnr_db.push_back(CappedSqnrDb(it.sqnr_db));
   }
   return o;
 }

@@ -30,13 +30,10 @@ struct ItemOutcomes {
   std::vector<size_t> index;  // dataset item index (the bootstrap's key)
   std::vector<int> agree;     // 1 when the model's top-1 equals the reference's
   std::vector<int> correct, reference_correct;  // -1: no label
-  std::vector<double> sqnr_db;  // output 0's SQNR against the reference, capped at +-100 dB
+  std::vector<double> sqnr_db;  // output 0's SQNR against the reference, capped (CappedSqnrDb)
   double agreement() const;
   double mean_sqnr_db() const;
 };
-
-// SQNRs are compared capped: an exact output is "100 dB".
-double CappedDb(double db);
 
 // Paired difference a - b of a per-item value in its own unit (dB), with
 // its 95% Poisson-bootstrap interval.

@@ -158,7 +158,7 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
     ref_top1[static_cast<size_t>(k)] = TopOne(r.output(0));
     dep_top1[static_cast<size_t>(k)] = TopOne(d.output(0));
     if (Dequantizable(r.output(0).dtype) && Dequantizable(d.output(0).dtype))
-      dep_sqnr[static_cast<size_t>(k)] = CappedDb(SqnrDb(RealValues(d.output(0)), RealValues(r.output(0))));
+      dep_sqnr[static_cast<size_t>(k)] = CappedSqnrDb(SqnrDb(RealValues(d.output(0)), RealValues(r.output(0))));
   };
   CompareResult cmp = CompareModels(ref_model, dm, inputs, co);
   if (progress) progress(items.size(), items.size(), "");
@@ -174,10 +174,10 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
     e.op = l.op;
     e.node = l.pair.deployed_node;
     e.own_measured = l.isolated.count() > 0;
-    if (e.own_measured) e.own_sqnr_db = CappedDb(l.isolated.sqnr_db());
+    if (e.own_measured) e.own_sqnr_db = CappedSqnrDb(l.isolated.sqnr_db());
     e.impact_measured = l.impact.count() > 0;
-    if (e.impact_measured) e.impact_sqnr_db = CappedDb(l.impact.sqnr_db());
-    e.full_sqnr_db = CappedDb(l.stats.sqnr_db());
+    if (e.impact_measured) e.impact_sqnr_db = CappedSqnrDb(l.impact.sqnr_db());
+    e.full_sqnr_db = CappedSqnrDb(l.stats.sqnr_db());
     e.clipped_share = l.range ? l.stats.clipped_share() : 0;
     auto it = suspect_rank.find(i);
     e.suspect_rank = it == suspect_rank.end() || it->second > 5 ? 0 : it->second;
@@ -239,7 +239,7 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
   for (int a : agree) agreement += a;
   agreement /= static_cast<double>(items.size());
   if (!cmp.outputs.empty()) {
-    out.outputs.push_back({"output SQNR against the reference", CappedDb(cmp.outputs[0].stats.sqnr_db()), "dB"});
+    out.outputs.push_back({"output SQNR against the reference", CappedSqnrDb(cmp.outputs[0].stats.sqnr_db()), "dB"});
     if (classifier) out.outputs.push_back({"top-1 agreement with the reference", agreement, "share"});
   }
   if (classifier) out.confusion = MakeConfusion(ref_top1, dep_top1, deployed.labels());
@@ -248,14 +248,14 @@ QuantizationFindings FindQuantization(const QuantizationRequest& rq) {
   std::vector<std::string> evidence;
   if (!cmp.outputs.empty())
     evidence.push_back(fmt::format("deployed against {} on {} items: output SQNR {:.1f} dB{}", against, items.size(),
-                                   CappedDb(cmp.outputs[0].stats.sqnr_db()),
+                                   CappedSqnrDb(cmp.outputs[0].stats.sqnr_db()),
                                    classifier ? ", top-1 agreement " + Pct(agreement) : std::string()));
   if (!cmp.suspects.empty()) {
     const Suspect& s = cmp.suspects.front();
     const LayerComparison& l = cmp.layers[s.layer];
     std::string e = fmt::format("worst layer: {} ({}, node {}): own SQNR {:.1f} dB", s.tensor, s.op, s.node,
-                                CappedDb(l.isolated.count() ? l.isolated.sqnr_db() : -10 * std::log10(std::max(l.added_noise, 1e-12))));
-    if (l.impact.count()) e += fmt::format(", alone at the outputs {:.1f} dB", CappedDb(l.impact.sqnr_db()));
+                                CappedSqnrDb(l.isolated.count() ? l.isolated.sqnr_db() : -10 * std::log10(std::max(l.added_noise, 1e-12))));
+    if (l.impact.count()) e += fmt::format(", alone at the outputs {:.1f} dB", CappedSqnrDb(l.impact.sqnr_db()));
     if (!s.causes.empty()) {
       e += " [";
       for (size_t i = 0; i < s.causes.size(); ++i) e += (i ? ", " : "") + s.causes[i];

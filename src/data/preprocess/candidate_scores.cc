@@ -156,7 +156,7 @@ ScoringPass ScoreCandidates(ModelSession& model, ModelSession* reference, const 
         if (reference) {
           const double agree = top == ref_top;
           double db = SqnrDb(scores, ref_out);
-          db = std::isfinite(db) ? std::min(db, 100.0) : (db > 0 ? 100.0 : -100.0);
+          db = CappedSqnrDb(db);
           s.agreement += agree;
           s.sqnr_db += db;
           s.boot_agreement.Add(agree, weights);

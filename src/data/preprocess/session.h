@@ -1,6 +1,8 @@
 #pragma once
 // One model ready to run on data: its interpreter, input target, expected
 // preprocessing and labels; predictions as dequantized scores.
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -87,5 +89,9 @@ std::vector<int> TopK(const std::vector<float>& scores, size_t k);
 
 // 10 log10(sum ref^2 / sum (x - ref)^2); +inf when identical.
 double SqnrDb(const std::vector<float>& x, const std::vector<float>& ref);
+
+// An SQNR as it is compared and averaged: at most 100 dB (an exact output),
+// an infinite or undefined one +-100 dB.
+inline double CappedSqnrDb(double db) { return std::isfinite(db) ? std::min(db, 100.0) : (db > 0 ? 100.0 : -100.0); }
 
 }  // namespace tfd
