@@ -81,11 +81,19 @@ Operator ReadOperator(const tflite::Operator& op, const std::vector<uint8_t>& fi
   out.inputs = ToVector(op.inputs());
   out.outputs = ToVector(op.outputs());
   out.intermediates = ToVector(op.intermediates());
-  out.options.type = op.builtin_options_type();
-  out.options.value = tflite::BuiltinOptionsUnion::UnPack(op.builtin_options(), op.builtin_options_type(), nullptr);
+  // The verifier accepts an options type whose table is absent, and the
+  // generated UnPack would read that table through a null pointer: absent
+  // options are no options (the kernels' defaults, as TFLite's parser does).
+  if (op.builtin_options() != nullptr) {
+    out.options.type = op.builtin_options_type();
+    out.options.value = tflite::BuiltinOptionsUnion::UnPack(op.builtin_options(), op.builtin_options_type(), nullptr);
+  }
   if (out.options.value == nullptr) out.options.type = tflite::BuiltinOptions::NONE;
-  out.options2.type = op.builtin_options_2_type();
-  out.options2.value = tflite::BuiltinOptions2Union::UnPack(op.builtin_options_2(), op.builtin_options_2_type(), nullptr);
+  if (op.builtin_options_2() != nullptr) {
+    out.options2.type = op.builtin_options_2_type();
+    out.options2.value =
+        tflite::BuiltinOptions2Union::UnPack(op.builtin_options_2(), op.builtin_options_2_type(), nullptr);
+  }
   if (out.options2.value == nullptr) out.options2.type = tflite::BuiltinOptions2::NONE;
   out.custom_options = ToVector(op.custom_options());
   if (op.large_custom_options_offset() > 1) {

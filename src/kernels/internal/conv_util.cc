@@ -177,7 +177,7 @@ void SymmetricQuantize(const float* values, int n, int8_t* quantized, float* sca
   *scale = range / kScale;
   const float inverse = kScale / range;
   for (int i = 0; i < n; ++i) {
-    const int32_t q = static_cast<int32_t>(qmath::Round(values[i] * inverse));
+    const int32_t q = qmath::RoundToInt32(values[i] * inverse);
     quantized[i] = static_cast<int8_t>(std::min(kScale, std::max(-kScale, q)));
   }
 }
@@ -217,7 +217,7 @@ void AsymmetricQuantize(const float* values, int n, int8_t* quantized, float* sc
   *zero_point = nudged;
   const float inverse = 1.0f / *scale;
   for (int i = 0; i < n; ++i) {
-    const int32_t q = static_cast<int32_t>(qmath::Round(static_cast<float>(nudged) + values[i] * inverse));
+    const int32_t q = qmath::RoundToInt32(static_cast<float>(nudged) + values[i] * inverse);
     quantized[i] = static_cast<int8_t>(std::min(kMax, std::max(kMin, q)));
   }
 }

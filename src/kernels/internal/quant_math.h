@@ -12,6 +12,21 @@ namespace tfd::qmath {
 inline float Round(float x) { return std::round(x); }
 inline double Round(double x) { return std::round(x); }
 
+// A float to int32 conversion defined for every value, as the runtime's own
+// conversions behave: x86's cvttss2si and the WebAssembly build's lowering
+// give INT32_MIN for NaN and for any value outside int32's range. C++ leaves
+// that undefined; TFLite reaches it on real inputs (a hybrid kernel's input
+// row whose largest value is so small that 127 / max overflows to inf).
+template <typename F>
+inline int32_t TruncateToInt32(F x) {
+  constexpr F kTwo31 = static_cast<F>(2147483648.0);
+  if (!(x >= -kTwo31 && x < kTwo31)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(x);
+}
+// TfLiteRound then the conversion above.
+inline int32_t RoundToInt32(float x) { return TruncateToInt32(Round(x)); }
+inline int32_t RoundToInt32(double x) { return TruncateToInt32(Round(x)); }
+
 // real ≈ multiplier * 2^(shift - 31), multiplier in [2^30, 2^31).
 void QuantizeMultiplier(double real, int32_t* multiplier, int* shift);
 // For real in (0, 1): shift <= 0.

@@ -8,58 +8,13 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/internal/conv_util.h"
+
 namespace tfd::seq_hybrid {
 
-// Symmetric: q = round(v * 127 / max|v|), scale max|v| / 127 (1 for an
-// all-zero vector).
-inline void SymmetricQuantize(const float* values, int size, int8_t* quantized, float* scale) {
-  const auto minmax = std::minmax_element(values, values + size);
-  const float range = std::max(std::abs(*minmax.first), std::abs(*minmax.second));
-  if (range == 0) {
-    std::memset(quantized, 0, static_cast<size_t>(size));
-    *scale = 1;
-    return;
-  }
-  *scale = range / 127;
-  const float inverse = 127 / range;
-  for (int i = 0; i < size; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(values[i] * inverse));
-    quantized[i] = static_cast<int8_t>(std::min(127, std::max(-127, q)));
-  }
-}
-
-// Asymmetric over [min(0, min v), max(0, max v)] with a nudged zero point.
-inline void AsymmetricQuantize(const float* values, int size, int8_t* quantized, float* scale, int32_t* offset) {
-  const double qmin = -128, qmax = 127;
-  const auto minmax = std::minmax_element(values, values + size);
-  const float rmin = std::min(0.0f, *minmax.first), rmax = std::max(0.0f, *minmax.second);
-  if (rmin == rmax) {
-    *scale = 0;
-    *offset = 0;
-  } else {
-    const double s = (rmax - rmin) / (qmax - qmin);
-    const double zero_point_from_min = qmin - rmin / s;
-    const double zero_point_from_max = qmax - rmax / s;
-    const double error_from_min = std::abs(qmin) + std::abs(rmin / s);
-    const double error_from_max = std::abs(qmax) + std::abs(rmax / s);
-    const double zero_point = error_from_min < error_from_max ? zero_point_from_min : zero_point_from_max;
-    int32_t nudged;
-    if (zero_point < qmin) {
-      nudged = -128;
-    } else if (zero_point > qmax) {
-      nudged = 127;
-    } else {
-      nudged = static_cast<int8_t>(std::round(zero_point));
-    }
-    *scale = static_cast<float>(s);
-    *offset = nudged;
-  }
-  const float inverse = *scale == 0 ? 0 : static_cast<float>(1.0 / *scale);
-  for (int i = 0; i < size; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(static_cast<float>(*offset) + values[i] * inverse));
-    quantized[i] = static_cast<int8_t>(std::min(127, std::max(-128, q)));
-  }
-}
+// The per-row quantization is the one the hybrid FULLY_CONNECTED and
+// BATCH_MATMUL use (TFLite shares it too): conv::SymmetricQuantize,
+// conv::AsymmetricQuantize.
 
 // Quantizes n_batch rows of n_data values each.
 struct QuantizedRows {
@@ -74,10 +29,10 @@ struct QuantizedRows {
     for (int b = 0; b < n_batch; ++b) {
       const size_t offset = static_cast<size_t>(b) * static_cast<size_t>(n_data);
       if (asymmetric) {
-        AsymmetricQuantize(data + offset, n_data, values.data() + offset, &scales[static_cast<size_t>(b)],
-                           &offsets[static_cast<size_t>(b)]);
+        conv::AsymmetricQuantize(data + offset, n_data, values.data() + offset, &scales[static_cast<size_t>(b)],
+                                 &offsets[static_cast<size_t>(b)]);
       } else {
-        SymmetricQuantize(data + offset, n_data, values.data() + offset, &scales[static_cast<size_t>(b)]);
+        conv::SymmetricQuantize(data + offset, n_data, values.data() + offset, &scales[static_cast<size_t>(b)]);
       }
     }
   }
