@@ -33,6 +33,18 @@ inline bool HaveFixtures() { return std::filesystem::is_directory(FixturesDir() 
       GTEST_SKIP() << "no Edge TPU compiler pairs at " << (::tfd::testing::FixturesDir() / "edgetpu").string(); \
   } while (0)
 
+// CI runs every test twice, in the Release build and under AddressSanitizer
+// and UBSan (scripts/test.sh), within an hour on 2 cores. A test that only
+// repeats, on more data, code paths lighter tests already take under the
+// sanitizers runs in the Release pass only; REASON says what it repeats.
+#if defined(__SANITIZE_ADDRESS__)
+#define TFD_RELEASE_PASS_ONLY(REASON) GTEST_SKIP() << "in the Release pass only (scripts/test.sh): " << REASON
+#else
+#define TFD_RELEASE_PASS_ONLY(REASON) \
+  do {                                \
+  } while (0)
+#endif
+
 inline std::string Fixture(const std::string& relative) { return (FixturesDir() / relative).string(); }
 
 inline std::vector<std::string> FilesUnder(const std::filesystem::path& root, const std::string& extension) {

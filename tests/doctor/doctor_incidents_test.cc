@@ -163,9 +163,7 @@ TEST_F(DoctorIncidents, CustomOpAndDriftedPreprocessingAreBothFound) {
 }
 
 TEST_F(DoctorIncidents, NoiseCalibrationAndDriftedPreprocessingAreBothFound) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "two MobileNet re-quantizations: in the Release pass only (scripts/test.sh), to keep CI within its hour";
-#endif
+  TFD_RELEASE_PASS_ONLY("two MobileNet re-quantizations");
   const std::string noise = NoiseCalibrated();
   const auto declared = Spec("app.json", R"({"range": [0, 1]})");
   DoctorRun r = Doctor(Quote(noise) + " --reference " + Quote(Fixture(kMobileNet)) + " " + Common() +
@@ -181,9 +179,7 @@ TEST_F(DoctorIncidents, NoiseCalibrationAndDriftedPreprocessingAreBothFound) {
 }
 
 TEST_F(DoctorIncidents, FixesWrittenClearTheCauses) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "two doctor runs with re-quantization: in the Release pass only (scripts/test.sh), to keep CI within its hour";
-#endif
+  TFD_RELEASE_PASS_ONLY("two doctor runs with re-quantization");
   // --fix writes the corrected spec and a re-quantized model (worst layers
   // kept in float until the --budget agreement is met); doctor run again
   // with them finds nothing.
@@ -265,9 +261,7 @@ TEST_F(DoctorIncidents, UntouchedResNetPairHasNoCause) {
 }
 
 TEST_F(DoctorIncidents, UntouchedMobileNetModelsHaveNoCause) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "three MobileNet models: in the Release pass only (scripts/test.sh), to keep CI within its hour";
-#endif
+  TFD_RELEASE_PASS_ONLY("three MobileNet models");
   const auto minus_one_one = Spec("app.json", R"({"range": [-1, 1]})");
   const auto pixels = Spec("app_uint8.json", R"({"range": [0, 255]})");
   for (const auto& [model, declared] : std::vector<std::pair<std::string, std::string>>{

@@ -122,9 +122,7 @@ TEST(QuantizeEqualize, KeepsTheFloatFunctionAndNarrowsChannelSpread) {
 // the Release pass).
 TEST(QuantizeEqualize, MobileNetImageNetTopOneWithinAcceptance) {
   TFD_REQUIRE_FIXTURES();
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "500 MobileNet runs per model: measured in the Release build only";
-#endif
+  TFD_RELEASE_PASS_ONLY("500 MobileNet runs per model");
   const std::string path = testing::Fixture(kMobileNet);
   const Dataset eval_half = Half(false);
   ASSERT_EQ(eval_half.items.size(), 250u);
