@@ -10,6 +10,8 @@
 # the default, draws one). FUZZ_RUNS=N stops a target after N executions
 # (offline campaigns: FUZZ_RUNS=10000000 with an 8-hour time cap). Prints
 # one line per target: executions, coverage, corpus size, result.
+# FUZZ_TIMEOUT=S (default 10) is the time one input may take: a campaign
+# niced behind other work needs more, as libFuzzer counts wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -43,7 +45,7 @@ for t in "${targets[@]}"; do
   case $t in model*) max_len=4000000 ;; *) max_len=65536 ;; esac
   set +e
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-    "$build/tests/fuzz/fuzz_$t" "$corpus" "${dirs[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$build/tests/fuzz/fuzz_$t" "$corpus" "${dirs[@]}" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
     -max_len="$max_len" -artifact_prefix="$artifacts/" -print_final_stats=1 -seed="${FUZZ_SEED:-0}" -runs="${FUZZ_RUNS:--1}" \
     >"$log" 2>&1
   rc=$?
