@@ -21,10 +21,12 @@
 #include "format/model_writer.h"
 #include "quantization_test_data.h"
 #include "quantize/calibration.h"
+#include "quantize/calibration_audit.h"
 #include "quantize/calibration_source.h"
 #include "test_support.h"
 #include "util/error.h"
 #include "util/file_io.h"
+#include "util/thread_pool.h"
 
 namespace tfd {
 namespace {
@@ -203,6 +205,68 @@ TEST(QuantizeThreads, CalibrationOnPhotosIsTheSameOnAnyThreadCount) {
   }
   // VWW, MobileNet v1 (x2), the v2 shadow, ResNet, and the MediaPipe image models.
   EXPECT_GE(calibrated, 5u);
+  std::filesystem::remove_all(dir);
+}
+
+// The calibration audit reads the samples on the item threads too (its
+// decoding is a pass of its own): the same findings and figures, bit for
+// bit, from 1 as from 2..4 threads, on photos, on random inputs and on a set
+// with repeated photos (its duplicates counted).
+TEST(QuantizeThreads, CalibrationAuditIsTheSameOnAnyThreadCount) {
+  TFD_REQUIRE_FIXTURES();
+  const auto dir = testing::TempDir("calibration-audit-threads");
+  const std::string calib = testing::ImageNetHalf(dir / "calib.csv", true, 14);
+  struct Case {
+    std::string model, data;
+    bool repeat;
+  };
+  const std::vector<Case> cases = {
+      {Fixture("models/tflite-support/mobilenet_v1_0.25_224_1_metadata_1.tflite"), calib, false},
+      {Fixture("models/mlperf-tiny/vww_96_float.tflite"), calib, true},
+      {Fixture("models/mlperf-tiny/vww_96_float.tflite"), "random", false},
+      {Fixture("models/mlperf-tiny/pretrainedResnet.tflite"), "random", true},
+  };
+  const int before = IntraOpThreads();
+  for (const Case& c : cases) {
+    quantize::CalibrationSourceOptions o;
+    o.data = c.data;
+    o.samples = 14;
+    o.seed = 4;
+    quantize::CalibrationSource src = quantize::CalibrationSamples(c.model, o);
+    std::vector<CalibrationSample> held = src.TakeSamples();
+    if (c.repeat) {
+      const std::vector<CalibrationSample> again(held.begin() + 3, held.begin() + 9);
+      held.insert(held.end(), again.begin(), again.end());
+    }
+    const Model model = LoadModel(c.model);
+    std::vector<quantize::CalibrationAudit> audits;
+    for (int threads = 1; threads <= 4; ++threads) {
+      SetIntraOpThreads(threads);
+      audits.push_back(quantize::AuditCalibration(model, quantize::InMemoryFeed(held), src.declared_range));
+    }
+    SetIntraOpThreads(before);
+    for (int threads = 2; threads <= 4; ++threads) {
+      const auto& one = audits[0];
+      const auto& many = audits[static_cast<size_t>(threads - 1)];
+      SCOPED_TRACE(fmt::format("{} on {}, {} threads", c.model, c.data, threads));
+      EXPECT_EQ(one.samples, many.samples);
+      EXPECT_EQ(one.duplicates, many.duplicates);
+      EXPECT_EQ(one.image_input, many.image_input);
+      EXPECT_TRUE(SameBits(one.neighbour_correlation, many.neighbour_correlation));
+      EXPECT_TRUE(SameBits(one.value_min, many.value_min));
+      EXPECT_TRUE(SameBits(one.value_max, many.value_max));
+      EXPECT_EQ(one.looks_like_noise, many.looks_like_noise);
+      EXPECT_EQ(one.outside_declared, many.outside_declared);
+      EXPECT_EQ(one.findings, many.findings);
+    }
+    // The figures themselves: repeats counted, photos correlate, noise does not.
+    EXPECT_EQ(audits[0].duplicates, c.repeat ? 6u : 0u) << c.model;
+    EXPECT_TRUE(audits[0].image_input);
+    if (c.data == "random")
+      EXPECT_LT(audits[0].neighbour_correlation, 0.1) << c.model;
+    else
+      EXPECT_GT(audits[0].neighbour_correlation, 0.5) << c.model;
+  }
   std::filesystem::remove_all(dir);
 }
 
