@@ -16,7 +16,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    tfd::SaveModel(tfd::MakeFloatShadow(tfd::LoadModel(argv[1])), argv[2]);
+    const tfd::Model quantized = tfd::LoadModel(argv[1]);
+    tfd::Model shadow = tfd::MakeFloatShadow(quantized);
+    // The shadow keeps the metadata, which may name associated files (a
+    // label file): without them the written file would not load.
+    shadow.associated_files = quantized.associated_files;
+    tfd::SaveModel(shadow, argv[2]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "write_float_shadow: error: %s\n", e.what());
     return 1;

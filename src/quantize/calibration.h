@@ -23,9 +23,39 @@ using SampleVisitor = std::function<void(const CalibrationSample&)>;
 struct SampleFeed {
   size_t size = 0;
   std::function<void(const SampleVisitor&)> for_each;
+  // Sample s alone (the one for_each gives s-th), to the visitor; safe to
+  // call from several threads at once. What lets samples be decoded and
+  // run on several threads; a feed without it is read on one thread.
+  std::function<void(size_t, const SampleVisitor&)> visit_one;
 };
 // A feed over samples held in memory (which must outlive it).
 SampleFeed InMemoryFeed(const std::vector<CalibrationSample>& samples);
+
+// How ProcessSamples spreads a feed: over `threads` threads (this one
+// included), the results of at most `slots` samples waiting to be folded.
+struct SamplePlan {
+  int threads = 1;
+  size_t slots = 1;
+};
+// `threads` 0: ItemThreads() (every core in the dataset commands, 1 inside
+// a worker already running items beside others). One thread for a feed
+// without visit_one, or a single sample.
+SamplePlan PlanSamples(const SampleFeed& feed, int threads);
+
+// Calls work(s, sample, worker) for every sample s of `feed`, on the
+// plan's threads (`worker` in [0, plan.threads) names the calling thread,
+// for its own interpreter and scratch), then fold(s) for s = 0, 1, ... in
+// order, one at a time, each after work(s) returned. work(s) keeps its
+// result in slot s % plan.slots, which fold(s) reads: a sample's result
+// waits at most plan.slots samples for its fold, and only the samples
+// being worked on are held, whatever the feed's size. Whatever the thread
+// count, the same folds run in the same order: results that fold
+// per-sample parts in order (floating sums) do not depend on it. If
+// samples throw (in work or in the feed), the lowest one's exception is
+// rethrown, the one one thread would have met.
+void ProcessSamples(const SampleFeed& feed, const SamplePlan& plan,
+                    const std::function<void(size_t, const CalibrationSample&, int)>& work,
+                    const std::function<void(size_t)>& fold);
 
 inline constexpr int kHistogramBins = 2048;
 
@@ -64,6 +94,9 @@ struct CalibrationOptions {
   // A second pass over the samples fills the histograms (percentile, MSE,
   // entropy).
   bool histograms = false;
+  // Threads the samples are spread over (0: ItemThreads()). The statistics
+  // are the same, bit for bit, for every count.
+  int threads = 0;
 };
 
 // Runs `model` (float activations) on every sample. tfd::Error naming the

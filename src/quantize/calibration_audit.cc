@@ -59,37 +59,68 @@ CalibrationAudit AuditCalibration(const Model& model, const SampleFeed& samples,
   // leading batch of 1 dropped, a missing channel added.
   bool first = true, image = false;
   std::vector<int32_t> shape;
+  auto learn_shape = [&](const CalibrationSample& s) {
+    if (!first || s.empty()) return;
+    const TensorData& t = s[0];
+    first = false;
+    shape = t.shape;
+    if (shape.size() == 4 && shape[0] == 1) shape.erase(shape.begin());
+    if (shape.size() == 2) shape.push_back(1);
+    image = !model.main().inputs.empty() && shape.size() == 3 && shape[0] >= 2 && shape[1] >= 2 && shape[2] >= 1 &&
+            shape[2] <= 4 && t.dtype == DType::FLOAT32;
+  };
+  // What each sample says, worked out on the sample threads (decoding is
+  // most of the cost) and folded in sample order, so that the sums are the
+  // same on any thread count.
+  struct Facts {
+    bool counted = false;  // a sample with an input
+    size_t hash = 0;
+    bool has_values = false;  // float32, at least one value
+    float min = 0, max = 0;
+    double correlation = std::nan("");
+  };
+  const SamplePlan plan = PlanSamples(samples, 0);
+  // Several threads need the first sample's shape before they start.
+  if (plan.threads > 1)
+    for (size_t s = 0; s < samples.size && first; ++s) samples.visit_one(s, learn_shape);
+  std::vector<Facts> facts(plan.slots);
+  std::vector<std::vector<float>> scratch(static_cast<size_t>(plan.threads));
   double total = 0;
   int counted = 0;
-  std::vector<float> v;
-  samples.for_each([&](const CalibrationSample& s) {
-    if (s.empty()) return;
-    const TensorData& t = s[0];
-    if (first) {
-      first = false;
-      shape = t.shape;
-      if (shape.size() == 4 && shape[0] == 1) shape.erase(shape.begin());
-      if (shape.size() == 2) shape.push_back(1);
-      image = !model.main().inputs.empty() && shape.size() == 3 && shape[0] >= 2 && shape[1] >= 2 && shape[2] >= 1 &&
-              shape[2] <= 4 && t.dtype == DType::FLOAT32;
-    }
-    if (!seen.insert(std::hash<std::string_view>()(
-                         std::string_view(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size())))
-             .second)
-      ++a.duplicates;
-    if (t.dtype != DType::FLOAT32) return;
-    v.resize(t.bytes.size() / 4);
-    std::memcpy(v.data(), t.bytes.data(), v.size() * 4);
-    for (float x : v) {
-      a.value_min = any ? std::min(a.value_min, x) : x;
-      a.value_max = any ? std::max(a.value_max, x) : x;
-      any = true;
-    }
-    if (image && v.size() == static_cast<size_t>(shape[0]) * shape[1] * shape[2]) {
-      const double r = NeighbourCorrelation(v, shape[0], shape[1], shape[2]);
-      if (std::isfinite(r)) total += r, ++counted;
-    }
-  });
+  ProcessSamples(
+      samples, plan,
+      [&](size_t s, const CalibrationSample& sample, int worker) {
+        Facts& f = facts[s % plan.slots];
+        f = Facts{};
+        if (sample.empty()) return;
+        if (plan.threads == 1) learn_shape(sample);
+        const TensorData& t = sample[0];
+        f.counted = true;
+        f.hash = std::hash<std::string_view>()(
+            std::string_view(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size()));
+        if (t.dtype != DType::FLOAT32) return;
+        std::vector<float>& v = scratch[static_cast<size_t>(worker)];
+        v.resize(t.bytes.size() / 4);
+        std::memcpy(v.data(), t.bytes.data(), v.size() * 4);
+        for (float x : v) {
+          f.min = f.has_values ? std::min(f.min, x) : x;
+          f.max = f.has_values ? std::max(f.max, x) : x;
+          f.has_values = true;
+        }
+        if (image && v.size() == static_cast<size_t>(shape[0]) * shape[1] * shape[2])
+          f.correlation = NeighbourCorrelation(v, shape[0], shape[1], shape[2]);
+      },
+      [&](size_t s) {
+        const Facts& f = facts[s % plan.slots];
+        if (!f.counted) return;
+        if (!seen.insert(f.hash).second) ++a.duplicates;
+        if (f.has_values) {
+          a.value_min = any ? std::min(a.value_min, f.min) : f.min;
+          a.value_max = any ? std::max(a.value_max, f.max) : f.max;
+          any = true;
+        }
+        if (std::isfinite(f.correlation)) total += f.correlation, ++counted;
+      });
   // Findings about the values come after the noise check's.
   std::vector<std::string> value_findings;
   if (any && declared) {

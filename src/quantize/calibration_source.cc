@@ -76,8 +76,12 @@ CalibrationSource RandomSamples(const std::string& model_path, const Calibration
     auto model = std::make_shared<Model>(session.model());
     const uint64_t seed = o.seed;
     const float l = lo, h = hi;
-    src.Stream({n, [model, seed, n, l, h](const SampleVisitor& visit) {
+    src.Stream({n,
+                [model, seed, n, l, h](const SampleVisitor& visit) {
                   for (size_t s = 0; s < n; ++s) visit(RandomSample(*model, seed, s, l, h));
+                },
+                [model, seed, l, h](size_t s, const SampleVisitor& visit) {
+                  visit(RandomSample(*model, seed, s, l, h));
                 }});
   } else {
     std::vector<CalibrationSample> samples;
@@ -180,8 +184,14 @@ CalibrationSource CalibrationSamples(const std::string& model_path, const Calibr
       std::vector<DatasetItem> items;
     };
     auto state = std::shared_ptr<State>(new State{ModelSession(model_path), spec.spec, good});
-    src.Stream({good.size(), [state, prepare](const SampleVisitor& visit) {
+    // Prepare reads the session without changing it: items may be prepared
+    // on several threads at once (visit_one).
+    src.Stream({good.size(),
+                [state, prepare](const SampleVisitor& visit) {
                   for (const auto& item : state->items) visit({prepare(state->session, state->spec, item)});
+                },
+                [state, prepare](size_t s, const SampleVisitor& visit) {
+                  visit({prepare(state->session, state->spec, state->items[s])});
                 }});
   } else {
     src.Hold(std::move(held));
