@@ -121,9 +121,10 @@ TEST_F(DoctorIncidents, NoiseCalibratedInt8RanksQuantizationFirst) {
   }
   EXPECT_GE(float16, 0.95) << t.dump(2);
   EXPECT_GE(float16, int8) << t.dump(2);
-  if (!t["recommended"].is_null())
+  if (!t["recommended"].is_null()) {
     EXPECT_NE(r.json["causes"][0]["fix"].get<std::string>().find(t["recommended"].get<std::string>()), std::string::npos)
         << r.json["causes"][0]["fix"];
+  }
 }
 
 TEST_F(DoctorIncidents, PerTensorLayerThatClipsRanksQuantizationFirst) {
