@@ -2,10 +2,7 @@
 // Hybrid (float activations, int8 weights) helpers shared by the LSTM and
 // SVDF kernels: TFLite's per-batch dynamic quantization of float vectors and
 // its int8 matrix x quantized vector product accumulated into floats.
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "kernels/internal/conv_util.h"
