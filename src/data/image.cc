@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -17,6 +18,14 @@
 #define STBI_ONLY_BMP
 #define STBI_NO_STDIO
 #define STBI_FAILURE_USERMSG
+// Zeroed allocations: stb_image 2.27 decodes a JPEG scan with a Huffman table
+// the file never defined from whatever its allocation held (found by fuzzing:
+// an index far out of bounds). Zeroed, such a table decodes as zeros: the
+// file is refused or read as a wrong picture, as other damage to the
+// entropy-coded data is, but never from memory the decoder did not write.
+#define STBI_MALLOC(size) std::calloc(1, size)
+#define STBI_REALLOC(p, size) std::realloc(p, size)
+#define STBI_FREE(p) std::free(p)
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"

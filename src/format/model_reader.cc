@@ -7,6 +7,7 @@
 #include "format/associated_files.h"
 #include "format/metadata.h"
 #include "format/model_verifier.h"
+#include "format/vector_alignment.h"
 #include "util/error.h"
 #include "util/file_io.h"
 
@@ -172,6 +173,9 @@ Model ReadModel(const std::vector<uint8_t>& bytes, const std::string& source) {
   flatbuffers::Verifier verifier(bytes.data(), fb_size, /*max_depth=*/64, /*max_tables=*/100'000'000);
   if (!tflite::VerifyModelBuffer(verifier))
     Fail("{}: corrupt or truncated TFLite model (flatbuffer verification failed)", source);
+  if (auto at = FindMisalignedVector(bytes.data(), bytes.data() + flatbuffers::ReadScalar<flatbuffers::uoffset_t>(bytes.data()),
+                                     tflite::ModelTypeTable()))
+    Fail("{}: corrupt TFLite model (a vector of 8-byte numbers at byte {} is not 8-byte aligned)", source, *at);
   const tflite::Model* fb = tflite::GetModel(bytes.data());
 
   Model model;

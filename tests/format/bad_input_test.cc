@@ -1,8 +1,10 @@
 // Broken files never crash the reader: each is refused with a tfd::Error
 // (one line), or, when the damage left the model intact, read unchanged.
+#include <cstring>
 #include <random>
 
 #include "format/model_reader.h"
+#include "tflite_model_generated.h"
 #include "test_support.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -24,6 +26,46 @@ void ExpectRefused(const std::vector<uint8_t>& bytes, const std::string& what) {
 }
 
 TEST(BadInput, EmptyFile) { ExpectRefused({}, "empty file"); }
+
+// A model whose one tensor has zero points {1, 0} (int64), then the offset to
+// that vector moved 4 bytes on: the verifier still accepts it (a 1-element
+// vector whose length is the low half of the first zero point), but its
+// element now starts 4 bytes off an 8-byte boundary.
+TEST(BadInput, MisalignedInt64VectorIsRefused) {
+  tflite::ModelT m;
+  m.version = 3;
+  m.buffers.push_back(std::make_unique<tflite::BufferT>());
+  auto sg = std::make_unique<tflite::SubGraphT>();
+  auto t = std::make_unique<tflite::TensorT>();
+  t->shape = {2};
+  t->type = tflite::TensorType::INT8;
+  t->quantization = std::make_unique<tflite::QuantizationParametersT>();
+  t->quantization->scale = {0.5f, 0.25f};
+  t->quantization->zero_point = {1, 0};
+  sg->tensors.push_back(std::move(t));
+  m.subgraphs.push_back(std::move(sg));
+  flatbuffers::FlatBufferBuilder fbb;
+  tflite::FinishModelBuffer(fbb, tflite::Model::Pack(fbb, &m));
+  std::vector<uint8_t> bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  ReadModel(bytes, "aligned");  // the untouched model reads
+
+  const auto* q = tflite::GetModel(bytes.data())->subgraphs()->Get(0)->tensors()->Get(0)->quantization();
+  const uint8_t* field = reinterpret_cast<const flatbuffers::Table*>(q)->GetAddressOf(
+      tflite::QuantizationParameters::VT_ZERO_POINT);
+  ASSERT_NE(field, nullptr);
+  const size_t at = static_cast<size_t>(field - bytes.data());
+  uint32_t offset;
+  std::memcpy(&offset, &bytes[at], 4);
+  offset += 4;
+  std::memcpy(&bytes[at], &offset, 4);
+  try {
+    ReadModel(bytes, "shifted.tflite");
+    FAIL() << "a misaligned int64 vector was read";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), fmt::format("shifted.tflite: corrupt TFLite model (a vector of 8-byte numbers at byte {} "
+                                       "is not 8-byte aligned)", at + offset + 4).c_str());
+  }
+}
 
 TEST(BadInput, JpegImage) {
   TFD_REQUIRE_FIXTURES();
