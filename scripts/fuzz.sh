@@ -39,6 +39,7 @@ for t in "${targets[@]}"; do
   corpus=$build/corpus/$t
   artifacts=$build/artifacts/$t
   mkdir -p "$corpus" "$artifacts"
+  rm -f "$artifacts"/*  # only this run's findings are copied to the regressions
   dirs=()
   for d in $(seeds "$t"); do [ -d "$d" ] && dirs+=("$d"); done
   log=$build/fuzz_$t.log

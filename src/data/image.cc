@@ -55,14 +55,18 @@ const char* FormatOf(const std::vector<uint8_t>& b) {
   return nullptr;
 }
 
-// Debian's stb_image writes past its Huffman size table when a JPEG's DHT
-// segment declares more than 256 codes (found by tests/fuzz/image_fuzz.cc).
-// Walk the JPEG's segments and refuse such a table before stb sees it: DHT
-// segments may come before the first scan or between scans, so entropy-coded
-// data after each SOS is skipped to the next real marker, and bytes between
-// segments are skipped as stb skips them (a table hidden after padding
-// overflowed it too).
+// Two ways Debian's stb_image (2.27) misreads a JPEG's Huffman tables, both
+// found by tests/fuzz/image_fuzz.cc: it writes past its size table when a DHT
+// segment declares more than 256 codes, and it decodes a scan with a table no
+// DHT segment defined from memory it never wrote (libjpeg would fall back to
+// the standard tables; stb has none). Walk the JPEG's segments and refuse both
+// before stb sees them: DHT segments may come before the first scan or
+// between scans, so entropy-coded data after each SOS is skipped to the next
+// real marker, and bytes between segments are skipped as stb skips them (a
+// table hidden after padding overflowed it too).
 std::optional<std::string> BadJpegHuffmanTable(const std::vector<uint8_t>& b) {
+  bool defined[2][4] = {};  // [DC, AC][table id], as DHT segments define them
+  bool progressive = false;
   size_t i = 2;  // after SOI
   while (i + 4 <= b.size()) {
     if (b[i] != 0xFF) {  // padding between segments: stb scans past it to the next marker, so do we
@@ -88,7 +92,25 @@ std::optional<std::string> BadJpegHuffmanTable(const std::vector<uint8_t>& b) {
         size_t codes = 0;
         for (size_t k = 1; k <= 16; ++k) codes += b[p + k];
         if (codes > 256) return fmt::format("a Huffman table declares {} codes (at most 256)", codes);
+        if ((b[p] >> 4) < 2 && (b[p] & 15) < 4) defined[b[p] >> 4][b[p] & 15] = true;
         p += 17 + codes;
+      }
+    }
+    if (marker == 0xC2) progressive = true;
+    if (marker == 0xDA && start < end) {
+      // Which tables the scan decodes with: a baseline scan both per
+      // component; a progressive one its DC table on a first DC scan and
+      // its AC table on an AC scan (a DC refinement reads raw bits).
+      size_t components = b[start], spectral = start + 1 + 2 * components;
+      if (spectral + 2 < end) {
+        bool dc_first = b[spectral] == 0 && (b[spectral + 2] >> 4) == 0, ac = b[spectral] > 0;
+        for (size_t k = 0; k < components; ++k) {
+          uint8_t tables = b[start + 2 + 2 * k];
+          if ((!progressive || dc_first) && (tables >> 4) < 4 && !defined[0][tables >> 4])
+            return fmt::format("a scan decodes with DC Huffman table {}, which the file never defines", tables >> 4);
+          if ((!progressive || ac) && (tables & 15) < 4 && !defined[1][tables & 15])
+            return fmt::format("a scan decodes with AC Huffman table {}, which the file never defines", tables & 15);
+        }
       }
     }
     i = i + 2 + length;

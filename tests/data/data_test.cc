@@ -11,6 +11,7 @@
 #include "data/preprocess/evaluate.h"
 #include "data/wav.h"
 #include "test_support.h"
+#include "util/file_io.h"
 #include "util/error.h"
 
 namespace tfd {
@@ -110,6 +111,34 @@ TEST(ImageDecodeTest, BadFilesNameTheFile) {
     }
   }
   fs::remove_all(dir);
+}
+
+// stb_image would decode a scan on a Huffman table the file never defines
+// from memory it never wrote; the decoder refuses such a file by name.
+TEST(ImageDecodeTest, JpegWithoutHuffmanTablesIsRefused) {
+  TFD_REQUIRE_FIXTURES();
+  std::vector<uint8_t> jpeg = ReadFileBytes(Fixture("images/burger.jpg"));
+  DecodeImageBytes(jpeg, "burger.jpg");
+  // Drop every DHT segment before the first scan (the segments before SOS
+  // all carry a 2-byte length after their marker).
+  std::vector<uint8_t> stripped(jpeg.begin(), jpeg.begin() + 2);
+  size_t i = 2, dropped = 0;
+  while (i + 4 <= jpeg.size() && jpeg[i + 1] != 0xDA) {
+    size_t length = static_cast<size_t>(jpeg[i + 2]) << 8 | jpeg[i + 3];
+    if (jpeg[i + 1] == 0xC4) ++dropped;
+    else stripped.insert(stripped.end(), jpeg.begin() + static_cast<std::ptrdiff_t>(i),
+                         jpeg.begin() + static_cast<std::ptrdiff_t>(i + 2 + length));
+    i += 2 + length;
+  }
+  ASSERT_GT(dropped, 0u);
+  stripped.insert(stripped.end(), jpeg.begin() + static_cast<std::ptrdiff_t>(i), jpeg.end());
+  try {
+    DecodeImageBytes(stripped, "no-tables.jpg");
+    FAIL() << "decoded a JPEG with no Huffman tables";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "no-tables.jpg: cannot decode JPEG image (a scan decodes with DC Huffman table 0, which "
+                           "the file never defines)");
+  }
 }
 
 TEST(WavTest, FixtureAndBadFormats) {
