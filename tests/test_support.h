@@ -38,8 +38,10 @@ inline bool HaveFixtures() { return std::filesystem::is_directory(FixturesDir() 
 // repeats, on more data, code paths lighter tests already take under the
 // sanitizers runs in the Release pass only; REASON says what it repeats.
 #if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitized = true;
 #define TFD_RELEASE_PASS_ONLY(REASON) GTEST_SKIP() << "in the Release pass only (scripts/test.sh): " << REASON
 #else
+inline constexpr bool kSanitized = false;
 #define TFD_RELEASE_PASS_ONLY(REASON) \
   do {                                \
   } while (0)

@@ -17,6 +17,7 @@
 #include "kernels/internal/activation.h"
 #include "kernels/internal/shape_util.h"
 #include "kernels/internal/xnnpack.h"
+#include "kernels/internal/quant_math.h"
 
 namespace tfd {
 namespace {
@@ -103,7 +104,7 @@ template <typename T>
 void Requantize(const T* src, T* dst, int64_t count, float scale, float bias, int32_t zero_point) {
   for (int64_t j = 0; j < count; ++j) {
     const float real = static_cast<float>(src[j]) * scale + bias;
-    const int32_t value = static_cast<int32_t>(std::round(real)) + zero_point;
+    const int32_t value = qmath::WrappingAdd(qmath::RoundToInt32(real), zero_point);
     dst[j] = qmath::Clamp<T>(value, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
   }
 }

@@ -19,6 +19,7 @@
 #include "kernels/internal/act_common.h"
 #include "kernels/internal/act_lut.h"
 #include "kernels/internal/xnnpack_f32.h"
+#include "kernels/internal/quant_math.h"
 
 namespace tfd {
 namespace {
@@ -102,9 +103,9 @@ void EvalFloat(KernelContext& ctx, const SoftmaxState& s) {
 template <typename Out>
 int32_t QuantizeProbability(float p, int32_t zero_point) {
   if constexpr (std::is_same_v<Out, uint8_t>) {
-    return static_cast<int32_t>(p + 0.5f) + zero_point;
+    return qmath::WrappingAdd(qmath::TruncateToInt32(p + 0.5f), zero_point);
   } else {
-    return static_cast<int32_t>(std::round(p)) + zero_point;
+    return qmath::WrappingAdd(qmath::RoundToInt32(p), zero_point);
   }
 }
 

@@ -9,6 +9,7 @@
 // int16 requires equal quantization and adds like int8.
 #include <cmath>
 
+#include "kernels/internal/quant_math.h"
 #include "kernels/internal/shape_reduce.h"
 
 namespace tfd {
@@ -61,7 +62,10 @@ void EvalRescaled(const RuntimeTensor& in, RuntimeTensor& out, const SumState& s
   const float bias = static_cast<float>(-in.zero_point()) * scale * static_cast<float>(s.layout.reduced_count);
   T* dst = out.As<T>();
   for (size_t o = 0; o < sums.size(); ++o) {
-    const int32_t value = static_cast<int32_t>(std::round(static_cast<float>(sums[o]) * scale + bias)) + out.zero_point();
+    // An output scale far below the input's takes the value out of int32:
+    // converted and offset as the runtime's x86 and WebAssembly builds do.
+    const int32_t value =
+        qmath::WrappingAdd(qmath::RoundToInt32(static_cast<float>(sums[o]) * scale + bias), out.zero_point());
     dst[o] = static_cast<T>(value);
   }
 }

@@ -100,4 +100,19 @@ void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& bytes) 
   }
 }
 
+ScopedTempDir::ScopedTempDir(const std::string& prefix) {
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string pattern = (base / (prefix + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    Fail("cannot create a temporary folder in {} ({})", base.string(), std::strerror(errno));
+  path_ = pattern;
+}
+
+ScopedTempDir::~ScopedTempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
 }  // namespace tfd

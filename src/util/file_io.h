@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,21 @@ bool IsInputFile(const std::string& path);
 // Remember `path` as an input without reading it through ReadFileBytes (a
 // dataset folder's files that are read later, or by a library).
 void NoteInputFile(const std::string& path);
+
+// A new folder under the system's temporary directory with a name no other
+// process holds and only this user may enter (mkdtemp), removed with all it
+// holds when this goes out of scope: intermediate files (a scheme's model
+// before it is measured) cannot collide with another run's or be planted.
+class ScopedTempDir {
+ public:
+  explicit ScopedTempDir(const std::string& prefix);
+  ~ScopedTempDir();
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace tfd

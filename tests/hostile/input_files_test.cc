@@ -138,5 +138,24 @@ TEST(InputFiles, AKilledWriteLeavesNoPartialFile) {
   fs::remove_all(dir);
 }
 
+// Intermediate files go to a folder of their own: a fresh name each time
+// (not the process id another run, or a planted link, could hold), private
+// to the user, gone with its contents when the work is done.
+TEST(TempFolders, FreshPrivateAndRemoved) {
+  fs::path first, second;
+  {
+    const ScopedTempDir a("tfd-test-scoped"), b("tfd-test-scoped");
+    first = a.path();
+    second = b.path();
+    EXPECT_NE(first, second);
+    EXPECT_TRUE(fs::is_directory(first));
+    EXPECT_EQ(fs::status(first).permissions() & fs::perms::all, fs::perms::owner_all);
+    fs::create_directories(first / "sub");
+    std::ofstream(first / "sub" / "model.tflite") << "bytes";
+  }
+  EXPECT_FALSE(fs::exists(first));
+  EXPECT_FALSE(fs::exists(second));
+}
+
 }  // namespace
 }  // namespace tfd

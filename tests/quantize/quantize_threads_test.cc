@@ -146,11 +146,7 @@ std::vector<std::string> FloatInputModels(const std::filesystem::path& dir) {
 // of over 1 MB and all seeds but one are left to the Release pass: the small
 // models take the same threading and folding code.
 bool IsLarge(const std::string& path) { return std::filesystem::file_size(path) > 1'000'000; }
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+using testing::kSanitized;
 bool IsHuge(const std::string& path) { return std::filesystem::file_size(path) > (kSanitized ? 1'000'000 : 20'000'000); }
 
 TEST(QuantizeThreads, CalibrationOnRandomInputsIsTheSameOnAnyThreadCount) {

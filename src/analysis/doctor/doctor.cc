@@ -1,7 +1,5 @@
 #include "analysis/doctor/doctor.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -16,6 +14,7 @@
 #include "analysis/doctor/ranking.h"
 #include "data/dataset.h"
 #include "util/error.h"
+#include "util/file_io.h"
 
 namespace tfd::doctor {
 namespace {
@@ -40,14 +39,6 @@ class StepTimer {
 std::optional<tradeoffs::TradeoffsResult> MeasureSchemes(const DoctorRequest& rq, const ModelSession& reference,
                                                          const Dataset& data, bool class_scores,
                                                          DoctorResult& result) {
-  const auto dir = std::filesystem::temp_directory_path() / fmt::format("tflite-doctor-schemes-{}", ::getpid());
-  struct Remove {
-    std::filesystem::path p;
-    ~Remove() {
-      std::error_code ec;
-      std::filesystem::remove_all(p, ec);
-    }
-  } remove{dir};
   tradeoffs::TradeoffsRequest t;
   t.model = rq.reference;
   t.dataset = &data;
@@ -62,11 +53,12 @@ std::optional<tradeoffs::TradeoffsResult> MeasureSchemes(const DoctorRequest& rq
   t.budget = class_scores ? tradeoffs::MakeBudget(rq.budget.value_or(0.99), 0, rq.budget.has_value(), false)
                           : tradeoffs::MakeBudget(0, 30, false, true);
   if (!class_scores) t.budget.given = false;
-  t.out_dir = dir.string();
   t.rules_dir = rq.rules_dir;
   t.latency_runs = 1;
   if (rq.progress) t.progress = rq.progress("schemes");
   try {
+    const ScopedTempDir dir("tflite-doctor-schemes");
+    t.out_dir = dir.path().string();
     tradeoffs::TradeoffsResult r = tradeoffs::RunTradeoffs(t);
     for (auto& row : r.rows) row.file.clear();  // removed with the folder
     return r;

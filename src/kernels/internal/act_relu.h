@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "kernels/internal/act_common.h"
+#include "kernels/internal/quant_math.h"
 
 namespace tfd::act {
 
@@ -48,9 +49,9 @@ inline void PrepareRelu(KernelContext& ctx, const ReluBounds& bounds) {
     const IntRange range = QuantizedRange(out.dtype);
     const int32_t zp = out.zero_point();
     const float scale = out.scale();
-    state->clamp.min = std::max(range.min, zp + static_cast<int32_t>(std::round(bounds.min / scale)));
-    state->clamp.max = std::isinf(bounds.max) ? range.max
-                                              : std::min(range.max, zp + static_cast<int32_t>(std::round(bounds.max / scale)));
+    auto quantize = [&](float bound) { return qmath::WrappingAdd(zp, qmath::RoundToInt32(bound / scale)); };
+    state->clamp.min = std::max(range.min, quantize(bounds.min));
+    state->clamp.max = std::isinf(bounds.max) ? range.max : std::min(range.max, quantize(bounds.max));
   }
   ctx.state = std::move(state);
 }

@@ -46,7 +46,16 @@ inline QuantRange QuantActivationRange(const KernelContext& ctx, Activation act,
   }
   const float scale = output.scale();
   const int32_t zero_point = output.zero_point();
-  auto quantize = [&](float f) { return zero_point + static_cast<int32_t>(qmath::Round(f / scale)); };
+  // A tiny output scale takes f / scale out of int32, and TFLite refuses the
+  // node (its check compares with INT32_MAX as a float, 2^31, which passes
+  // and converts, as x86 and WebAssembly do, to INT32_MIN; the zero point
+  // then wraps).
+  auto quantize = [&](float f) {
+    const float q = qmath::Round(f / scale);
+    if (!(q >= -2147483648.0f && q <= 2147483648.0f))
+      ctx.Fail("fused activation bound {} is {} at the output's scale {}: outside int32", f, q, scale);
+    return qmath::WrappingAdd(zero_point, qmath::TruncateToInt32(q));
+  };
   switch (act) {
     case Activation::NONE: return {qmin, qmax};
     case Activation::RELU: return {std::max(qmin, quantize(0.0f)), qmax};

@@ -26,6 +26,12 @@ inline int32_t TruncateToInt32(F x) {
 // TfLiteRound then the conversion above.
 inline int32_t RoundToInt32(float x) { return TruncateToInt32(Round(x)); }
 inline int32_t RoundToInt32(double x) { return TruncateToInt32(Round(x)); }
+// a + b wrapping on overflow, as the runtime's two's-complement add does: a
+// zero point added to the INT32_MIN of an out-of-range conversion above must
+// not be signed overflow.
+inline int32_t WrappingAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
 
 // real ≈ multiplier * 2^(shift - 31), multiplier in [2^30, 2^31).
 void QuantizeMultiplier(double real, int32_t* multiplier, int* shift);
