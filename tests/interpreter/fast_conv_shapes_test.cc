@@ -5,7 +5,8 @@
 // profiles, every input byte drawn over the whole range (floats: many
 // exponents, signed zeros, infinities, NaN, subnormals), several seeds, and
 // inputs at both ends of the range: the outputs are equal byte for byte, with the
-// AVX-512 path, the portable one and 3 threads.
+// CPU's best tier (AVX-512), the AVX2 one (every input), the portable one and
+// 3 threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -17,6 +18,7 @@
 #include "interpreter/interpreter.h"
 #include "kernel_test_util.h"
 #include "kernels/internal/conv_util.h"
+#include "simd_tier.h"
 #include "util/thread_pool.h"
 
 namespace tfd {
@@ -160,11 +162,6 @@ std::vector<uint8_t> RunConv(const Model& m, Arithmetic a, bool exact_only, cons
   return {interp.output(0).data, interp.output(0).data + interp.output(0).bytes};
 }
 
-struct ForcePortable {
-  ForcePortable() { setenv("TFLITE_DOCTOR_SIMD", "portable", 1); }
-  ~ForcePortable() { unsetenv("TFLITE_DOCTOR_SIMD"); }
-};
-
 TEST(FastConvShapes, EveryGeometryEqualToExactKernels) {
   std::mt19937 rng(2026);
   const int kChannels[] = {1, 2, 3, 4, 5, 8, 12, 16, 17, 24, 32, 40};
@@ -218,12 +215,16 @@ TEST(FastConvShapes, EveryGeometryEqualToExactKernels) {
         const auto want = RunConv(m, a, true, inputs[i]);
         const std::string what = std::string(ArithmeticName(a)) + " input " + std::to_string(i);
         ASSERT_TRUE(SameOutputs(RunConv(m, a, false, inputs[i]), want, g.dtype)) << what;
+        {
+          testing::ScopedSimdTier avx2("avx2");
+          ASSERT_TRUE(SameOutputs(RunConv(m, a, false, inputs[i]), want, g.dtype)) << what << ", avx2";
+        }
         if (i == 0) {
           SetIntraOpThreads(3);
           const auto threaded = RunConv(m, a, false, inputs[i]);
           SetIntraOpThreads(1);
           ASSERT_TRUE(SameOutputs(threaded, want, g.dtype)) << what << ", 3 threads";
-          ForcePortable portable;
+          testing::ScopedSimdTier portable("portable");
           ASSERT_TRUE(SameOutputs(RunConv(m, a, false, inputs[i]), want, g.dtype)) << what << ", portable";
         }
         ++compared;
@@ -252,8 +253,10 @@ TEST(FastConvShapes, PointwiseFloatSeesSignedZerosAsTheExactKernels) {
   for (Arithmetic a : {Arithmetic::kReference, Arithmetic::kXnnpack}) {
     const auto want = RunConv(model, a, true, in);
     EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a);
-    ForcePortable portable;
-    EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a) << ", portable";
+    for (const char* tier : testing::kForcedSimdTiers) {
+      testing::ScopedSimdTier forced(tier);
+      EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a) << ", " << tier;
+    }
   }
 }
 
