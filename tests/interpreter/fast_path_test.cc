@@ -117,7 +117,8 @@ TEST(FastPath, EveryFixtureModelEveryTensorEqualToReferenceKernels) {
 }
 
 // Rows split between threads: every tensor as with one thread, for the
-// models whose convolutions are large enough to be split.
+// models whose convolutions are large enough to be split; 3 threads with
+// the AVX2 tier forced too.
 TEST(FastPath, ThreadCountDoesNotChangeAnyTensor) {
   TFD_REQUIRE_FIXTURES();
   for (const char* rel : {"models/coral/mobilenet_v2_1.0_224_quant.tflite", "models/mlperf-tiny/vww_96_int8.tflite",
@@ -131,8 +132,14 @@ TEST(FastPath, ThreadCountDoesNotChangeAnyTensor) {
       const Tensors one = RunAll(m, a, false, sets.at(0).arrays);
       SetIntraOpThreads(3);
       const Tensors three = RunAll(m, a, false, sets.at(0).arrays);
+      Tensors three_avx2;
+      {
+        testing::ScopedSimdTier avx2("avx2");
+        three_avx2 = RunAll(m, a, false, sets.at(0).arrays);
+      }
       SetIntraOpThreads(1);
       ExpectSame(one, three, std::string(ArithmeticName(a)) + ", 3 threads");
+      ExpectSame(one, three_avx2, std::string(ArithmeticName(a)) + ", 3 threads, avx2");
     }
   }
 }
