@@ -4,6 +4,7 @@
 
 #include "kernel_test_util.h"
 #include "kernels/internal/shape_test_util.h"
+#include "simd_tier.h"
 #include "util/thread_pool.h"
 #include "xnnpack_test_util.h"
 
@@ -217,8 +218,8 @@ TEST(ResizeBilinear, XnnpackProfileMatchesTfliteRuntimeExactly) {
 // batches of 2, every flag; 8-bit over the whole range (five seeds, plus
 // every input at its minimum and maximum), float32 on five seeds and on
 // inputs mixing +-0, +-inf, NaN, subnormals and the largest floats; with the
-// AVX-512 lanes, the portable path and three threads. Every output byte
-// equal.
+// AVX-512 lanes, the AVX2 ones (8-bit; float runs portable there), the
+// portable path and three threads. Every output byte equal.
 TEST(ResizeBilinear, XnnpackFastKernelEqualsExactKernel) {
   struct Config {
     std::vector<int32_t> in;
@@ -266,10 +267,10 @@ TEST(ResizeBilinear, XnnpackFastKernelEqualsExactKernel) {
           const auto threaded = RunFast(m, in);
           SetIntraOpThreads(1);
           ASSERT_TRUE(testing::SameOutputs(threaded[0].bytes, exact[0].bytes, t)) << what << ", 3 threads";
-          setenv("TFLITE_DOCTOR_SIMD", "portable", 1);
-          const auto portable = RunFast(m, in);
-          unsetenv("TFLITE_DOCTOR_SIMD");
-          ASSERT_TRUE(testing::SameOutputs(portable[0].bytes, exact[0].bytes, t)) << what << ", portable";
+          for (const char* tier : testing::kForcedSimdTiers) {
+            testing::ScopedSimdTier forced(tier);
+            ASSERT_TRUE(testing::SameOutputs(RunFast(m, in)[0].bytes, exact[0].bytes, t)) << what << ", " << tier;
+          }
           ++compared;
         }
       }

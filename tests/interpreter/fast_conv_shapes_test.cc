@@ -1,11 +1,13 @@
 // The fast CONV_2D and DEPTHWISE_CONV_2D kernels (8-bit and float32)
 // against the exact ones on many random geometries (batch, size, channels 1..40 including the
 // 1, 2, 4, 8 that depthwise packs several pixels per vector, filter sizes,
-// strides, dilations, padding, activations), int8, uint8 and float32, both
+// strides, dilations, padding, activations), int8 (weights per channel and
+// per tensor), uint8 and float32, both
 // profiles, every input byte drawn over the whole range (floats: many
 // exponents, signed zeros, infinities, NaN, subnormals), several seeds, and
 // inputs at both ends of the range: the outputs are equal byte for byte, with the
-// AVX-512 path, the portable one and 3 threads.
+// CPU's best tier (AVX-512), the AVX2 one (every input), the portable one and
+// 3 threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -17,6 +19,7 @@
 #include "interpreter/interpreter.h"
 #include "kernel_test_util.h"
 #include "kernels/internal/conv_util.h"
+#include "simd_tier.h"
 #include "util/thread_pool.h"
 
 namespace tfd {
@@ -35,6 +38,7 @@ struct Geometry {
   int batch = 1, in_h = 1, in_w = 1, in_c = 1, out_c = 1, fh = 1, fw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
   P padding = P::SAME;
   A act = A::NONE;
+  bool per_tensor = false;  // int8 weights: one scale (uint8's always are)
   int out_h() const { return conv::OutputSize(padding, in_h, fh, sh, dh); }
   int out_w() const { return conv::OutputSize(padding, in_w, fw, sw, dw); }
   std::string Describe() const {
@@ -43,7 +47,7 @@ struct Geometry {
            std::to_string(out_c) + " filter " + std::to_string(fh) + "x" + std::to_string(fw) + " stride " +
            std::to_string(sh) + "," + std::to_string(sw) + " dilation " + std::to_string(dh) + "," +
            std::to_string(dw) + (padding == P::SAME ? " same" : " valid") + " act " +
-           std::to_string(static_cast<int>(act));
+           std::to_string(static_cast<int>(act)) + (per_tensor ? " per-tensor" : "");
   }
 };
 
@@ -122,13 +126,19 @@ Model Build(const Geometry& g, std::mt19937& rng) {
   for (auto& w : weights) w = static_cast<uint8_t>(rng());
   if (is_signed) {
     // int8 weights: symmetric per channel (zero point 0, -128 excluded as
-    // the converter writes them), along the output channels.
+    // the converter writes them), along the output channels, or per tensor.
     for (auto& w : weights)
       if (w == 0x80) w = 0x81;
+    if (g.per_tensor) w_scales.assign(w_scales.size(), w_scales[0]);
     TensorSpec f{DType::INT8, filter_shape};
-    f.scales = w_scales;
-    f.zero_points.assign(w_scales.size(), 0);
-    f.axis = g.depthwise ? 3 : 0;
+    if (g.per_tensor) {
+      f.scale = w_scales[0];
+      f.zero_point = 0;
+    } else {
+      f.scales = w_scales;
+      f.zero_points.assign(w_scales.size(), 0);
+      f.axis = g.depthwise ? 3 : 0;
+    }
     m.ConstBytes(f, weights);
   } else {
     m.ConstBytes({DType::UINT8, filter_shape, w_scales[0], static_cast<int64_t>(rng() % 256)}, weights);
@@ -136,7 +146,7 @@ Model Build(const Geometry& g, std::mt19937& rng) {
   std::vector<int32_t> bias(static_cast<size_t>(g.out_c));
   for (auto& b : bias) b = static_cast<int32_t>(rng() % 40001) - 20000;
   TensorSpec bspec{DType::INT32, {g.out_c}};
-  if (is_signed) {
+  if (is_signed && !g.per_tensor) {
     for (float s : w_scales) bspec.scales.push_back(in_scale * s);
     bspec.zero_points.assign(w_scales.size(), 0);
   } else {
@@ -160,11 +170,6 @@ std::vector<uint8_t> RunConv(const Model& m, Arithmetic a, bool exact_only, cons
   return {interp.output(0).data, interp.output(0).data + interp.output(0).bytes};
 }
 
-struct ForcePortable {
-  ForcePortable() { setenv("TFLITE_DOCTOR_SIMD", "portable", 1); }
-  ~ForcePortable() { unsetenv("TFLITE_DOCTOR_SIMD"); }
-};
-
 TEST(FastConvShapes, EveryGeometryEqualToExactKernels) {
   std::mt19937 rng(2026);
   const int kChannels[] = {1, 2, 3, 4, 5, 8, 12, 16, 17, 24, 32, 40};
@@ -173,6 +178,7 @@ TEST(FastConvShapes, EveryGeometryEqualToExactKernels) {
     Geometry g;
     g.depthwise = trial % 2 == 0;
     g.dtype = trial % 6 < 2 ? DType::INT8 : trial % 6 < 4 ? DType::UINT8 : DType::FLOAT32;
+    g.per_tensor = g.dtype == DType::INT8 && trial / 6 % 2 == 1;
     g.batch = 1 + static_cast<int>(rng() % 2);
     g.in_h = 1 + static_cast<int>(rng() % 13);
     g.in_w = 1 + static_cast<int>(rng() % 21);
@@ -218,12 +224,16 @@ TEST(FastConvShapes, EveryGeometryEqualToExactKernels) {
         const auto want = RunConv(m, a, true, inputs[i]);
         const std::string what = std::string(ArithmeticName(a)) + " input " + std::to_string(i);
         ASSERT_TRUE(SameOutputs(RunConv(m, a, false, inputs[i]), want, g.dtype)) << what;
+        {
+          testing::ScopedSimdTier avx2("avx2");
+          ASSERT_TRUE(SameOutputs(RunConv(m, a, false, inputs[i]), want, g.dtype)) << what << ", avx2";
+        }
         if (i == 0) {
           SetIntraOpThreads(3);
           const auto threaded = RunConv(m, a, false, inputs[i]);
           SetIntraOpThreads(1);
           ASSERT_TRUE(SameOutputs(threaded, want, g.dtype)) << what << ", 3 threads";
-          ForcePortable portable;
+          testing::ScopedSimdTier portable("portable");
           ASSERT_TRUE(SameOutputs(RunConv(m, a, false, inputs[i]), want, g.dtype)) << what << ", portable";
         }
         ++compared;
@@ -252,8 +262,10 @@ TEST(FastConvShapes, PointwiseFloatSeesSignedZerosAsTheExactKernels) {
   for (Arithmetic a : {Arithmetic::kReference, Arithmetic::kXnnpack}) {
     const auto want = RunConv(model, a, true, in);
     EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a);
-    ForcePortable portable;
-    EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a) << ", portable";
+    for (const char* tier : testing::kForcedSimdTiers) {
+      testing::ScopedSimdTier forced(tier);
+      EXPECT_EQ(RunConv(model, a, false, in), want) << ArithmeticName(a) << ", " << tier;
+    }
   }
 }
 

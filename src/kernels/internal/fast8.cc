@@ -14,18 +14,25 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #define TFD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
+#define TFD_AVX2 __attribute__((target("avx2")))
 
 namespace tfd::fast8 {
 
 Isa SelectIsa() {
   const char* env = std::getenv("TFLITE_DOCTOR_SIMD");
-  if (env != nullptr && std::string(env) == "portable") return Isa::kPortable;
+  const std::string forced = env != nullptr ? env : "";
+  if (forced == "portable") return Isa::kPortable;
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("avx512vnni"))
-    return Isa::kAvx512Vnni;
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                      __builtin_cpu_supports("avx512vnni");
+  const bool avx2 = __builtin_cpu_supports("avx2");
+  // A forced tier the CPU lacks falls to the best one below it (never an
+  // illegal instruction); any other value is ignored, as "portable" was
+  // the only one read before.
+  if (avx512 && forced != "avx2") return Isa::kAvx512Vnni;
+  if (avx2) return Isa::kAvx2;
 #endif
   return Isa::kPortable;
 }
@@ -135,6 +142,81 @@ TFD_AVX512 inline void Store16(__m512i acc, const Requant& r, int c, uint8_t* ou
   _mm_mask_storeu_epi8(out, static_cast<__mmask16>(count >= 16 ? 0xFFFF : (1u << count) - 1), bytes);
 }
 
+// The same two requantizations in 8 AVX2 lanes. AVX2 has no 64-bit
+// arithmetic shift: bits 31..62 of a 64-bit lane are the same after a
+// logical one, and the high multiply's result lies in them.
+TFD_AVX2 inline __m256i HighMul64Avx2(__m256i a, __m256i b) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i p = _mm256_mul_epi32(a, b);
+  const __m256i neg = _mm256_cmpgt_epi64(zero, p);
+  __m256i v = _mm256_add_epi64(
+      p, _mm256_blendv_epi8(_mm256_set1_epi64x(1LL << 30), _mm256_set1_epi64x(1 - (1LL << 30)), neg));
+  // (v + 2^31 - 1) >> 31 for negative v: the division truncates toward zero.
+  v = _mm256_add_epi64(v, _mm256_and_si256(_mm256_cmpgt_epi64(zero, v), _mm256_set1_epi64x((1LL << 31) - 1)));
+  return _mm256_srli_epi64(v, 31);
+}
+
+TFD_AVX2 inline __m256i RequantTflite8(__m256i acc, const Requant& r, int c) {
+  const __m256i mult = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.multiplier.data() + c));
+  const __m256i lsh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.left_shift.data() + c));
+  const __m256i rsh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.right_shift.data() + c));
+  const __m256i x = _mm256_sllv_epi32(acc, lsh);
+  // Saturating rounding doubling high multiply, even and odd elements in
+  // 64-bit lanes (the low 32 bits of each result).
+  const __m256i even = HighMul64Avx2(x, mult);
+  const __m256i odd = HighMul64Avx2(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(mult, 32));
+  __m256i h = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  const __m256i int_min = _mm256_set1_epi32(INT32_MIN);
+  const __m256i overflow = _mm256_and_si256(_mm256_cmpeq_epi32(x, int_min), _mm256_cmpeq_epi32(mult, int_min));
+  h = _mm256_blendv_epi8(h, _mm256_set1_epi32(INT32_MAX), overflow);
+  // Rounding divide by 2^rsh, ties away from zero.
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, rsh), one);
+  const __m256i rem = _mm256_and_si256(h, mask);
+  const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(h, 31));
+  __m256i q = _mm256_srav_epi32(h, rsh);
+  q = _mm256_sub_epi32(q, _mm256_cmpgt_epi32(rem, threshold));  // + 1 where rem > threshold
+  q = _mm256_add_epi32(q, _mm256_set1_epi32(r.output_zero_point));
+  q = _mm256_max_epi32(q, _mm256_set1_epi32(r.qmin));
+  return _mm256_min_epi32(q, _mm256_set1_epi32(r.qmax));
+}
+
+TFD_AVX2 inline __m256i RequantXnn8(__m256i acc, const Requant& r, int c) {
+  __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(r.scale.data() + c));
+  v = _mm256_max_ps(v, _mm256_set1_ps(static_cast<float>(r.qmin - r.output_zero_point)));
+  v = _mm256_min_ps(v, _mm256_set1_ps(static_cast<float>(r.qmax - r.output_zero_point)));
+  return _mm256_add_epi32(_mm256_cvtps_epi32(v), _mm256_set1_epi32(r.output_zero_point));
+}
+
+// The low byte of each of 8 int32 lanes, in the low 8 bytes.
+TFD_AVX2 inline __m128i LowBytes8(__m256i v) {
+  const __m256i pick = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
+                                        0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+  const __m256i b = _mm256_shuffle_epi8(v, pick);
+  return _mm_unpacklo_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
+}
+
+// Stores `count` (<= 8) bytes.
+TFD_AVX2 inline void StoreBytes8(__m128i bytes, uint8_t* out, int count) {
+  if (count >= 8) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes);
+    return;
+  }
+  const uint64_t all = static_cast<uint64_t>(_mm_cvtsi128_si64(bytes));
+  std::memcpy(out, &all, static_cast<size_t>(count));
+}
+
+// Requantizes channels c..c+7 and stores `count` (<= 8) bytes.
+TFD_AVX2 inline void Store8(__m256i acc, const Requant& r, int c, uint8_t* out, int count) {
+  if (!r.simd_ok) {
+    alignas(32) int32_t lanes[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc);
+    for (int j = 0; j < count; ++j) out[j] = static_cast<uint8_t>(r.Scalar(lanes[j], c + j));
+    return;
+  }
+  StoreBytes8(LowBytes8(r.xnnpack ? RequantXnn8(acc, r, c) : RequantTflite8(acc, r, c)), out, count);
+}
+
 }  // namespace
 
 // ---- GEMM ----
@@ -197,11 +279,25 @@ TFD_AVX512 int32_t RowSumAvx512(const uint8_t* row, int k) {
   return static_cast<int32_t>(static_cast<uint32_t>(_mm512_reduce_add_epi64(acc)));
 }
 
+TFD_AVX2 int32_t RowSumAvx2(const uint8_t* row, int k) {
+  __m256i acc = _mm256_setzero_si256();
+  const __m256i zero = _mm256_setzero_si256();
+  int i = 0;
+  for (; i + 32 <= k; i += 32)
+    acc = _mm256_add_epi64(acc, _mm256_sad_epu8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + i)), zero));
+  alignas(32) uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc);
+  uint32_t sum = static_cast<uint32_t>(lanes[0] + lanes[1] + lanes[2] + lanes[3]);
+  for (; i < k; ++i) sum += row[i];
+  return static_cast<int32_t>(sum);
+}
+
 }  // namespace
 
 int32_t Gemm::RowSum(const uint8_t* row) const {
   if (row_factor == 0) return 0;
   if (isa == Isa::kAvx512Vnni) return RowSumAvx512(row, k);
+  if (isa == Isa::kAvx2) return RowSumAvx2(row, k);
   uint32_t sum = 0;
   for (int i = 0; i < k; ++i) sum += row[i];
   return static_cast<int32_t>(sum);
@@ -284,6 +380,54 @@ TFD_AVX512 void PackPatchesAvx512(const Gemm& g, const Patches& p, const uint8_t
   }
 }
 
+// PackPatchesAvx512's spans (each filter row's in-input columns copied at
+// once, the output position stepped) with library copies and fills, and
+// AVX2 byte sums.
+TFD_AVX2 void PackPatchesAvx2(const Gemm& g, const Patches& p, const uint8_t* input, int64_t begin, int64_t end,
+                              uint8_t* a, int32_t* rowsum) {
+  const int fc = p.in_c;
+  const size_t span = static_cast<size_t>(p.filter_w) * fc;
+  int ox = static_cast<int>(begin % p.out_w);
+  int oy = static_cast<int>(begin / p.out_w % p.out_h);
+  int64_t b = begin / (static_cast<int64_t>(p.out_w) * p.out_h);
+  for (int64_t row = begin; row < end; ++row, ++ox) {
+    if (ox == p.out_w) {
+      ox = 0;
+      if (++oy == p.out_h) oy = 0, ++b;
+    }
+    const int iy0 = oy * p.stride_h - p.pad_h;
+    const int ix0 = ox * p.stride_w - p.pad_w;
+    uint8_t* dst = a + (row - begin) * g.kp;
+    uint8_t* d = dst;
+    for (int fy = 0; fy < p.filter_h; ++fy, d += span) {
+      const int iy = iy0 + fy * p.dilation_h;
+      if (iy < 0 || iy >= p.in_h) {
+        std::memset(d, g.pad_value, span);
+        continue;
+      }
+      const uint8_t* line = input + (b * p.in_h + iy) * p.in_w * fc;
+      if (p.dilation_w == 1) {
+        int lo, hi;
+        InsideColumns(p, ix0, &lo, &hi);
+        std::memset(d, g.pad_value, static_cast<size_t>(lo) * fc);
+        std::memcpy(d + lo * fc, line + static_cast<int64_t>(ix0 + lo) * fc, static_cast<size_t>(hi - lo) * fc);
+        std::memset(d + hi * fc, g.pad_value, static_cast<size_t>(p.filter_w - hi) * fc);
+        continue;
+      }
+      for (int fx = 0; fx < p.filter_w; ++fx) {
+        const int ix = ix0 + fx * p.dilation_w;
+        if (ix < 0 || ix >= p.in_w) {
+          std::memset(d + fx * fc, g.pad_value, static_cast<size_t>(fc));
+        } else {
+          std::memcpy(d + fx * fc, line + static_cast<int64_t>(ix) * fc, static_cast<size_t>(fc));
+        }
+      }
+    }
+    std::memset(dst + g.k, 0, static_cast<size_t>(g.kp - g.k));
+    if (g.row_factor != 0) rowsum[row - begin] = RowSumAvx2(dst, g.k);
+  }
+}
+
 void PackPatchesPortable(const Gemm& g, const Patches& p, const uint8_t* input, int64_t begin, int64_t end, uint8_t* a,
                          int32_t* rowsum) {
   const int fc = p.in_c;
@@ -321,6 +465,8 @@ void Gemm::PackPatches(const Patches& p, const uint8_t* input, int64_t begin, in
                        int32_t* rowsum) const {
   if (isa == Isa::kAvx512Vnni) {
     PackPatchesAvx512(*this, p, input, begin, end, a, rowsum);
+  } else if (isa == Isa::kAvx2) {
+    PackPatchesAvx2(*this, p, input, begin, end, a, rowsum);
   } else {
     PackPatchesPortable(*this, p, input, begin, end, a, rowsum);
   }
@@ -383,6 +529,62 @@ TFD_AVX512 void RunAvx512(const Gemm& g, const uint8_t* a, const int32_t* rowsum
   }
 }
 
+// AVX2 has no non-saturating u8 x s8 dot product (vpmaddubsw saturates at
+// int16), so each 4-byte group is widened to int16 and summed in exact
+// int32 pairs (vpmaddwd): a packed block of 16 channels is taken as two
+// halves of 8, a half's 32 bytes (4 channels x 4 bytes per 128-bit lane)
+// as two vectors of 4 channels x 2 pair sums, added across the k groups;
+// the pairs are folded (vphaddd, which wraps as the int32 sum does) once at
+// the end. MR rows share each widened weight vector.
+template <int MR>
+TFD_AVX2 void GemmTileAvx2(const Gemm& g, const uint8_t* a, const int32_t* rowsum, int c0, uint8_t* out,
+                           int64_t ldc) {
+  __m256i lo[MR], hi[MR];  // channels c0..c0+3, c0+4..c0+7: two pair sums each
+  for (int r = 0; r < MR; ++r) lo[r] = hi[r] = _mm256_setzero_si256();
+  const int8_t* b = g.b.data() + static_cast<int64_t>(c0 / 16) * g.kp * 16 + (c0 % 16) * 4;
+  const int groups = g.kp / 4;
+  for (int kg = 0; kg < groups; ++kg, b += 64) {
+    const __m256i w_lo = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b)));
+    const __m256i w_hi = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16)));
+    for (int r = 0; r < MR; ++r) {
+      int32_t bytes;
+      std::memcpy(&bytes, a + static_cast<int64_t>(r) * g.kp + kg * 4, 4);
+      const __m256i x = _mm256_cvtepu8_epi16(_mm_set1_epi32(bytes));
+      lo[r] = _mm256_add_epi32(lo[r], _mm256_madd_epi16(x, w_lo));
+      hi[r] = _mm256_add_epi32(hi[r], _mm256_madd_epi16(x, w_hi));
+    }
+  }
+  const __m256i col = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g.col.data() + c0));
+  const int count = std::min(8, g.n - c0);
+  for (int r = 0; r < MR; ++r) {
+    // hadd: channels 0 1 4 5 | 2 3 6 7; the 64-bit permute puts them in order.
+    __m256i v = _mm256_permute4x64_epi64(_mm256_hadd_epi32(lo[r], hi[r]), 0xD8);
+    v = _mm256_add_epi32(v, col);
+    v = _mm256_add_epi32(v, _mm256_set1_epi32(S(U(g.row_factor) * U(rowsum ? rowsum[r] : 0))));
+    Store8(v, g.rq, c0, out + r * ldc + c0, count);
+  }
+}
+
+template <int MR>
+TFD_AVX2 void GemmRowsAvx2(const Gemm& g, const uint8_t* a, const int32_t* rowsum, uint8_t* out, int64_t ldc) {
+  // Halves past the last channel (n up to 8 short of np) are skipped.
+  for (int c = 0; c < g.n; c += 8) GemmTileAvx2<MR>(g, a, rowsum, c, out, ldc);
+}
+
+TFD_AVX2 void RunAvx2(const Gemm& g, const uint8_t* a, const int32_t* rowsum, int m, uint8_t* out, int64_t ldc) {
+  constexpr int kRows = 4;
+  int i = 0;
+  auto rs = [&](int row) { return rowsum ? rowsum + row : nullptr; };
+  for (; i + kRows <= m; i += kRows)
+    GemmRowsAvx2<kRows>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc);
+  switch (m - i) {
+    case 3: GemmRowsAvx2<3>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc); break;
+    case 2: GemmRowsAvx2<2>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc); break;
+    case 1: GemmRowsAvx2<1>(g, a + static_cast<int64_t>(i) * g.kp, rs(i), out + i * ldc, ldc); break;
+    default: break;
+  }
+}
+
 // The same sums in plain C++ (unsigned, so wrapping is defined), then the
 // scalar requantization.
 TFD_VECTORIZE void RunPortable(const Gemm& g, const uint8_t* a, const int32_t* rowsum, int m, uint8_t* out,
@@ -412,6 +614,8 @@ void Gemm::Run(const uint8_t* a, const int32_t* rowsum, int m, void* out, int64_
   const int32_t* rs = row_factor != 0 ? rowsum : nullptr;
   if (isa == Isa::kAvx512Vnni) {
     RunAvx512(*this, a, rs, m, o, ldc);
+  } else if (isa == Isa::kAvx2) {
+    RunAvx2(*this, a, rs, m, o, ldc);
   } else {
     RunPortable(*this, a, rs, m, o, ldc);
   }
@@ -473,6 +677,37 @@ TFD_AVX512 void PixelAvx512(const Depthwise& d, const void* const* px, const int
       acc = _mm512_dpwssd_epi32(acc, xo, _mm512_loadu_si512(d.w.data() + static_cast<int64_t>(tap[i]) * d.cp + c));
     }
     Store16(acc, d.rq, c, out + c, n);
+  }
+}
+
+// Up to 8 bytes at p (n of them; the rest 0) without reading past them.
+TFD_AVX2 inline __m128i LoadBytes8(const uint8_t* p, int n) {
+  if (n >= 8) return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  uint64_t v = 0;
+  std::memcpy(&v, p, static_cast<size_t>(n));
+  return _mm_cvtsi64_si128(static_cast<long long>(v));
+}
+
+template <bool kSigned>
+TFD_AVX2 inline __m256i Widen8(__m128i bytes) {
+  return kSigned ? _mm256_cvtepi8_epi32(bytes) : _mm256_cvtepu8_epi32(bytes);
+}
+
+// PixelAvx512 in 8 lanes: (x + io) and the weight both fit in 16 bits and
+// the weight lane's high half is 0, so vpmaddwd's pair sum is the one
+// product, exact.
+template <bool kSigned>
+TFD_AVX2 void PixelAvx2(const Depthwise& d, const void* const* px, const int* tap, int count, uint8_t* out) {
+  const __m256i offset = _mm256_set1_epi32(d.input_offset);
+  for (int c = 0; c < d.channels; c += 8) {
+    const int n = std::min(8, d.channels - c);
+    __m256i acc = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d.bias.data() + c));
+    for (int i = 0; i < count; ++i) {
+      const __m256i xo = _mm256_add_epi32(Widen8<kSigned>(LoadBytes8(static_cast<const uint8_t*>(px[i]) + c, n)), offset);
+      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d.w.data() + static_cast<int64_t>(tap[i]) * d.cp + c));
+      acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xo, w));
+    }
+    Store8(acc, d.rq, c, out + c, n);
   }
 }
 
@@ -615,6 +850,89 @@ TFD_AVX512 void RowAvx512(const Depthwise& d, const Patches& p, const uint8_t* i
   }
 }
 
+// InteriorAvx512 in 8 lanes: channels in blocks of 8, or with `lanes`
+// (channels in {1, 2, 4, 8}, stride 1) 8 / channels pixels per vector.
+template <bool kSigned>
+TFD_AVX2 int InteriorAvx2(const Depthwise& d, const Patches& p, const uint8_t* input, int64_t first, const int64_t* off,
+                          const int* tap, int count, int ox_lo, int ox_hi, uint8_t* out) {
+  const __m256i offset = _mm256_set1_epi32(d.input_offset);
+  const int C = d.channels;
+  if (!d.wlanes.empty() && p.stride_w == 1) {
+    const int per = 8 / C;
+    const __m256i bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d.bias_lanes.data()));
+    int ox = ox_lo;
+    for (; ox + per <= ox_hi; ox += per) {
+      const uint8_t* base = input + first + static_cast<int64_t>(ox) * C;
+      __m256i acc = bias;
+      for (int i = 0; i < count; ++i) {
+        const __m256i xo =
+            _mm256_add_epi32(Widen8<kSigned>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(base + off[i]))), offset);
+        const __m256i w =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d.wlanes.data() + static_cast<int64_t>(tap[i]) * 16));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xo, w));
+      }
+      Store8(acc, d.rq_lanes, 0, out + static_cast<int64_t>(ox) * C, 8);
+    }
+    return ox;
+  }
+  const int64_t step = static_cast<int64_t>(p.stride_w) * C;
+  for (int c = 0; c < C; c += 8) {
+    const int n = std::min(8, C - c);
+    const __m256i bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d.bias.data() + c));
+    const uint8_t* base = input + first + static_cast<int64_t>(ox_lo) * step + c;
+    for (int ox = ox_lo; ox < ox_hi; ++ox, base += step) {
+      __m256i acc = bias;
+      for (int i = 0; i < count; ++i) {
+        const __m256i xo = _mm256_add_epi32(Widen8<kSigned>(LoadBytes8(base + off[i], n)), offset);
+        const __m256i w =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d.w.data() + static_cast<int64_t>(tap[i]) * d.cp + c));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xo, w));
+      }
+      Store8(acc, d.rq, c, out + static_cast<int64_t>(ox) * C + c, n);
+    }
+  }
+  return ox_hi;
+}
+
+// RowAvx512's split (edge pixels by their own tap lists, the interior by
+// one) with the AVX2 pixel and interior loops.
+template <bool kSigned>
+TFD_AVX2 void RowAvx2(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
+  constexpr int kMaxTaps = 64;
+  const void* px[kMaxTaps];
+  int tap[kMaxTaps];
+  int64_t off[kMaxTaps];
+  const int C = d.channels;
+  const int reach = (p.filter_w - 1) * p.dilation_w;
+  int ox_lo = (p.pad_w + p.stride_w - 1) / p.stride_w;
+  int ox_hi = p.in_w - 1 - reach + p.pad_w < 0 ? 0 : (p.in_w - 1 - reach + p.pad_w) / p.stride_w + 1;
+  ox_lo = std::min(ox_lo, p.out_w);
+  ox_hi = std::max(ox_lo, std::min(ox_hi, p.out_w));
+  int ox = 0;
+  if (ox_hi > ox_lo) {
+    const int iy0 = oy * p.stride_h - p.pad_h;
+    int count = 0;
+    for (int fy = 0; fy < p.filter_h; ++fy) {
+      const int iy = iy0 + fy * p.dilation_h;
+      if (iy < 0 || iy >= p.in_h) continue;
+      for (int fx = 0; fx < p.filter_w; ++fx) {
+        off[count] = (static_cast<int64_t>(iy) * p.in_w + fx * p.dilation_w) * C;
+        tap[count++] = fy * p.filter_w + fx;
+      }
+    }
+    const int64_t first = static_cast<int64_t>(b) * p.in_h * p.in_w * C - static_cast<int64_t>(p.pad_w) * C;
+    for (; ox < ox_lo; ++ox) {
+      const int n = PixelTaps(p, input, b, oy, ox, px, tap + count);
+      PixelAvx2<kSigned>(d, px, tap + count, n, out + static_cast<int64_t>(ox) * C);
+    }
+    ox = InteriorAvx2<kSigned>(d, p, input, first, off, tap, count, ox_lo, ox_hi, out);
+  }
+  for (; ox < p.out_w; ++ox) {
+    const int n = PixelTaps(p, input, b, oy, ox, px, tap);
+    PixelAvx2<kSigned>(d, px, tap, n, out + static_cast<int64_t>(ox) * C);
+  }
+}
+
 }  // namespace
 
 void Depthwise::Row(const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) const {
@@ -622,6 +940,12 @@ void Depthwise::Row(const Patches& p, const uint8_t* input, int b, int oy, uint8
   // after the interior's taps, so both together.
   if (isa == Isa::kAvx512Vnni && 2 * taps <= 64) {
     RowAvx512(*this, p, input, b, oy, out);
+  } else if (isa == Isa::kAvx2 && 2 * taps <= 64) {
+    if (input_signed) {
+      RowAvx2<true>(*this, p, input, b, oy, out);
+    } else {
+      RowAvx2<false>(*this, p, input, b, oy, out);
+    }
   } else {
     RowByPixel(*this, p, input, b, oy, out);
   }
@@ -650,6 +974,23 @@ TFD_AVX512 void BlendRowsQ11Avx512(const int32_t* top, const int32_t* bottom, in
   }
 }
 
+TFD_AVX2 void BlendRowsQ11Avx2(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t n, uint8_t* out) {
+  const __m256i w = _mm256_set1_epi32(wy);
+  const __m256i half = _mm256_set1_epi32(1 << 21);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256i t = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(top + i));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bottom + i));
+    __m256i acc = _mm256_add_epi32(_mm256_slli_epi32(t, 11), _mm256_mullo_epi32(_mm256_sub_epi32(b, t), w));
+    acc = _mm256_srai_epi32(_mm256_add_epi32(acc, half), 22);
+    StoreBytes8(LowBytes8(acc), out + i, 8);
+  }
+  for (; i < n; ++i) {
+    const uint32_t acc = U(top[i]) * 2048u + (U(bottom[i]) - U(top[i])) * U(wy) + (1u << 21);
+    out[i] = static_cast<uint8_t>(S(acc) >> 22);
+  }
+}
+
 // Unsigned arithmetic: the same bits as the int32 expression, without
 // undefined behaviour; the right shift is arithmetic, as in BilinearQ11.
 TFD_VECTORIZE void BlendRowsQ11Portable(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t n,
@@ -665,6 +1006,8 @@ TFD_VECTORIZE void BlendRowsQ11Portable(const int32_t* top, const int32_t* botto
 void BlendRowsQ11(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t n, void* out, Isa isa) {
   if (isa == Isa::kAvx512Vnni) {
     BlendRowsQ11Avx512(top, bottom, wy, n, static_cast<uint8_t*>(out));
+  } else if (isa == Isa::kAvx2) {
+    BlendRowsQ11Avx2(top, bottom, wy, n, static_cast<uint8_t*>(out));
   } else {
     BlendRowsQ11Portable(top, bottom, wy, n, static_cast<uint8_t*>(out));
   }
@@ -673,6 +1016,12 @@ void BlendRowsQ11(const int32_t* top, const int32_t* bottom, int32_t wy, int64_t
 void Depthwise::Pixel(const void* const* px, const int* tap, int count, void* out) const {
   if (isa == Isa::kAvx512Vnni) {
     PixelAvx512(*this, px, tap, count, static_cast<uint8_t*>(out));
+  } else if (isa == Isa::kAvx2) {
+    if (input_signed) {
+      PixelAvx2<true>(*this, px, tap, count, static_cast<uint8_t*>(out));
+    } else {
+      PixelAvx2<false>(*this, px, tap, count, static_cast<uint8_t*>(out));
+    }
   } else {
     PixelPortable(*this, px, tap, count, static_cast<uint8_t*>(out));
   }

@@ -6,19 +6,25 @@
 // - An 8-bit layer's accumulator sum (x + input_offset) * (w + filter_offset)
 //   + bias is an integer computed mod 2^32 (TFLite's int32 accumulation
 //   wraps the same way), so any summation order gives the same int32. The
-//   fast GEMM computes it as u8 x s8 dot products (AVX-512 VNNI vpdpbusd,
-//   which does not saturate) of shifted operands, plus per-row and
-//   per-channel correction terms that make the sum identical (see Gemm).
+//   fast GEMM computes it as u8 x s8 dot products of shifted operands, plus
+//   per-row and per-channel correction terms that make the sum identical
+//   (see Gemm). AVX-512 VNNI's vpdpbusd does not saturate; AVX2's vpmaddubsw
+//   would (at int16), so the AVX2 tier widens both operands to int16 and
+//   sums exact int32 pairs (vpmaddwd).
 // - The accumulator then goes through the profile's own requantization,
 //   per output element: TFLite's fixed-point MultiplyByQuantizedMultiplier
-//   or XNNPACK's float "fp32" one, in SIMD lanes that compute exactly what
-//   conv::Requantize / xnn::Requantize compute (tested on random and
-//   edge-case accumulators against them).
+//   or XNNPACK's float "fp32" one, in SIMD lanes (16 with AVX-512, 8 with
+//   AVX2) that compute exactly what conv::Requantize / xnn::Requantize
+//   compute (tested on random and edge-case accumulators against them).
 //
-// Dispatch: AVX-512 (F, BW, VL, VNNI) when the CPU has it, else a portable
-// C++ path with the same data layout and the scalar requantization.
-// TFLITE_DOCTOR_SIMD=portable forces the portable path (read when a kernel
-// is prepared), so a machine without AVX-512 can be reproduced anywhere.
+// Dispatch, per kernel when it is prepared: AVX-512 (F, BW, VL, DQ, VNNI)
+// when the CPU has it, else AVX2, else a portable C++ path; all three use
+// the same packed layouts (AVX2 takes a 16-channel block as two halves of
+// 8) and give the same bytes. TFLITE_DOCTOR_SIMD=avx2 or =portable forces a
+// lower tier (a tier the CPU lacks falls to the next one below; other
+// values are ignored), so a machine without AVX-512 or AVX2 can be
+// reproduced anywhere. The float kernels (fast_f32) have no AVX2 tier: they
+// run portable unless the tier is AVX-512.
 #include <cstdint>
 #include <vector>
 
@@ -26,9 +32,9 @@
 
 namespace tfd::fast8 {
 
-enum class Isa { kPortable, kAvx512Vnni };
+enum class Isa { kPortable, kAvx2, kAvx512Vnni };
 
-// The best path this CPU has, unless TFLITE_DOCTOR_SIMD=portable.
+// The best path this CPU has, or the one TFLITE_DOCTOR_SIMD forces (see above).
 Isa SelectIsa();
 
 // One requantization per output channel, either profile.
@@ -123,7 +129,8 @@ struct Gemm {
   void Run(const uint8_t* a, const int32_t* rowsum, int m, void* out, int64_t ldc) const;
 };
 
-// Depthwise 8-bit, multiplier 1: per output pixel, channels in blocks of 16.
+// Depthwise 8-bit, multiplier 1: per output pixel, channels in blocks of 16
+// (AVX2: 8).
 struct Depthwise {
   int channels = 0, cp = 0, taps = 0;
   int32_t input_offset = 0;
@@ -139,7 +146,8 @@ struct Depthwise {
                int taps, int32_t input_offset, int32_t filter_offset, const conv::Conv2DState& s, bool out_signed);
   // For channels in {1, 2, 4, 8}: w, bias and rq per lane of 16, lane l
   // holding channel l % channels, so that one vector covers 16 / channels
-  // neighbouring output pixels (stride 1). Empty otherwise.
+  // neighbouring output pixels (stride 1; AVX2 reads the first 8 lanes).
+  // Empty otherwise.
   std::vector<int32_t> wlanes, bias_lanes;
   Requant rq_lanes;
 

@@ -6,7 +6,8 @@
 // products), every product rounded before it is added (no FMA: this file is
 // compiled with -ffp-contract=off). SIMD runs across output channels only,
 // 16 independent sums a vector, so no sum is reassociated.
-// Dispatch as fast8 (AVX-512 unless TFLITE_DOCTOR_SIMD=portable).
+// Dispatch: AVX-512 when fast8::SelectIsa picks it, else portable (no AVX2
+// tier here: TFLITE_DOCTOR_SIMD=avx2 runs these portable).
 #include <cstdint>
 #include <vector>
 
