@@ -384,6 +384,7 @@ void FastPrepare(KernelContext& ctx) {
   }
   if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
   if (s.kind == Kind::kInt8 && s.filter_offset != 0) return;
+  if (!fast8::PaddingIsAByte(s.input_offset, s.kind == Kind::kInt8)) return;
   s.fast = std::make_unique<fast8::Gemm>();
   s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
                   bias ? bias->As<int32_t>() : nullptr, s.out_c, s.patch_size(), s.input_offset, s.filter_offset, s,

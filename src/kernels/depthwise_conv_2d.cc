@@ -364,6 +364,7 @@ void FastPrepare(KernelContext& ctx) {
   }
   if (s.kind != Kind::kUint8 && s.kind != Kind::kInt8) return;
   if (!filter.is_constant() || (bias != nullptr && !bias->is_constant())) return;
+  if (!fast8::PaddingIsAByte(s.input_offset, s.kind == Kind::kInt8)) return;
   s.fast = std::make_unique<fast8::Depthwise>();
   s.fast->Prepare(filter.data, filter.dtype == DType::INT8, s.kind == Kind::kInt8,
                   bias ? bias->As<int32_t>() : nullptr, s.out_c, s.filter_h * s.filter_w, s.input_offset,

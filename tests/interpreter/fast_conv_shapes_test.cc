@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "interpreter/interpreter.h"
@@ -39,6 +40,7 @@ struct Geometry {
   P padding = P::SAME;
   A act = A::NONE;
   bool per_tensor = false;  // int8 weights: one scale (uint8's always are)
+  std::optional<int64_t> in_zp;  // instead of a random one in the type's range
   int out_h() const { return conv::OutputSize(padding, in_h, fh, sh, dh); }
   int out_w() const { return conv::OutputSize(padding, in_w, fw, sw, dw); }
   std::string Describe() const {
@@ -114,7 +116,7 @@ Model Build(const Geometry& g, std::mt19937& rng) {
   const bool is_signed = g.dtype == DType::INT8;
   std::uniform_real_distribution<float> unit(0.0f, 1.0f);
   const float in_scale = 0.005f + 0.1f * unit(rng);
-  const int64_t in_zp = static_cast<int64_t>(rng() % 256) - (is_signed ? 128 : 0);
+  const int64_t in_zp = g.in_zp.value_or(static_cast<int64_t>(rng() % 256) - (is_signed ? 128 : 0));
   m.Input({g.dtype, {g.batch, g.in_h, g.in_w, g.in_c}, in_scale, in_zp});
   const int taps = g.fh * g.fw;
   const int per_filter = g.depthwise ? taps : taps * g.in_c;
@@ -241,6 +243,45 @@ TEST(FastConvShapes, EveryGeometryEqualToExactKernels) {
     }
   }
   EXPECT_GE(compared, 3500);
+}
+
+// An input zero point outside its type's range (a malformed model: uint8 -5
+// or 300) has no byte a padded tap could hold, where the exact kernels
+// give such a tap no term: the fast kernels leave the node to them.
+TEST(FastConvShapes, InputZeroPointOutsideItsTypeIsLeftToTheExactKernels) {
+  std::mt19937 rng(15);
+  int compared = 0;
+  for (bool depthwise : {false, true}) {
+    for (DType dtype : {DType::UINT8, DType::INT8}) {
+      const std::vector<int64_t> zero_points =
+          dtype == DType::UINT8 ? std::vector<int64_t>{-5, -200, 256, 300, 1000, 0, 255}
+                                : std::vector<int64_t>{-129, -200, 128, 150, 500, -128, 127};
+      for (int64_t zp : zero_points) {
+        Geometry g;
+        g.depthwise = depthwise;
+        g.dtype = dtype;
+        g.in_h = 5;
+        g.in_w = 6;
+        g.in_c = g.out_c = 8;
+        g.fh = g.fw = 3;
+        g.in_zp = zp;
+        const Model m = Build(g, rng);
+        SCOPED_TRACE(g.Describe() + " input zero point " + std::to_string(zp));
+        Array in{dtype, {1, g.in_h, g.in_w, g.in_c}, std::vector<uint8_t>(static_cast<size_t>(g.in_h * g.in_w * g.in_c))};
+        for (auto& b : in.bytes) b = static_cast<uint8_t>(rng());
+        for (Arithmetic a : {Arithmetic::kReference, Arithmetic::kXnnpack}) {
+          const auto want = RunConv(m, a, true, in);
+          ASSERT_TRUE(SameOutputs(RunConv(m, a, false, in), want, dtype)) << ArithmeticName(a);
+          testing::ScopedSimdTier avx2("avx2");
+          ASSERT_TRUE(SameOutputs(RunConv(m, a, false, in), want, dtype)) << ArithmeticName(a) << ", avx2";
+          testing::ScopedSimdTier portable("portable");
+          ASSERT_TRUE(SameOutputs(RunConv(m, a, false, in), want, dtype)) << ArithmeticName(a) << ", portable";
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 56);
 }
 
 // A 1x1 convolution reads its input rows as they are, but the exact

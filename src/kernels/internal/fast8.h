@@ -37,6 +37,16 @@ enum class Isa { kPortable, kAvx2, kAvx512Vnni };
 // The best path this CPU has, or the one TFLITE_DOCTOR_SIMD forces (see above).
 Isa SelectIsa();
 
+// Whether the input zero point (-input_offset) is a value of the input type.
+// The fast kernels give a padded tap the zero point's byte, which adds
+// nothing; the exact ones give it no term at all. The same only when that
+// byte exists: a malformed model's uint8 zero point of -5 or 300 has none,
+// and such a node is left to the exact kernels.
+inline bool PaddingIsAByte(int32_t input_offset, bool in_signed) {
+  const int64_t zero_point = -static_cast<int64_t>(input_offset);
+  return in_signed ? zero_point >= -128 && zero_point <= 127 : zero_point >= 0 && zero_point <= 255;
+}
+
 // One requantization per output channel, either profile.
 struct Requant {
   bool xnnpack = false;
