@@ -10,8 +10,11 @@
 #include "kernels/internal/quant_math.h"
 #include "kernels/internal/xnnpack.h"
 
-// GCC 12 warns about the intrinsics headers' own undefined-vector idiom.
+// GCC 12 warns about the intrinsics headers' own undefined-vector idiom
+// (_mm256_undefined_si256's self-initialization, through
+// _mm512_reduce_add_epi64).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 #define TFD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
 #define TFD_AVX2 __attribute__((target("avx2")))
@@ -808,7 +811,14 @@ TFD_AVX512 int InteriorAvx512(const Depthwise& d, const Patches& p, const uint8_
   return ox_hi;
 }
 
-TFD_AVX512 void RowAvx512(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
+// One output row: the edge pixels by their own tap lists (PixelTaps), the
+// interior (pixels whose every tap column is inside the input) by one list
+// shared along the row. `pixel(px, tap, n, out)` and `interior(first, off,
+// tap, count, ox_lo, ox_hi, out)`, which returns the next pixel, are a
+// tier's loops.
+template <typename Pixel, typename Interior>
+void SplitRow(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out, Pixel pixel,
+              Interior interior) {
   constexpr int kMaxTaps = 64;
   const void* px[kMaxTaps];
   int tap[kMaxTaps];
@@ -839,15 +849,23 @@ TFD_AVX512 void RowAvx512(const Depthwise& d, const Patches& p, const uint8_t* i
     const int64_t first = static_cast<int64_t>(b) * p.in_h * p.in_w * C - static_cast<int64_t>(p.pad_w) * C;
     for (; ox < ox_lo; ++ox) {
       const int n = PixelTaps(p, input, b, oy, ox, px, tap + count);
-      PixelAvx512(d, px, tap + count, n, out + static_cast<int64_t>(ox) * C);
+      pixel(px, tap + count, n, out + static_cast<int64_t>(ox) * C);
     }
-    ox = d.input_signed ? InteriorAvx512<true>(d, p, input, first, off, tap, count, ox_lo, ox_hi, out)
-                        : InteriorAvx512<false>(d, p, input, first, off, tap, count, ox_lo, ox_hi, out);
+    ox = interior(first, off, tap, count, ox_lo, ox_hi, out);
   }
   for (; ox < p.out_w; ++ox) {
     const int n = PixelTaps(p, input, b, oy, ox, px, tap);
-    PixelAvx512(d, px, tap, n, out + static_cast<int64_t>(ox) * C);
+    pixel(px, tap, n, out + static_cast<int64_t>(ox) * C);
   }
+}
+
+TFD_AVX512 void RowAvx512(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
+  SplitRow(
+      d, p, input, b, oy, out, [&](const void** px, const int* tap, int n, uint8_t* o) { PixelAvx512(d, px, tap, n, o); },
+      [&](int64_t first, const int64_t* off, const int* tap, int count, int lo, int hi, uint8_t* o) {
+        return d.input_signed ? InteriorAvx512<true>(d, p, input, first, off, tap, count, lo, hi, o)
+                              : InteriorAvx512<false>(d, p, input, first, off, tap, count, lo, hi, o);
+      });
 }
 
 // InteriorAvx512 in 8 lanes: channels in blocks of 8, or with `lanes`
@@ -894,43 +912,15 @@ TFD_AVX2 int InteriorAvx2(const Depthwise& d, const Patches& p, const uint8_t* i
   return ox_hi;
 }
 
-// RowAvx512's split (edge pixels by their own tap lists, the interior by
-// one) with the AVX2 pixel and interior loops.
+// SplitRow with the AVX2 pixel and interior loops.
 template <bool kSigned>
 TFD_AVX2 void RowAvx2(const Depthwise& d, const Patches& p, const uint8_t* input, int b, int oy, uint8_t* out) {
-  constexpr int kMaxTaps = 64;
-  const void* px[kMaxTaps];
-  int tap[kMaxTaps];
-  int64_t off[kMaxTaps];
-  const int C = d.channels;
-  const int reach = (p.filter_w - 1) * p.dilation_w;
-  int ox_lo = (p.pad_w + p.stride_w - 1) / p.stride_w;
-  int ox_hi = p.in_w - 1 - reach + p.pad_w < 0 ? 0 : (p.in_w - 1 - reach + p.pad_w) / p.stride_w + 1;
-  ox_lo = std::min(ox_lo, p.out_w);
-  ox_hi = std::max(ox_lo, std::min(ox_hi, p.out_w));
-  int ox = 0;
-  if (ox_hi > ox_lo) {
-    const int iy0 = oy * p.stride_h - p.pad_h;
-    int count = 0;
-    for (int fy = 0; fy < p.filter_h; ++fy) {
-      const int iy = iy0 + fy * p.dilation_h;
-      if (iy < 0 || iy >= p.in_h) continue;
-      for (int fx = 0; fx < p.filter_w; ++fx) {
-        off[count] = (static_cast<int64_t>(iy) * p.in_w + fx * p.dilation_w) * C;
-        tap[count++] = fy * p.filter_w + fx;
-      }
-    }
-    const int64_t first = static_cast<int64_t>(b) * p.in_h * p.in_w * C - static_cast<int64_t>(p.pad_w) * C;
-    for (; ox < ox_lo; ++ox) {
-      const int n = PixelTaps(p, input, b, oy, ox, px, tap + count);
-      PixelAvx2<kSigned>(d, px, tap + count, n, out + static_cast<int64_t>(ox) * C);
-    }
-    ox = InteriorAvx2<kSigned>(d, p, input, first, off, tap, count, ox_lo, ox_hi, out);
-  }
-  for (; ox < p.out_w; ++ox) {
-    const int n = PixelTaps(p, input, b, oy, ox, px, tap);
-    PixelAvx2<kSigned>(d, px, tap, n, out + static_cast<int64_t>(ox) * C);
-  }
+  SplitRow(
+      d, p, input, b, oy, out,
+      [&](const void** px, const int* tap, int n, uint8_t* o) { PixelAvx2<kSigned>(d, px, tap, n, o); },
+      [&](int64_t first, const int64_t* off, const int* tap, int count, int lo, int hi, uint8_t* o) {
+        return InteriorAvx2<kSigned>(d, p, input, first, off, tap, count, lo, hi, o);
+      });
 }
 
 }  // namespace
