@@ -7,6 +7,7 @@
 // checked by hand where the arithmetic is plain, and every case against the
 // runtime.
 #include "kernel_test_util.h"
+#include "kernels/internal/elementwise_testing.h"
 #include "kernels/internal/quant_math.h"
 #include "test_support.h"
 
@@ -18,13 +19,9 @@ using testing::OpModel;
 using testing::TensorSpec;
 using A = tflite::ActivationFunctionType;
 
+// An int8 tensor spec unless told otherwise.
 TensorSpec Q(std::vector<int32_t> shape, float scale, int64_t zero_point, DType dtype = DType::INT8) {
-  TensorSpec t;
-  t.dtype = dtype;
-  t.shape = std::move(shape);
-  t.scale = scale;
-  t.zero_point = zero_point;
-  return t;
+  return testing::elementwise::Q(dtype, std::move(shape), scale, zero_point);
 }
 
 struct Case {
