@@ -130,12 +130,13 @@ void Widen(const T* values, int64_t n, int32_t offset, std::vector<int16_t>* out
 void WidenFilter(const RuntimeTensor& filter, int32_t offset, std::vector<int16_t>* out);
 
 // acc + bias of output channel c to the output type as TFLite does: the
-// fixed-point rescale (the 32- or 64-bit form, by Acc), the output zero point,
-// the activation clamp.
+// fixed-point rescale (the 32- or 64-bit form, by Acc), the output zero point
+// (wrapping, as the runtime's int32 add does when the rescale saturated near
+// INT32_MAX), the activation clamp.
 template <typename Out, typename Acc>
 Out Requantize(Acc acc, const Requant& r, int c, int32_t output_offset, QuantRange range) {
   const int32_t scaled = qmath::MultiplyByQuantizedMultiplier(acc, r.multiplier[c], r.shift[c]);
-  return qmath::Clamp<Out>(scaled + output_offset, range.min, range.max);
+  return qmath::Clamp<Out>(qmath::WrappingAdd(scaled, output_offset), range.min, range.max);
 }
 
 // An 8-bit layer's int32 accumulator plus its bias, wrapping on overflow as

@@ -79,8 +79,9 @@ void Requant::Init(const conv::Conv2DState& s, int channels, bool is_signed) {
 
 int32_t Requant::Scalar(int32_t acc, int c) const {
   if (xnnpack) return xnn::Requantize(acc, scale[c], output_zero_point, qmin, qmax);
+  // conv::Requantize's arithmetic, and the SIMD lanes': the zero point's add wraps.
   const int32_t v = qmath::MultiplyByQuantizedMultiplier(acc, multiplier[c], shift[c]);
-  return qmath::Clamp<int32_t>(v + output_zero_point, qmin, qmax);
+  return qmath::Clamp<int32_t>(qmath::WrappingAdd(v, output_zero_point), qmin, qmax);
 }
 
 namespace {
