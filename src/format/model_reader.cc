@@ -173,10 +173,9 @@ Model ReadModel(const std::vector<uint8_t>& bytes, const std::string& source) {
   flatbuffers::Verifier verifier(bytes.data(), fb_size, /*max_depth=*/64, /*max_tables=*/100'000'000);
   if (!tflite::VerifyModelBuffer(verifier))
     Fail("{}: corrupt or truncated TFLite model (flatbuffer verification failed)", source);
-  if (auto at = FindMisalignedVector(bytes.data(), bytes.data() + flatbuffers::ReadScalar<flatbuffers::uoffset_t>(bytes.data()),
-                                     tflite::ModelTypeTable()))
-    Fail("{}: corrupt TFLite model (a vector of 8-byte numbers at byte {} is not 8-byte aligned)", source, *at);
   const tflite::Model* fb = tflite::GetModel(bytes.data());
+  if (auto at = FindMisalignedVector(bytes.data(), reinterpret_cast<const uint8_t*>(fb), tflite::ModelTypeTable()))
+    Fail("{}: corrupt TFLite model (a vector of 8-byte numbers at byte {} is not 8-byte aligned)", source, *at);
 
   Model model;
   try {
